@@ -1,0 +1,23 @@
+// One `ga-steer` sub-command. Commands write through `io`, never to process.stdout directly,
+// so tests can run them in-process.
+
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+}
+
+export interface Command {
+  readonly name: string;
+  readonly summary: string;
+  /** Full `--help` text. */
+  readonly help: string;
+  /** Returns the process exit code. Bad input: message on stderr naming the place, exit 1. */
+  run(argv: readonly string[], io: CliIo): Promise<number>;
+}
+
+export const EXIT_OK = 0;
+export const EXIT_ERROR = 1;
+/** `plan --detailed-exitcode`: the plan has changes. */
+export const EXIT_CHANGES = 2;

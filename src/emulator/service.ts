@@ -1,0 +1,29 @@
+// What the emulator's HTTP server needs from each emulated AWS service.
+
+/** A service error as the real service would return it. */
+export class EmulatedServiceError extends Error {
+  override readonly name = 'EmulatedServiceError';
+  constructor(
+    /** Error shape name, e.g. `EndpointGroupNotFoundException`. */
+    readonly errorType: string,
+    readonly httpStatus: number,
+    message: string,
+    /** awsQuery-compatible services: the query error code, e.g. `InvalidParameterValue`. */
+    readonly queryCode?: string,
+    readonly fault: 'Sender' | 'Receiver' = httpStatus >= 500 ? 'Receiver' : 'Sender',
+  ) {
+    super(message);
+  }
+}
+
+export interface EmulatedService {
+  /** The X-Amz-Target prefix before the dot, e.g. `GlobalAccelerator_V20180706`. */
+  readonly targetPrefix: string;
+  /** Smithy namespace used in `__type`, e.g. `com.amazonaws.globalaccelerator`. */
+  readonly errorNamespace: string;
+  readonly protocol: 'awsJson1_1' | 'awsJson1_0-query-compatible';
+  /** Name of the error message member: GA uses `Message`, CloudWatch mostly `message`. */
+  readonly messageMember: 'Message' | 'message';
+  /** Handles one operation. Throws EmulatedServiceError for service errors. */
+  handle(operation: string, input: Readonly<Record<string, unknown>>): Promise<unknown> | unknown;
+}

@@ -1,0 +1,125 @@
+// The plan: a decision as data. Versioned; renderers and `apply` read only this.
+
+import type { DialPercent, EndpointWeight, RegionCode } from '../domain/traffic.js';
+
+export const PLAN_FORMAT_VERSION = 1;
+
+/** Stable, UpperCamelCase reasons for changes. Humans read them; apply never does. */
+export type ChangeReason = 'DialReduced' | 'DialRestored' | 'WeightsShifted' | 'WeightsRestored';
+
+/** Stable reasons for holding (not changing) a scope. */
+export type HoldReason =
+  | 'Disabled'
+  | 'AcceleratorNotDeployed'
+  | 'AcceleratorNotFound'
+  | 'NoData'
+  | 'StaleData'
+  | 'Pinned'
+  | 'CoolingDown'
+  | 'AwaitingEffect'
+  | 'HumanOverride'
+  | 'DialFloorReached'
+  | 'MinRegionsServing'
+  | 'LastHealthyRegion'
+  | 'LatencyBudgetExceeded'
+  | 'InsufficientCapacity'
+  | 'ReceiverAtCapacity'
+  | 'NoHealthyEndpoints';
+
+/** Where a change lands: one endpoint group of one listener. */
+export interface ChangeAddress {
+  readonly acceleratorArn: string;
+  readonly listenerArn: string;
+  readonly endpointGroupArn: string;
+  readonly region: RegionCode;
+}
+
+export interface EndpointWeightSetting {
+  readonly endpointId: string;
+  readonly weight: EndpointWeight;
+}
+
+export interface DialChange {
+  readonly kind: 'dial';
+  readonly address: ChangeAddress;
+  readonly before: { readonly trafficDialPercent: DialPercent };
+  readonly after: { readonly trafficDialPercent: DialPercent };
+  readonly reason: ChangeReason;
+  readonly evidence: ChangeEvidence;
+  /** True when a dry-run rule matched: planned and reported, never applied. */
+  readonly dryRun: boolean;
+}
+
+export interface WeightsChange {
+  readonly kind: 'weights';
+  readonly address: ChangeAddress;
+  /** Every endpoint of the group, in the group's order. Apply writes back all of them. */
+  readonly before: { readonly endpoints: readonly EndpointWeightSetting[] };
+  readonly after: { readonly endpoints: readonly EndpointWeightSetting[] };
+  readonly reason: ChangeReason;
+  readonly evidence: ChangeEvidence;
+  readonly dryRun: boolean;
+}
+
+export type PlannedChange = DialChange | WeightsChange;
+
+/** The numbers that drove a change. Units are in the names. */
+export interface ChangeEvidence {
+  readonly utilizationPercent: number | null;
+  readonly predictedUtilizationPercent: number | null;
+  readonly targetPercent: number;
+  readonly drainAbovePercent: number;
+  readonly restoreBelowPercent: number;
+  /** Where the traffic this change moves is predicted to land: Region -> share of the moved traffic. */
+  readonly predictedLanding: Readonly<Record<RegionCode, number>>;
+  /** Predicted utilization of every receiving Region after the change. */
+  readonly receiverUtilizationPercent: Readonly<Record<RegionCode, number>>;
+  /** Demand-weighted mean added latency for moved users, and the worst client group's. */
+  readonly addedLatencyMs: { readonly meanMs: number; readonly worstMs: number; readonly worstClientGroup: string | null };
+  readonly notes: readonly string[];
+}
+
+export interface Hold {
+  /** `global`, a Region, or one endpoint group. */
+  readonly scope:
+    | { readonly kind: 'global' }
+    | { readonly kind: 'region'; readonly region: RegionCode }
+    | { readonly kind: 'endpoint-group'; readonly address: ChangeAddress };
+  readonly reason: HoldReason;
+  readonly message: string;
+  readonly evidence: Readonly<Record<string, string | number | boolean | null>>;
+}
+
+export interface RegionAssessment {
+  readonly region: RegionCode;
+  readonly utilizationPercent: number | null;
+  readonly predictedUtilizationPercent: number | null;
+  readonly targetPercent: number;
+  readonly condition: 'hot' | 'warm' | 'cool' | 'unknown';
+  readonly healthy: boolean;
+  readonly dialBeforePercent: DialPercent;
+  readonly dialAfterPercent: DialPercent;
+}
+
+export interface Plan {
+  readonly formatVersion: typeof PLAN_FORMAT_VERSION;
+  readonly generatedAt: string;
+  readonly policy: { readonly name: string; readonly apiVersion: string };
+  readonly snapshot: { readonly takenAt: string };
+  readonly acceleratorArn: string;
+  readonly changes: readonly PlannedChange[];
+  readonly holds: readonly Hold[];
+  readonly regions: readonly RegionAssessment[];
+  readonly summary: PlanSummary;
+}
+
+export interface PlanSummary {
+  readonly verdict: 'changes' | 'no-changes' | 'hold';
+  readonly changeCount: number;
+  readonly appliedChangeCount: number;
+  readonly dryRunChangeCount: number;
+  readonly holdCount: number;
+  readonly hotRegions: readonly RegionCode[];
+  readonly predictedMeanAddedLatencyMs: number;
+  readonly headline: string;
+}
