@@ -5,7 +5,7 @@ import type { DialPercent, EndpointWeight, RegionCode } from '../domain/traffic.
 export const PLAN_FORMAT_VERSION = 1;
 
 /** Stable, UpperCamelCase reasons for changes. Humans read them; apply never does. */
-export type ChangeReason = 'DialReduced' | 'DialRestored' | 'WeightsShifted' | 'WeightsRestored';
+export type ChangeReason = 'DialReduced' | 'DialRestored' | 'WeightsShifted';
 
 /** Stable reasons for holding (not changing) a scope. */
 export type HoldReason =
