@@ -81,6 +81,7 @@ export function chooseDials(input: DialPlanningInput): DialPlan {
       continue;
     }
     const lower = Math.max(floor, from - g.maxStepPercent);
+    const before = predictUtilization(model, dials);
     let best: { dial: number; score: [number, number]; cost: MovedCost } | undefined;
     let blockedBy: { reason: HoldReason; message: string } | undefined;
     for (const candidate of candidatesDown(from, lower)) {
@@ -97,7 +98,13 @@ export function chooseDials(input: DialPlanningInput): DialPlan {
         };
         continue;
       }
-      const score = overloadScore(policy, predictUtilization(model, trial));
+      const predicted = predictUtilization(model, trial);
+      const overloaded = receiversPushedOverTarget(policy, region, before, predicted);
+      if (overloaded.length > 0) {
+        blockedBy ??= { reason: 'ReceiverAtCapacity', message: `offloading ${region} further would push ${overloaded.join(', ')} over target` };
+        continue;
+      }
+      const score = overloadScore(policy, predicted);
       if (best === undefined || lexLess(score, best.score)) best = { dial: candidate, score, cost };
     }
     const baseline = overloadScore(policy, predictUtilization(model, dials));
@@ -151,6 +158,21 @@ export function chooseDials(input: DialPlanningInput): DialPlan {
     decisions.push({ region, fromPercent: from, toPercent: chosen, reason: 'DialRestored', cost, notes: [] });
   }
   return { dials, decisions, blocks };
+}
+
+/** Receivers that would end above their target with more load than they have now. */
+function receiversPushedOverTarget(
+  policy: Policy,
+  offloaded: RegionCode,
+  before: ReadonlyMap<RegionCode, number>,
+  after: ReadonlyMap<RegionCode, number>,
+): RegionCode[] {
+  const out: RegionCode[] = [];
+  for (const [r, u] of after) {
+    if (r === offloaded) continue;
+    if (u > target(policy, r) + 1e-6 && u > (before.get(r) ?? 0) + 1e-6) out.push(r);
+  }
+  return out;
 }
 
 function target(policy: Policy, region: RegionCode): number {

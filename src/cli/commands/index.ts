@@ -1,0 +1,7 @@
+// Every `ga-steer` command, in the order `--help` lists them.
+
+import type { Command } from '../command.js';
+import { planCommand } from './plan.js';
+import { validateCommand } from './validate.js';
+
+export const COMMANDS: readonly Command[] = [validateCommand, planCommand];

@@ -1,0 +1,57 @@
+// The plan as Markdown for a pull-request comment, made from the plan JSON only.
+
+import { describeAddress, describeChangeValues, describeHoldScope, describeLanding, describeLatency, describeWhy, formatPercent, shortArnId, trim } from './describe.js';
+import type { Plan } from './types.js';
+
+export function renderPlanMarkdown(plan: Plan): string {
+  const out: string[] = [];
+  out.push(`### ga-steer plan: \`${plan.policy.name}\``);
+  out.push('');
+  out.push(`Accelerator \`${shortArnId(plan.acceleratorArn)}\`, snapshot taken ${plan.snapshot.takenAt}.`);
+  out.push('');
+  out.push(`**${plan.summary.verdict === 'changes' ? `Plan: ${plan.summary.headline}` : plan.summary.headline}**`);
+  out.push('');
+  if (plan.regions.length > 0) {
+    out.push('| Region | Utilization | Predicted | Target | Condition | Dial |');
+    out.push('|---|---:|---:|---:|---|---:|');
+    for (const r of plan.regions) {
+      const dial = r.dialBeforePercent === r.dialAfterPercent ? trim(r.dialBeforePercent) : `${trim(r.dialBeforePercent)} → ${trim(r.dialAfterPercent)}`;
+      out.push(`| ${r.region} | ${formatPercent(r.utilizationPercent)} | ${formatPercent(r.predictedUtilizationPercent)} | ${r.targetPercent} % | ${r.condition}${r.healthy ? '' : ' (unhealthy)'} | ${dial} |`);
+    }
+    out.push('');
+  }
+  if (plan.changes.length > 0) {
+    out.push('#### Changes');
+    out.push('');
+    out.push('| | Endpoint group | Change | Reason |');
+    out.push('|---|---|---|---|');
+    for (const c of plan.changes) {
+      out.push(`| ${c.dryRun ? '🧪 dry-run' : '✏️'} | ${escape(describeAddress(c.address))} | ${escape(describeChangeValues(c))} | \`${c.reason}\` |`);
+    }
+    out.push('');
+    out.push('<details><summary>Evidence</summary>');
+    out.push('');
+    for (const c of plan.changes) {
+      out.push(`- **${escape(describeAddress(c.address))}**: ${escape(describeWhy(c))}`);
+      const landing = describeLanding(c);
+      if (landing !== undefined) out.push(`  - moved traffic lands: ${landing}`);
+      const latency = describeLatency(c);
+      if (latency !== undefined) out.push(`  - latency: ${latency}`);
+      for (const n of c.kind === 'dial' ? c.evidence.notes : c.evidence.notes.slice(1)) out.push(`  - ${escape(n)}`);
+    }
+    out.push('');
+    out.push('</details>');
+    out.push('');
+  }
+  if (plan.holds.length > 0) {
+    out.push('#### Holds');
+    out.push('');
+    for (const h of plan.holds) out.push(`- ⏸ **${escape(describeHoldScope(h))}** \`${h.reason}\`: ${escape(h.message)}`);
+    out.push('');
+  }
+  return `${out.join('\n')}\n`;
+}
+
+function escape(text: string): string {
+  return text.replace(/\|/g, '\\|');
+}

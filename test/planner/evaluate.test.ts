@@ -1,0 +1,256 @@
+import { describe, expect, it } from 'vitest';
+import { emptyControllerState, type ControllerState } from '../../src/planner/controller-state.js';
+import { evaluate } from '../../src/planner/evaluate.js';
+import type { Plan } from '../../src/plan/types.js';
+import { groupArn, makePolicy, makeSnapshot, NOW, type RegionSpec } from '../support/planner-fixtures.js';
+
+const HOT: RegionSpec[] = [
+  { region: 'eu-central-1', full: 1000, load: 900 },
+  { region: 'eu-west-1', full: 1000, load: 300 },
+];
+
+function holdReasons(plan: Plan): string[] {
+  return plan.holds.map((h) => h.reason);
+}
+
+function dialOf(plan: Plan, region: string): number | undefined {
+  const c = plan.changes.find((x) => x.kind === 'dial' && x.address.region === region);
+  return c?.kind === 'dial' ? c.after.trafficDialPercent : undefined;
+}
+
+describe('evaluate: offloading a hot Region', () => {
+  it('lowers the hot Region\'s dial within the step and predicts where the traffic lands', () => {
+    // Prepare
+    const policy = makePolicy();
+    const snapshot = makeSnapshot({ regions: HOT });
+    // Act
+    const { plan } = evaluate(policy, snapshot, emptyControllerState(), NOW);
+    // Assess
+    expect(plan.summary.verdict).toBe('changes');
+    expect(plan.changes).toHaveLength(1);
+    const change = plan.changes[0];
+    expect(change?.kind).toBe('dial');
+    if (change?.kind !== 'dial') return;
+    expect(change.reason).toBe('DialReduced');
+    expect(change.before.trafficDialPercent).toBe(100);
+    expect(change.after.trafficDialPercent).toBeGreaterThanOrEqual(80);
+    expect(change.after.trafficDialPercent).toBeLessThan(100);
+    expect(change.evidence.predictedLanding).toEqual({ 'eu-west-1': 1 });
+    expect(change.evidence.predictedUtilizationPercent).toBeLessThan(90);
+    expect(change.evidence.receiverUtilizationPercent['eu-west-1']).toBeLessThanOrEqual(75);
+    expect(change.evidence.addedLatencyMs.worstClientGroup).toBe('PL');
+  });
+
+  it('stops at the receiver\'s target rather than overload it', () => {
+    const snapshot = makeSnapshot({ regions: [{ region: 'eu-central-1', full: 1000, load: 900 }, { region: 'eu-west-1', full: 1000, load: 700 }] });
+    const { plan } = evaluate(makePolicy(), snapshot, emptyControllerState(), NOW);
+    const receiver = plan.regions.find((r) => r.region === 'eu-west-1');
+    expect(receiver?.predictedUtilizationPercent).toBeLessThanOrEqual(75);
+    expect(dialOf(plan, 'eu-central-1') ?? 100).toBeGreaterThan(80);
+  });
+
+  it('holds with ReceiverAtCapacity when the only receiver is already at its target', () => {
+    const snapshot = makeSnapshot({ regions: [{ region: 'eu-central-1', full: 1000, load: 900 }, { region: 'eu-west-1', full: 1000, load: 760 }] });
+    const { plan } = evaluate(makePolicy(), snapshot, emptyControllerState(), NOW);
+    expect(plan.changes).toHaveLength(0);
+    expect(holdReasons(plan)).toContain('ReceiverAtCapacity');
+  });
+
+  it('never steps further than maxStepPercent in one cycle', () => {
+    const snapshot = makeSnapshot({ regions: [{ region: 'eu-central-1', full: 1000, load: 1400 }, { region: 'eu-west-1', full: 5000, load: 500 }] });
+    const { plan } = evaluate(makePolicy(), snapshot, emptyControllerState(), NOW);
+    expect(dialOf(plan, 'eu-central-1')).toBe(80);
+    expect(plan.changes[0]?.evidence.notes.join(' ')).toContain('step limited');
+  });
+
+  it('never goes below the dial floor, and holds at it', () => {
+    const policy = makePolicy({ guardrails: { dialFloorPercent: 70 } });
+    const snapshot = makeSnapshot({ regions: [{ region: 'eu-central-1', full: 1000, load: 1400, dial: 75 }, { region: 'eu-west-1', full: 5000, load: 500 }] });
+    expect(dialOf(evaluate(policy, snapshot, emptyControllerState(), NOW).plan, 'eu-central-1')).toBe(70);
+    const atFloor = makeSnapshot({ regions: [{ region: 'eu-central-1', full: 1000, load: 1400, dial: 70 }, { region: 'eu-west-1', full: 5000, load: 500 }] });
+    const { plan } = evaluate(policy, atFloor, emptyControllerState(), NOW);
+    expect(plan.changes).toHaveLength(0);
+    expect(holdReasons(plan)).toContain('DialFloorReached');
+  });
+
+  it('keeps minRegionsServing Regions serving: never drains to 0 below it', () => {
+    const policy = makePolicy({ guardrails: { minRegionsServing: 2, maxStepPercent: 100 } });
+    const snapshot = makeSnapshot({ regions: [{ region: 'eu-central-1', full: 100, load: 500, dial: 10 }, { region: 'eu-west-1', full: 100000, load: 500 }] });
+    const { plan } = evaluate(policy, snapshot, emptyControllerState(), NOW);
+    expect(dialOf(plan, 'eu-central-1') ?? 10).toBeGreaterThan(0);
+  });
+
+  it('never drains the last healthy Region', () => {
+    const snapshot = makeSnapshot({ regions: [{ region: 'eu-central-1', full: 1000, load: 950 }, { region: 'eu-west-1', full: 1000, load: 0, healthy: false }] });
+    const { plan } = evaluate(makePolicy(), snapshot, emptyControllerState(), NOW);
+    expect(plan.changes).toHaveLength(0);
+    expect(holdReasons(plan)).toContain('LastHealthyRegion');
+  });
+
+  it('refuses an offload that costs a client group more than the latency budget', () => {
+    const policy = makePolicy({ latency: { budgetMs: 60 } });
+    const far = {
+      DE: { rtt: { 'eu-central-1': 10, 'eu-west-1': 90 }, demand: 50 },
+      IE: { rtt: { 'eu-central-1': 30, 'eu-west-1': 8 }, demand: 50 },
+    };
+    const { plan } = evaluate(policy, makeSnapshot({ regions: HOT, groups: far }), emptyControllerState(), NOW);
+    expect(plan.changes).toHaveLength(0);
+    expect(holdReasons(plan)).toContain('LatencyBudgetExceeded');
+    expect(plan.holds.find((h) => h.reason === 'LatencyBudgetExceeded')?.message).toContain('DE');
+  });
+});
+
+describe('evaluate: restoring', () => {
+  it('restores a cool Region gradually, by restoreStepPercent', () => {
+    const snapshot = makeSnapshot({ regions: [{ region: 'eu-central-1', full: 1000, load: 300, dial: 50 }, { region: 'eu-west-1', full: 1000, load: 500 }] });
+    const { plan } = evaluate(makePolicy(), snapshot, emptyControllerState(), NOW);
+    expect(plan.changes[0]?.reason).toBe('DialRestored');
+    expect(dialOf(plan, 'eu-central-1')).toBe(60);
+  });
+
+  it('does not move a Region between its thresholds (hysteresis)', () => {
+    const snapshot = makeSnapshot({ regions: [{ region: 'eu-central-1', full: 1000, load: 700, dial: 50 }, { region: 'eu-west-1', full: 1000, load: 500 }] });
+    const { plan } = evaluate(makePolicy(), snapshot, emptyControllerState(), NOW);
+    expect(plan.changes).toHaveLength(0);
+    expect(plan.summary.headline).toBe('No changes.');
+  });
+
+  it('restores less, or not at all, when restoring would push the Region over its target', () => {
+    // A 40-point restore step would bring back 36 % of all demand: about +41 points for eu-central-1.
+    const groups = { DE: { rtt: { 'eu-central-1': 10, 'eu-west-1': 30 }, demand: 90 }, IE: { rtt: { 'eu-central-1': 30, 'eu-west-1': 8 }, demand: 10 } };
+    const snapshot = makeSnapshot({ groups, regions: [{ region: 'eu-central-1', full: 1000, load: 550, dial: 60 }, { region: 'eu-west-1', full: 1000, load: 600 }] });
+    const { plan } = evaluate(makePolicy({ guardrails: { restoreStepPercent: 40 } }), snapshot, emptyControllerState(), NOW);
+    const after = plan.regions.find((r) => r.region === 'eu-central-1');
+    expect(plan.changes[0]?.reason).toBe('DialRestored');
+    expect(after?.predictedUtilizationPercent).toBeLessThanOrEqual(75);
+    expect(after?.predictedUtilizationPercent).toBeGreaterThan(70);
+    expect(after?.dialAfterPercent).toBeGreaterThan(60);
+    expect(after?.dialAfterPercent).toBeLessThan(100);
+  });
+});
+
+describe('evaluate: holds', () => {
+  it('holds everything when the policy is disabled', () => {
+    const { plan } = evaluate(makePolicy({ enabled: false }), makeSnapshot({ regions: HOT }), emptyControllerState(), NOW);
+    expect(plan.changes).toHaveLength(0);
+    expect(plan.summary.verdict).toBe('hold');
+    expect(holdReasons(plan)).toEqual(['Disabled']);
+    expect(plan.summary.headline).toContain('No changes.');
+  });
+
+  it('holds while the accelerator is IN_PROGRESS', () => {
+    const { plan } = evaluate(makePolicy(), makeSnapshot({ regions: HOT, status: 'IN_PROGRESS' }), emptyControllerState(), NOW);
+    expect(holdReasons(plan)).toEqual(['AcceleratorNotDeployed']);
+    expect(plan.changes).toHaveLength(0);
+  });
+
+  it('holds on a stale topology', () => {
+    const { plan } = evaluate(makePolicy(), makeSnapshot({ regions: HOT, topologyAt: '2026-11-22T11:00:00Z' }), emptyControllerState(), NOW);
+    expect(holdReasons(plan)).toEqual(['StaleData']);
+  });
+
+  it('holds (NoData) when a Region has no load reading, and never reads it as zero load', () => {
+    const regions = [{ region: 'eu-central-1', full: 1000, load: 900 }, { region: 'eu-west-1', full: 1000 }];
+    const { plan } = evaluate(makePolicy(), makeSnapshot({ regions }), emptyControllerState(), NOW);
+    expect(plan.changes).toHaveLength(0);
+    expect(plan.holds[0]).toMatchObject({ reason: 'NoData', scope: { kind: 'region', region: 'eu-west-1' } });
+  });
+
+  it('holds (StaleData) on old load, old latency, and old demand', () => {
+    for (const o of [{ loadAt: '2026-11-22T11:00:00Z' }, { latencyAt: '2026-11-22T09:00:00Z' }, { demandAt: '2026-11-22T11:00:00Z' }]) {
+      const { plan } = evaluate(makePolicy(), makeSnapshot({ regions: HOT, ...o }), emptyControllerState(), NOW);
+      expect(plan.changes, JSON.stringify(o)).toHaveLength(0);
+      expect(holdReasons(plan), JSON.stringify(o)).toContain('StaleData');
+    }
+  });
+
+  it('holds (NoData) without latency measurements', () => {
+    const { plan } = evaluate(makePolicy(), makeSnapshot({ regions: HOT, groups: {} }), emptyControllerState(), NOW);
+    expect(holdReasons(plan)).toContain('NoData');
+    expect(plan.changes).toHaveLength(0);
+  });
+
+  it('respects a pin, and an expired pin no longer holds', () => {
+    const pinned = makePolicy({ pins: [{ region: 'eu-central-1', reason: 'carrier maintenance', until: '2026-11-22T13:00:00Z' }] });
+    const { plan } = evaluate(pinned, makeSnapshot({ regions: HOT }), emptyControllerState(), NOW);
+    expect(plan.changes).toHaveLength(0);
+    expect(plan.holds[0]).toMatchObject({ reason: 'Pinned', scope: { kind: 'region', region: 'eu-central-1' } });
+    expect(plan.holds[0]?.message).toContain('carrier maintenance');
+    const later = evaluate(pinned, makeSnapshot({ regions: HOT }), emptyControllerState(), new Date('2026-11-22T13:00:01Z'));
+    expect(holdReasons(later.plan)).toContain('StaleData'); // an hour later the fixture's data is old: still no change
+  });
+
+  it('cools down after a change, then acts again', () => {
+    const policy = makePolicy();
+    const first = evaluate(policy, makeSnapshot({ regions: HOT }), emptyControllerState(), NOW);
+    expect(first.plan.changes).toHaveLength(1);
+    const applied = dialOf(first.plan, 'eu-central-1') ?? 100;
+    const stillHot: RegionSpec[] = [{ region: 'eu-central-1', full: 1000, load: 880, dial: applied }, { region: 'eu-west-1', full: 1000, load: 330 }];
+    const soon = evaluate(policy, makeSnapshot({ regions: stillHot }), first.state, new Date(NOW.getTime() + 60_000));
+    expect(soon.plan.changes).toHaveLength(0);
+    expect(holdReasons(soon.plan)).toContain('CoolingDown');
+  });
+
+  it('backs off when someone else changed a dial, then adopts it after the backoff', () => {
+    const policy = makePolicy({ guardrails: { humanOverrideBackoffSeconds: 600 } });
+    const state: ControllerState = { stateVersion: 1, groups: { [groupArn('eu-central-1')]: { expectedDialPercent: 100 } } };
+    const regions: RegionSpec[] = [{ region: 'eu-central-1', full: 1000, load: 300, dial: 40 }, { region: 'eu-west-1', full: 1000, load: 400 }];
+    const first = evaluate(policy, makeSnapshot({ regions }), state, NOW);
+    expect(first.plan.changes).toHaveLength(0); // a cool Region at dial 40 would otherwise be restored
+    expect(holdReasons(first.plan)).toContain('HumanOverride');
+    const seen = first.state.groups[groupArn('eu-central-1')]?.humanOverrideSeenAt;
+    expect(seen).toBe(NOW.toISOString());
+
+    const laterNow = new Date(NOW.getTime() + 700_000);
+    const fresh = (t: Date): string => new Date(t.getTime() - 30_000).toISOString();
+    const later = evaluate(policy, { ...makeSnapshot({ regions, loadAt: fresh(laterNow), latencyAt: fresh(laterNow), topologyAt: fresh(laterNow) }), takenAt: laterNow.toISOString() }, first.state, laterNow);
+    expect(holdReasons(later.plan)).not.toContain('HumanOverride');
+    expect(later.plan.changes[0]?.reason).toBe('DialRestored');
+  });
+});
+
+describe('evaluate: dry run', () => {
+  it('marks changes matched by a dry-run rule and keeps them out of the next state', () => {
+    const policy = makePolicy({ dryRun: { regions: ['eu-central-1'] } });
+    const { plan, state } = evaluate(policy, makeSnapshot({ regions: HOT }), emptyControllerState(), NOW);
+    expect(plan.changes).toHaveLength(1);
+    expect(plan.changes[0]?.dryRun).toBe(true);
+    expect(plan.summary.dryRunChangeCount).toBe(1);
+    expect(state.groups[groupArn('eu-central-1')]?.lastChangeAt).toBeUndefined();
+    expect(state.groups[groupArn('eu-central-1')]?.expectedDialPercent).toBe(100);
+  });
+});
+
+describe('evaluate: weights by headroom', () => {
+  it('shifts weight from a busy endpoint to one with room, and keeps every endpoint', () => {
+    const regions: RegionSpec[] = [
+      {
+        region: 'eu-central-1',
+        full: 1000,
+        load: 600,
+        endpoints: [
+          { id: 'i-busy', weight: 128, load: 450 },
+          { id: 'i-idle', weight: 128, load: 150 },
+          { id: 'i-down', weight: 128, healthy: false },
+        ],
+      },
+      { region: 'eu-west-1', full: 1000, load: 400 },
+    ];
+    const { plan } = evaluate(makePolicy(), makeSnapshot({ regions }), emptyControllerState(), NOW);
+    const w = plan.changes.find((c) => c.kind === 'weights');
+    expect(w?.kind).toBe('weights');
+    if (w?.kind !== 'weights') return;
+    expect(w.after.endpoints.map((e) => e.endpointId)).toEqual(['i-busy', 'i-idle', 'i-down']);
+    const after = Object.fromEntries(w.after.endpoints.map((e) => [e.endpointId, e.weight]));
+    expect(after['i-idle']).toBeGreaterThan(after['i-busy'] ?? 0);
+    expect(after['i-down']).toBe(128);
+  });
+});
+
+describe('evaluate: determinism', () => {
+  it('gives the same plan for the same input', () => {
+    const a = evaluate(makePolicy(), makeSnapshot({ regions: HOT }), emptyControllerState(), NOW);
+    const b = evaluate(makePolicy(), makeSnapshot({ regions: HOT }), emptyControllerState(), NOW);
+    expect(JSON.stringify(a)).toBe(JSON.stringify(b));
+  });
+});
