@@ -138,10 +138,12 @@ export function chooseDials(input: DialPlanningInput): DialPlan {
     .map(([r]) => r);
   for (const region of restorable) {
     const from = dials.get(region) ?? 100;
-    const upper = Math.min(100, from + g.restoreStepPercent);
+    // A dial below its floor (set by hand, or the floor was raised) comes back to the floor first.
+    const floor = policy.regions[region]?.dialFloorPercent ?? g.dialFloorPercent;
+    const upper = Math.min(100, Math.max(floor, from + g.restoreStepPercent));
     const baseline = overloadScore(policy, predictUtilization(model, dials));
     let chosen: number | undefined;
-    for (const candidate of candidatesDown(upper, from).filter((c) => c > from + 1e-9)) {
+    for (const candidate of candidatesDown(upper, from).filter((c) => c > from + 1e-9 && c >= floor - 1e-9)) {
       const trial = new Map(dials).set(region, candidate);
       const predicted = predictUtilization(model, trial);
       if ((predicted.get(region) ?? 0) > target(policy, region)) continue;

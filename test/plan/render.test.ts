@@ -1,0 +1,51 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { emptyControllerState } from '../../src/planner/controller-state.js';
+import { evaluate } from '../../src/planner/evaluate.js';
+import { renderPlanMarkdown } from '../../src/plan/render-markdown.js';
+import { renderPlanText } from '../../src/plan/render-text.js';
+import { parsePolicyText } from '../../src/policy/parse-policy.js';
+import { snapshotSchema } from '../../src/snapshot/schema.js';
+import { makePolicy, makeSnapshot, NOW } from '../support/planner-fixtures.js';
+
+function examplePlan(snapshotFile: string) {
+  const p = parsePolicyText(readFileSync('policies/crazycall-voip.yaml', 'utf8'), 'p');
+  if (!p.ok) throw new Error('example policy invalid');
+  const s = snapshotSchema.parse(JSON.parse(readFileSync(snapshotFile, 'utf8')));
+  return evaluate(p.policy, s, emptyControllerState(), new Date(s.takenAt)).plan;
+}
+
+describe('plan renderings', () => {
+  it('renders a plan with changes as text, with a legend of only the symbols used', () => {
+    const text = renderPlanText(examplePlan('examples/snapshots/crazycall-hot.json'));
+    expect(text).toContain('ga-steer will make these changes:');
+    expect(text).toContain('moved traffic lands: eu-west-1 100 % (predicted 64.2 %)');
+    expect(text).toContain('Legend: ~ change');
+    expect(text).not.toContain('! hold');
+  });
+
+  it('says "No changes." explicitly for an empty plan, in text and Markdown', () => {
+    const plan = examplePlan('examples/snapshots/crazycall-calm.json');
+    expect(renderPlanText(plan)).toMatch(/^No changes\.$/m);
+    expect(renderPlanMarkdown(plan)).toContain('**No changes.**');
+  });
+
+  it('renders holds with their reason and scope', () => {
+    const { plan } = evaluate(makePolicy({ enabled: false }), makeSnapshot(), emptyControllerState(), NOW);
+    const text = renderPlanText(plan);
+    expect(text).toContain('! all  Disabled: the policy is disabled');
+    expect(text).toContain('Legend: ! hold');
+    expect(renderPlanMarkdown(plan)).toContain('`Disabled`');
+  });
+
+  it('marks dry-run changes in both renderings', () => {
+    const { plan } = evaluate(
+      makePolicy({ dryRun: { all: true } }),
+      makeSnapshot({ regions: [{ region: 'eu-central-1', full: 1000, load: 900 }, { region: 'eu-west-1', full: 1000, load: 300 }] }),
+      emptyControllerState(),
+      NOW,
+    );
+    expect(renderPlanText(plan)).toContain('~ (dry-run) eu-central-1');
+    expect(renderPlanMarkdown(plan)).toContain('🧪 dry-run');
+  });
+});

@@ -1,0 +1,140 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { formatIssue } from '../../src/policy/issues.js';
+import { parsePolicyText } from '../../src/policy/parse-policy.js';
+
+const VALID = `apiVersion: ga-steer.io/v1
+name: svc
+accelerator:
+  arn: arn:aws:globalaccelerator::123456789012:accelerator/abcd-1234
+regions:
+  eu-central-1:
+    capacity: { signal: flows, full: 1000 }
+  eu-west-1:
+    capacity: { signal: flows, full: 800 }
+`;
+
+function issuesOf(text: string): string[] {
+  const r = parsePolicyText(text, 'policies/prod.yaml');
+  return r.ok ? r.warnings.map(formatIssue) : r.issues.map(formatIssue);
+}
+
+describe('policy parsing', () => {
+  it('accepts every example policy in policies/', () => {
+    const files = readdirSync('policies').filter((f) => f.endsWith('.yaml'));
+    expect(files.length).toBeGreaterThanOrEqual(2);
+    for (const f of files) {
+      const r = parsePolicyText(readFileSync(`policies/${f}`, 'utf8'), `policies/${f}`);
+      expect(r.ok ? [] : r.issues.map(formatIssue), f).toEqual([]);
+    }
+  });
+
+  it('fills in the documented safe defaults', () => {
+    const r = parsePolicyText(VALID, 'p.yaml');
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.policy.enabled).toBe(true);
+    expect(r.policy.guardrails).toMatchObject({ dialFloorPercent: 0, maxStepPercent: 20, restoreStepPercent: 10, cooldownSeconds: 300, minRegionsServing: 1 });
+    expect(r.policy.regions['eu-central-1']).toMatchObject({ targetPercent: 75, drainAbovePercent: 80, restoreBelowPercent: 60 });
+    expect(r.policy.latency).toMatchObject({ statistic: 'p50', budgetMs: 80 });
+    expect(r.policy.dryRun).toEqual({ all: false, regions: [], reasons: [] });
+  });
+
+  it('reports every shape issue at once, each with file:line:col and path', () => {
+    const text = `${VALID}guardrails:
+  maxStepPercent: 0
+  cooldownSeconds: -5
+  bogus: true
+latency:
+  statistic: p99
+`;
+    expect(issuesOf(text)).toMatchInlineSnapshot(`
+      [
+        "policies/prod.yaml:11:19 guardrails.maxStepPercent: must be between 1 and 100",
+        "policies/prod.yaml:12:20 guardrails.cooldownSeconds: must not be negative",
+        "policies/prod.yaml:13:3 guardrails.bogus: unknown key",
+        "policies/prod.yaml:15:14 latency.statistic: must be one of "p50", "p90", "p95"",
+      ]
+    `);
+  });
+
+  it('names missing required fields and wrong types', () => {
+    const text = `apiVersion: ga-steer.io/v2
+name: Bad_Name
+regions:
+  eu-central-1:
+    capacity: { signal: flows }
+`;
+    expect(issuesOf(text)).toMatchInlineSnapshot(`
+      [
+        "policies/prod.yaml:1:1 accelerator: is required",
+        "policies/prod.yaml:1:13 apiVersion: must be "ga-steer.io/v1"",
+        "policies/prod.yaml:2:7 name: must be lower-case letters, digits and dashes",
+        "policies/prod.yaml:5:15 regions.eu-central-1.capacity.full: is required",
+      ]
+    `);
+  });
+
+  it('reports YAML syntax errors and duplicate keys with their place', () => {
+    expect(issuesOf(`${VALID}  eu-west-1:\n    capacity: { signal: flows, full: 1 }\n`)[0]).toMatch(/^policies\/prod\.yaml:10:3 .*unique/);
+    expect(issuesOf('name: [unclosed\n')[0]).toMatch(/^policies\/prod\.yaml:\d+:\d+ /);
+    expect(issuesOf('')).toEqual(['policies/prod.yaml the policy is empty']);
+  });
+
+  it('checks meaning: thresholds in order, known Regions, signals defined, dry-run rules that match', () => {
+    const text = `apiVersion: ga-steer.io/v1
+name: svc
+accelerator:
+  arn: arn:aws:globalaccelerator::123456789012:accelerator/abcd-1234
+regions:
+  eu-central-1:
+    capacity: { signal: flows, full: 1000 }
+    restoreBelowPercent: 85
+  eu-centrale-1:
+    capacity: { signal: flows, full: 1000 }
+signals:
+  load:
+    eu-central-1:
+      - signal: requests
+        metric: { namespace: AWS/NetworkELB, metricName: ActiveFlowCount, stat: Average }
+guardrails:
+  minRegionsServing: 3
+pins:
+  - region: us-east-1
+    reason: test
+dryRun:
+  regions: [ap-south-1]
+`;
+    expect(issuesOf(text)).toMatchInlineSnapshot(`
+      [
+        "policies/prod.yaml:7:25 regions.eu-central-1.capacity.signal: no load query in signals.load.eu-central-1 defines signal "flows"",
+        "policies/prod.yaml:8:26 regions.eu-central-1.restoreBelowPercent: must be below drainAbovePercent (80), or the dial would flap",
+        "policies/prod.yaml:8:26 regions.eu-central-1.restoreBelowPercent: must not be above targetPercent (75): restoring would push the Region over its target",
+        "policies/prod.yaml:10:5 regions.eu-centrale-1: unknown AWS Region "eu-centrale-1"",
+        "policies/prod.yaml:17:22 guardrails.minRegionsServing: is 3 but the policy governs only 2 Region(s)",
+        "policies/prod.yaml:19:13 pins.0.region: Region "us-east-1" is not listed under regions",
+        "policies/prod.yaml:22:13 dryRun.regions.0: dry-run rule matches nothing: Region "ap-south-1" is not listed under regions",
+      ]
+    `);
+  });
+
+  it('warns, without failing, when total capacity cannot carry the stated peak', () => {
+    const r = parsePolicyText(`${VALID}expectedPeak: { signal: flows, value: 5000 }\n`, 'p.yaml');
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.warnings.map(formatIssue)).toEqual([
+      'p.yaml:10:39 warning: expectedPeak.value: total capacity at target utilization is 1350 but the stated peak is 5000: the service cannot carry its peak without overloading a Region',
+    ]);
+  });
+
+  it('rejects an invalid regular expression in a landing rule', () => {
+    const text = `${VALID}signals:
+  ripeAtlas:
+    measurements:
+      - id: 1
+        role: landing
+        answers: [{ match: "fra(", region: eu-central-1 }]
+`;
+    expect(issuesOf(text)[0]).toMatch(/^policies\/prod\.yaml:15:\d+ signals\.ripeAtlas\.measurements\.0\.answers\.0\.match: is not a valid regular expression/);
+  });
+});
