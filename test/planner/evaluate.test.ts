@@ -254,3 +254,59 @@ describe('evaluate: determinism', () => {
     expect(JSON.stringify(a)).toBe(JSON.stringify(b));
   });
 });
+
+describe('evaluate: more holds and edges', () => {
+  it('holds (AcceleratorNotFound) when the snapshot lacks the accelerator or a governed listener', () => {
+    const other = makePolicy({ accelerator: { arn: 'arn:aws:globalaccelerator::123456789012:accelerator/ffff-0000' } });
+    expect(holdReasons(evaluate(other, makeSnapshot(), emptyControllerState(), NOW).plan)).toEqual(['AcceleratorNotFound']);
+    const missingListener = makePolicy({ accelerator: { listeners: [`${makePolicy().accelerator.arn}/listener/deadbeef`] } });
+    expect(holdReasons(evaluate(missingListener, makeSnapshot(), emptyControllerState(), NOW).plan)).toContain('AcceleratorNotFound');
+  });
+
+  it('holds (NoHealthyEndpoints) for a hot Region without healthy endpoints: its dial changes nothing', () => {
+    const regions: RegionSpec[] = [
+      { region: 'eu-central-1', full: 1000, load: 900, healthy: false },
+      { region: 'eu-west-1', full: 1000, load: 300 },
+      { region: 'us-east-1', full: 1000, load: 300 },
+    ];
+    const { plan } = evaluate(makePolicy({}, regions), makeSnapshot({ regions }), emptyControllerState(), NOW);
+    expect(plan.changes.filter((c) => c.address.region === 'eu-central-1')).toEqual([]);
+    expect(holdReasons(plan)).toContain('NoHealthyEndpoints');
+  });
+
+  it('holds a restore (InsufficientCapacity) when even the smallest step would overload the Region', () => {
+    const groups = { DE: { rtt: { 'eu-central-1': 10, 'eu-west-1': 30 }, demand: 95 }, IE: { rtt: { 'eu-central-1': 30, 'eu-west-1': 8 }, demand: 5 } };
+    // Cool at 59 %, but every 0.5 % of dial brings back ~0.5 % of all demand: tiny capacity makes that a big jump.
+    const regions: RegionSpec[] = [{ region: 'eu-central-1', full: 100, load: 59, dial: 20 }, { region: 'eu-west-1', full: 10000, load: 7000 }];
+    const { plan } = evaluate(makePolicy({}, regions), makeSnapshot({ groups, regions }), emptyControllerState(), NOW);
+    expect(plan.changes).toEqual([]);
+    expect(holdReasons(plan)).toContain('InsufficientCapacity');
+  });
+
+  it('notices a human\'s weight change and backs off', () => {
+    const regions: RegionSpec[] = [
+      { region: 'eu-central-1', full: 1000, load: 900, endpoints: [{ id: 'i-a', weight: 0 }, { id: 'i-b', weight: 128 }] },
+      { region: 'eu-west-1', full: 1000, load: 300 },
+    ];
+    const state: ControllerState = { stateVersion: 1, groups: { [groupArn('eu-central-1')]: { expectedWeights: { 'i-a': 128, 'i-b': 128 } } } };
+    const { plan } = evaluate(makePolicy({}, regions), makeSnapshot({ regions }), state, NOW);
+    expect(plan.changes).toEqual([]);
+    expect(plan.holds.find((h) => h.reason === 'HumanOverride')?.message).toContain('weights');
+  });
+
+  it('leaves out stale latency measurements but still plans on the fresh ones', () => {
+    const snapshot = makeSnapshot({ regions: HOT });
+    const withOld = { ...snapshot, latency: [...snapshot.latency, { ...snapshot.latency[0]!, clientGroup: 'XX', observedAt: '2026-11-22T08:00:00Z' }] };
+    const { plan } = evaluate(makePolicy(), withOld, emptyControllerState(), NOW);
+    expect(plan.changes).toHaveLength(1);
+    expect(plan.changes[0]?.evidence.notes.join(' ')).toContain('older than 3600 s were left out');
+  });
+
+  it('records what it set, so the next cycle can tell its own changes from a human\'s', () => {
+    const { plan, state } = evaluate(makePolicy(), makeSnapshot({ regions: HOT }), emptyControllerState(), NOW);
+    const after = dialOf(plan, 'eu-central-1');
+    expect(state.groups[groupArn('eu-central-1')]).toMatchObject({ expectedDialPercent: after, lastChangeAt: NOW.toISOString(), lastDirection: 'down' });
+    expect(state.groups[groupArn('eu-west-1')]).toMatchObject({ expectedDialPercent: 100 });
+    expect(state.groups[groupArn('eu-west-1')]?.lastChangeAt).toBeUndefined();
+  });
+});
