@@ -27,10 +27,8 @@ const metricSpec = z.strictObject({
 /** One CloudWatch load query, in the Region whose load it measures. */
 const loadQuery = z
   .strictObject({
-    /** Load-signal name that a Region's `capacity.signal` refers to. */
-    signal: z.string().min(1),
-    /** Set when the reading is for one endpoint (weights by headroom). */
-    endpointId: z.string().min(1).optional(),
+    signal: z.string().min(1).describe('Load-signal name that a Region\'s `capacity.signal` refers to.'),
+    endpointId: z.string().min(1).optional().describe('Set when the reading is for one endpoint (weights by headroom).'),
     periodSeconds: z.int().min(60).multipleOf(60, 'must be a multiple of 60').default(60),
     metric: metricSpec.optional(),
     expression: z
@@ -39,8 +37,7 @@ const loadQuery = z
         inputs: z.record(z.string().regex(/^[a-z][a-zA-Z0-9_]*$/, 'must start with a lower-case letter'), metricSpec),
       })
       .optional(),
-    /** `zero` only where a gap means no traffic by the metric's documented meaning. */
-    gap: z.enum(['no-data', 'zero']).default('no-data'),
+    gap: z.enum(['no-data', 'zero']).default('no-data').describe('`zero` only where a gap means no traffic by the metric\'s documented meaning.'),
   })
   .refine((q) => (q.metric === undefined) !== (q.expression === undefined), {
     message: 'exactly one of metric or expression is required',
@@ -48,31 +45,22 @@ const loadQuery = z
 
 const regionPolicy = z.strictObject({
   capacity: z.strictObject({
-    /** Name of the load signal (see signals.load) whose value measures this Region's load. */
-    signal: z.string().min(1),
-    /** Signal value that counts as 100 % utilization. */
-    full: z.number().positive('must be greater than 0'),
+    signal: z.string().min(1).describe('Name of the load signal (see signals.load) whose value measures this Region\'s load.'),
+    full: z.number().positive('must be greater than 0').describe('Signal value that counts as 100 % utilization.'),
   }),
-  /** The planner brings utilization under this. */
-  targetPercent: percent.default(75),
-  /** Hot above this: offload. */
-  drainAbovePercent: percent.default(80),
-  /** Cool below this: restore the dial gradually. */
-  restoreBelowPercent: percent.default(60),
-  /** Overrides guardrails.dialFloorPercent for this Region. */
-  dialFloorPercent: percent.optional(),
-  /** Capacity share per endpoint, for weights by headroom (default: equal). */
-  endpointCapacityShares: z.record(z.string().min(1), z.number().positive()).optional(),
+  targetPercent: percent.default(75).describe('The planner brings utilization under this.'),
+  drainAbovePercent: percent.default(80).describe('Hot above this: offload.'),
+  restoreBelowPercent: percent.default(60).describe('Cool below this: restore the dial gradually.'),
+  dialFloorPercent: percent.optional().describe('Overrides guardrails.dialFloorPercent for this Region.'),
+  endpointCapacityShares: z.record(z.string().min(1), z.number().positive()).optional().describe('Capacity share per endpoint, for weights by headroom (default: equal).'),
 });
 
 const atlasMeasurement = z
   .strictObject({
     id: z.int().positive(),
     role: z.enum(['latency', 'landing']),
-    /** latency: destination IP -> Region. */
-    targets: z.record(z.string().min(1), region).optional(),
-    /** landing: regex on the CHAOS TXT answer -> Region; first match wins. */
-    answers: z.array(z.strictObject({ match: z.string().min(1), region })).optional(),
+    targets: z.record(z.string().min(1), region).optional().describe('latency: destination IP -> Region.'),
+    answers: z.array(z.strictObject({ match: z.string().min(1), region })).optional().describe('landing: regex on the CHAOS TXT answer -> Region; first match wins.'),
   })
   .refine((m) => (m.role === 'latency' ? m.targets !== undefined : m.answers !== undefined), {
     message: 'a latency measurement needs targets; a landing measurement needs answers',
@@ -80,8 +68,7 @@ const atlasMeasurement = z
 
 const syntheticFeed = z.strictObject({
   name: z.string().min(1),
-  /** File path, http(s) URL or s3://bucket/key. */
-  url: z.string().min(1),
+  url: z.string().min(1).describe('File path, http(s) URL or s3://bucket/key.'),
   format: z.enum(['jsonl', 'csv']),
 });
 
@@ -91,26 +78,19 @@ export const policySchema = z.strictObject({
   apiVersion: z.literal(POLICY_API_VERSION, { message: `must be "${POLICY_API_VERSION}"` }),
   name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits and dashes'),
   description: z.string().optional(),
-  /** The global kill switch: false holds every decision. */
-  enabled: z.boolean().default(true),
+  enabled: z.boolean().default(true).describe('The global kill switch: false holds every decision.'),
   accelerator: z.strictObject({
     arn: acceleratorArn,
-    /** Listeners governed; empty or absent: all of the accelerator's listeners. */
-    listeners: z.array(listenerArn).default([]),
+    listeners: z.array(listenerArn).default([]).describe('Listeners governed; empty or absent: all of the accelerator\'s listeners.'),
   }),
-  /** The busiest load the service must carry, in one capacity signal's units: checked against capacity. */
-  expectedPeak: z.strictObject({ signal: z.string().min(1), value: z.number().positive() }).optional(),
+  expectedPeak: z.strictObject({ signal: z.string().min(1), value: z.number().positive() }).optional().describe('The busiest load the service must carry, in one capacity signal\'s units: checked against capacity.'),
   regions: z.record(region, regionPolicy).refine((r) => Object.keys(r).length > 0, 'must name at least one Region'),
   latency: z
     .strictObject({
-      /** Statistic the planner compares: p50, p90 or p95 RTT. */
-      statistic: z.enum(['p50', 'p90', 'p95']).default('p50'),
-      /** The latency objective: the RTT users of this service should see. Reported against. */
-      objectiveMs: z.number().positive().default(150),
-      /** Most added latency an offload may cost any client group (demand-weighted expectation). */
-      budgetMs: z.number().min(0).default(80),
-      /** Ignore client groups with fewer samples than this. */
-      minSamples: z.int().min(1).default(3),
+      statistic: z.enum(['p50', 'p90', 'p95']).default('p50').describe('Statistic the planner compares: p50, p90 or p95 RTT.'),
+      objectiveMs: z.number().positive().default(150).describe('The latency objective: the RTT users of this service should see. Reported against.'),
+      budgetMs: z.number().min(0).default(80).describe('Most added RTT (ms) an offload may cost the users who move, per client group (groups carrying at least 1 % of the moved demand).'),
+      minSamples: z.int().min(1).default(3).describe('Ignore client groups with fewer samples than this.'),
     })
     .prefault({}),
   signals: z
@@ -118,14 +98,12 @@ export const policySchema = z.strictObject({
       ripeAtlas: z
         .strictObject({
           clientGroupBy: z.enum(['country', 'country-asn']).default('country'),
-          /** Environment variable that holds the API key; the key itself never goes in a policy. */
-          apiKeyEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).default('RIPE_ATLAS_KEY'),
+          apiKeyEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).default('RIPE_ATLAS_KEY').describe('Environment variable that holds the API key; the key itself never goes in a policy.'),
           measurements: z.array(atlasMeasurement).default([]),
         })
         .optional(),
       synthetic: z.array(syntheticFeed).default([]),
-      /** CloudWatch load queries per Region. */
-      load: z.record(region, z.array(loadQuery)).default({}),
+      load: z.record(region, z.array(loadQuery)).default({}).describe('CloudWatch load queries per Region.'),
       demand: z
         .strictObject({
           /** ga-flow-metrics: GA NewFlowCount by SourceRegion; snapshot: whatever the snapshot holds;
@@ -137,13 +115,12 @@ export const policySchema = z.strictObject({
     .prefault({}),
   guardrails: z
     .strictObject({
-      dialFloorPercent: percent.default(0),
-      maxStepPercent: z.number().min(1, 'must be between 1 and 100').max(100, 'must be between 1 and 100').default(20),
-      restoreStepPercent: z.number().min(1, 'must be between 1 and 100').max(100, 'must be between 1 and 100').default(10),
-      cooldownSeconds: positiveSeconds.default(300),
-      minRegionsServing: z.int().min(1, 'must be at least 1').default(1),
-      /** Back off for this long after a human changed a dial or weight outside the controller. */
-      humanOverrideBackoffSeconds: positiveSeconds.default(3600),
+      dialFloorPercent: percent.default(0).describe('No dial goes below this.'),
+      maxStepPercent: z.number().min(1, 'must be between 1 and 100').max(100, 'must be between 1 and 100').default(20).describe('Largest dial reduction per cycle, in points.'),
+      restoreStepPercent: z.number().min(1, 'must be between 1 and 100').max(100, 'must be between 1 and 100').default(10).describe('Largest dial increase per cycle, in points: restore gradually.'),
+      cooldownSeconds: positiveSeconds.default(300).describe('No change to a Region for this long after the last one (load moves over minutes).'),
+      minRegionsServing: z.int().min(1, 'must be at least 1').default(1).describe('Regions that must keep a dial above 0.'),
+      humanOverrideBackoffSeconds: positiveSeconds.default(3600).describe('Back off for this long after a human changed a dial or weight outside the controller.'),
       maxSignalAgeSeconds: z
         .strictObject({
           topology: positiveSeconds.default(120),
@@ -153,19 +130,16 @@ export const policySchema = z.strictObject({
           demand: positiveSeconds.default(900),
         })
         .prefault({}),
-      /** Weights: shift only when endpoint utilizations differ by more than this. */
-      weightImbalancePercent: percent.default(15),
+      weightImbalancePercent: percent.default(15).describe('Weights: shift only when endpoint utilizations differ by more than this.'),
     })
     .prefault({}),
   pins: z
     .array(
       z.strictObject({
         region,
-        /** Absent: every governed listener's group in the Region. */
-        listener: listenerArn.optional(),
+        listener: listenerArn.optional().describe('Absent: every governed listener\'s group in the Region.'),
         reason: z.string().min(1),
-        /** ISO-8601; absent: until removed. */
-        until: z.iso.datetime({ offset: true }).optional(),
+        until: z.iso.datetime({ offset: true }).optional().describe('ISO-8601; absent: until removed.'),
       }),
     )
     .default([]),
@@ -173,8 +147,7 @@ export const policySchema = z.strictObject({
     .strictObject({
       slack: z
         .strictObject({
-          /** Environment variable that holds the webhook URL; never the URL itself. */
-          webhookUrlEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).default('SLACK_WEBHOOK_URL'),
+          webhookUrlEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).default('SLACK_WEBHOOK_URL').describe('Environment variable that holds the webhook URL; never the URL itself.'),
           channel: z.string().optional(),
           on: z.array(alertEvent).default(['changes', 'holds', 'apply-failed', 'human-override']),
         })
@@ -183,12 +156,9 @@ export const policySchema = z.strictObject({
     .prefault({}),
   dryRun: z
     .strictObject({
-      /** Plan and report everything, apply nothing. */
-      all: z.boolean().default(false),
-      /** Changes in these Regions are planned and reported but not applied. */
-      regions: z.array(region).default([]),
-      /** Changes with these reasons are planned and reported but not applied. */
-      reasons: z.array(z.enum(['DialReduced', 'DialRestored', 'WeightsShifted'])).default([]),
+      all: z.boolean().default(false).describe('Plan and report everything, apply nothing.'),
+      regions: z.array(region).default([]).describe('Changes in these Regions are planned and reported but not applied.'),
+      reasons: z.array(z.enum(['DialReduced', 'DialRestored', 'WeightsShifted'])).default([]).describe('Changes with these reasons are planned and reported but not applied.'),
     })
     .prefault({}),
 });
