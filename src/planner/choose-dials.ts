@@ -130,6 +130,8 @@ export function chooseDials(input: DialPlanningInput): DialPlan {
     decisions.push({ region, fromPercent: from, toPercent: best.dial, reason: 'DialReduced', cost: best.cost, notes });
   }
 
+  relieveMutuallyBlocked(input, hot, dials, decisions, blocks);
+
   // Restore cool Regions gradually, most-restored first so the nearest users come back first.
   const restorable = [...utilization.entries()]
     .filter(([r, u]) => !frozen.has(r) && (dials.get(r) ?? 100) < 100 - 1e-9 && classifyRegion(policy, r, u) === 'cool')
@@ -175,6 +177,57 @@ function receiversPushedOverTarget(
     if (u > target(policy, r) + 1e-6 && u > (before.get(r) ?? 0) + 1e-6) out.push(r);
   }
   return out;
+}
+
+/**
+ * Hot Regions that are each other's spill targets (Frankfurt spills to Dublin and Dublin to Frankfurt)
+ * block each other one at a time. Lowered together, part of each one's spill passes on to a Region with
+ * room. Try equal steps for the whole group and keep the smallest step that lowers overload most.
+ */
+function relieveMutuallyBlocked(
+  input: DialPlanningInput,
+  hot: readonly RegionCode[],
+  dials: Map<RegionCode, number>,
+  decisions: RegionDialDecision[],
+  blocks: RegionBlock[],
+): void {
+  const { policy, model } = input;
+  const g = policy.guardrails;
+  const stuck = hot.filter((r) => blocks.some((b) => b.region === r && b.reason === 'ReceiverAtCapacity'));
+  if (stuck.length < 2) return;
+  const from = new Map(stuck.map((r) => [r, dials.get(r) ?? 100]));
+  const floorOf = (r: RegionCode): number => policy.regions[r]?.dialFloorPercent ?? g.dialFloorPercent;
+  const before = predictUtilization(model, dials);
+  const baseline = overloadScore(policy, before);
+  let best: { step: number; trial: Map<RegionCode, number>; score: [number, number]; cost: MovedCost } | undefined;
+  for (let step = DIAL_GRID_PERCENT; step <= g.maxStepPercent + 1e-9; step += DIAL_GRID_PERCENT) {
+    const trial = new Map(dials);
+    for (const r of stuck) trial.set(r, roundDial(Math.max(floorOf(r), (from.get(r) ?? 100) - step)));
+    if (healthyServing(model, trial).length < Math.min(g.minRegionsServing, healthyServing(model, dials).length)) continue;
+    const predicted = predictUtilization(model, trial);
+    const pushed = receiversPushedOverTarget(policy, '', before, predicted).filter((r) => !stuck.includes(r));
+    if (pushed.length > 0) continue;
+    const cost = predictMovedCost(model, input.current, trial);
+    if (cost.worstAddedMs > policy.latency.budgetMs) continue;
+    const score = overloadScore(policy, predicted);
+    if (best === undefined || lexLess(score, best.score)) best = { step, trial, score, cost };
+  }
+  if (best === undefined || !lexLess(best.score, baseline)) return;
+  for (const r of stuck) {
+    const to = best.trial.get(r) ?? 100;
+    if (to >= (from.get(r) ?? 100)) continue;
+    dials.set(r, to);
+    const i = blocks.findIndex((b) => b.region === r && b.reason === 'ReceiverAtCapacity');
+    if (i >= 0) blocks.splice(i, 1);
+    decisions.push({
+      region: r,
+      fromPercent: from.get(r) ?? 100,
+      toPercent: to,
+      reason: 'DialReduced',
+      cost: best.cost,
+      notes: [`offloaded together with ${stuck.filter((x) => x !== r).join(', ')}: they spill into each other`],
+    });
+  }
 }
 
 function target(policy: Policy, region: RegionCode): number {

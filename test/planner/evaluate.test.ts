@@ -310,3 +310,22 @@ describe('evaluate: more holds and edges', () => {
     expect(state.groups[groupArn('eu-west-1')]?.lastChangeAt).toBeUndefined();
   });
 });
+
+describe('evaluate: neighbours that spill into each other', () => {
+  it('lowers two hot Regions together when each is the other\'s next-nearest, so spill reaches a third', () => {
+    const regions: RegionSpec[] = [
+      { region: 'eu-central-1', full: 1000, load: 900 },
+      { region: 'eu-west-1', full: 1000, load: 950 },
+      { region: 'us-east-1', full: 10000, load: 1000 },
+    ];
+    const groups = {
+      DE: { rtt: { 'eu-central-1': 10, 'eu-west-1': 30, 'us-east-1': 90 }, demand: 40 },
+      IE: { rtt: { 'eu-central-1': 30, 'eu-west-1': 8, 'us-east-1': 80 }, demand: 40 },
+      US: { rtt: { 'eu-central-1': 95, 'eu-west-1': 80, 'us-east-1': 10 }, demand: 20 },
+    };
+    const { plan } = evaluate(makePolicy({ latency: { budgetMs: 200 } }, regions), makeSnapshot({ regions, groups }), emptyControllerState(), NOW);
+    expect(plan.changes.map((c) => c.address.region).sort()).toEqual(['eu-central-1', 'eu-west-1']);
+    for (const r of plan.regions.filter((x) => x.region !== 'us-east-1')) expect(r.predictedUtilizationPercent ?? 100).toBeLessThan(r.utilizationPercent ?? 0);
+    expect(plan.changes[0]?.evidence.notes.join(' ')).toContain('offloaded together');
+  });
+});

@@ -1,0 +1,24 @@
+// Builds one snapshot from the topology and every source's readout.
+
+import { SNAPSHOT_VERSION, snapshotSchema, type AcceleratorTopology, type Snapshot } from '../snapshot/schema.js';
+import type { SignalReadout } from '../ports/signal-source.js';
+
+export function assembleSnapshot(topology: AcceleratorTopology, readouts: readonly SignalReadout[], takenAt: Date): Snapshot {
+  // Parsed on the way in: a source that produced something malformed is caught here, at the edge.
+  return snapshotSchema.parse({
+    snapshotVersion: SNAPSHOT_VERSION,
+    takenAt: takenAt.toISOString(),
+    accelerators: [topology],
+    load: readouts.flatMap((r) => r.load ?? []),
+    latency: readouts.flatMap((r) => r.latency ?? []),
+    landing: readouts.flatMap((r) => r.landing ?? []),
+    demand: readouts.flatMap((r) => r.demand ?? []),
+    clientGroups: dedupeById(readouts.flatMap((r) => r.clientGroups ?? [])),
+  });
+}
+
+function dedupeById<T extends { id: string }>(items: readonly T[]): T[] {
+  const seen = new Map<string, T>();
+  for (const item of items) if (!seen.has(item.id)) seen.set(item.id, item);
+  return [...seen.values()];
+}

@@ -1,0 +1,16 @@
+// Where alerts go (Slack, a log). A failed notification is reported and never fails the cycle.
+
+import type { ApplyReport } from './accelerator-gateway.js';
+import type { Plan } from '../plan/types.js';
+
+export type AlertEvent = 'changes' | 'holds' | 'apply-failed' | 'human-override' | 'stale-data' | 'dry-run';
+
+export interface Alert {
+  readonly events: readonly AlertEvent[];
+  readonly plan: Plan;
+  readonly report?: ApplyReport;
+}
+
+export interface Notifier {
+  notify(alert: Alert): Promise<void>;
+}

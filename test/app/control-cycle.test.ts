@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryStateStore } from '../../src/adapters/state/memory-state-store.js';
+import { runControlCycle, type ControlCycleDeps } from '../../src/app/control-cycle.js';
+import type { Alert, Notifier } from '../../src/ports/notifier.js';
+import type { SignalSource } from '../../src/ports/signal-source.js';
+import type { Snapshot } from '../../src/snapshot/schema.js';
+import { MemoryGateway } from '../support/memory-gateway.js';
+import { groupArn, makePolicy, makeSnapshot, NOW, type RegionSpec, type SnapshotOptions } from '../support/planner-fixtures.js';
+
+const THREE: RegionSpec[] = [
+  { region: 'eu-central-1', full: 1000, load: 900 },
+  { region: 'eu-west-1', full: 1000, load: 950 },
+  { region: 'us-east-1', full: 10000, load: 1000 },
+];
+
+function sourceFrom(snapshot: Snapshot): SignalSource {
+  return {
+    name: 'recorded',
+    collect: async () => ({ load: snapshot.load, latency: snapshot.latency, landing: snapshot.landing, demand: snapshot.demand, problems: [] }),
+  };
+}
+
+function setup(regions: RegionSpec[] = THREE, groups?: SnapshotOptions['groups']) {
+  const snapshot = makeSnapshot({ regions, ...(groups !== undefined ? { groups } : {}) });
+  const gateway = new MemoryGateway(structuredClone(snapshot.accelerators[0]!));
+  const stateStore = new MemoryStateStore();
+  const alerts: Alert[] = [];
+  const logs: string[] = [];
+  const notifier: Notifier = { notify: async (a) => void alerts.push(a) };
+  const deps: ControlCycleDeps = { gateway, sources: [sourceFrom(snapshot)], stateStore, notifier, clock: { now: () => NOW }, log: (l) => void logs.push(l) };
+  return { deps, gateway, stateStore, alerts, logs };
+}
+
+const GROUPS = {
+  DE: { rtt: { 'eu-central-1': 10, 'eu-west-1': 30, 'us-east-1': 90 }, demand: 40 },
+  IE: { rtt: { 'eu-central-1': 30, 'eu-west-1': 8, 'us-east-1': 80 }, demand: 40 },
+  US: { rtt: { 'eu-central-1': 95, 'eu-west-1': 80, 'us-east-1': 10 }, demand: 20 },
+};
+const POLICY = makePolicy({ latency: { budgetMs: 200 }, alerts: { slack: { on: ['changes', 'apply-failed', 'holds'] } } }, THREE);
+
+describe('control cycle', () => {
+  it('applies the plan, saves the state and alerts', async () => {
+    const { deps, gateway, stateStore, alerts } = setup(THREE, GROUPS);
+    const result = await runControlCycle(deps, POLICY, 'apply');
+    expect(result.report?.outcome).toBe('applied');
+    expect(result.plan.changes.length).toBeGreaterThan(0);
+    const arn = groupArn('eu-central-1');
+    const live = gateway.topology.listeners[0]?.endpointGroups.find((g) => g.arn === arn)?.trafficDialPercent;
+    expect(live).toBeLessThan(100);
+    expect((await stateStore.load()).groups[arn]).toMatchObject({ expectedDialPercent: live, lastChangeAt: NOW.toISOString() });
+    expect(alerts[0]?.events).toContain('changes');
+  });
+
+  it('in plan mode changes nothing and saves nothing', async () => {
+    const { deps, gateway, stateStore } = setup(THREE, GROUPS);
+    const before = structuredClone(gateway.topology);
+    const result = await runControlCycle(deps, POLICY, 'plan');
+    expect(result.plan.changes.length).toBeGreaterThan(0);
+    expect(result.report).toBeUndefined();
+    expect(gateway.topology).toEqual(before);
+    expect((await stateStore.load()).groups).toEqual({});
+  });
+
+  it('after a partial failure keeps what was applied and expects the old value where nothing landed', async () => {
+    const { deps, gateway, stateStore, alerts } = setup(THREE, GROUPS);
+    gateway.failWrites.add(2);
+    const result = await runControlCycle(deps, POLICY, 'apply');
+    expect(result.report?.outcome).toBe('partial');
+    const statuses = result.report?.changes.map((c) => c.status);
+    expect(statuses).toEqual(['applied', 'failed']);
+    const state = await stateStore.load();
+    const [first, second] = result.plan.changes;
+    expect(state.groups[first!.address.endpointGroupArn]?.lastChangeAt).toBe(NOW.toISOString());
+    expect(state.groups[second!.address.endpointGroupArn]?.lastChangeAt).toBeUndefined();
+    expect(state.groups[second!.address.endpointGroupArn]?.expectedDialPercent).toBe(100);
+    expect(alerts[0]?.events).toEqual(expect.arrayContaining(['changes', 'apply-failed']));
+  });
+
+  it('holds when a source fails, reports the problem, and a failing notifier never fails the cycle', async () => {
+    const { deps, logs } = setup(THREE, GROUPS);
+    const broken: ControlCycleDeps = {
+      ...deps,
+      sources: [{ name: 'cloudwatch', collect: async () => Promise.reject(new Error('connect ECONNREFUSED')) }],
+      notifier: { notify: async () => Promise.reject(new Error('webhook 500')) },
+    };
+    const result = await runControlCycle(broken, POLICY, 'apply');
+    expect(result.plan.changes).toEqual([]);
+    expect(result.plan.holds.map((h) => h.reason)).toContain('NoData');
+    expect(result.problems).toEqual(['cloudwatch: Error: connect ECONNREFUSED']);
+    expect(logs).toContain('notification failed: Error: webhook 500');
+  });
+});
