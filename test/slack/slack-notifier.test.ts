@@ -1,0 +1,58 @@
+import { inspect } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SlackNotifier } from '../../src/adapters/slack/slack-notifier.js';
+import { emptyControllerState } from '../../src/planner/controller-state.js';
+import { evaluate } from '../../src/planner/evaluate.js';
+import type { Alert } from '../../src/ports/notifier.js';
+import { makePolicy, makeSnapshot, NOW } from '../support/planner-fixtures.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../support/slack-webhook-receiver.js';
+
+const { plan } = evaluate(
+  makePolicy(),
+  makeSnapshot({ regions: [{ region: 'eu-central-1', full: 1000, load: 900 }, { region: 'eu-west-1', full: 1000, load: 300 }] }),
+  emptyControllerState(),
+  NOW,
+);
+const ALERT: Alert = { events: ['changes'], plan };
+
+describe('Slack notifier against a local webhook receiver', () => {
+  let hook: WebhookReceiver;
+  beforeAll(async () => {
+    hook = await startWebhookReceiver();
+  });
+  afterAll(async () => {
+    await hook.close();
+  });
+
+  it('posts a valid message naming the change and its reason', async () => {
+    await new SlackNotifier({ webhookUrl: hook.url, channel: '#netops' }).notify(ALERT);
+    const msg = hook.received.at(-1);
+    expect(msg?.body.text).toContain('ga-steer test-service');
+    expect(JSON.stringify(msg?.body.blocks)).toContain('DialReduced');
+    expect(msg?.body.channel).toBe('#netops');
+  });
+
+  it('retries once on 5xx and 429', async () => {
+    const before = hook.received.length;
+    hook.failures.push(503);
+    await new SlackNotifier({ webhookUrl: hook.url, retryDelayMs: 1 }).notify(ALERT);
+    expect(hook.received.length).toBe(before + 1);
+  });
+
+  it('reports a rejection without ever showing the webhook URL', async () => {
+    hook.failures.push(500, 500);
+    const notifier = new SlackNotifier({ webhookUrl: hook.url, retryDelayMs: 1 });
+    const error = await notifier.notify(ALERT).then(() => undefined, (e: unknown) => e as Error);
+    expect(error?.name).toBe('SlackWebhookRejected');
+    expect(String(error?.message)).not.toContain('localsecret');
+    expect(JSON.stringify(notifier)).not.toContain('localsecret');
+    expect(inspect(notifier, { depth: 5 })).not.toContain('localsecret');
+  });
+
+  it('reports an unreachable webhook without the URL', async () => {
+    const notifier = new SlackNotifier({ webhookUrl: 'http://127.0.0.1:1/services/T1/B1/localsecretsecret', retryDelayMs: 1, timeoutMs: 500 });
+    const error = await notifier.notify(ALERT).then(() => undefined, (e: unknown) => e as Error);
+    expect(error?.message).toMatch(/cannot reach the Slack webhook \(ECONNREFUSED\)/);
+    expect(String(error?.message)).not.toContain('localsecret');
+  });
+});
