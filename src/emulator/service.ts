@@ -16,6 +16,13 @@ export class EmulatedServiceError extends Error {
   }
 }
 
+/** What the server learned about a request before handing it to a service. */
+export interface RequestContext {
+  /** From the SigV4 credential scope (`Credential=AKID/date/REGION/service/aws4_request`). */
+  readonly region: string;
+  readonly requestId: string;
+}
+
 export interface EmulatedService {
   /** The X-Amz-Target prefix before the dot, e.g. `GlobalAccelerator_V20180706`. */
   readonly targetPrefix: string;
@@ -24,6 +31,8 @@ export interface EmulatedService {
   readonly protocol: 'awsJson1_1' | 'awsJson1_0-query-compatible';
   /** Name of the error message member: GA uses `Message`, CloudWatch mostly `message`. */
   readonly messageMember: 'Message' | 'message';
+  /** Operations this service implements; anything else is `UnknownOperationException`. */
+  readonly operations: ReadonlySet<string>;
   /** Handles one operation. Throws EmulatedServiceError for service errors. */
-  handle(operation: string, input: Readonly<Record<string, unknown>>): Promise<unknown> | unknown;
+  handle(operation: string, input: Readonly<Record<string, unknown>>, context: RequestContext): Promise<unknown> | unknown;
 }

@@ -1,0 +1,221 @@
+// The emulator's HTTP front: a real server on loopback that speaks the AWS JSON protocols, so the
+// unmodified AWS SDK clients talk to it. It routes on X-Amz-Target, reads the Region from the SigV4
+// credential scope, formats errors as each protocol does, and injects configured faults.
+
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { FaultInjector, faultRuleSchema, type HumanEdit } from './faults.js';
+import { EmulatedServiceError, type EmulatedService, type RequestContext } from './service.js';
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface EmulatorServerOptions {
+  readonly services: readonly EmulatedService[];
+  readonly faults?: FaultInjector;
+  /** Applies a `concurrent-edit` fault's change, as a human at the console would make it. */
+  readonly applyHumanEdit?: (edit: HumanEdit) => void;
+  readonly host?: string;
+  /** 0 (default) picks a free port. */
+  readonly port?: number;
+  readonly log?: (line: string) => void;
+}
+
+export interface RecordedCall {
+  readonly target: string;
+  readonly region: string;
+  readonly status: number;
+  readonly errorType?: string;
+  readonly input: unknown;
+}
+
+export interface RunningEmulator {
+  readonly url: string;
+  readonly port: number;
+  readonly faults: FaultInjector;
+  /** The most recent calls (bounded), for tests and the emulator's log. */
+  readonly calls: RecordedCall[];
+  close(): Promise<void>;
+}
+
+const MAX_RECORDED_CALLS = 10_000;
+
+export async function startEmulatorServer(options: EmulatorServerOptions): Promise<RunningEmulator> {
+  const faults = options.faults ?? new FaultInjector();
+  const calls: RecordedCall[] = [];
+  const byPrefix = new Map(options.services.map((s) => [s.targetPrefix, s]));
+  const record = (call: RecordedCall): void => {
+    calls.push(call);
+    if (calls.length > MAX_RECORDED_CALLS) calls.splice(0, calls.length - MAX_RECORDED_CALLS);
+    options.log?.(`${call.status} ${call.target} ${call.region}${call.errorType !== undefined ? ` ${call.errorType}` : ''}`);
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      options.log?.(`emulator error: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await readBody(req);
+    if (req.url?.startsWith('/_emulator/') === true) return admin(req, res, body);
+
+    const requestId = randomUUID();
+    const target = header(req, 'x-amz-target') ?? '';
+    const dot = target.indexOf('.');
+    const service = byPrefix.get(dot > 0 ? target.slice(0, dot) : '');
+    if (req.method !== 'POST' || service === undefined) {
+      return sendJson(res, 400, 'application/x-amz-json-1.1', requestId, { __type: 'UnknownOperationException', message: `unknown target "${target}"` });
+    }
+    const operation = target.slice(dot + 1);
+    const region = regionFromAuthorization(header(req, 'authorization'));
+    const context: RequestContext = { region: region ?? '', requestId };
+    const fail = (error: EmulatedServiceError, input: unknown): void => {
+      record({ target, region: context.region, status: error.httpStatus, errorType: error.errorType, input });
+      sendError(res, service, requestId, error);
+    };
+
+    if (region === undefined) {
+      return fail(new EmulatedServiceError('MissingAuthenticationTokenException', 403, 'Missing Authentication Token'), undefined);
+    }
+    const expectedType = service.protocol === 'awsJson1_1' ? 'application/x-amz-json-1.1' : 'application/x-amz-json-1.0';
+    if (header(req, 'content-type')?.split(';')[0]?.trim() !== expectedType) {
+      return fail(new EmulatedServiceError('SerializationException', 400, `Content-Type must be ${expectedType}`), undefined);
+    }
+    let input: unknown;
+    try {
+      input = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
+    } catch {
+      return fail(new EmulatedServiceError('SerializationException', 400, 'the request body is not valid JSON'), undefined);
+    }
+    if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+      return fail(new EmulatedServiceError('SerializationException', 400, 'the request body must be a JSON object'), input);
+    }
+    if (!service.operations.has(operation)) {
+      return fail(new EmulatedServiceError('UnknownOperationException', 400, `unknown operation ${operation}`), input);
+    }
+
+    const firing = faults.match(target);
+    for (const f of firing) if (f.kind === 'latency') await sleep(f.delayMs);
+    if (firing.some((f) => f.kind === 'disconnect')) {
+      record({ target, region, status: 0, errorType: 'disconnect', input });
+      req.socket.destroy();
+      return;
+    }
+    if (firing.some((f) => f.kind === 'throttle')) {
+      return fail(new EmulatedServiceError('ThrottlingException', 400, 'Rate exceeded', 'Throttling'), input);
+    }
+    if (firing.some((f) => f.kind === 'server-error')) {
+      const type = service.protocol === 'awsJson1_1' ? 'InternalServiceErrorException' : 'InternalServiceFault';
+      return fail(new EmulatedServiceError(type, 500, 'An internal error occurred', 'InternalServiceError'), input);
+    }
+
+    let output: unknown;
+    try {
+      output = await service.handle(operation, input as Record<string, unknown>, context);
+    } catch (e) {
+      if (e instanceof EmulatedServiceError) return fail(e, input);
+      throw e;
+    }
+    // A human edits the resource right after this call was served: between the caller's read and write.
+    for (const f of firing) if (f.kind === 'concurrent-edit' && f.edit !== undefined) options.applyHumanEdit?.(f.edit);
+    record({ target, region, status: 200, input });
+    sendJson(res, 200, expectedType, requestId, output);
+  }
+
+  function admin(req: IncomingMessage, res: ServerResponse, body: Buffer): void {
+    if (req.method === 'GET' && req.url === '/_emulator/health') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+      return;
+    }
+    if (req.method === 'POST' && req.url === '/_emulator/faults') {
+      const parsed = faultRuleSchema.safeParse(safeJson(body));
+      if (!parsed.success) {
+        res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) }));
+        return;
+      }
+      faults.add(parsed.data);
+      res.writeHead(204).end();
+      return;
+    }
+    if (req.method === 'DELETE' && req.url === '/_emulator/faults') {
+      faults.clear();
+      res.writeHead(204).end();
+      return;
+    }
+    res.writeHead(404).end();
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = options.host ?? '127.0.0.1';
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    port,
+    faults,
+    calls,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** `AWS4-HMAC-SHA256 Credential=AKID/20261122/us-west-2/globalaccelerator/aws4_request, ...` */
+function regionFromAuthorization(authorization: string | undefined): string | undefined {
+  const m = /Credential=[^/]+\/\d{8}\/([a-z0-9-]+)\/[a-z0-9-]+\/aws4_request/.exec(authorization ?? '');
+  return m?.[1];
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const b = chunk as Buffer;
+    size += b.length;
+    if (size > MAX_BODY_BYTES) throw new Error('request body too large');
+    chunks.push(b);
+  }
+  return Buffer.concat(chunks);
+}
+
+function safeJson(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+function sendJson(res: ServerResponse, status: number, contentType: string, requestId: string, body: unknown, extra: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': contentType,
+    'content-length': Buffer.byteLength(text),
+    'x-amzn-requestid': requestId,
+    ...extra,
+  });
+  res.end(text);
+}
+
+function sendError(res: ServerResponse, service: EmulatedService, requestId: string, error: EmulatedServiceError): void {
+  const contentType = service.protocol === 'awsJson1_1' ? 'application/x-amz-json-1.1' : 'application/x-amz-json-1.0';
+  const common = new Set(['ThrottlingException', 'SerializationException', 'UnknownOperationException', 'MissingAuthenticationTokenException']);
+  const type = common.has(error.errorType) ? error.errorType : `${service.errorNamespace}#${error.errorType}`;
+  const extra: Record<string, string> = { 'x-amzn-errortype': error.errorType };
+  if (service.protocol === 'awsJson1_0-query-compatible') {
+    extra['x-amzn-query-error'] = `${error.queryCode ?? error.errorType};${error.fault}`;
+  }
+  sendJson(res, error.httpStatus, contentType, requestId, { __type: type, [service.messageMember]: error.message }, extra);
+}
