@@ -7,7 +7,8 @@ import { parseArgs } from 'node:util';
 import { deriveWorld } from './world/derive-world.js';
 import { formatWorldJson } from './world/format-world.js';
 import { readWorldSources } from './world/read-sources.js';
-import { worldSchema } from '../src/sim/world/world-schema.js';
+import { formatWorldIssue } from '../src/sim/world/errors.js';
+import { parseWorld } from '../src/sim/world/load-world.js';
 
 const { values } = parseArgs({
   options: {
@@ -16,7 +17,12 @@ const { values } = parseArgs({
   },
 });
 
-const world = worldSchema.parse(deriveWorld(readWorldSources(join(resolve(values.shared), 'data'))));
+const checked = parseWorld(deriveWorld(readWorldSources(join(resolve(values.shared), 'data'))));
+if (!checked.ok) {
+  process.stderr.write(`derived world is not valid:\n${checked.issues.map(formatWorldIssue).join('\n')}\n`);
+  process.exit(1);
+}
+const world = checked.world;
 const text = formatWorldJson(world);
 writeFileSync(values.out, text);
 
