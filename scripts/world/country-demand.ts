@@ -82,10 +82,15 @@ export function deriveCountryDemand(
   return rows
     .filter((r) => r.internetUsers > 0)
     .map((r) => ({ ...r, demandWeight: round(r.internetUsers / total, 8) }))
-    .sort((a, b) => a.code.localeCompare(b.code));
+    .sort((a, b) => compareText(a.code, b.code));
 }
 
 export function round(value: number, decimals: number): number {
   const f = 10 ** decimals;
   return Math.round(value * f) / f;
+}
+
+/** Code-point order: unlike localeCompare it does not depend on the runtime's ICU collation. */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -2,7 +2,7 @@
 
 import { WORLD_VERSION, type EdgeLocation, type Metro, type World, type WorldCountry, type WorldRegion } from '../../src/sim/world/world-schema.js';
 import { WORLD_ATTRIBUTION } from './attribution.js';
-import { deriveCountryDemand, round } from './country-demand.js';
+import { compareText, deriveCountryDemand, round } from './country-demand.js';
 import {
   distanceKm,
   estimateRtt,
@@ -40,7 +40,7 @@ export function slug(text: string): string {
 function deriveRegions(src: WorldSources): WorldRegion[] {
   const servers = new Map(src.wnServers.map((s) => [s.id, s]));
   return [...src.awsRegions]
-    .sort((a, b) => a.region.localeCompare(b.region))
+    .sort((a, b) => compareText(a.region, b.region))
     .map((r) => {
       const proxy = src.regionProxies.find((p) => p.region === r.region && p.rank === 1);
       if (proxy === undefined || !servers.has(proxy.wn_server_id)) throw new WorldDerivationError(`${r.region}: no proxy server`);
@@ -259,7 +259,7 @@ export function deriveWorld(src: WorldSources): World {
           : { basis: 'measured' as const, wnServerId: d.server.server.id, estimatedRegions },
     };
   });
-  metros.sort((a, b) => a.id.localeCompare(b.id));
+  metros.sort((a, b) => compareText(a.id, b.id));
 
   const edgeLocations: EdgeLocation[] = [...src.edges]
     .map((e) => ({
@@ -269,7 +269,7 @@ export function deriveWorld(src: WorldSources): World {
       latitude: round(e.latitude, COORD_DECIMALS),
       longitude: round(e.longitude, COORD_DECIMALS),
     }))
-    .sort((a, b) => a.code.localeCompare(b.code));
+    .sort((a, b) => compareText(a.code, b.code));
 
   const accuracy = leaveOneOutAccuracy(measuredPlaces, regions);
   const noMetroCountries = [...measuredCountries].filter((c) => !countryCodes.has(c)).sort();
