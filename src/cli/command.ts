@@ -6,6 +6,8 @@ export interface CliIo {
   readonly stderr: (text: string) => void;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
+  /** Aborted on SIGINT/SIGTERM; long-running commands (emulator, run) stop when it fires. */
+  readonly signal?: AbortSignal;
 }
 
 export interface Command {
@@ -21,3 +23,5 @@ export const EXIT_OK = 0;
 export const EXIT_ERROR = 1;
 /** `plan --detailed-exitcode`: the plan has changes. */
 export const EXIT_CHANGES = 2;
+/** `apply`: some changes were not applied (stale, failed or not attempted); the report says which. */
+export const EXIT_APPLY_INCOMPLETE = 3;

@@ -8,14 +8,18 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-export async function runGaSteer(argv: readonly string[], env: Record<string, string | undefined> = {}): Promise<CliRun> {
+export async function runGaSteer(argv: readonly string[], env: Record<string, string | undefined> = {}, signal?: AbortSignal, onStdout?: (text: string) => void): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const code = await runCli(argv, {
-    stdout: (t) => void (stdout += t),
+    stdout: (t) => {
+      stdout += t;
+      onStdout?.(t);
+    },
     stderr: (t) => void (stderr += t),
     env,
     cwd: process.cwd(),
+    ...(signal !== undefined ? { signal } : {}),
   });
   return { code, stdout, stderr };
 }

@@ -1,7 +1,9 @@
 // Every `ga-steer` command, in the order `--help` lists them.
 
 import type { Command } from '../command.js';
+import { applyCommand } from './apply.js';
+import { emulatorCommand } from './emulator.js';
 import { planCommand } from './plan.js';
 import { validateCommand } from './validate.js';
 
-export const COMMANDS: readonly Command[] = [validateCommand, planCommand];
+export const COMMANDS: readonly Command[] = [validateCommand, planCommand, applyCommand, emulatorCommand];

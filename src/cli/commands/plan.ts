@@ -1,6 +1,11 @@
 // `ga-steer plan`: a dry run. Reads a policy and a snapshot, prints the plan; changes nothing.
 
 import { writeFile } from 'node:fs/promises';
+import { MemoryStateStore } from '../../adapters/state/memory-state-store.js';
+import { runControlCycle } from '../../app/control-cycle.js';
+import { wireLive } from '../../app/live-wiring.js';
+import type { Plan } from '../../plan/types.js';
+import type { Notifier } from '../../ports/notifier.js';
 import { loadPolicyFile, loadSnapshotFile, loadStateFile } from '../../app/input-files.js';
 import { emptyControllerState } from '../../planner/controller-state.js';
 import { evaluate } from '../../planner/evaluate.js';
@@ -9,17 +14,27 @@ import { renderPlan, type PlanFormat } from '../render-plan.js';
 import { oneOf, parseCommandArgs, requireOption, UsageError } from '../args.js';
 import { EXIT_CHANGES, EXIT_OK, type Command } from '../command.js';
 
+/** `plan` never alerts: it is a preview. */
+const silentNotifier: Notifier = { notify: async () => undefined };
+
 export const planCommand: Command = {
   name: 'plan',
   summary: 'Show what ga-steer would change, without changing anything',
-  help: `Usage: ga-steer plan --policy FILE --snapshot FILE [options]
+  help: `Usage: ga-steer plan --policy FILE [--snapshot FILE | --endpoint-url URL] [options]
 
-Evaluates the policy against a recorded snapshot and prints the plan: each change with its
-address, before and after, reason and evidence; each hold with its reason. Nothing is changed.
+Evaluates the policy and prints the plan: each change with its address, before and after, reason
+and evidence; each hold with its reason. Nothing is changed.
+
+With --snapshot, the plan is made from a recorded snapshot. Without it (live mode), ga-steer reads
+the accelerator from Global Accelerator and load and demand from CloudWatch, with the AWS SDK's
+usual credentials and endpoints (AWS_ENDPOINT_URL_GLOBAL_ACCELERATOR, AWS_ENDPOINT_URL_CLOUDWATCH,
+AWS_ENDPOINT_URL), or from --endpoint-url (e.g. \`ga-steer emulator\`).
 
 Options:
   --policy FILE          the policy (YAML)
   --snapshot FILE        a snapshot (JSON, see schemas/snapshot.schema.json)
+  --endpoint-url URL     live mode: send GA and CloudWatch calls here (the emulator)
+  --save-snapshot FILE   live mode: also write the collected snapshot (to replay it later)
   --state FILE           controller state from earlier cycles (cooldowns, ga-steer's last values);
                          default: none, a first run
   --now ISO-8601         evaluate as of this time; default: the snapshot's takenAt
@@ -33,6 +48,8 @@ Exit codes: 0 success (no changes with --detailed-exitcode), 2 changes (with
     const { values } = parseCommandArgs(argv, {
       policy: { type: 'string' },
       snapshot: { type: 'string' },
+      'endpoint-url': { type: 'string' },
+      'save-snapshot': { type: 'string' },
       state: { type: 'string' },
       now: { type: 'string' },
       format: { type: 'string' },
@@ -41,14 +58,33 @@ Exit codes: 0 success (no changes with --detailed-exitcode), 2 changes (with
     });
     const format = oneOf<PlanFormat>(values.format, '--format', ['json', 'text', 'markdown'], 'text');
     const policyFile = requireOption(values.policy, '--policy');
-    const snapshotFile = requireOption(values.snapshot, '--snapshot');
     const { policy, warnings } = await loadPolicyFile(policyFile);
-    const snapshot = await loadSnapshotFile(snapshotFile);
-    const state = values.state !== undefined ? await loadStateFile(values.state) : emptyControllerState();
-    const now = values.now !== undefined ? parseNow(values.now) : new Date(snapshot.takenAt);
     for (const w of warnings) io.stderr(`${formatIssue(w)}\n`);
-
-    const { plan } = evaluate(policy, snapshot, state, now);
+    let plan: Plan;
+    if (values.snapshot !== undefined) {
+      if (values['endpoint-url'] !== undefined || values['save-snapshot'] !== undefined) throw new UsageError('--endpoint-url and --save-snapshot are for live mode, without --snapshot');
+      const snapshot = await loadSnapshotFile(values.snapshot);
+      const state = values.state !== undefined ? await loadStateFile(values.state) : emptyControllerState();
+      const now = values.now !== undefined ? parseNow(values.now) : new Date(snapshot.takenAt);
+      plan = evaluate(policy, snapshot, state, now).plan;
+    } else {
+      if (values.now !== undefined) throw new UsageError('--now is for recorded snapshots; live mode plans as of now');
+      const state = values.state !== undefined ? await loadStateFile(values.state) : emptyControllerState();
+      const wiring = wireLive(policy, {
+        ...(values['endpoint-url'] !== undefined ? { endpointUrl: values['endpoint-url'] } : {}),
+        env: io.env,
+        stateStore: new MemoryStateStore(state),
+        notify: false,
+        log: (line) => io.stderr(`${line}\n`),
+      });
+      try {
+        const cycle = await runControlCycle({ ...wiring.deps, notifier: silentNotifier }, policy, 'plan');
+        plan = cycle.plan;
+        if (values['save-snapshot'] !== undefined) await writeFile(values['save-snapshot'], `${JSON.stringify(cycle.snapshot, null, 2)}\n`);
+      } finally {
+        wiring.close();
+      }
+    }
     if (values.out !== undefined) await writeFile(values.out, `${JSON.stringify(plan, null, 2)}\n`);
     io.stdout(renderPlan(plan, format));
     return values['detailed-exitcode'] === true && plan.changes.length > 0 ? EXIT_CHANGES : EXIT_OK;

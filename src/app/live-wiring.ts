@@ -1,0 +1,95 @@
+// Wires the live adapters for one policy: Global Accelerator and CloudWatch through the AWS SDK (or the
+// emulator), the state store, and the notifier. Used by `ga-steer plan`/`apply`/`run` and the Lambdas.
+
+import { CloudWatchClientPool } from '../adapters/cloudwatch/client-pool.js';
+import { CloudWatchSignalSource } from '../adapters/cloudwatch/cloudwatch-signal-source.js';
+import type { AwsClientOptions } from '../adapters/aws/client-config.js';
+import type { RetryPolicy } from '../adapters/aws/retry.js';
+import { createGlobalAcceleratorClient } from '../adapters/global-accelerator/client.js';
+import { GlobalAcceleratorGateway } from '../adapters/global-accelerator/gateway.js';
+import { LogNotifier } from '../adapters/slack/log-notifier.js';
+import { SlackNotifier } from '../adapters/slack/slack-notifier.js';
+import { FileStateStore } from '../adapters/state/file-state-store.js';
+import { MemoryStateStore } from '../adapters/state/memory-state-store.js';
+import type { Policy } from '../policy/schema.js';
+import { systemClock, type Clock } from '../ports/clock.js';
+import type { Notifier } from '../ports/notifier.js';
+import type { SignalSource } from '../ports/signal-source.js';
+import type { StateStore } from '../ports/state-store.js';
+import type { ControlCycleDeps } from './control-cycle.js';
+
+export interface LiveWiringOptions {
+  /** The emulator or another endpoint for both GA and CloudWatch; otherwise the SDK resolves it. */
+  readonly endpointUrl?: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Where state persists; absent means in memory (plan, tests). */
+  readonly stateFile?: string;
+  readonly stateStore?: StateStore;
+  /** false: alerts only go to the log (plan never alerts Slack). */
+  readonly notify: boolean;
+  readonly log: (line: string) => void;
+  readonly clock?: Clock;
+  readonly retry?: RetryPolicy;
+  readonly deployTimeoutMs?: number;
+  readonly pollIntervalMs?: number;
+  /** More latency sources (RIPE Atlas, synthetic feeds, the simulator). */
+  readonly extraSources?: readonly SignalSource[];
+}
+
+export interface LiveWiring {
+  readonly deps: ControlCycleDeps;
+  close(): void;
+}
+
+/** Credentials that satisfy SigV4 signing when talking to a local emulator and none are configured. */
+const EMULATOR_CREDENTIALS = { accessKeyId: 'ga-steer-emulator', secretAccessKey: 'ga-steer-emulator' };
+
+export function awsClientOptions(options: Pick<LiveWiringOptions, 'endpointUrl' | 'env'>): AwsClientOptions {
+  const env = options.env;
+  const local = options.endpointUrl ?? env.AWS_ENDPOINT_URL_GLOBAL_ACCELERATOR ?? env.AWS_ENDPOINT_URL;
+  const hasCredentials = env.AWS_ACCESS_KEY_ID !== undefined || env.AWS_PROFILE !== undefined || env.AWS_WEB_IDENTITY_TOKEN_FILE !== undefined;
+  const isLoopback = local !== undefined && /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\/?$/.test(local);
+  return {
+    ...(options.endpointUrl !== undefined ? { endpoint: options.endpointUrl } : {}),
+    ...(isLoopback && !hasCredentials ? { credentials: EMULATOR_CREDENTIALS } : {}),
+  };
+}
+
+export function wireLive(policy: Policy, options: LiveWiringOptions): LiveWiring {
+  const aws = awsClientOptions(options);
+  const clock = options.clock ?? systemClock;
+  const ga = createGlobalAcceleratorClient(aws);
+  const cloudWatch = new CloudWatchClientPool(aws);
+  const gateway = new GlobalAcceleratorGateway(ga, {
+    now: () => clock.now(),
+    ...(options.retry !== undefined ? { retry: options.retry } : {}),
+    ...(options.deployTimeoutMs !== undefined ? { deployTimeoutMs: options.deployTimeoutMs } : {}),
+    ...(options.pollIntervalMs !== undefined ? { pollIntervalMs: options.pollIntervalMs } : {}),
+  });
+  const stateStore = options.stateStore ?? (options.stateFile !== undefined ? new FileStateStore(options.stateFile) : new MemoryStateStore());
+  return {
+    deps: {
+      gateway,
+      sources: [new CloudWatchSignalSource(cloudWatch, options.retry), ...(options.extraSources ?? [])],
+      stateStore,
+      notifier: notifierFor(policy, options),
+      clock,
+      log: options.log,
+    },
+    close() {
+      ga.destroy();
+      cloudWatch.destroy();
+    },
+  };
+}
+
+function notifierFor(policy: Policy, options: LiveWiringOptions): Notifier {
+  const slack = policy.alerts.slack;
+  if (!options.notify || slack === undefined) return new LogNotifier(options.log);
+  const url = options.env[slack.webhookUrlEnv];
+  if (url === undefined || url === '') {
+    options.log(`alerts: ${slack.webhookUrlEnv} is not set; alerts go to the log only`);
+    return new LogNotifier(options.log);
+  }
+  return new SlackNotifier({ webhookUrl: url, ...(slack.channel !== undefined ? { channel: slack.channel } : {}) });
+}

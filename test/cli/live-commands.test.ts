@@ -1,0 +1,77 @@
+// `ga-steer emulator`, live `plan` and `apply`, in-process, through the real SDK over HTTP.
+
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { snapshotSchema } from '../../src/snapshot/schema.js';
+import { runGaSteer, type CliRun } from '../support/run-cli-in-process.js';
+
+let stop: AbortController;
+let running: Promise<CliRun>;
+let url: string;
+let dir: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'ga-steer-cli-'));
+  stop = new AbortController();
+  let resolveUrl: (u: string) => void = () => undefined;
+  const ready = new Promise<string>((r) => (resolveUrl = r));
+  running = runGaSteer(
+    ['emulator', '--snapshot', 'examples/snapshots/crazycall-hot.json', '--policy', 'policies/crazycall-voip.yaml', '--port', '0', '--deploy-delay-ms', '10'],
+    {},
+    stop.signal,
+    (text) => {
+      const m = /listening on (http:\/\/\S+)/.exec(text);
+      if (m?.[1] !== undefined) resolveUrl(m[1]);
+    },
+  );
+  url = await ready;
+});
+
+afterAll(async () => {
+  stop.abort();
+  const done = await running;
+  expect(done.code).toBe(0);
+  expect(done.stdout).toContain('ga-steer emulator stopped');
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('live commands against `ga-steer emulator`', () => {
+  it('plan reads the accelerator and CloudWatch load, and holds on missing latency rather than guess', async () => {
+    const snapshotOut = join(dir, 'live.json');
+    const run = await runGaSteer(['plan', '--policy', 'policies/crazycall-voip.yaml', '--endpoint-url', url, '--format', 'json', '--save-snapshot', snapshotOut]);
+    expect(run.code, run.stderr).toBe(0);
+    const plan = JSON.parse(run.stdout) as { changes: unknown[]; holds: { reason: string; message: string }[]; regions: { region: string; utilizationPercent: number | null }[] };
+    expect(plan.changes).toEqual([]);
+    expect(plan.holds.map((h) => h.reason)).toContain('NoData');
+    // Load came through CloudWatch: Frankfurt at 22,080 / 24,000 flows.
+    expect(plan.regions.find((r) => r.region === 'eu-central-1')?.utilizationPercent).toBeCloseTo(92, 1);
+    const saved = snapshotSchema.parse(JSON.parse(readFileSync(snapshotOut, 'utf8')));
+    expect(saved.load.map((l) => l.region).sort()).toEqual(['eu-central-1', 'eu-west-1']);
+    expect(saved.demand.map((d) => d.source)).not.toContain('recorded');
+  });
+
+  it('apply runs a cycle, writes the state file and exits 0 when there is nothing it may do', async () => {
+    const state = join(dir, 'state.json');
+    const run = await runGaSteer(['apply', '--policy', 'policies/crazycall-voip.yaml', '--state', state, '--endpoint-url', url]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/No changes|hold/i);
+    expect(JSON.parse(readFileSync(state, 'utf8'))).toMatchObject({ stateVersion: 1 });
+  });
+
+  it('bad input names the place and changes nothing', async () => {
+    const run = await runGaSteer(['apply', '--policy', 'policies/nope.yaml', '--state', join(dir, 's.json'), '--endpoint-url', url]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('policies/nope.yaml: cannot read the file (ENOENT)');
+    const mixed = await runGaSteer(['plan', '--policy', 'policies/crazycall-voip.yaml', '--snapshot', 'examples/snapshots/crazycall-hot.json', '--endpoint-url', url]);
+    expect(mixed.code).toBe(1);
+    expect(mixed.stderr).toContain('--endpoint-url and --save-snapshot are for live mode');
+  });
+
+  it('an unreachable endpoint is a clear error, not a hang', async () => {
+    const run = await runGaSteer(['plan', '--policy', 'policies/crazycall-voip.yaml', '--endpoint-url', 'http://127.0.0.1:9']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/GlobalAccelerator DescribeAccelerator failed: ECONNREFUSED/);
+  });
+});
