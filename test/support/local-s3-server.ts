@@ -1,0 +1,62 @@
+// A local S3 on loopback for the state store and feed tests: path-style GetObject and PutObject with
+// ETags and conditional writes (If-Match, If-None-Match: *), errors in S3's XML shape.
+
+import { createHash } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface LocalS3 {
+  readonly url: string;
+  readonly objects: Map<string, { body: Buffer; etag: string }>;
+  readonly requests: { method: string; path: string; headers: Record<string, string | string[] | undefined> }[];
+  close(): Promise<void>;
+}
+
+function xmlError(code: string, message: string): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>local</RequestId></Error>`;
+}
+
+export async function startLocalS3(): Promise<LocalS3> {
+  const objects = new Map<string, { body: Buffer; etag: string }>();
+  const requests: LocalS3['requests'] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const path = decodeURIComponent((req.url ?? '/').split('?')[0] ?? '/');
+      requests.push({ method: req.method ?? '', path, headers: req.headers });
+      const send = (status: number, body: string | Buffer, headers: Record<string, string> = {}): void => {
+        res.writeHead(status, { 'x-amz-request-id': 'local', ...headers }).end(body);
+      };
+      if (!/^\/[^/]+\/.+/.test(path)) return send(400, xmlError('InvalidRequest', 'path-style /bucket/key expected'), { 'content-type': 'application/xml' });
+      const existing = objects.get(path);
+      if (req.method === 'GET') {
+        if (existing === undefined) return send(404, xmlError('NoSuchKey', 'The specified key does not exist.'), { 'content-type': 'application/xml' });
+        return send(200, existing.body, { etag: existing.etag, 'content-type': 'application/json', 'content-length': String(existing.body.length) });
+      }
+      if (req.method === 'PUT') {
+        const ifMatch = req.headers['if-match'];
+        const ifNoneMatch = req.headers['if-none-match'];
+        if ((ifMatch !== undefined && existing?.etag !== ifMatch) || (ifNoneMatch === '*' && existing !== undefined)) {
+          return send(412, xmlError('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold'), { 'content-type': 'application/xml' });
+        }
+        const body = Buffer.concat(chunks);
+        const etag = `"${createHash('md5').update(body).digest('hex')}"`;
+        objects.set(path, { body, etag });
+        return send(200, '', { etag });
+      }
+      send(405, xmlError('MethodNotAllowed', 'not supported here'), { 'content-type': 'application/xml' });
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    objects,
+    requests,
+    close: () => new Promise<void>((r) => {
+      server.close(() => r());
+      server.closeAllConnections();
+    }),
+  };
+}
