@@ -181,6 +181,8 @@ describe('DNS shapes', () => {
   it('maps lts -1 to an unknown clock', () => {
     const r = dns(sockets()[0]);
     expect(r.clockSyncAgeSeconds).toBeUndefined();
+    expect(r.clockSyncUnknown).toBe(true);
+    expect(dns(fixtureOf('dns.jsonl', 29083406, 1000125, 1612968359))).toMatchObject({ clockSyncAgeSeconds: 15, clockSyncUnknown: false });
   });
 });
 

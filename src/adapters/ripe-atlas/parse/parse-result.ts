@@ -77,6 +77,7 @@ function readBase(o: JsonObject): AtlasResultBase {
     firmware,
     ...(formatVersion !== undefined ? { formatVersion } : {}),
     ...(lts !== undefined && lts >= 0 ? { clockSyncAgeSeconds: lts } : {}),
+    clockSyncUnknown: lts !== undefined && lts < 0,
     ...(from !== undefined ? { from } : {}),
     ...(srcAddr !== undefined && !(type === 'http' && firmware <= 1) ? { srcAddr } : {}),
     ...(dstAddr !== undefined ? { dstAddr } : {}),

@@ -20,8 +20,10 @@ export interface AtlasResultBase {
   readonly firmware: number;
   /** Result format version `x.y.z`, firmware 5000 and later. */
   readonly formatVersion?: string;
-  /** Seconds since the probe last synchronised its clock; absent when unknown (Atlas writes -1). */
+  /** Seconds since the probe last synchronised its clock (Atlas `lts`), when known. */
   readonly clockSyncAgeSeconds?: number;
+  /** The probe said it does not know whether its clock is synchronised (`lts` -1): its timestamps are doubtful. */
+  readonly clockSyncUnknown: boolean;
   /** The probe's public address as the Atlas controller saw it; absent when Atlas left it empty. */
   readonly from?: string;
   readonly srcAddr?: string;
