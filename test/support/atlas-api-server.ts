@@ -60,6 +60,8 @@ export interface AtlasApiServerOptions {
   readonly apiKey?: string;
   /** Replaces the recorded results (lines without newline), e.g. for a long synthetic replay. */
   readonly resultSource?: (query: ResultQuery) => AsyncIterable<string> | Iterable<string>;
+  /** The API clamps page_size to 500; a smaller clamp makes the recorded probes span many pages. */
+  readonly maxPageSize?: number;
 }
 
 export interface AtlasApiServer {
@@ -258,7 +260,7 @@ export async function startAtlasApiServer(options: AtlasApiServerOptions = {}): 
         (asn === undefined || p['asn_v4'] === asn),
     );
     // As the API: page_size defaults to 50 and is clamped to 500.
-    const pageSize = Math.min(500, Math.max(1, intParam(q, 'page_size') ?? 50));
+    const pageSize = Math.min(options.maxPageSize ?? 500, Math.max(1, intParam(q, 'page_size') ?? 50));
     const page = Math.max(1, intParam(q, 'page') ?? 1);
     const link = (n: number): string => {
       const u = new URL('/api/v2/probes/', origin);

@@ -84,7 +84,7 @@ export class AtlasClient {
         const res = await transport.exchange({ method: 'GET', path, signal: options.signal, consume: async (r) => r });
         const chunks = transport.cappedChunks(res, 'GET', path);
         try {
-          yield* parseResultLines(chunks, { measurementId, maxLineBytes, excerpt: (text, max) => transport.excerpt(text, max) });
+          yield* parseResultLines(chunks, { measurementId, maxLineBytes, signal: options.signal, excerpt: (text, max) => transport.excerpt(text, max) });
         } finally {
           // Stops the download when the consumer leaves early.
           res.body.destroy();

@@ -135,3 +135,11 @@ export class AtlasLineError extends AtlasError {
     super(`RIPE Atlas results of measurement ${measurementId}, line ${lineNumber}: ${reason} (${JSON.stringify(excerpt)})`);
   }
 }
+
+/** A persisted incremental cursor that does not have the expected shape. */
+export class AtlasCursorStateError extends AtlasError {
+  override readonly name = 'AtlasCursorStateError';
+  constructor(readonly issues: readonly string[]) {
+    super(`RIPE Atlas cursor state is not usable: ${issues.join('; ')}`);
+  }
+}

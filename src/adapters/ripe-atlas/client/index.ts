@@ -5,3 +5,4 @@ export { ATLAS_DEFAULTS, type AtlasClientConfig } from './config.js';
 export * from './errors.js';
 export type { AtlasMeasurement } from './measurement-meta.js';
 export type { AtlasProbe } from './probe.js';
+export * from './incremental-cursor.js';

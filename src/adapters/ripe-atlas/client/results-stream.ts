@@ -4,7 +4,7 @@
 
 import { AtlasError, AtlasLineError, AtlasStreamInterrupted } from './errors.js';
 import { splitLines } from './json-lines.js';
-import { errorCode } from './transport.js';
+import { errorCode, isBodyTimeoutCode } from './transport.js';
 
 const EXCERPT_CHARS = 80;
 
@@ -13,6 +13,8 @@ export interface ResultLinesOptions {
   readonly maxLineBytes: number;
   /** Cuts excerpts and scrubs them of the API key. */
   readonly excerpt: (text: string, max: number) => string;
+  /** A caller's abort ends the stream with the abort reason, not as an interruption. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 export async function* parseResultLines(chunks: AsyncIterable<Uint8Array>, options: ResultLinesOptions): AsyncGenerator<unknown> {
@@ -39,7 +41,8 @@ export async function* parseResultLines(chunks: AsyncIterable<Uint8Array>, optio
     }
   } catch (e) {
     if (e instanceof AtlasError) throw e;
+    if (options.signal?.aborted === true) throw options.signal.reason;
     const code = errorCode(e);
-    throw new AtlasStreamInterrupted(options.measurementId, code === 'UND_ERR_BODY_TIMEOUT' ? 'body-timeout' : 'connection-lost', code, yielded);
+    throw new AtlasStreamInterrupted(options.measurementId, isBodyTimeoutCode(code) ? 'body-timeout' : 'connection-lost', code, yielded);
   }
 }

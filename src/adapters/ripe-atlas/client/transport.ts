@@ -19,6 +19,8 @@ import { excerptOf } from './secret.js';
 /** How much of an error body is read: enough for the API's error object, not a whole HTML page. */
 const ERROR_BODY_BYTES = 64 * 1024;
 
+const BODY_TIMEOUT_CODE = 'ATLAS_BODY_TIMEOUT';
+
 export type ResponseBody = Dispatcher.ResponseData['body'];
 
 export interface OpenResponse {
@@ -122,6 +124,10 @@ export class AtlasTransport {
 
   async #attempt<T>(spec: ExchangeSpec<T>, url: string, headers: Record<string, string>, body: string | undefined, attempt: number): Promise<Outcome<T>> {
     let res: Dispatcher.ResponseData;
+    // Our own timer: undici checks its timeouts on a coarse (about one second) clock; its
+    // headersTimeout/bodyTimeout stay set as a backstop.
+    const headersDeadline = new AbortController();
+    const timer = setTimeout(() => headersDeadline.abort(), this.#config.timeoutMs);
     try {
       res = await request(url, {
         method: spec.method,
@@ -129,12 +135,14 @@ export class AtlasTransport {
         body,
         headersTimeout: this.#config.timeoutMs,
         bodyTimeout: this.#config.timeoutMs,
-        signal: spec.signal,
+        signal: spec.signal === undefined ? headersDeadline.signal : AbortSignal.any([spec.signal, headersDeadline.signal]),
         dispatcher: this.#config.dispatcher,
       });
     } catch (e) {
       throwIfAborted(spec.signal);
-      return { kind: 'failure', failure: classify(e) };
+      return { kind: 'failure', failure: headersDeadline.signal.aborted ? { kind: 'timeout', phase: 'headers' } : classify(e) };
+    } finally {
+      clearTimeout(timer);
     }
     if (res.statusCode >= 200 && res.statusCode < 300) {
       try {
@@ -164,7 +172,18 @@ export class AtlasTransport {
       throw new AtlasResponseTooLarge(method, path, limit, announced);
     }
     let seen = 0;
-    for await (const chunk of res.body as AsyncIterable<Buffer>) {
+    const chunks = (res.body as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+    for (;;) {
+      // Only time spent waiting on the network counts: a slow consumer is not a stalled server.
+      const timer = setTimeout(() => res.body.destroy(new BodyIdleTimeout()), this.#config.timeoutMs);
+      let step: IteratorResult<Buffer>;
+      try {
+        step = await chunks.next();
+      } finally {
+        clearTimeout(timer);
+      }
+      if (step.done === true) break;
+      const chunk = step.value;
       seen += chunk.length;
       if (seen > limit) {
         res.body.destroy();
@@ -191,6 +210,14 @@ export class AtlasTransport {
   }
 }
 
+/** Marks a body that went quiet for longer than timeoutMs. */
+class BodyIdleTimeout extends Error {
+  readonly code = BODY_TIMEOUT_CODE;
+  constructor() {
+    super('no body data within the timeout');
+  }
+}
+
 export function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
@@ -198,8 +225,12 @@ export function headerValue(value: string | string[] | undefined): string | unde
 function classify(e: unknown): Failure {
   const code = errorCode(e);
   if (code === 'UND_ERR_HEADERS_TIMEOUT') return { kind: 'timeout', phase: 'headers' };
-  if (code === 'UND_ERR_BODY_TIMEOUT') return { kind: 'timeout', phase: 'body' };
+  if (isBodyTimeoutCode(code)) return { kind: 'timeout', phase: 'body' };
   return { kind: 'connection', code };
+}
+
+export function isBodyTimeoutCode(code: string): boolean {
+  return code === 'UND_ERR_BODY_TIMEOUT' || code === BODY_TIMEOUT_CODE;
 }
 
 /** Request-building mistakes will fail the same way again; everything else on the wire may pass. */
