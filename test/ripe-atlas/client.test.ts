@@ -13,6 +13,8 @@ import {
   AtlasTimeoutError,
   type AtlasClientConfig,
 } from '../../src/adapters/ripe-atlas/client/index.js';
+import { resolveAtlasConfig } from '../../src/adapters/ripe-atlas/client/config.js';
+import { AtlasTransport } from '../../src/adapters/ripe-atlas/client/transport.js';
 import { startAtlasApiServer, type AtlasApiServer } from '../support/atlas-api-server.js';
 
 const KEY = 'c0ffee00-SECRET-KEY-5eb1-1234567890ab';
@@ -568,5 +570,19 @@ describe('the API key never leaks', () => {
     expect(JSON.stringify(client)).not.toContain(KEY);
     expect(JSON.stringify(client)).toContain('[redacted]');
     expect(inspect(client, { depth: 10, showHidden: true })).not.toContain(KEY);
+  });
+});
+
+describe('next links', () => {
+  it('are followed only below the base URL, keeping a path prefix', () => {
+    const transport = new AtlasTransport(resolveAtlasConfig({ baseUrl: 'https://proxy.example/atlas/' }), KEY);
+    expect(transport.pathOfLink('https://proxy.example/atlas/api/v2/probes/?page=2')).toBe('/api/v2/probes/?page=2');
+    expect(transport.pathOfLink('/atlas/api/v2/probes/?page=3')).toBe('/api/v2/probes/?page=3');
+    expect(transport.pathOfLink('https://proxy.example/other/api/v2/probes/')).toBeUndefined();
+    expect(transport.pathOfLink('http://proxy.example/atlas/api/v2/probes/')).toBeUndefined();
+    expect(transport.pathOfLink('https://evil.example/atlas/api/v2/probes/')).toBeUndefined();
+    expect(transport.pathOfLink(`https://u:${KEY}@proxy.example/atlas/api/v2/probes/`)).toBeUndefined();
+    const plain = new AtlasTransport(resolveAtlasConfig({}), undefined);
+    expect(plain.pathOfLink('https://atlas.ripe.net/api/v2/probes/?page=2&page_size=500')).toBe('/api/v2/probes/?page=2&page_size=500');
   });
 });

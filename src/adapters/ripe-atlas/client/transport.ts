@@ -69,17 +69,20 @@ export class AtlasTransport {
     return excerptOf(text, this.#apiKey, max);
   }
 
-  /** Turns an absolute `next` link into a path, refusing other origins (the key must not travel there). */
+  /**
+   * Turns a `next` link into a path below the base URL, refusing links elsewhere (the key must not
+   * travel there). A base URL with a path prefix keeps it: the result is relative to the prefix.
+   */
   pathOfLink(link: string): string | undefined {
+    const base = new URL(`${this.#origin}/`);
     let url: URL;
     try {
-      url = new URL(link, `${this.#origin}/`);
+      url = new URL(link, base);
     } catch {
       return undefined;
     }
-    const base = new URL(`${this.#origin}/`);
-    if (url.origin !== base.origin || url.username !== '' || url.password !== '') return undefined;
-    return url.pathname + url.search;
+    if (url.origin !== base.origin || url.username !== '' || url.password !== '' || !url.pathname.startsWith(base.pathname)) return undefined;
+    return url.pathname.slice(base.pathname.length - 1) + url.search;
   }
 
   async exchange<T>(spec: ExchangeSpec<T>): Promise<T> {
