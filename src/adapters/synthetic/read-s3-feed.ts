@@ -1,0 +1,77 @@
+// A feed in S3 (s3://bucket/key), read with GetObject. With an endpoint override (an S3-compatible
+// store, or a local server in tests) requests are path-style: such endpoints rarely resolve
+// bucket.host names.
+
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { FeedFetchError, type FeedFetchFailure } from './feed-fetch-error.js';
+import { guardBody } from './guard-body.js';
+
+export interface S3FeedTarget {
+  readonly feedName: string;
+  readonly url: string;
+  readonly shown: string;
+  readonly timeoutMs: number;
+  readonly maxBytes: number;
+}
+
+export function parseS3Url(url: string): { bucket: string; key: string } | undefined {
+  const m = /^s3:\/\/([^/?#]+)\/([^?#]+)$/i.exec(url);
+  if (m === null || m[1] === undefined || m[2] === undefined) return undefined;
+  try {
+    return { bucket: m[1], key: decodeURIComponent(m[2]) };
+  } catch {
+    return undefined;
+  }
+}
+
+export async function readS3Feed(client: S3Client, target: S3FeedTarget): Promise<AsyncIterable<Uint8Array>> {
+  const fail = (failure: FeedFetchFailure, detail: string, status?: number): FeedFetchError =>
+    new FeedFetchError(target.feedName, target.shown, failure, detail, status);
+  const object = parseS3Url(target.url);
+  if (object === undefined) throw fail('unsupported-location', 'an S3 location must read s3://bucket/key');
+
+  const deadline = AbortSignal.timeout(target.timeoutMs);
+  let body: unknown;
+  let length: number | undefined;
+  try {
+    const res = await client.send(new GetObjectCommand({ Bucket: object.bucket, Key: object.key }), { abortSignal: deadline });
+    body = res.Body;
+    length = res.ContentLength;
+  } catch (e) {
+    throw s3Error(e, deadline, target.timeoutMs, fail);
+  }
+  if (!isByteStream(body)) throw fail('read-failed', 'S3 returned no body');
+  const stream = body as { destroy?: () => void; on?: (event: string, listener: () => void) => void };
+  const release = (): void => {
+    stream.on?.('error', () => undefined);
+    stream.destroy?.();
+  };
+  if (length !== undefined && length > target.maxBytes) {
+    release();
+    throw fail('too-large', `${length} bytes, more than the ${target.maxBytes}-byte limit`);
+  }
+  return guardBody(body, {
+    maxBytes: target.maxBytes,
+    fail: (e) => s3Error(e, deadline, target.timeoutMs, fail),
+    tooLarge: () => fail('too-large', `more than the ${target.maxBytes}-byte limit`),
+    release,
+  });
+}
+
+function isByteStream(body: unknown): body is AsyncIterable<Uint8Array> {
+  return typeof body === 'object' && body !== null && Symbol.asyncIterator in body;
+}
+
+function s3Error(e: unknown, deadline: AbortSignal, timeoutMs: number, fail: (failure: FeedFetchFailure, detail: string, status?: number) => FeedFetchError): FeedFetchError {
+  const err = (typeof e === 'object' && e !== null ? e : {}) as { name?: unknown; code?: unknown; $metadata?: { httpStatusCode?: unknown } };
+  const status = typeof err.$metadata?.httpStatusCode === 'number' ? err.$metadata.httpStatusCode : undefined;
+  const name = typeof err.name === 'string' ? err.name : 'unknown error';
+  const code = typeof err.code === 'string' ? err.code : undefined;
+  if (deadline.aborted || name === 'TimeoutError' || code === 'ETIMEDOUT') return fail('timeout', `no complete answer within ${timeoutMs} ms`);
+  if (status !== undefined) {
+    const failure: FeedFetchFailure = name === 'NoSuchKey' || name === 'NoSuchBucket' || status === 404 ? 'not-found' : status === 403 ? 'access-denied' : 'http-status';
+    return fail(failure, `S3 ${name} (HTTP ${status})`, status);
+  }
+  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') return fail('unreachable', `cannot connect (${code})`);
+  return fail('read-failed', code ?? name);
+}
