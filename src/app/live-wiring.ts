@@ -4,7 +4,7 @@
 import { CloudWatchClientPool } from '../adapters/cloudwatch/client-pool.js';
 import { CloudWatchSignalSource } from '../adapters/cloudwatch/cloudwatch-signal-source.js';
 import type { AwsClientOptions } from '../adapters/aws/client-config.js';
-import type { RetryPolicy } from '../adapters/aws/retry.js';
+import { DEFAULT_RETRY, type RetryPolicy } from '../adapters/aws/retry.js';
 import { createGlobalAcceleratorClient } from '../adapters/global-accelerator/client.js';
 import { GlobalAcceleratorGateway } from '../adapters/global-accelerator/gateway.js';
 import { LogNotifier } from '../adapters/slack/log-notifier.js';
@@ -32,8 +32,10 @@ export interface LiveWiringOptions {
   readonly retry?: RetryPolicy;
   readonly deployTimeoutMs?: number;
   readonly pollIntervalMs?: number;
-  /** More latency sources (RIPE Atlas, synthetic feeds, the simulator). */
+  /** More signal sources (the simulator's, tests'). */
   readonly extraSources?: readonly SignalSource[];
+  /** Waits between polls and retries; the simulator passes one that advances simulated time. */
+  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 export interface LiveWiring {
@@ -60,9 +62,11 @@ export function wireLive(policy: Policy, options: LiveWiringOptions): LiveWiring
   const clock = options.clock ?? systemClock;
   const ga = createGlobalAcceleratorClient(aws);
   const cloudWatch = new CloudWatchClientPool(aws);
+  const retry = options.retry !== undefined || options.sleep !== undefined ? { ...(options.retry ?? DEFAULT_RETRY), ...(options.sleep !== undefined ? { sleep: options.sleep } : {}) } : undefined;
   const gateway = new GlobalAcceleratorGateway(ga, {
     now: () => clock.now(),
-    ...(options.retry !== undefined ? { retry: options.retry } : {}),
+    ...(retry !== undefined ? { retry } : {}),
+    ...(options.sleep !== undefined ? { sleep: options.sleep } : {}),
     ...(options.deployTimeoutMs !== undefined ? { deployTimeoutMs: options.deployTimeoutMs } : {}),
     ...(options.pollIntervalMs !== undefined ? { pollIntervalMs: options.pollIntervalMs } : {}),
   });
@@ -70,7 +74,7 @@ export function wireLive(policy: Policy, options: LiveWiringOptions): LiveWiring
   return {
     deps: {
       gateway,
-      sources: [new CloudWatchSignalSource(cloudWatch, options.retry), ...(options.extraSources ?? [])],
+      sources: [new CloudWatchSignalSource(cloudWatch, retry), ...(options.extraSources ?? [])],
       stateStore,
       notifier: notifierFor(policy, options),
       clock,
