@@ -79,7 +79,7 @@ export function buildSimulationPageModel(run: SimulationRunReport): SimulationPa
   });
 
   return {
-    startIso: new Date(startMs).toISOString(),
+    startIso: new Date(startMs).toISOString().replace('.000Z', 'Z'),
     regions,
     controllers,
     mainIndex: controllers.length - 1,

@@ -41,7 +41,7 @@ export function renderSimulationReport(run: SimulationRunReport): string {
   table { border-collapse: collapse; margin: 12px 0; }
   caption { text-align: left; font-weight: 600; padding: 4px 0; }
   th, td { border: 1px solid #bbb; padding: 4px 8px; text-align: right; vertical-align: top; }
-  th:first-child, td:first-child, td.text { text-align: left; } thead th { background: #f0f0f0; }
+  th:first-child, td:first-child, .text { text-align: left; } thead th { background: #f0f0f0; }
   tr.main th { background: #e6f0f8; }
   .picker { display: flex; gap: 8px; align-items: center; font-size: 15px; }
   select { font: inherit; padding: 2px 4px; }
@@ -79,7 +79,7 @@ ${eventsList(model)}
 <figure>
 <h3 id="h-utilization">Utilization per Region against capacity and target</h3>
 <div class="chart"><canvas id="utilization" role="img" aria-labelledby="h-utilization"></canvas></div>
-<figcaption>Solid: utilization in % of capacity. Dashed in the Region's colour: its target. Dashed black: capacity (100 %).</figcaption>
+<figcaption>Solid: utilization in % of capacity. Dashed: the targets (grey when several Regions share one). Dotted black: capacity (100 %).</figcaption>
 </figure>
 <figure>
 <h3 id="h-latency">Demand-weighted latency and its bounds</h3>
@@ -147,7 +147,7 @@ function eventsList(model: SimulationPageModel): string {
   if (model.events.length === 0) return '<p>No scenario events.</p>';
   // Numbered: the charts mark each event with its number.
   return `<ol class="events" id="events">${model.events
-    .map((e) => `<li><time datetime="${escapeHtml(e.t)}">${escapeHtml(minuteLabel(e.minute))}</time> ${escapeHtml(e.label)}</li>`)
+    .map((e) => `<li><time datetime="${escapeHtml(e.t)}">${escapeHtml(minuteLabel(e.minute))}</time>: ${escapeHtml(e.label)}</li>`)
     .join('')}</ol>`;
 }
 
@@ -160,7 +160,7 @@ function changesTable(c: SimulationControllerRun, index: number, hidden: boolean
   const body = rows.length > 0 ? rows.join('\n') : '<tr><td colspan="6" class="text">No change made.</td></tr>';
   return `<table class="changes" data-changes-for="${index}"${hidden ? ' hidden' : ''}>
 <caption>Changes made by ${escapeHtml(c.name)} (${changes.length})</caption>
-<thead><tr><th scope="col">When</th><th scope="col">Region</th><th scope="col">What</th><th scope="col">Before</th><th scope="col">After</th><th scope="col">Reason</th></tr></thead>
+<thead><tr><th scope="col">When</th><th scope="col" class="text">Region</th><th scope="col" class="text">What</th><th scope="col">Before</th><th scope="col">After</th><th scope="col" class="text">Reason</th></tr></thead>
 <tbody>
 ${body}
 </tbody></table>`;
@@ -249,13 +249,31 @@ function chart(id, datasets, yTitle, yMax, minutes) {
       normalized: true,
       interaction: { mode: 'nearest', axis: 'x', intersect: false },
       elements: { point: { radius: 0, hitRadius: 4 }, line: { borderWidth: 2 } },
-      plugins: { tooltip: { callbacks: { title: (items) => items.length ? minuteText(items[0].parsed.x) + ' (' + clock(items[0].parsed.x) + ')' : '' } } },
+      plugins: { legend: { labels: { boxWidth: 28, boxHeight: 8 } }, tooltip: { callbacks: { title: (items) => items.length ? minuteText(items[0].parsed.x) + ' (' + clock(items[0].parsed.x) + ')' : '' } } },
       scales: {
         x: { type: 'linear', min: minutes[0], max: minutes[minutes.length - 1],
              title: { display: true, text: 'minutes since ' + M.startIso } },
         y: { beginAtZero: true, suggestedMax: yMax, title: { display: true, text: yTitle } },
       },
     },
+  });
+}
+
+// Dashed lines get no fill colour: the legend then draws their box outline dashed.
+// One dashed line per distinct target: in the Region's colour when it is the only one with that target,
+// grey and naming the Regions when several share it (equal lines would hide each other).
+function targetLines(x) {
+  const byValue = new Map();
+  M.regions.forEach((r, i) => {
+    if (r.targetPercent === null) return;
+    if (!byValue.has(r.targetPercent)) byValue.set(r.targetPercent, []);
+    byValue.get(r.targetPercent).push(i);
+  });
+  return [...byValue].map(([value, members]) => {
+    const shared = members.length > 1;
+    const c = shared ? '#666' : P[members[0] % P.length];
+    const label = (shared ? 'target of ' + members.map((i) => M.regions[i].code).join(', ') : M.regions[members[0]].code + ' target') + ' (' + value + ' %)';
+    return { label, data: x.map((m) => ({ x: m, y: value })), borderColor: c, backgroundColor: 'transparent', borderDash: [6, 4], borderWidth: 1.5 };
   });
 }
 
@@ -270,18 +288,15 @@ function render(index) {
     label: r.code, data: points(x, c.dials[r.code]), borderColor: colour(i), backgroundColor: colour(i), stepped: true,
   })), 'traffic dial (%)', 100, x);
   charts.utilization = chart('utilization', [
-    ...M.regions.flatMap((r, i) => [
-      { label: r.code, data: points(x, c.utilization[r.code]), borderColor: colour(i), backgroundColor: colour(i) },
-      ...(r.targetPercent === null ? [] : [{ label: r.code + ' target', data: x.map((m) => ({ x: m, y: r.targetPercent })),
-        borderColor: colour(i), backgroundColor: colour(i), borderDash: [6, 4], borderWidth: 1 }]),
-    ]),
-    { label: 'capacity (100 %)', data: x.map((m) => ({ x: m, y: 100 })), borderColor: '#000', backgroundColor: '#000', borderDash: [2, 3], borderWidth: 1 },
+    ...M.regions.map((r, i) => ({ label: r.code, data: points(x, c.utilization[r.code]), borderColor: colour(i), backgroundColor: colour(i) })),
+    ...targetLines(x),
+    { label: 'capacity (100 %)', data: x.map((m) => ({ x: m, y: 100 })), borderColor: '#000', backgroundColor: 'transparent', borderDash: [2, 3], borderWidth: 1 },
   ], 'utilization (% of capacity)', 110, x);
   charts.latency = chart('latency', [
     { label: 'mean', data: points(x, c.meanMs), borderColor: '#0072B2', backgroundColor: '#0072B2' },
     { label: 'p95', data: points(x, c.p95Ms), borderColor: '#D55E00', backgroundColor: '#D55E00' },
-    ...(c.lpBoundMs ? [{ label: 'LP bound (mean)', data: points(x, c.lpBoundMs), borderColor: '#000', backgroundColor: '#000', borderDash: [6, 4], borderWidth: 1.5 }] : []),
-    ...(c.bestDialMs ? [{ label: 'best dials (mean)', data: points(x, c.bestDialMs), borderColor: '#009E73', backgroundColor: '#009E73', borderDash: [2, 3], borderWidth: 1.5 }] : []),
+    ...(c.lpBoundMs ? [{ label: 'LP bound (mean)', data: points(x, c.lpBoundMs), borderColor: '#000', backgroundColor: 'transparent', borderDash: [6, 4], borderWidth: 1.5 }] : []),
+    ...(c.bestDialMs ? [{ label: 'best dials (mean)', data: points(x, c.bestDialMs), borderColor: '#009E73', backgroundColor: 'transparent', borderDash: [2, 3], borderWidth: 1.5 }] : []),
   ], 'demand-weighted RTT (ms)', undefined, x);
   for (const t of document.querySelectorAll('table.changes')) t.hidden = t.dataset.changesFor !== String(index);
   document.getElementById('shown').replaceChildren('Showing ', Object.assign(document.createElement('strong'), { textContent: c.name }), '.');

@@ -12,6 +12,11 @@ function embeddedJson(html: string): string {
   return m[1];
 }
 
+// Not toContain: a failure would print the whole page, Chart.js included.
+function expectIn(html: string, text: string): void {
+  expect(html.includes(text), text).toBe(true);
+}
+
 describe('renderSimulationReport', () => {
   it('has one summary row per controller with its figures, the last one marked main and selected', () => {
     // Act
@@ -23,12 +28,12 @@ describe('renderSimulationReport', () => {
     expect(cells(rows[0]?.[2] ?? '')).toEqual(['40.0', '42.0', '111.7', '1.380', '0', '&mdash;', '0']);
     expect(cells(rows[1]?.[2] ?? '')).toEqual(['2.0', '31.6', '58.2', '1.040', '1', '2.0', '0']);
     expect(rows[1]?.[0]).toContain('class="main"');
-    expect(html).toContain('<option value="1" selected>ga-steer</option>');
-    expect(html).toContain('<caption>Figures per controller');
-    expect(html).toContain('utilization 112 % over target 75 % (DialReduced)');
+    expectIn(html, '<option value="1" selected>ga-steer</option>');
+    expectIn(html, '<caption>Figures per controller');
+    expectIn(html, 'utilization 112 % over target 75 % (DialReduced)');
     // Only the main controller's changes are visible at first.
-    expect(html).toContain('<table class="changes" data-changes-for="0" hidden>');
-    expect(html).toContain('<table class="changes" data-changes-for="1">');
+    expectIn(html, '<table class="changes" data-changes-for="0" hidden>');
+    expectIn(html, '<table class="changes" data-changes-for="1">');
   });
 
   it('escapes HTML in every name and text it prints', () => {
@@ -48,11 +53,10 @@ describe('renderSimulationReport', () => {
     const html = renderSimulationReport(hostile);
     // Assess: three script elements (data, Chart.js, page) and no markup from the run.
     expect(html.match(/<script/gi)?.length).toBe(3);
-    // Booleans, not toContain: a failure would print the whole page with Chart.js in it.
     for (const tag of ['<b>', '<i>', '<u>', '<em', '<img', '<!--']) expect(html.includes(tag), tag).toBe(false);
-    expect(html.includes('&lt;script&gt;alert(&quot;s&quot;)&lt;/script&gt;')).toBe(true);
-    expect(html).toContain('&lt;b&gt;ga-steer&lt;/b&gt; <span class="tag">(main)</span>');
-    expect(html).toContain('&lt;em onclick=&quot;x()&quot;&gt;crowd&lt;/em&gt;');
+    expectIn(html, '&lt;script&gt;alert(&quot;s&quot;)&lt;/script&gt;');
+    expectIn(html, '&lt;b&gt;ga-steer&lt;/b&gt; <span class="tag">(main)</span>');
+    expectIn(html, '&lt;em onclick=&quot;x()&quot;&gt;crowd&lt;/em&gt;');
   });
 
   it('embeds the data as JSON that cannot break out of its script element and parses back', () => {
@@ -83,7 +87,7 @@ describe('buildSimulationPageModel', () => {
     // Act
     const model = buildSimulationPageModel(syntheticSimulationRun());
     // Assess
-    expect(model.startIso).toBe('2025-03-04T12:00:00.000Z');
+    expect(model.startIso).toBe('2025-03-04T12:00:00Z');
     expect(model.mainIndex).toBe(1);
     expect(model.events.map((e) => e.minute)).toEqual([20, 45]);
     const [none, steer] = model.controllers;
