@@ -43,7 +43,7 @@ describe('simulation report in headless Chromium', () => {
     await browser?.close();
   });
 
-  async function open(): Promise<{ page: Page; problems: string[] }> {
+  async function open(target = url): Promise<{ page: Page; problems: string[] }> {
     const page = await browser.newPage();
     const problems: string[] = [];
     page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
@@ -54,7 +54,7 @@ describe('simulation report in headless Chromium', () => {
     page.on('request', (r) => {
       if (!r.url().startsWith('file:') && !r.url().startsWith('data:')) problems.push(`request: ${r.url()}`);
     });
-    await page.goto(url);
+    await page.goto(target);
     await page.waitForSelector('body[data-rendered="true"]', { timeout: 15_000 });
     return { page, problems };
   }
@@ -102,6 +102,25 @@ describe('simulation report in headless Chromium', () => {
     await page.waitForSelector('body[data-controller="ga-steer"][data-rendered="true"]', { timeout: 15_000 });
     expect(await page.evaluate(READ_FIRST_DATA)).toEqual(before);
     expect(await page.evaluate(`Object.keys(Chart.instances).length`)).toBe(3);
+    await page.close();
+  });
+
+  it('shows names with markup as text, in the select, the legend and the live caption', async () => {
+    // Prepare
+    const run = syntheticSimulationRun();
+    const hostile = run.controllers.map((c) => ({ ...c, name: `<img src=x onerror="document.title='pwned'">${c.name}` }));
+    const file = join(mkdtempSync(join(tmpdir(), 'ga-steer-sim-report-')), 'hostile.html');
+    writeFileSync(file, renderSimulationReport({ ...run, controllers: hostile }));
+    // Act
+    const { page, problems } = await open(pathToFileURL(file).href);
+    await page.selectOption('#controller', '0');
+    await page.waitForSelector('body[data-rendered="true"]', { timeout: 15_000 });
+    // Assess
+    expect(problems).toEqual([]);
+    expect(await page.locator('img').count()).toBe(0);
+    expect(await page.title()).not.toBe('pwned');
+    expect(await page.locator('#shown').textContent()).toBe(`Showing ${hostile[0]?.name ?? ''}.`);
+    expect(await page.locator('#controller option').allTextContents()).toEqual(hostile.map((c) => c.name));
     await page.close();
   });
 });
