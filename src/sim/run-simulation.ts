@@ -2,6 +2,7 @@
 // systems, lets the controller decide on its interval, and records what users experienced.
 
 import type { RegionCode } from '../domain/traffic.js';
+import type { Plan } from '../plan/types.js';
 import type { Policy } from '../policy/schema.js';
 import type { ChangeRecord, SimController } from './controllers/controller.js';
 import { FixedDialController, NoController, ThresholdController } from './controllers/dial-controllers.js';
@@ -57,6 +58,8 @@ export interface SimulationInput {
   readonly label?: string;
   readonly bounds?: BoundsFn;
   readonly onStep?: (done: number, total: number) => void;
+  /** ga-steer only: every plan, as it was made. */
+  readonly onPlan?: (plan: Plan) => void;
 }
 
 export async function runSimulation(input: SimulationInput): Promise<SimulationRun> {
@@ -87,11 +90,16 @@ export async function runSimulation(input: SimulationInput): Promise<SimulationR
       if (i === 0) truth.initialize(t, routing);
       else truth.step(t, scenario.stepSeconds, routing);
       const load = truth.loadByRegion();
-      // The load metric behaves like a utilization signal: a Region that lost capacity reads higher.
-      const effective = Object.fromEntries(service.regions.map((r) => [r.code, ((load[r.code] ?? 0) * r.capacity) / Math.max(1e-9, truth.capacity(t, r.code))]));
+      // The load metric reads like a utilization in the policy's units (load / true capacity x capacity.full):
+      // a Region that lost capacity reads higher, as CPU or per-instance metrics would.
+      const effective = Object.fromEntries(service.regions.map((r) => [r.code, ((load[r.code] ?? 0) * r.policyCapacity) / Math.max(1e-9, truth.capacity(t, r.code))]));
       observatory.record({ tMs: t, loadByRegion: effective, demandByClientGroup: truth.demandByClientGroup() });
       probes.advance(t, routing, keepMs);
-      if (i % decideEvery === 0 && i > 0) await controller.decide({ tMs: t, truth, observatory, service });
+      if (i % decideEvery === 0 && i > 0) {
+        await controller.decide({ tMs: t, truth, observatory, service });
+        const plan = controller instanceof GaSteerController ? controller.plans.at(-1) : undefined;
+        if (plan !== undefined) input.onPlan?.(plan);
+      }
 
       const latency = truth.latency();
       const bounds = input.bounds !== undefined ? await input.bounds(problemAt(service, truth, t), i) : undefined;
