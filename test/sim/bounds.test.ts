@@ -1,0 +1,155 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Highs } from 'highs';
+import { BoundsInputError, MissingRttError } from '../../src/sim/bounds/errors.js';
+import { latencyFiguresOfFlows, weightedLatencyFigures } from '../../src/sim/bounds/latency-figures.js';
+import { loadHighs, solveLpBound } from '../../src/sim/bounds/lp-bound.js';
+import type { AssignmentProblem, ServiceMetro } from '../../src/sim/types.js';
+import { loadWorld } from '../../src/sim/world/load-world.js';
+import { worldProblem } from './world-problem.js';
+
+let highs: Highs;
+beforeAll(async () => {
+  highs = await loadHighs();
+});
+
+function metro(id: string, rttMs: Record<string, number>): ServiceMetro {
+  const proximity = Object.keys(rttMs).sort((a, b) => (rttMs[a] ?? 0) - (rttMs[b] ?? 0) || a.localeCompare(b));
+  return { id, countryCode: 'ZZ', clientGroup: 'ZZ', demandShare: 0, utcOffsetHours: 0, rttMs, proximity };
+}
+
+function problem(p: {
+  rtt: Record<string, Record<string, number>>;
+  demand: number[];
+  capacity: Record<string, number>;
+  capacityFraction?: number;
+  unhealthy?: string[];
+}): AssignmentProblem {
+  return {
+    regions: Object.entries(p.capacity).map(([code, capacity]) => ({ code, capacity })),
+    metros: Object.entries(p.rtt).map(([id, rtt]) => metro(id, rtt)),
+    demand: p.demand,
+    capacityFraction: p.capacityFraction ?? 1,
+    unhealthy: new Set(p.unhealthy ?? []),
+  };
+}
+
+// m1 is near A, m2 near B.
+const apart = { m1: { A: 10, B: 50 }, m2: { A: 40, B: 20 } };
+// Both metros are near A; moving m2 to B costs 10 ms a flow, moving m1 costs 40.
+const bothNearA = { m1: { A: 10, B: 50 }, m2: { A: 20, B: 30 } };
+
+describe('latency figures', () => {
+  it('weights the mean by flows and takes the lowest RTT reaching 95 % of them', () => {
+    expect(weightedLatencyFigures([{ rttMs: 10, weight: 1 }, { rttMs: 30, weight: 3 }])).toEqual({ meanMs: 25, p95Ms: 30 });
+    const points = [{ rttMs: 50, weight: 5 }, { rttMs: 10, weight: 95 }];
+    expect(weightedLatencyFigures(points)).toEqual({ meanMs: 12, p95Ms: 10 });
+    expect(weightedLatencyFigures([{ rttMs: 50, weight: 5.0001 }, { rttMs: 10, weight: 94.9999 }]).p95Ms).toBe(50);
+  });
+
+  it('ignores empty weights and gives NaN when nothing flows', () => {
+    expect(weightedLatencyFigures([{ rttMs: 999, weight: 0 }, { rttMs: 7, weight: 2 }])).toEqual({ meanMs: 7, p95Ms: 7 });
+    const none = weightedLatencyFigures([]);
+    expect(Number.isNaN(none.meanMs) && Number.isNaN(none.p95Ms)).toBe(true);
+  });
+
+  it('reads per-metro flows and refuses flows to a Region without an RTT', () => {
+    const metros = [metro('m1', { A: 10, B: 50 }), metro('m2', { A: 40, B: 20 })];
+    expect(latencyFiguresOfFlows(metros, [{ A: 50, B: 50 }, { B: 100 }])).toEqual({ meanMs: 25, p95Ms: 50 });
+    expect(() => latencyFiguresOfFlows(metros, [{ C: 1 }, {}])).toThrow(MissingRttError);
+  });
+});
+
+describe('LP bound', () => {
+  it('loads HiGHS once', async () => {
+    expect(await loadHighs()).toBe(highs);
+  });
+
+  it('sends every metro to its nearest Region when capacity is ample', () => {
+    const r = solveLpBound(problem({ rtt: apart, demand: [100, 100], capacity: { A: 1000, B: 1000 } }), highs);
+    expect(r.status).toBe('optimal');
+    expect(r.meanMs).toBeCloseTo(15, 9);
+    expect(r.p95Ms).toBe(20);
+    expect(r.assignment).toEqual([{ A: 1 }, { B: 1 }]);
+    expect(r.totalOverflow).toBe(0);
+  });
+
+  it('moves the cheapest flows when capacity binds, using the capacity fraction', () => {
+    const r = solveLpBound(problem({ rtt: bothNearA, demand: [100, 100], capacity: { A: 200, B: 2000 }, capacityFraction: 0.5 }), highs);
+    expect(r.status).toBe('optimal');
+    expect(r.assignment[0]?.A).toBeCloseTo(1, 9);
+    expect(r.assignment[1]?.B).toBeCloseTo(1, 9);
+    expect(r.meanMs).toBeCloseTo(20, 6);
+    expect(r.p95Ms).toBe(30);
+    expect(r.loads.A).toBeCloseTo(100, 6);
+  });
+
+  it('splits a metro when only part of it fits', () => {
+    const r = solveLpBound(problem({ rtt: bothNearA, demand: [100, 100], capacity: { A: 150, B: 1000 } }), highs);
+    expect(r.assignment[0]?.A).toBeCloseTo(1, 9);
+    expect(r.assignment[1]?.A).toBeCloseTo(0.5, 9);
+    expect(r.assignment[1]?.B).toBeCloseTo(0.5, 9);
+    expect(r.meanMs).toBeCloseTo((100 * 10 + 50 * 20 + 50 * 30) / 200, 6);
+  });
+
+  it('gives an unhealthy Region nothing', () => {
+    const r = solveLpBound(problem({ rtt: apart, demand: [100, 100], capacity: { A: 1000, B: 1000 }, unhealthy: ['A'] }), highs);
+    expect(r.assignment).toEqual([{ B: 1 }, { B: 1 }]);
+    expect(r.meanMs).toBeCloseTo(35, 9);
+    expect(r.loads.A).toBe(0);
+  });
+
+  it('reports the least overflow, then the least latency, when demand exceeds capacity', () => {
+    // 200 flows, 170 usable: 30 must overflow. m2 fills B (cheap), 20 of m1 go to B, 80 stay on A (30 over).
+    const r = solveLpBound(problem({ rtt: apart, demand: [100, 100], capacity: { A: 50, B: 120 } }), highs);
+    expect(r.status).toBe('optimal-with-overflow');
+    expect(r.totalOverflow).toBeCloseTo(30, 6);
+    expect(r.overflow.A).toBeCloseTo(30, 6);
+    expect(r.overflow.B).toBe(0);
+    expect(r.assignment[0]?.A).toBeCloseTo(0.8, 9);
+    expect(r.meanMs).toBeCloseTo(19, 6);
+  });
+
+  it('fails open to the nearest Region when nothing is healthy', () => {
+    const r = solveLpBound(problem({ rtt: apart, demand: [100, 50], capacity: { A: 1000, B: 1000 }, unhealthy: ['A', 'B'] }), highs);
+    expect(r.status).toBe('no-healthy-region');
+    expect(r.assignment).toEqual([{ A: 1 }, { B: 1 }]);
+    expect(r.overflow).toEqual({ A: 100, B: 50 });
+    expect(r.totalOverflow).toBe(150);
+  });
+
+  it('gives a metro without demand its nearest healthy Region', () => {
+    const r = solveLpBound(problem({ rtt: apart, demand: [0, 100], capacity: { A: 1000, B: 1000 }, unhealthy: [] }), highs);
+    expect(r.assignment).toEqual([{ A: 1 }, { B: 1 }]);
+    expect(r.meanMs).toBeCloseTo(20, 9);
+  });
+
+  it('refuses an inconsistent problem, listing every issue', () => {
+    const bad = problem({ rtt: { m1: { A: 10 } }, demand: [1, 2], capacity: { A: 10, B: -1 }, capacityFraction: 0 });
+    try {
+      solveLpBound(bad, highs);
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(BoundsInputError);
+      const issues = (err as BoundsInputError).issues.join('\n');
+      expect(issues).toMatch(/demand has 2 entries for 1 metros/);
+      expect(issues).toMatch(/capacityFraction/);
+      expect(issues).toMatch(/Region B: capacity/);
+      expect(issues).toMatch(/metro m1: no usable RTT to B/);
+    }
+  });
+
+  it('solves the committed world (394 metros x 32 Regions) with capacity binding', () => {
+    const world = loadWorld();
+    const total = 1e6;
+    const usable = 1.3e6 / world.regions.length;
+    const p = worldProblem(world, { totalDemand: total, capacity: () => usable / 0.75, capacityFraction: 0.75 });
+    const r = solveLpBound(p, highs);
+    expect(r.status).toBe('optimal');
+    for (const shares of r.assignment) expect(Object.values(shares).reduce((s, v) => s + v, 0)).toBeCloseTo(1, 9);
+    for (const load of Object.values(r.loads)) expect(load).toBeLessThanOrEqual(usable * (1 + 1e-6));
+    const nearest = p.metros.reduce((s, m, i) => s + (p.demand[i] ?? 0) * (m.rttMs[m.proximity[0] ?? ''] ?? 0), 0) / total;
+    expect(r.meanMs).toBeGreaterThan(nearest + 1);
+    const ample = solveLpBound({ ...p, capacityFraction: 100 }, highs);
+    expect(ample.meanMs).toBeCloseTo(nearest, 6);
+  });
+});
