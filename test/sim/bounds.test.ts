@@ -1,8 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Highs } from 'highs';
-import { BoundsInputError, MissingRttError } from '../../src/sim/bounds/errors.js';
+import { dialGrid, searchBestDials } from '../../src/sim/bounds/best-dial-bound.js';
+import { BestDialOptionsError, BoundsInputError, MissingRttError } from '../../src/sim/bounds/errors.js';
 import { latencyFiguresOfFlows, weightedLatencyFigures } from '../../src/sim/bounds/latency-figures.js';
 import { loadHighs, solveLpBound } from '../../src/sim/bounds/lp-bound.js';
+import { truthRoutingShares } from '../../src/sim/truth/ga-routing.js';
 import type { AssignmentProblem, ServiceMetro } from '../../src/sim/types.js';
 import { loadWorld } from '../../src/sim/world/load-world.js';
 import { worldProblem } from './world-problem.js';
@@ -151,5 +153,85 @@ describe('LP bound', () => {
     expect(r.meanMs).toBeGreaterThan(nearest + 1);
     const ample = solveLpBound({ ...p, capacityFraction: 100 }, highs);
     expect(ample.meanMs).toBeCloseTo(nearest, 6);
+  });
+});
+
+describe('best-dial bound', () => {
+  it('builds the dial grid from 100 down to 0', () => {
+    expect(dialGrid(5)).toHaveLength(21);
+    expect(dialGrid(5).slice(0, 3)).toEqual([100, 95, 90]);
+    expect(dialGrid(30)).toEqual([100, 70, 40, 10, 0]);
+    expect(dialGrid(100)).toEqual([100, 0]);
+    expect(() => dialGrid(0)).toThrow(BestDialOptionsError);
+    expect(() => searchBestDials(problem({ rtt: apart, demand: [1, 1], capacity: { A: 9, B: 9 } }), { maxPasses: 0 })).toThrow(BestDialOptionsError);
+  });
+
+  it('leaves every dial at 100 and gives the nearest-Region latency when capacity is ample', () => {
+    const r = searchBestDials(problem({ rtt: apart, demand: [100, 100], capacity: { A: 1000, B: 1000 } }));
+    expect(r.method).toBe('exhaustive');
+    expect(r.dials).toEqual({ A: 100, B: 100 });
+    expect(r.meanMs).toBeCloseTo(15, 9);
+    expect(r.p95Ms).toBe(20);
+    expect(r.feasible).toBe(true);
+    expect(r.overloadFlows).toBe(0);
+  });
+
+  it('turns the shared nearest Region down just enough when capacity binds', () => {
+    // A carries 100 of 200 flows at most: its dial goes to 50 for both metros (the LP does better, 20 ms).
+    const r = searchBestDials(problem({ rtt: bothNearA, demand: [100, 100], capacity: { A: 200, B: 2000 }, capacityFraction: 0.5 }));
+    expect(r.dials).toEqual({ A: 50, B: 100 });
+    expect(r.feasible).toBe(true);
+    expect(r.loads.A).toBeCloseTo(100, 9);
+    expect(r.meanMs).toBeCloseTo(27.5, 9);
+    expect(r.p95Ms).toBe(50);
+    expect(r.shares).toEqual([{ A: 0.5, B: 0.5 }, { A: 0.5, B: 0.5 }]);
+    // B is no metro's first Region: only 100 and 0 are tried for it (21 x 2 settings).
+    expect(r.evaluations).toBe(42);
+  });
+
+  it('ignores an unhealthy Region and reports its dial at 100', () => {
+    const r = searchBestDials(problem({ rtt: apart, demand: [100, 100], capacity: { A: 1000, B: 1000 }, unhealthy: ['A'] }));
+    expect(r.dials).toEqual({ A: 100, B: 100 });
+    expect(r.meanMs).toBeCloseTo(35, 9);
+    expect(r.loads.A).toBe(0);
+    expect(r.feasible).toBe(true);
+  });
+
+  it('returns the least total overload, flagged infeasible, when no setting fits', () => {
+    // 200 flows, 170 usable: at best 30 over, with A turned down to 80 % as in the LP.
+    const r = searchBestDials(problem({ rtt: apart, demand: [100, 100], capacity: { A: 50, B: 120 } }));
+    expect(r.feasible).toBe(false);
+    expect(r.overloadFlows).toBeCloseTo(30, 9);
+    expect(r.dials).toEqual({ A: 80, B: 100 });
+    expect(r.meanMs).toBeCloseTo(19, 9);
+  });
+
+  it('fails open when nothing is healthy', () => {
+    const r = searchBestDials(problem({ rtt: apart, demand: [100, 50], capacity: { A: 1000, B: 1000 }, unhealthy: ['A', 'B'] }));
+    expect(r.method).toBe('no-healthy-region');
+    expect(r.feasible).toBe(false);
+    expect(r.overloadFlows).toBe(150);
+    expect(r.shares).toEqual([{ A: 1 }, { B: 1 }]);
+  });
+
+  it('routes by the ground truth: loads are the truth\'s shares of demand', () => {
+    const p = problem({ rtt: { m1: { A: 10, B: 20, C: 30 }, m2: { A: 15, B: 12, C: 40 }, m3: { A: 50, B: 45, C: 5 } }, demand: [300, 100, 50], capacity: { A: 120, B: 300, C: 200 } });
+    const r = searchBestDials(p, { stepPercent: 10 });
+    const state = Object.fromEntries(Object.entries(r.dials).map(([code, dialPercent]) => [code, { dialPercent, healthy: true }]));
+    p.metros.forEach((m, i) => expect(r.shares[i]).toEqual(truthRoutingShares(m.proximity, state)));
+    expect(r.feasible).toBe(true);
+    for (const reg of p.regions) expect(r.loads[reg.code] ?? 0).toBeLessThanOrEqual(reg.capacity + 1e-9);
+    expect(r.dials.A).toBe(40);
+  });
+
+  it('searches the committed world by coordinate descent, all dials at 100 when capacity is ample', () => {
+    const world = loadWorld();
+    const p = worldProblem(world, { totalDemand: 1e6, capacity: () => 1e9, capacityFraction: 0.75 });
+    const r = searchBestDials(p);
+    expect(r.method).toBe('coordinate-descent');
+    expect(Object.values(r.dials).every((d) => d === 100)).toBe(true);
+    const nearest = p.metros.reduce((s, m, i) => s + (p.demand[i] ?? 0) * (m.rttMs[m.proximity[0] ?? ''] ?? 0), 0) / 1e6;
+    expect(r.meanMs).toBeCloseTo(nearest, 6);
+    expect(r.feasible).toBe(true);
   });
 });

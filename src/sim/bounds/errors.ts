@@ -33,3 +33,14 @@ export class MissingRttError extends GaSteerError {
     super(`metro ${metroId} has flows on ${region} but no RTT to it`);
   }
 }
+
+/** A best-dial search option out of range. */
+export class BestDialOptionsError extends GaSteerError {
+  override readonly name = 'BestDialOptionsError';
+  constructor(
+    readonly option: string,
+    readonly value: number,
+  ) {
+    super(`best-dial search: ${option} cannot be ${value}`);
+  }
+}
