@@ -1,6 +1,8 @@
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Highs } from 'highs';
 import { dialGrid, searchBestDials } from '../../src/sim/bounds/best-dial-bound.js';
+import { DialSteadyState } from '../../src/sim/bounds/dial-steady-state.js';
 import { BestDialOptionsError, BoundsInputError, MissingRttError } from '../../src/sim/bounds/errors.js';
 import { latencyFiguresOfFlows, weightedLatencyFigures } from '../../src/sim/bounds/latency-figures.js';
 import { loadHighs, solveLpBound } from '../../src/sim/bounds/lp-bound.js';
@@ -151,8 +153,6 @@ describe('LP bound', () => {
     for (const load of Object.values(r.loads)) expect(load).toBeLessThanOrEqual(usable * (1 + 1e-6));
     const nearest = p.metros.reduce((s, m, i) => s + (p.demand[i] ?? 0) * (m.rttMs[m.proximity[0] ?? ''] ?? 0), 0) / total;
     expect(r.meanMs).toBeGreaterThan(nearest + 1);
-    const ample = solveLpBound({ ...p, capacityFraction: 100 }, highs);
-    expect(ample.meanMs).toBeCloseTo(nearest, 6);
   });
 });
 
@@ -233,5 +233,116 @@ describe('best-dial bound', () => {
     const nearest = p.metros.reduce((s, m, i) => s + (p.demand[i] ?? 0) * (m.rttMs[m.proximity[0] ?? ''] ?? 0), 0) / 1e6;
     expect(r.meanMs).toBeCloseTo(nearest, 6);
     expect(r.feasible).toBe(true);
+  });
+});
+
+const CODES = ['A', 'B', 'C', 'D'];
+
+/** Small random problems: 2-4 Regions, 1-5 metros, capacity from none to ample, some Regions down. */
+const smallProblem = fc
+  .record({
+    regionCount: fc.integer({ min: 2, max: 4 }),
+    metros: fc.array(
+      fc.record({ rtts: fc.array(fc.integer({ min: 1, max: 250 }), { minLength: 4, maxLength: 4 }), demand: fc.integer({ min: 0, max: 100 }) }),
+      { minLength: 1, maxLength: 5 },
+    ),
+    capacities: fc.array(fc.integer({ min: 0, max: 300 }), { minLength: 4, maxLength: 4 }),
+    capacityFraction: fc.constantFrom(0.75, 1),
+    down: fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
+  })
+  .map((s): AssignmentProblem => {
+    const codes = CODES.slice(0, s.regionCount);
+    return {
+      regions: codes.map((code, i) => ({ code, capacity: s.capacities[i] ?? 0 })),
+      metros: s.metros.map((m, i) => metro(`m${i}`, Object.fromEntries(codes.map((c, j) => [c, m.rtts[j] ?? 1])))),
+      demand: s.metros.map((m) => m.demand),
+      capacityFraction: s.capacityFraction,
+      unhealthy: new Set(codes.filter((_, i) => s.down[i] === true)),
+    };
+  });
+
+function nearestHealthyMean(p: AssignmentProblem): number {
+  let sum = 0;
+  let total = 0;
+  p.metros.forEach((m, i) => {
+    const d = p.demand[i] ?? 0;
+    const r = m.proximity.find((c) => !p.unhealthy.has(c)) ?? m.proximity[0] ?? '';
+    sum += d * (m.rttMs[r] ?? 0);
+    total += d;
+  });
+  return sum / total;
+}
+
+describe('bounds on random problems', () => {
+  it('the LP bound is never above the best-dial bound, nor its overflow above the dials\' overload', () => {
+    fc.assert(
+      fc.property(smallProblem, (p) => {
+        const lp = solveLpBound(p, highs);
+        const dials = searchBestDials(p, { stepPercent: 20 });
+        expect(lp.totalOverflow).toBeLessThanOrEqual(dials.overloadFlows + 1e-6);
+        if (dials.feasible) expect(lp.status).not.toBe('optimal-with-overflow');
+        if (lp.status === 'optimal' && dials.feasible && Number.isFinite(dials.meanMs)) expect(lp.meanMs).toBeLessThanOrEqual(dials.meanMs + 1e-6);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('the LP bound is never below every metro at its nearest healthy Region, and reaches it with ample capacity', () => {
+    fc.assert(
+      fc.property(smallProblem, (p) => {
+        const total = p.demand.reduce((a, b) => a + b, 0);
+        fc.pre(total > 0 && p.unhealthy.size < p.regions.length);
+        const nearest = nearestHealthyMean(p);
+        expect(solveLpBound(p, highs).meanMs).toBeGreaterThanOrEqual(nearest - 1e-6);
+        const ample = { ...p, regions: p.regions.map((r) => ({ ...r, capacity: 10 * total })) };
+        expect(solveLpBound(ample, highs).meanMs).toBeCloseTo(nearest, 6);
+        const dials = searchBestDials(ample, { stepPercent: 20 });
+        expect(Object.entries(dials.dials).every(([, d]) => d === 100)).toBe(true);
+        expect(dials.meanMs).toBeCloseTo(nearest, 9);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('coordinate descent never beats the exhaustive search, which is exact on the grid', () => {
+    fc.assert(
+      fc.property(smallProblem, (p) => {
+        const exact = searchBestDials(p, { stepPercent: 20 });
+        const descent = searchBestDials(p, { stepPercent: 20, exhaustiveLimit: 0 });
+        expect(descent.overloadFlows).toBeGreaterThanOrEqual(exact.overloadFlows - 1e-6);
+        if (Math.abs(descent.overloadFlows - exact.overloadFlows) <= 1e-6 && Number.isFinite(exact.meanMs)) {
+          expect(descent.meanMs).toBeGreaterThanOrEqual(exact.meanMs - 1e-9);
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('a one-dial move evaluated incrementally equals the full steady state', () => {
+    const dial = fc.constantFrom(0, 0, 30, 50, 100);
+    fc.assert(
+      fc.property(smallProblem, fc.array(dial, { minLength: 4, maxLength: 4 }), fc.nat(3), dial, (p, dials, pick, value) => {
+        const model = new DialSteadyState(p);
+        fc.pre(model.regions.length > 0);
+        const base = model.steadyState(model.regions.map((_, h) => dials[h] ?? 100));
+        const h = pick % model.regions.length;
+        const moved = model.moved(base, h, value);
+        const full = model.steadyState(moved.dials);
+        moved.loads.forEach((load, k) => expect(load).toBeCloseTo(full.loads[k] ?? Number.NaN, 9));
+        expect(moved.latency).toBeCloseTo(full.latency, 9);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('is deterministic: the same problem gives the same bounds', () => {
+    fc.assert(
+      fc.property(smallProblem, (p) => {
+        expect(searchBestDials(p, { exhaustiveLimit: 0 })).toEqual(searchBestDials(p, { exhaustiveLimit: 0 }));
+        expect(searchBestDials(p, { stepPercent: 20 })).toEqual(searchBestDials(p, { stepPercent: 20 }));
+        expect(solveLpBound(p, highs)).toEqual(solveLpBound(p, highs));
+      }),
+      { numRuns: 50 },
+    );
   });
 });
