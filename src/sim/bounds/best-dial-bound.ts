@@ -14,8 +14,9 @@
 //    dial a step at a time; while Regions stay overloaded, paired moves (see pairedMove) get past
 //    the stalls single moves hit. The result is then the best setting found, not proven best: on 300
 //    random problems of 3-4 Regions and 3-8 metros (10-point grid) it matched the exhaustive optimum
-//    on 289. On the committed world (394 metros x 32 Regions) a search takes about 1 s with ample
-//    capacity and 3-6 s when capacity binds (a few thousand to 12,000 evaluations).
+//    on 289. On the committed world (394 metros x 32 Regions) a search takes about 0.4 s with ample
+//    capacity (642 evaluations) and 2-3 s when capacity binds or overflows (8,000-12,000), on the
+//    development machine (2 cores, busy).
 // Settings compare by total overload first, then mean latency; ties keep the earlier setting, and
 // values are tried from 100 down, so the search is deterministic and prefers dials left at 100.
 

@@ -97,7 +97,9 @@ export class DialSteadyState {
   private contribution(group: PathGroup, state: Readonly<Record<RegionCode, RegionRoutingState>>): Contribution {
     const flows: (readonly [number, number])[] = [];
     let latency = 0;
-    for (const [r, share] of Object.entries(truthRoutingShares(group.path, state))) {
+    const shares = truthRoutingShares(group.path, state);
+    for (const r in shares) {
+      const share = shares[r] ?? 0;
       const h = this.position.get(r);
       if (h === undefined || !(share > 0)) continue;
       flows.push([h, group.demand * share]);

@@ -3,8 +3,8 @@
 // do better, since any dial setting's steady state is one such assignment.
 //
 // Size: the committed world (394 metros x 32 Regions: 12,640 columns, 0.7 MB of LP text) builds, parses
-// and solves in about 0.2 s on one core of the development machine whether capacity is ample, binding
-// or overflowing; the first solve after loading the wasm takes about 0.45 s.
+// and solves in 0.15-0.2 s on the development machine (2 cores) when quiet and 0.25-0.45 s when busy,
+// whether capacity is ample, binding or overflowing; building the text is 10-50 ms of that.
 
 import type { RegionCode } from '../../domain/traffic.js';
 import type { AssignmentProblem } from '../types.js';
@@ -71,7 +71,7 @@ export function solveLpBound(problem: AssignmentProblem, highs: LpSolver): LpBou
         const share = value(shareVariable(mi, ri));
         if (code !== undefined && share > NOISE) shares[code] = share;
       }
-      assignment[mi] = normalised(shares);
+      if (Object.keys(shares).length > 0) assignment[mi] = normalised(shares);
     }
   }
 
