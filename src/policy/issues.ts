@@ -21,8 +21,9 @@ export function formatIssue(issue: PolicyIssue): string {
   return `${place} ${prefix}${path}${issue.message}`;
 }
 
+/** `guardrails.maxStepPercent`, `pins[0].region`: list positions in brackets, as engineers write them. */
 export function formatPath(path: readonly PropertyKey[]): string {
-  return path.map((p) => String(p)).join('.');
+  return path.reduce<string>((out, p) => (typeof p === 'number' || /^\d+$/.test(String(p)) ? `${out}[${String(p)}]` : out === '' ? String(p) : `${out}.${String(p)}`), '');
 }
 
 /** Issues sorted by place, so output is stable and reads top to bottom. */

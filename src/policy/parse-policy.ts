@@ -39,7 +39,7 @@ export function parsePolicyText(text: string, file: string): PolicyParseResult {
   return { ok: true, policy: parsed.data, warnings: sortIssues(semantic) };
 }
 
-function toPolicyIssues(
+export function toPolicyIssues(
   issue: z.core.$ZodIssue,
   doc: ReturnType<typeof parseDocument>,
   lineCounter: LineCounter,

@@ -112,7 +112,7 @@ dryRun:
         "policies/prod.yaml:8:26 regions.eu-central-1.restoreBelowPercent: must not be above targetPercent (75): restoring would push the Region over its target",
         "policies/prod.yaml:10:5 regions.eu-centrale-1: unknown AWS Region "eu-centrale-1"",
         "policies/prod.yaml:17:22 guardrails.minRegionsServing: is 3 but the policy governs only 2 Region(s)",
-        "policies/prod.yaml:19:13 pins.0.region: Region "us-east-1" is not listed under regions",
+        "policies/prod.yaml:19:13 pins[0].region: Region "us-east-1" is not listed under regions",
         "policies/prod.yaml:22:13 dryRun.regions.0: dry-run rule matches nothing: Region "ap-south-1" is not listed under regions",
       ]
     `);

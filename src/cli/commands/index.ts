@@ -4,6 +4,7 @@ import type { Command } from '../command.js';
 import { applyCommand } from './apply.js';
 import { emulatorCommand } from './emulator.js';
 import { planCommand } from './plan.js';
+import { simulateCommand } from './simulate.js';
 import { validateCommand } from './validate.js';
 
-export const COMMANDS: readonly Command[] = [validateCommand, planCommand, applyCommand, emulatorCommand];
+export const COMMANDS: readonly Command[] = [validateCommand, planCommand, applyCommand, simulateCommand, emulatorCommand];

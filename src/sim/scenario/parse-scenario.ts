@@ -1,8 +1,8 @@
 // Scenario YAML -> a typed Scenario, or every issue with file:line:col and path (as for policies).
 
 import { LineCounter, parseDocument } from 'yaml';
-import { formatPath, sortIssues, type PolicyIssue } from '../../policy/issues.js';
-import { locatePath } from '../../policy/yaml-locations.js';
+import { sortIssues, type PolicyIssue } from '../../policy/issues.js';
+import { toPolicyIssues } from '../../policy/parse-policy.js';
 import { scenarioSchema, type Scenario } from './scenario-schema.js';
 
 export type ScenarioParseResult = { readonly ok: true; readonly scenario: Scenario } | { readonly ok: false; readonly issues: readonly PolicyIssue[] };
@@ -21,13 +21,6 @@ export function parseScenarioText(text: string, file: string): ScenarioParseResu
   }
   const parsed = scenarioSchema.safeParse(doc.toJS({ maxAliasCount: 100 }));
   if (parsed.success) return { ok: true, scenario: parsed.data };
-  const issues = parsed.error.issues.flatMap((i): PolicyIssue[] => {
-    const keys = i.code === 'unrecognized_keys' ? i.keys : [undefined];
-    return keys.map((key) => {
-      const pos = locatePath(doc, lineCounter, i.path, key);
-      const path = key === undefined ? i.path : [...i.path, key];
-      return { severity: 'error', file, line: pos.line, column: pos.column, path: formatPath(path), message: key === undefined ? i.message : 'unknown key' };
-    });
-  });
+  const issues = parsed.error.issues.flatMap((i) => toPolicyIssues(i, doc, lineCounter, file));
   return { ok: false, issues: sortIssues(issues) };
 }

@@ -57,7 +57,7 @@ export const scenarioSchema = z.strictObject({
         maxRttMs: z.number().positive().optional().describe('Metros within this RTT of one of the service\'s Regions.'),
       })
       .refine((c) => c.countries !== undefined || c.maxRttMs !== undefined, { message: 'name countries, maxRttMs, or both' }),
-    peakFlows: z.number().positive().describe('Active flows of all clients together at the daily peak, before events.'),
+    peakFlows: z.number().positive('must be greater than 0').describe('Active flows of all clients together at the daily peak, before events.'),
     flowLifetimeSeconds: z.number().positive().default(600).describe('Mean flow duration: existing flows drain with this time constant after a dial change.'),
     demandNoisePercent: z.number().min(0).max(50).default(3).describe('Random minute-to-minute variation of each metro\'s demand.'),
   }),

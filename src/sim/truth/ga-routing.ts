@@ -5,7 +5,8 @@
 //  - a flow goes to the nearest endpoint group (by the metro's own RTT order) with a healthy endpoint;
 //  - that group keeps `dial` of its flows; a flow it turns away goes to the next nearest healthy group
 //    whose dial is above 0, and is not turned away a second time (AWS's two-Region worked example);
-//  - a group with no healthy endpoint is skipped whatever the dials (failover ignores dials);
+//  - when the nearest group has no healthy endpoint, its flows go to the nearest healthy group whatever
+//    that group's dial (failover ignores dials);
 //  - when every other healthy group has dial 0, turned-away flows stay (GA has nowhere to send them);
 //  - when nothing is healthy, GA fails open to the nearest group.
 // The planner instead passes spill down every receiver's dial; the two agree whenever at most one
@@ -26,6 +27,8 @@ export function truthRoutingShares(proximity: readonly RegionCode[], state: Read
     const nearest = proximity[0];
     return nearest === undefined ? {} : { [nearest]: 1 };
   }
+  // The nearest group is down: GA fails over to the nearest healthy group, whatever its dial.
+  if (first !== proximity[0]) return { [first]: 1 };
   const keep = Math.min(1, Math.max(0, (state[first]?.dialPercent ?? 100) / 100));
   const receiver = healthy.slice(1).find((r) => (state[r]?.dialPercent ?? 0) > 0);
   if (keep >= 1 || receiver === undefined) return { [first]: 1 };
