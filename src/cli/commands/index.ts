@@ -2,8 +2,9 @@
 
 import type { Command } from '../command.js';
 import { applyCommand } from './apply.js';
+import { atlasCommand } from './atlas.js';
 import { emulatorCommand } from './emulator.js';
 import { planCommand } from './plan.js';
 import { validateCommand } from './validate.js';
 
-export const COMMANDS: readonly Command[] = [validateCommand, planCommand, applyCommand, emulatorCommand];
+export const COMMANDS: readonly Command[] = [validateCommand, planCommand, applyCommand, atlasCommand, emulatorCommand];
