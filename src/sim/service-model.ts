@@ -8,7 +8,12 @@ import type { World } from './world/world-schema.js';
 import { GaSteerError } from '../app/errors.js';
 
 export interface ServiceModel {
-  readonly regions: readonly (ServiceRegion & { readonly targetPercent: number; readonly drainAbovePercent: number })[];
+  readonly regions: readonly (ServiceRegion & {
+    readonly targetPercent: number;
+    readonly drainAbovePercent: number;
+    /** The policy's `capacity.full`: the load metric reads this much at 100 % utilization. */
+    readonly policyCapacity: number;
+  })[];
   readonly metros: readonly ServiceMetro[];
 }
 
@@ -23,7 +28,7 @@ export function buildServiceModel(world: World, scenario: Scenario, policy: Poli
   const regions = codes.map((code) => {
     const rp = policy.regions[code];
     if (rp === undefined) throw new ScenarioServiceError(`no policy for ${code}`);
-    return { code, capacity: scenario.service.capacity?.[code] ?? rp.capacity.full, targetPercent: rp.targetPercent, drainAbovePercent: rp.drainAbovePercent };
+    return { code, capacity: scenario.service.capacity?.[code] ?? rp.capacity.full, policyCapacity: rp.capacity.full, targetPercent: rp.targetPercent, drainAbovePercent: rp.drainAbovePercent };
   });
   const { countries, maxRttMs } = scenario.service.clients;
   const chosen = world.metros.filter((m) => {

@@ -76,9 +76,13 @@ export class TruthWorld {
       const arrivals = Math.max(0, (this.demandNow[i] ?? 0) - active);
       if (arrivals <= 0) return;
       const shares = routing(m, i);
+      // A flow sent to a failed Region fails over to the metro's nearest healthy one (GA ignores dials then).
+      const fallback = m.proximity.find((r) => healthy[this.regionCodes.indexOf(r)] === true);
       for (let j = 0; j < R; j += 1) {
         const s = shares[this.regionCodes[j] as string] ?? 0;
-        if (s > 0) this.flows[i * R + j] = (this.flows[i * R + j] ?? 0) + arrivals * s;
+        if (s <= 0) continue;
+        const target = healthy[j] === true || fallback === undefined ? j : this.regionCodes.indexOf(fallback);
+        this.flows[i * R + target] = (this.flows[i * R + target] ?? 0) + arrivals * s;
       }
     });
   }

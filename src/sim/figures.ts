@@ -1,0 +1,97 @@
+// The benchmark's figures for one run, from its per-step series and its changes.
+
+import type { ChangeRecord } from './controllers/controller.js';
+import type { SeriesPoint } from './run-simulation.js';
+import type { Scenario } from './scenario/scenario-schema.js';
+import type { ServiceModel } from './service-model.js';
+
+export interface RunFigures {
+  /** Region-minutes with utilization above 100 % of true capacity. */
+  readonly regionMinutesOverCapacity: number;
+  /** The same, counted only from the third controller cycle after each stress event began. */
+  readonly overCapacityAfterThirdCycleMinutes: number;
+  /** Mean over the run of the demand-weighted mean RTT. */
+  readonly meanLatencyMs: number;
+  /** Mean over the run of the demand-weighted 95th-percentile RTT. */
+  readonly p95LatencyMs: number;
+  readonly lpBoundMeanMs: number | null;
+  readonly bestDialMeanMs: number | null;
+  readonly ratioToLp: number | null;
+  /** (mean - best-dial) / best-dial, in percent. */
+  readonly gapToBestDialPercent: number | null;
+  readonly changes: number;
+  /** Longest time from a Region going above its drain threshold to being back under its target. */
+  readonly timeToRelieveMinutes: number | null;
+  /** Direction reversals of a Region's dial within 30 minutes of its previous change (flapping). */
+  readonly oscillations: number;
+}
+
+const FLAP_WINDOW_MS = 30 * 60_000;
+
+export function computeFigures(series: readonly SeriesPoint[], changes: readonly ChangeRecord[], service: ServiceModel, scenario: Scenario): RunFigures {
+  const stepMinutes = scenario.stepSeconds / 60;
+  const startMs = Date.parse(scenario.start);
+  const stressStarts = scenario.events
+    .filter((e) => e.kind === 'demand-spike' || e.kind === 'capacity-change' || e.kind === 'region-failure')
+    .map((e) => ({ from: startMs + e.at * 60_000 + 3 * scenario.controllerIntervalSeconds * 1000, to: startMs + (e.at + e.durationMinutes) * 60_000 }));
+
+  let over = 0;
+  let overLate = 0;
+  for (const p of series) {
+    const t = Date.parse(p.t);
+    for (const r of service.regions) {
+      if ((p.utilizationPercent[r.code] ?? 0) <= 100) continue;
+      over += stepMinutes;
+      if (stressStarts.some((s) => t >= s.from && t < s.to)) overLate += stepMinutes;
+    }
+  }
+
+  const mean = (xs: readonly number[]): number | null => (xs.length > 0 ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
+  const meanLatency = mean(series.map((p) => p.meanLatencyMs)) ?? 0;
+  const lp = mean(series.flatMap((p) => (p.lpBoundMeanMs !== undefined ? [p.lpBoundMeanMs] : [])));
+  const best = mean(series.flatMap((p) => (p.bestDialMeanMs !== undefined ? [p.bestDialMeanMs] : [])));
+
+  let relieve: number | null = null;
+  for (const r of service.regions) {
+    let hotSince: number | undefined;
+    for (const p of series) {
+      const u = p.utilizationPercent[r.code] ?? 0;
+      const t = Date.parse(p.t);
+      if (hotSince === undefined && u > r.drainAbovePercent) hotSince = t;
+      else if (hotSince !== undefined && u <= r.targetPercent) {
+        relieve = Math.max(relieve ?? 0, (t - hotSince) / 60_000);
+        hotSince = undefined;
+      }
+    }
+    if (hotSince !== undefined) relieve = Math.max(relieve ?? 0, (Date.parse(series.at(-1)?.t ?? '') - hotSince) / 60_000);
+  }
+
+  let oscillations = 0;
+  const last = new Map<string, { dir: number; t: number }>();
+  for (const c of changes) {
+    if (c.kind !== 'dial' || c.after === c.before) continue;
+    const dir = Math.sign(c.after - c.before);
+    const t = Date.parse(c.t);
+    const prev = last.get(c.region);
+    if (prev !== undefined && prev.dir !== dir && t - prev.t < FLAP_WINDOW_MS) oscillations += 1;
+    last.set(c.region, { dir, t });
+  }
+
+  return {
+    regionMinutesOverCapacity: round(over),
+    overCapacityAfterThirdCycleMinutes: round(overLate),
+    meanLatencyMs: round(meanLatency),
+    p95LatencyMs: round(mean(series.map((p) => p.p95LatencyMs)) ?? 0),
+    lpBoundMeanMs: lp === null ? null : round(lp),
+    bestDialMeanMs: best === null ? null : round(best),
+    ratioToLp: lp === null || lp <= 0 ? null : Math.round((meanLatency / lp) * 1000) / 1000,
+    gapToBestDialPercent: best === null || best <= 0 ? null : round(((meanLatency - best) / best) * 100),
+    changes: changes.length,
+    timeToRelieveMinutes: relieve === null ? null : round(relieve),
+    oscillations,
+  };
+}
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}
