@@ -1,5 +1,6 @@
 // Wires the live adapters for one policy: Global Accelerator and CloudWatch through the AWS SDK (or the
-// emulator), the state store, and the notifier. Used by `ga-steer plan`/`apply`/`run` and the Lambdas.
+// emulator), RIPE Atlas and synthetic feeds when the policy lists them, the state store, and the
+// notifier. Used by `ga-steer plan`/`apply`/`run` and the Lambdas.
 
 import { CloudWatchClientPool } from '../adapters/cloudwatch/client-pool.js';
 import { CloudWatchSignalSource } from '../adapters/cloudwatch/cloudwatch-signal-source.js';
@@ -7,10 +8,13 @@ import type { AwsClientOptions } from '../adapters/aws/client-config.js';
 import { DEFAULT_RETRY, type RetryPolicy } from '../adapters/aws/retry.js';
 import { createGlobalAcceleratorClient } from '../adapters/global-accelerator/client.js';
 import { GlobalAcceleratorGateway } from '../adapters/global-accelerator/gateway.js';
+import { RipeAtlasSignalSource } from '../adapters/ripe-atlas/atlas-signal-source.js';
+import { ATLAS_DEFAULTS } from '../adapters/ripe-atlas/client/config.js';
 import { LogNotifier } from '../adapters/slack/log-notifier.js';
 import { SlackNotifier } from '../adapters/slack/slack-notifier.js';
 import { FileStateStore } from '../adapters/state/file-state-store.js';
 import { MemoryStateStore } from '../adapters/state/memory-state-store.js';
+import { SyntheticMeasurementsSource } from '../adapters/synthetic/synthetic-measurements-source.js';
 import type { Policy } from '../policy/schema.js';
 import { systemClock, type Clock } from '../ports/clock.js';
 import type { Notifier } from '../ports/notifier.js';
@@ -34,6 +38,13 @@ export interface LiveWiringOptions {
   readonly pollIntervalMs?: number;
   /** More signal sources (the simulator's, tests'). */
   readonly extraSources?: readonly SignalSource[];
+  /**
+   * false: leave out the RIPE Atlas and synthetic sources the policy configures (the simulator and
+   * tests bring their own latency). Default true.
+   */
+  readonly policySources?: boolean;
+  /** Origin of the RIPE Atlas API (a local server in tests); else env GA_STEER_ATLAS_URL, else https://atlas.ripe.net. */
+  readonly atlasBaseUrl?: string;
   /** Waits between polls and retries; the simulator passes one that advances simulated time. */
   readonly sleep?: (ms: number) => Promise<void>;
 }
@@ -74,7 +85,7 @@ export function wireLive(policy: Policy, options: LiveWiringOptions): LiveWiring
   return {
     deps: {
       gateway,
-      sources: [new CloudWatchSignalSource(cloudWatch, retry), ...(options.extraSources ?? [])],
+      sources: [new CloudWatchSignalSource(cloudWatch, retry), ...policySourcesFor(policy, options), ...(options.extraSources ?? [])],
       stateStore,
       notifier: notifierFor(policy, options),
       clock,
@@ -85,6 +96,28 @@ export function wireLive(policy: Policy, options: LiveWiringOptions): LiveWiring
       cloudWatch.destroy();
     },
   };
+}
+
+/** A control cycle runs every minute or so: the Atlas client gives up sooner than its defaults. */
+const ATLAS_CYCLE_CLIENT = { timeoutMs: 20_000, maxRetries: 2 } as const;
+
+function policySourcesFor(policy: Policy, options: LiveWiringOptions): SignalSource[] {
+  if (options.policySources === false) return [];
+  const sources: SignalSource[] = [];
+  if ((policy.signals.ripeAtlas?.measurements.length ?? 0) > 0) {
+    const fromEnv = options.env.GA_STEER_ATLAS_URL;
+    const baseUrl = options.atlasBaseUrl ?? (fromEnv !== undefined && fromEnv !== '' ? fromEnv : ATLAS_DEFAULTS.baseUrl);
+    const sleep = options.sleep;
+    sources.push(
+      new RipeAtlasSignalSource({
+        env: options.env,
+        baseUrl,
+        client: { ...ATLAS_CYCLE_CLIENT, ...(sleep !== undefined ? { sleep: (ms: number) => sleep(ms) } : {}) },
+      }),
+    );
+  }
+  if (policy.signals.synthetic.length > 0) sources.push(new SyntheticMeasurementsSource());
+  return sources;
 }
 
 function notifierFor(policy: Policy, options: LiveWiringOptions): Notifier {

@@ -63,6 +63,8 @@ function wire(stateFile: string) {
     pollIntervalMs: 5,
     deployTimeoutMs: 2000,
     extraSources: [latencySourceAt(t.snapshot, clock.now), demandSource],
+    // Latency comes from the fixture above, not from the policy's RIPE Atlas measurements.
+    policySources: false,
   });
 }
 

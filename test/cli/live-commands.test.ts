@@ -5,15 +5,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { snapshotSchema } from '../../src/snapshot/schema.js';
+import { startAtlasApiServer, type AtlasApiServer } from '../support/atlas-api-server.js';
 import { runGaSteer, type CliRun } from '../support/run-cli-in-process.js';
 
 let stop: AbortController;
 let running: Promise<CliRun>;
 let url: string;
 let dir: string;
+let atlas: AtlasApiServer;
+/** The policy's RIPE Atlas measurements are asked of a local Atlas server that has no results for them. */
+const NO_ATLAS: Record<string, string> = {};
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ga-steer-cli-'));
+  atlas = await startAtlasApiServer();
+  NO_ATLAS['GA_STEER_ATLAS_URL'] = atlas.url;
   stop = new AbortController();
   let resolveUrl: (u: string) => void = () => undefined;
   const ready = new Promise<string>((r) => (resolveUrl = r));
@@ -35,12 +41,13 @@ afterAll(async () => {
   expect(done.code).toBe(0);
   expect(done.stdout).toContain('ga-steer emulator stopped');
   rmSync(dir, { recursive: true, force: true });
+  await atlas.close();
 });
 
 describe('live commands against `ga-steer emulator`', () => {
   it('plan reads the accelerator and CloudWatch load, and holds on missing latency rather than guess', async () => {
     const snapshotOut = join(dir, 'live.json');
-    const run = await runGaSteer(['plan', '--policy', 'policies/crazycall-voip.yaml', '--endpoint-url', url, '--format', 'json', '--save-snapshot', snapshotOut]);
+    const run = await runGaSteer(['plan', '--policy', 'policies/crazycall-voip.yaml', '--endpoint-url', url, '--format', 'json', '--save-snapshot', snapshotOut], NO_ATLAS);
     expect(run.code, run.stderr).toBe(0);
     const plan = JSON.parse(run.stdout) as { changes: unknown[]; holds: { reason: string; message: string }[]; regions: { region: string; utilizationPercent: number | null }[] };
     expect(plan.changes).toEqual([]);
@@ -54,7 +61,7 @@ describe('live commands against `ga-steer emulator`', () => {
 
   it('apply runs a cycle, writes the state file and exits 0 when there is nothing it may do', async () => {
     const state = join(dir, 'state.json');
-    const run = await runGaSteer(['apply', '--policy', 'policies/crazycall-voip.yaml', '--state', state, '--endpoint-url', url]);
+    const run = await runGaSteer(['apply', '--policy', 'policies/crazycall-voip.yaml', '--state', state, '--endpoint-url', url], NO_ATLAS);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/No changes|hold/i);
     expect(JSON.parse(readFileSync(state, 'utf8'))).toMatchObject({ stateVersion: 1 });
@@ -66,7 +73,7 @@ describe('live commands against `ga-steer emulator`', () => {
     expect(run.stderr).toContain('policies/nope.yaml: cannot read the file (ENOENT)');
     const mixed = await runGaSteer(['plan', '--policy', 'policies/crazycall-voip.yaml', '--snapshot', 'examples/snapshots/crazycall-hot.json', '--endpoint-url', url]);
     expect(mixed.code).toBe(1);
-    expect(mixed.stderr).toContain('--endpoint-url and --save-snapshot are for live mode');
+    expect(mixed.stderr).toContain('--endpoint-url, --atlas-url and --save-snapshot are for live mode');
   });
 
   it('an unreachable endpoint is a clear error, not a hang', async () => {

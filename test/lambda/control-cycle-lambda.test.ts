@@ -8,17 +8,20 @@ import { pathToFileURL } from 'node:url';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestEmulator, TEST_CREDENTIALS, type TestEmulator } from '../support/emulator.js';
+import { startAtlasApiServer, type AtlasApiServer } from '../support/atlas-api-server.js';
 import { startLocalS3, type LocalS3 } from '../support/local-s3-server.js';
 import { REPO_ROOT } from '../support/shared-data.js';
 
 let t: TestEmulator;
 let s3: LocalS3;
+let atlas: AtlasApiServer;
 let handler: (event: unknown) => Promise<{ verdict: string; holds: string[]; mode: string; applyOutcome: string | null }>;
 
 beforeAll(async () => {
   execFileSync(process.execPath, ['--import', 'tsx', 'scripts/build-lambda.ts'], { cwd: REPO_ROOT, stdio: 'pipe' });
   t = await startTestEmulator('crazycall-hot.json');
   s3 = await startLocalS3();
+  atlas = await startAtlasApiServer();
   Object.assign(process.env, {
     AWS_ENDPOINT_URL_GLOBAL_ACCELERATOR: t.emulator.url,
     AWS_ENDPOINT_URL_CLOUDWATCH: t.emulator.url,
@@ -29,6 +32,8 @@ beforeAll(async () => {
     GA_STEER_POLICY: resolve(REPO_ROOT, 'policies/crazycall-voip.yaml'),
     GA_STEER_STATE_BUCKET: 'ops-state',
     GA_STEER_STATE_KEY: 'ga-steer/crazycall-voip.json',
+    // The policy's RIPE Atlas measurements go to a local Atlas server, which has no results for them.
+    GA_STEER_ATLAS_URL: atlas.url,
   });
   const mod = (await import(pathToFileURL(resolve(REPO_ROOT, 'dist/lambda/control-cycle.mjs')).href)) as { handler: typeof handler };
   handler = mod.handler;
@@ -36,6 +41,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await t.close();
   await s3.close();
+  await atlas.close();
+  delete process.env.GA_STEER_ATLAS_URL;
 });
 
 describe('control-cycle Lambda (bundled)', () => {

@@ -16,7 +16,8 @@ export const applyCommand: Command = {
   summary: 'Run one control cycle against the live accelerator and apply its plan',
   help: `Usage: ga-steer apply --policy FILE --state FILE [options]
 
-Reads the accelerator (Global Accelerator) and load and demand (CloudWatch), makes the plan, and
+Reads the accelerator (Global Accelerator), load and demand (CloudWatch), and latency and landing
+(the policy's RIPE Atlas measurements and synthetic feeds), makes the plan, and
 applies its changes: each change is refused if the live group no longer matches the plan's
 "before", writes back every endpoint setting it does not mean to change, is verified by reading
 back, and the accelerator is awaited until DEPLOYED. The first stale or failed change stops the
@@ -32,6 +33,8 @@ Options:
   --policy FILE         the policy (YAML)
   --state FILE          controller state (JSON); created on the first run
   --endpoint-url URL    send GA and CloudWatch calls here (the emulator)
+  --atlas-url URL       the RIPE Atlas API origin (default: env GA_STEER_ATLAS_URL, else
+                        https://atlas.ripe.net)
   --format FORMAT       how to print the plan: text | json | markdown (default text)
   --out FILE            also write the plan and the apply report (JSON) to FILE
   --deploy-timeout S    seconds to wait for DEPLOYED after the writes (default 300)
@@ -43,6 +46,7 @@ not attempted; see the report), 1 error.`,
       policy: { type: 'string' },
       state: { type: 'string' },
       'endpoint-url': { type: 'string' },
+      'atlas-url': { type: 'string' },
       format: { type: 'string' },
       out: { type: 'string' },
       'deploy-timeout': { type: 'string' },
@@ -56,6 +60,7 @@ not attempted; see the report), 1 error.`,
 
     const wiring = wireLive(policy, {
       ...(values['endpoint-url'] !== undefined ? { endpointUrl: values['endpoint-url'] } : {}),
+      ...(values['atlas-url'] !== undefined ? { atlasBaseUrl: values['atlas-url'] } : {}),
       env: io.env,
       stateFile,
       notify: true,

@@ -2,9 +2,10 @@
 
 import type { Command } from '../command.js';
 import { applyCommand } from './apply.js';
+import { atlasCommand } from './atlas.js';
 import { emulatorCommand } from './emulator.js';
 import { planCommand } from './plan.js';
 import { simulateCommand } from './simulate.js';
 import { validateCommand } from './validate.js';
 
-export const COMMANDS: readonly Command[] = [validateCommand, planCommand, applyCommand, simulateCommand, emulatorCommand];
+export const COMMANDS: readonly Command[] = [validateCommand, planCommand, applyCommand, simulateCommand, atlasCommand, emulatorCommand];

@@ -28,12 +28,16 @@ and evidence; each hold with its reason. Nothing is changed.
 With --snapshot, the plan is made from a recorded snapshot. Without it (live mode), ga-steer reads
 the accelerator from Global Accelerator and load and demand from CloudWatch, with the AWS SDK's
 usual credentials and endpoints (AWS_ENDPOINT_URL_GLOBAL_ACCELERATOR, AWS_ENDPOINT_URL_CLOUDWATCH,
-AWS_ENDPOINT_URL), or from --endpoint-url (e.g. \`ga-steer emulator\`).
+AWS_ENDPOINT_URL), or from --endpoint-url (e.g. \`ga-steer emulator\`). Latency and landing come
+from the policy's RIPE Atlas measurements (results newer than guardrails.maxSignalAgeSeconds; the
+API key, if any, from the variable signals.ripeAtlas.apiKeyEnv names) and its synthetic feeds.
 
 Options:
   --policy FILE          the policy (YAML)
   --snapshot FILE        a snapshot (JSON, see schemas/snapshot.schema.json)
   --endpoint-url URL     live mode: send GA and CloudWatch calls here (the emulator)
+  --atlas-url URL        live mode: the RIPE Atlas API origin (default: env GA_STEER_ATLAS_URL,
+                         else https://atlas.ripe.net)
   --save-snapshot FILE   live mode: also write the collected snapshot (to replay it later)
   --state FILE           controller state from earlier cycles (cooldowns, ga-steer's last values);
                          default: none, a first run
@@ -49,6 +53,7 @@ Exit codes: 0 success (no changes with --detailed-exitcode), 2 changes (with
       policy: { type: 'string' },
       snapshot: { type: 'string' },
       'endpoint-url': { type: 'string' },
+      'atlas-url': { type: 'string' },
       'save-snapshot': { type: 'string' },
       state: { type: 'string' },
       now: { type: 'string' },
@@ -62,7 +67,9 @@ Exit codes: 0 success (no changes with --detailed-exitcode), 2 changes (with
     for (const w of warnings) io.stderr(`${formatIssue(w)}\n`);
     let plan: Plan;
     if (values.snapshot !== undefined) {
-      if (values['endpoint-url'] !== undefined || values['save-snapshot'] !== undefined) throw new UsageError('--endpoint-url and --save-snapshot are for live mode, without --snapshot');
+      if (values['endpoint-url'] !== undefined || values['save-snapshot'] !== undefined || values['atlas-url'] !== undefined) {
+        throw new UsageError('--endpoint-url, --atlas-url and --save-snapshot are for live mode, without --snapshot');
+      }
       const snapshot = await loadSnapshotFile(values.snapshot);
       const state = values.state !== undefined ? await loadStateFile(values.state) : emptyControllerState();
       const now = values.now !== undefined ? parseNow(values.now) : new Date(snapshot.takenAt);
@@ -72,6 +79,7 @@ Exit codes: 0 success (no changes with --detailed-exitcode), 2 changes (with
       const state = values.state !== undefined ? await loadStateFile(values.state) : emptyControllerState();
       const wiring = wireLive(policy, {
         ...(values['endpoint-url'] !== undefined ? { endpointUrl: values['endpoint-url'] } : {}),
+        ...(values['atlas-url'] !== undefined ? { atlasBaseUrl: values['atlas-url'] } : {}),
         env: io.env,
         stateStore: new MemoryStateStore(state),
         notify: false,

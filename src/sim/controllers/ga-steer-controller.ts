@@ -97,6 +97,8 @@ export class GaSteerController implements SimController {
       pollIntervalMs: 5_000,
       deployTimeoutMs: 600_000,
       extraSources: [options.signals],
+      // The simulated probes stand in for the policy's RIPE Atlas measurements and synthetic feeds.
+      policySources: false,
     });
     const publisher = new CloudWatchPublisher(emulator.metrics, policy, options.loadLagMs);
     return new GaSteerController(options.name, emulator, wiring, policy, service, options.timeline, publisher, options.observatory);

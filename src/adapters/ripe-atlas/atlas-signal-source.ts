@@ -1,0 +1,297 @@
+// RIPE Atlas as a signal source: the policy's latency measurements (ping to each Region's unicast
+// addresses) and landing measurements (CHAOS TXT through the anycast address) become the snapshot's
+// latency and landing measurements per client group, with the time of their newest sample, so the
+// planner can hold on stale data.
+//
+// Nothing here throws: API failures, unreadable lines, results without a sample and a missing key all
+// become `problems`, and what could be read still counts. The API key is read from the environment on
+// every cycle and scrubbed from every problem text.
+
+import type { ClientGroupId, LandingSample, LatencySample } from '../../domain/samples.js';
+import type { Policy } from '../../policy/schema.js';
+import type { SignalReadout, SignalSource } from '../../ports/signal-source.js';
+import type { ClientGroup } from '../../snapshot/schema.js';
+import { AtlasClient } from './client/atlas-client.js';
+import type { AtlasClientConfig } from './client/config.js';
+import { AtlasApiError, AtlasLineError, AtlasStreamInterrupted } from './client/errors.js';
+import type { AtlasProbe } from './client/probe.js';
+import { redactSecret } from './client/secret.js';
+import { ResultParseError } from './parse/errors.js';
+import { parseAtlasResult } from './parse/parse-result.js';
+import type { ProbeDirectory, ProbeInfo } from './parse/probe-directory.js';
+import type { ParsedResult } from './parse/result-types.js';
+import { summarizeLanding, summarizeLatency } from './parse/summarize-signals.js';
+import { toLandingSamples, toLatencySamples, type SampleConversion, type SampleIssue } from './parse/to-samples.js';
+
+type AtlasSignals = NonNullable<Policy['signals']['ripeAtlas']>;
+type AtlasMeasurementSpec = AtlasSignals['measurements'][number];
+
+export interface RipeAtlasSourceOptions {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Origin of the API; default https://atlas.ripe.net. */
+  readonly baseUrl?: string;
+  /** Client settings other than the origin and the key: timeouts, retries, test seams. */
+  readonly client?: Omit<AtlasClientConfig, 'baseUrl' | 'apiKey'>;
+  /** Probe metadata (country, ASN, location) is read again after this long; default one day. */
+  readonly probeCacheSeconds?: number;
+  /** Results read per measurement and cycle at most; the rest is reported, not buffered. */
+  readonly maxResultsPerMeasurement?: number;
+}
+
+const DEFAULT_PROBE_CACHE_SECONDS = 24 * 3600;
+const DEFAULT_MAX_RESULTS = 200_000;
+/** A probe id the API does not list (yet) is asked for again after this long. */
+const UNKNOWN_PROBE_RETRY_MS = 3600 * 1000;
+/** Examples quoted per kind of problem; the counts say how many there were. */
+const EXAMPLES = 3;
+
+interface FetchedMeasurement {
+  readonly spec: AtlasMeasurementSpec;
+  readonly results: ParsedResult[];
+  readonly problems: string[];
+}
+
+export class RipeAtlasSignalSource implements SignalSource {
+  readonly name = 'ripe-atlas';
+  readonly #options: RipeAtlasSourceOptions;
+  /** Kept across cycles: probes seldom move, and the probes API need not be asked every minute. */
+  readonly #probes = new Map<number, { readonly probe: AtlasProbe; readonly readAt: number }>();
+  /** Probe ids the API did not know when last asked, and when: not asked again every cycle. */
+  readonly #unknownProbes = new Map<number, number>();
+
+  constructor(options: RipeAtlasSourceOptions) {
+    this.#options = options;
+  }
+
+  async collect(policy: Policy, now: Date): Promise<SignalReadout> {
+    const atlas = policy.signals.ripeAtlas;
+    if (atlas === undefined || atlas.measurements.length === 0) return { problems: [] };
+    const raw = this.#options.env[atlas.apiKeyEnv];
+    const apiKey = raw === undefined || raw.trim() === '' ? undefined : raw.trim();
+    const scrub = (text: string): string => redactSecret(raw === undefined ? text : redactSecret(text, raw), apiKey);
+    try {
+      const readout = await this.#collect(atlas, policy, now, apiKey);
+      return { ...readout, problems: readout.problems.map((p) => `ripe-atlas: ${scrub(p)}`) };
+    } catch (e) {
+      // Not expected (every call below reports its own failures), but a source must never throw.
+      return { problems: [`ripe-atlas: ${scrub(describeError(e, atlas.apiKeyEnv, apiKey !== undefined))}`] };
+    }
+  }
+
+  async #collect(atlas: AtlasSignals, policy: Policy, now: Date, apiKey: string | undefined): Promise<SignalReadout> {
+    const client = new AtlasClient({
+      ...this.#options.client,
+      ...(this.#options.baseUrl !== undefined ? { baseUrl: this.#options.baseUrl } : {}),
+      ...(apiKey !== undefined ? { apiKey } : {}),
+    });
+    const maxAge = policy.guardrails.maxSignalAgeSeconds;
+    const fetched = await Promise.all(atlas.measurements.map((m) => this.#fetch(client, m, now, maxAge[m.role], atlas.apiKeyEnv, apiKey !== undefined)));
+    const problems = fetched.flatMap((f) => f.problems);
+
+    const probeIds = [...new Set(fetched.flatMap((f) => f.results.map((r) => r.probeId)))].sort((a, b) => a - b);
+    const lookup = await this.#lookUpProbes(client, probeIds, now, atlas.apiKeyEnv, apiKey !== undefined);
+    problems.push(...lookup.problems);
+
+    const common = { probes: lookup.directory, clientGroupRule: atlas.clientGroupBy, now };
+    const latencySamples: LatencySample[] = [];
+    const landingSamples: LandingSample[] = [];
+    for (const f of fetched) {
+      if (f.spec.role === 'latency') {
+        const conversion = toLatencySamples(f.results, { ...common, targets: f.spec.targets ?? {} });
+        latencySamples.push(...conversion.samples);
+        problems.push(...conversionProblems(f.spec.id, conversion));
+      } else {
+        const conversion = toLandingSamples(f.results, { ...common, answers: f.spec.answers ?? [] });
+        landingSamples.push(...conversion.samples);
+        problems.push(...conversionProblems(f.spec.id, conversion));
+      }
+    }
+
+    const latency = summarizeLatency(latencySamples, { now, maxAgeSeconds: maxAge.latency });
+    const landing = summarizeLanding(landingSamples, { now, maxAgeSeconds: maxAge.landing });
+    problems.push(...latency.problems, ...landing.problems);
+    const measuredGroups = new Set<ClientGroupId>([...latency.measurements.map((m) => m.clientGroup), ...landing.measurements.map((m) => m.clientGroup)]);
+    const clientGroups = clientGroupsOf([...latencySamples, ...landingSamples], measuredGroups, lookup.probes);
+    return { latency: latency.measurements, landing: landing.measurements, clientGroups, problems };
+  }
+
+  /** Results of one measurement from `now - maxAgeSeconds` to `now`, parsed; bad lines counted. */
+  async #fetch(client: AtlasClient, spec: AtlasMeasurementSpec, now: Date, maxAgeSeconds: number, keyEnv: string, hasKey: boolean): Promise<FetchedMeasurement> {
+    const results: ParsedResult[] = [];
+    const problems: string[] = [];
+    const lineErrors: string[] = [];
+    const parseErrors: string[] = [];
+    let otherMeasurement = 0;
+    let truncated = false;
+    const limit = this.#options.maxResultsPerMeasurement ?? DEFAULT_MAX_RESULTS;
+    const start = new Date(now.getTime() - maxAgeSeconds * 1000);
+    try {
+      for await (const item of client.streamResults(spec.id, { start, stop: now })) {
+        if (item instanceof AtlasLineError) {
+          lineErrors.push(`line ${item.lineNumber} ${item.reason}`);
+          continue;
+        }
+        const parsed = parseAtlasResult(item);
+        if (parsed instanceof ResultParseError) {
+          parseErrors.push(`${parsed.context.probeId !== undefined ? `probe ${parsed.context.probeId}: ` : ''}${parsed.message}`);
+          continue;
+        }
+        if (parsed.msmId !== spec.id) {
+          otherMeasurement++;
+          continue;
+        }
+        if (results.length >= limit) {
+          truncated = true;
+          break;
+        }
+        results.push(parsed);
+      }
+    } catch (e) {
+      const kept = e instanceof AtlasStreamInterrupted ? `; the ${results.length} result(s) read before still count` : '';
+      problems.push(`measurement ${spec.id}: ${describeError(e, keyEnv, hasKey)}${kept}`);
+    }
+    if (lineErrors.length > 0) problems.push(`measurement ${spec.id}: ${lineErrors.length} unreadable result line(s) skipped (${examples(lineErrors)})`);
+    if (parseErrors.length > 0) problems.push(`measurement ${spec.id}: ${parseErrors.length} unusable result(s) skipped (${examples(parseErrors)})`);
+    if (otherMeasurement > 0) problems.push(`measurement ${spec.id}: ${otherMeasurement} result(s) of another measurement ignored`);
+    if (truncated) problems.push(`measurement ${spec.id}: more than ${limit} results in ${maxAgeSeconds} s; only the first ${limit} were used`);
+    if (results.length === 0 && problems.length === 0) problems.push(`measurement ${spec.id}: no results since ${start.toISOString()}`);
+    return { spec, results, problems };
+  }
+
+  /** Country, ASN and location of the probes seen: from the cache when recent, else one API lookup. */
+  async #lookUpProbes(
+    client: AtlasClient,
+    ids: readonly number[],
+    now: Date,
+    keyEnv: string,
+    hasKey: boolean,
+  ): Promise<{ directory: ProbeDirectory; probes: ReadonlyMap<number, AtlasProbe>; problems: string[] }> {
+    const problems: string[] = [];
+    const maxAgeMs = (this.#options.probeCacheSeconds ?? DEFAULT_PROBE_CACHE_SECONDS) * 1000;
+    const stale = ids.filter((id) => {
+      const cached = this.#probes.get(id);
+      if (cached !== undefined) return now.getTime() - cached.readAt > maxAgeMs;
+      const missedAt = this.#unknownProbes.get(id);
+      return missedAt === undefined || now.getTime() - missedAt > UNKNOWN_PROBE_RETRY_MS;
+    });
+    if (stale.length > 0) {
+      try {
+        const found = new Set<number>();
+        for (const probe of await client.probes({ ids: stale })) {
+          this.#probes.set(probe.id, { probe, readAt: now.getTime() });
+          this.#unknownProbes.delete(probe.id);
+          found.add(probe.id);
+        }
+        for (const id of stale) if (!found.has(id) && !this.#probes.has(id)) this.#unknownProbes.set(id, now.getTime());
+      } catch (e) {
+        // Older metadata still places a probe; only probes never seen are lost.
+        problems.push(`probe metadata for ${stale.length} probe(s): ${describeError(e, keyEnv, hasKey)}`);
+      }
+    }
+    const directory = new Map<number, ProbeInfo>();
+    const probes = new Map<number, AtlasProbe>();
+    const noCountry: number[] = [];
+    for (const id of ids) {
+      const probe = this.#probes.get(id)?.probe;
+      if (probe === undefined) continue;
+      probes.set(id, probe);
+      const cc = probe.countryCode?.toUpperCase();
+      if (cc === undefined || !/^[A-Z]{2}$/.test(cc)) {
+        noCountry.push(id);
+        continue;
+      }
+      directory.set(id, { countryCode: cc, ...(probe.asnV4 !== null ? { asn: probe.asnV4 } : {}), ...(probe.asnV6 !== null ? { asnV6: probe.asnV6 } : {}) });
+    }
+    if (noCountry.length > 0) problems.push(`${noCountry.length} probe(s) without a country code, their results left out (${examples(noCountry.map(String))})`);
+    return { directory, probes, problems };
+  }
+}
+
+/** Results that gave no sample, by reason; samples kept with a doubtful clock; bad answer rules. */
+function conversionProblems(msmId: number, conversion: SampleConversion<unknown>): string[] {
+  const out = [...conversion.problems.map((p) => `measurement ${msmId}: ${p}`)];
+  if (conversion.dropped.length > 0) {
+    out.push(`measurement ${msmId}: ${conversion.dropped.length} result(s) gave no sample (${countByReason(conversion.dropped)}; e.g. ${examples(conversion.dropped.map(issueText))})`);
+  }
+  if (conversion.flagged.length > 0) out.push(`measurement ${msmId}: ${conversion.flagged.length} sample(s) from probes unsure of their clock`);
+  return out;
+}
+
+function countByReason(issues: readonly SampleIssue[]): string {
+  const counts = new Map<string, number>();
+  for (const i of issues) counts.set(i.reason, (counts.get(i.reason) ?? 0) + 1);
+  return [...counts.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([reason, n]) => `${reason} ${n}`)
+    .join(', ');
+}
+
+function issueText(i: SampleIssue): string {
+  return i.detail.includes(`probe ${i.probeId}`) ? i.detail : `probe ${i.probeId}: ${i.detail}`;
+}
+
+function examples(items: readonly string[]): string {
+  return items.slice(0, EXAMPLES).join('; ') + (items.length > EXAMPLES ? '; ...' : '');
+}
+
+/**
+ * One entry per measured client group: its country, its ASN when groups are by country and ASN, and
+ * the centre of its probes' (obfuscated) locations when the probes have one.
+ */
+function clientGroupsOf(samples: readonly (LatencySample | LandingSample)[], measured: ReadonlySet<ClientGroupId>, probes: ReadonlyMap<number, AtlasProbe>): ClientGroup[] {
+  const members = new Map<ClientGroupId, Set<number>>();
+  for (const s of samples) {
+    if (!measured.has(s.clientGroup)) continue;
+    const set = members.get(s.clientGroup) ?? new Set<number>();
+    set.add(Number(s.vantage));
+    members.set(s.clientGroup, set);
+  }
+  const groups: ClientGroup[] = [];
+  for (const [id, probeIds] of [...members.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    const located = [...probeIds].flatMap((pid) => {
+      const p = probes.get(pid);
+      return p !== undefined && p.latitude !== null && p.longitude !== null ? [{ latitude: p.latitude, longitude: p.longitude }] : [];
+    });
+    const centre = sphericalMean(located);
+    const asn = /-AS(\d+)$/.exec(id)?.[1];
+    const cc = /^([A-Z]{2})(?:-AS\d+)?$/.exec(id)?.[1];
+    groups.push({
+      id,
+      ...(cc !== undefined ? { countryCode: cc } : {}),
+      ...(asn !== undefined ? { asn: Number(asn) } : {}),
+      ...(centre !== undefined ? centre : {}),
+    });
+  }
+  return groups;
+}
+
+/** Mean of points on the sphere (so a group spanning the antimeridian is not placed on the far side). */
+export function sphericalMean(points: readonly { latitude: number; longitude: number }[]): { latitude: number; longitude: number } | undefined {
+  if (points.length === 0) return undefined;
+  let x = 0;
+  let y = 0;
+  let z = 0;
+  for (const p of points) {
+    const lat = (p.latitude * Math.PI) / 180;
+    const lon = (p.longitude * Math.PI) / 180;
+    x += Math.cos(lat) * Math.cos(lon);
+    y += Math.cos(lat) * Math.sin(lon);
+    z += Math.sin(lat);
+  }
+  const hyp = Math.hypot(x, y);
+  // Points that cancel out (antipodes) have no meaningful centre.
+  if (hyp < 1e-9 && Math.abs(z) < 1e-9) return undefined;
+  const round4 = (v: number): number => Math.round(v * 10_000) / 10_000;
+  return { latitude: round4((Math.atan2(z, hyp) * 180) / Math.PI), longitude: round4((Math.atan2(y, x) * 180) / Math.PI) };
+}
+
+/** The error's own message (the client's errors never hold the key), with a hint when access was refused. */
+function describeError(e: unknown, keyEnv: string, hasKey: boolean): string {
+  const text = e instanceof Error ? e.message : String(e);
+  if (e instanceof AtlasApiError && (e.status === 401 || e.status === 403)) {
+    return hasKey
+      ? `${text} (the key in ${keyEnv} was refused or lacks permission for this measurement)`
+      : `${text} (${keyEnv} is not set: a non-public measurement needs an API key)`;
+  }
+  return text;
+}
