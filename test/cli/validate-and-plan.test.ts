@@ -67,7 +67,7 @@ describe('ga-steer plan', () => {
     const out = join(dir, 'plan.json');
     const r = await runGaSteer(['plan', '--policy', POLICY, '--snapshot', snap, '--out', out]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(new RegExp(`${snap}:\\d+:\\d+ accelerators\\.0\\.listeners\\.0\\.endpointGroups\\.0\\.trafficDialPercent: `));
+    expect(r.stderr).toMatch(new RegExp(`${snap}:\\d+:\\d+ accelerators\\[0\\]\\.listeners\\[0\\]\\.endpointGroups\\[0\\]\\.trafficDialPercent: `));
     expect(existsSync(out)).toBe(false);
     expect(r.stdout).toBe('');
   });

@@ -113,7 +113,7 @@ dryRun:
         "policies/prod.yaml:10:5 regions.eu-centrale-1: unknown AWS Region "eu-centrale-1"",
         "policies/prod.yaml:17:22 guardrails.minRegionsServing: is 3 but the policy governs only 2 Region(s)",
         "policies/prod.yaml:19:13 pins[0].region: Region "us-east-1" is not listed under regions",
-        "policies/prod.yaml:22:13 dryRun.regions.0: dry-run rule matches nothing: Region "ap-south-1" is not listed under regions",
+        "policies/prod.yaml:22:13 dryRun.regions[0]: dry-run rule matches nothing: Region "ap-south-1" is not listed under regions",
       ]
     `);
   });
@@ -135,6 +135,6 @@ dryRun:
         role: landing
         answers: [{ match: "fra(", region: eu-central-1 }]
 `;
-    expect(issuesOf(text)[0]).toMatch(/^policies\/prod\.yaml:15:\d+ signals\.ripeAtlas\.measurements\.0\.answers\.0\.match: is not a valid regular expression/);
+    expect(issuesOf(text)[0]).toMatch(/^policies\/prod\.yaml:15:\d+ signals\.ripeAtlas\.measurements\[0\]\.answers\[0\]\.match: is not a valid regular expression/);
   });
 });

@@ -62,7 +62,10 @@ export class DialSteadyState {
     problem.metros.forEach((metro, i) => {
       const d = problem.demand[i] ?? 0;
       if (!(d > 0)) return;
-      const path = metro.proximity.filter((r) => healthy.has(r));
+      const reachable = metro.proximity.filter((r) => healthy.has(r));
+      // Nearest Region down: the truth fails over to the nearest healthy one whatever the dials, which a
+      // one-Region path expresses.
+      const path = metro.proximity[0] !== undefined && healthy.has(metro.proximity[0]) ? reachable : reachable.slice(0, 1);
       const key = path.join(' ');
       let group = byPath.get(key);
       if (group === undefined) {
