@@ -30,6 +30,13 @@ export function predictLanding(
   proximity: readonly RegionCode[],
   groups: ReadonlyMap<RegionCode, RoutingGroupState>,
 ): LandingShares {
+  // Fast path, the common case: the nearest governed group is healthy with its dial at 100.
+  for (const r of proximity) {
+    const g = groups.get(r);
+    if (g === undefined) continue;
+    if (g.healthy && g.dialPercent >= 100) return { [r]: 1 };
+    break;
+  }
   const present = proximity.filter((r) => groups.has(r));
   const nearest = present[0];
   if (nearest === undefined) return {};

@@ -96,14 +96,49 @@ export function predictGroupLanding(model: TrafficModel, group: ModelledClientGr
   return predictLanding(group.proximity, routingState(model, dials));
 }
 
+// The planner asks for the same dial vectors many times (every candidate is compared with the current
+// dials), and many client groups share a proximity order. Landing per group is memoised by the dial
+// values (never by object identity: callers mutate their maps) and by proximity order. The cache
+// lives with the model, so one evaluate() never sees another's entries.
+const MAX_CACHED_VECTORS = 512;
+const landingCache = new WeakMap<TrafficModel, Map<string, readonly LandingShares[]>>();
+const proximityKeys = new WeakMap<TrafficModel, readonly string[]>();
+
+function landingsFor(model: TrafficModel, dials: DialVector): readonly LandingShares[] {
+  let byVector = landingCache.get(model);
+  let keys = proximityKeys.get(model);
+  if (byVector === undefined || keys === undefined) {
+    byVector = new Map();
+    landingCache.set(model, byVector);
+    keys = model.clientGroups.map((g) => g.proximity.join(','));
+    proximityKeys.set(model, keys);
+  }
+  const key = model.regions.map((r) => dials.get(r) ?? 100).join(',');
+  const cached = byVector.get(key);
+  if (cached !== undefined) return cached;
+  const state = routingState(model, dials);
+  const byProximity = new Map<string, LandingShares>();
+  const out = model.clientGroups.map((g, i) => {
+    const pk = keys[i] ?? '';
+    let shares = byProximity.get(pk);
+    if (shares === undefined) {
+      shares = Object.freeze(predictLanding(g.proximity, state));
+      byProximity.set(pk, shares);
+    }
+    return shares;
+  });
+  if (byVector.size >= MAX_CACHED_VECTORS) byVector.clear();
+  byVector.set(key, out);
+  return out;
+}
+
 /** Demand (shares of the total) arriving at each Region for the given dials. */
 export function predictTraffic(model: TrafficModel, dials: DialVector): Map<RegionCode, number> {
-  const state = routingState(model, dials);
+  const landings = landingsFor(model, dials);
   const traffic = new Map<RegionCode, number>(model.regions.map((r) => [r, 0]));
-  for (const g of model.clientGroups) {
-    const shares = predictLanding(g.proximity, state);
-    for (const [r, s] of Object.entries(shares)) traffic.set(r, (traffic.get(r) ?? 0) + s * g.demandShare);
-  }
+  model.clientGroups.forEach((g, i) => {
+    for (const [r, s] of Object.entries(landings[i] ?? {})) traffic.set(r, (traffic.get(r) ?? 0) + s * g.demandShare);
+  });
   return traffic;
 }
 
@@ -134,15 +169,16 @@ export interface MovedCost {
 
 /** The latency cost of going from one dial vector to another, for the users who move. */
 export function predictMovedCost(model: TrafficModel, from: DialVector, to: DialVector): MovedCost {
-  const before = routingState(model, from);
-  const after = routingState(model, to);
+  const before = landingsFor(model, from);
+  const after = landingsFor(model, to);
   const perGroup: { id: string; moved: number; addedMs: number }[] = [];
   const landing: Record<RegionCode, number> = {};
   const unknown: string[] = [];
   let movedTotal = 0;
-  for (const g of model.clientGroups) {
-    const a = predictLanding(g.proximity, before);
-    const b = predictLanding(g.proximity, after);
+  for (const [i, g] of model.clientGroups.entries()) {
+    const a = before[i] ?? {};
+    const b = after[i] ?? {};
+    if (a === b) continue;
     let moved = 0;
     let costDelta = 0;
     let known = true;
@@ -191,11 +227,11 @@ export function predictMovedCost(model: TrafficModel, from: DialVector, to: Dial
 
 /** Demand-weighted mean expected RTT over all client groups with known RTTs. */
 export function predictMeanRttMs(model: TrafficModel, dials: DialVector): number {
-  const state = routingState(model, dials);
+  const landings = landingsFor(model, dials);
   let sum = 0;
   let weight = 0;
-  for (const g of model.clientGroups) {
-    const shares = predictLanding(g.proximity, state);
+  for (const [i, g] of model.clientGroups.entries()) {
+    const shares = landings[i] ?? {};
     let expected = 0;
     let known = true;
     for (const [r, s] of Object.entries(shares)) {

@@ -1,0 +1,122 @@
+// Decision time at scale: 20 Regions x 5 listeners (100 endpoint groups), 10,000 probes over the world's
+// metros summarised into client groups, timed for evaluate() alone and for the summarisation before it.
+
+import { performance } from 'node:perf_hooks';
+import { summarizeLanding, summarizeLatency } from '../src/adapters/ripe-atlas/parse/summarize-signals.js';
+import type { LandingSample, LatencySample } from '../src/domain/samples.js';
+import { emptyControllerState } from '../src/planner/controller-state.js';
+import { evaluate } from '../src/planner/evaluate.js';
+import { policySchema } from '../src/policy/schema.js';
+import { snapshotSchema } from '../src/snapshot/schema.js';
+import { Random } from '../src/sim/random.js';
+import { loadWorld } from '../src/sim/world/load-world.js';
+
+export interface DecisionBenchResult {
+  readonly regions: number;
+  readonly endpointGroups: number;
+  readonly probes: number;
+  readonly clientGroups: number;
+  readonly latencyMeasurements: number;
+  readonly summarizeMs: number;
+  readonly evaluateMedianMs: number;
+  readonly evaluateP95Ms: number;
+  readonly evaluateMaxMs: number;
+  readonly changes: number;
+  readonly runs: number;
+}
+
+export function benchDecision(runs = 40): DecisionBenchResult {
+  const world = loadWorld();
+  const random = new Random(42);
+  const regions = world.regions.slice(0, 20).map((r) => r.code);
+  const acc = 'arn:aws:globalaccelerator::123456789012:accelerator/b3c4d5e6-0000-4000-8000-000000000001';
+  const now = new Date('2026-11-23T18:00:00Z');
+  const at = (s: number) => new Date(now.getTime() - s * 1000).toISOString();
+
+  // 10,000 probes where users are; each pings every Region once (RIPE Atlas-like), and resolves the anycast name.
+  const metros = world.metros.filter((m) => regions.every((r) => m.rttMs[r] !== undefined));
+  const cumulative: number[] = [];
+  metros.reduce((s, m, i) => (cumulative[i] = s + m.demandWeight), 0);
+  const total = cumulative.at(-1) ?? 1;
+  const latency: LatencySample[] = [];
+  const landing: LandingSample[] = [];
+  for (let p = 0; p < 10_000; p += 1) {
+    const x = random.next() * total;
+    const m = metros[cumulative.findIndex((c) => c >= x)] ?? metros[0]!;
+    const vantage = `probe-${p}`;
+    const nearest = [...regions].sort((a, b) => (m.rttMs[a] ?? 0) - (m.rttMs[b] ?? 0))[0] ?? regions[0]!;
+    for (const r of regions) latency.push({ clientGroup: m.countryCode, vantage, region: r, rttMs: (m.rttMs[r] ?? 100) + Math.abs(random.normal()) * 3, sent: 3, received: 3, observedAt: at(600), source: 'ripe-atlas' });
+    landing.push({ clientGroup: m.countryCode, vantage, region: nearest, answer: nearest, rttMs: null, observedAt: at(600), source: 'ripe-atlas' });
+  }
+  const t0 = performance.now();
+  const lat = summarizeLatency(latency, { now, maxAgeSeconds: 3600 });
+  const land = summarizeLanding(landing, { now, maxAgeSeconds: 7200 });
+  const summarizeMs = performance.now() - t0;
+
+  const groups = [...new Set(lat.measurements.map((m) => m.clientGroup))];
+  const policy = policySchema.parse({
+    apiVersion: 'ga-steer.io/v1',
+    name: 'bench-20-regions',
+    accelerator: { arn: acc },
+    regions: Object.fromEntries(regions.map((r) => [r, { capacity: { signal: 'flows', full: 10_000 } }])),
+    latency: { statistic: 'p50', budgetMs: 150, minSamples: 1 },
+    guardrails: { minRegionsServing: 2 },
+  });
+  const listeners = Array.from({ length: 5 }, (_, l) => `${acc}/listener/0000000${l}`);
+  const snapshot = snapshotSchema.parse({
+    snapshotVersion: 1,
+    takenAt: now.toISOString(),
+    accelerators: [
+      {
+        arn: acc,
+        name: 'bench',
+        status: 'DEPLOYED',
+        enabled: true,
+        observedAt: at(10),
+        listeners: listeners.map((arn, l) => ({
+          arn,
+          protocol: 'TCP',
+          portRanges: [{ fromPort: 443 + l, toPort: 443 + l }],
+          endpointGroups: regions.map((r, i) => ({
+            arn: `${arn}/endpoint-group/${String(i).padStart(12, '0')}`,
+            region: r,
+            trafficDialPercent: 100,
+            healthCheck: { protocol: 'TCP', intervalSeconds: 30, thresholdCount: 3 },
+            endpoints: [0, 1].map((e) => ({ endpointId: `i-${String(i * 10 + e).padStart(17, '0')}`, weight: 128, healthState: 'HEALTHY', clientIpPreservation: true })),
+          })),
+        })),
+      },
+    ],
+    // A few Regions run hot, the rest have room.
+    load: regions.map((r, i) => ({ region: r, signal: 'flows', value: i % 5 === 0 ? 9_200 : 4_000, observedAt: at(60), source: 'cloudwatch' })),
+    latency: lat.measurements,
+    landing: land.measurements,
+    demand: groups.map((g) => ({ clientGroup: g, value: world.countries.find((c) => c.code === g)?.internetUsers ?? 1000, unit: 'users', observedAt: at(300), source: 'recorded' })),
+  });
+
+  const times: number[] = [];
+  let changes = 0;
+  for (let i = 0; i < runs; i += 1) {
+    const s = performance.now();
+    const { plan } = evaluate(policy, snapshot, emptyControllerState(), now);
+    times.push(performance.now() - s);
+    changes = plan.changes.length;
+  }
+  times.sort((a, b) => a - b);
+  const q = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))] ?? 0;
+  return {
+    regions: regions.length,
+    endpointGroups: regions.length * listeners.length,
+    probes: 10_000,
+    clientGroups: groups.length,
+    latencyMeasurements: lat.measurements.length,
+    summarizeMs,
+    evaluateMedianMs: q(0.5),
+    evaluateP95Ms: q(0.95),
+    evaluateMaxMs: times.at(-1) ?? 0,
+    changes,
+    runs,
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) console.log(benchDecision());
