@@ -2,6 +2,7 @@
 
 import { z } from 'zod';
 import { policySchema } from '../policy/schema.js';
+import { scenarioSchema } from '../sim/scenario/scenario-schema.js';
 import { snapshotSchema } from '../snapshot/schema.js';
 
 export interface GeneratedSchema {
@@ -13,6 +14,7 @@ export function generateJsonSchemas(): GeneratedSchema[] {
   return [
     { file: 'schemas/policy.schema.json', content: render(policySchema, 'ga-steer policy', 'https://ga-steer.io/schemas/policy.schema.json') },
     { file: 'schemas/snapshot.schema.json', content: render(snapshotSchema, 'ga-steer snapshot', 'https://ga-steer.io/schemas/snapshot.schema.json') },
+    { file: 'schemas/scenario.schema.json', content: render(scenarioSchema, 'ga-steer simulation scenario', 'https://ga-steer.io/schemas/scenario.schema.json') },
   ];
 }
 

@@ -1,0 +1,53 @@
+// `npm run bench`: decision time at scale, RIPE Atlas stream parsing (throughput and peak memory), and
+// the simulated comparison of ga-steer with the baselines and bounds. Prints tables; writes
+// out/bench.json. Options: --quick (100,000 Atlas results, no 24-hour scenario), --only NAME (scenarios).
+
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { benchAtlasStream } from './atlas-stream.js';
+import { benchDecision } from './decision.js';
+import { benchSimulations } from './simulations.js';
+import { renderComparisonTable } from '../src/sim/compare-controllers.js';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const only = args.flatMap((a, i) => (args[i - 1] === '--only' ? [a] : []));
+const log = (line: string): void => void process.stderr.write(`${line}\n`);
+
+function table(rows: (string | number)[][]): string {
+  const cells = rows.map((r) => r.map(String));
+  const widths = cells[0]?.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length))) ?? [];
+  return cells.map((r, n) => `${r.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ')}${n === 0 ? `\n${widths.map((w) => '-'.repeat(w)).join('  ')}` : ''}`).join('\n');
+}
+
+log('decision benchmark...');
+const decision = benchDecision();
+console.log('\n## Decision time (evaluate, no I/O)\n');
+console.log(
+  table([
+    ['case', 'client groups', 'measurements', 'median ms', 'p95 ms', 'max ms', 'target', 'met'],
+    [`${decision.regions} Regions x 5 listeners (${decision.endpointGroups} groups), ${decision.probes} probes`, decision.clientGroups, decision.latencyMeasurements, decision.evaluateMedianMs.toFixed(1), decision.evaluateP95Ms.toFixed(1), decision.evaluateMaxMs.toFixed(1), '< 50 ms', decision.evaluateMedianMs < 50 ? 'yes (median)' : 'NO'],
+  ]),
+);
+console.log(`(summarising the ${decision.probes * decision.regions} probe samples into measurements, done by the collector before the decision: ${decision.summarizeMs.toFixed(0)} ms)`);
+
+const results = quick ? 100_000 : 1_000_000;
+log(`RIPE Atlas stream benchmark (${results} results)...`);
+const atlas = await benchAtlasStream({ results, source: 'server' });
+console.log('\n## RIPE Atlas results stream (format=txt JSON Lines over HTTP, parsed incrementally)\n');
+console.log(
+  table([
+    ['results', 'MB', 'seconds', 'results/s', 'MB/s', 'peak RSS MB', 'target', 'met'],
+    [atlas.results, (atlas.bytes / 1e6).toFixed(0), atlas.seconds.toFixed(1), atlas.resultsPerSecond.toFixed(0), atlas.megabytesPerSecond.toFixed(1), atlas.peakRssMb.toFixed(1), `< ${atlas.targetRssMb} MB`, atlas.withinTarget ? 'yes' : 'NO'],
+  ]),
+);
+
+const scenarios = await benchSimulations('examples/scenarios', quick && only.length === 0 ? ['crazycall'] : only, log);
+console.log('\n## Simulated comparison (same world, scenario and seed for every controller)\n');
+for (const s of scenarios) {
+  console.log(`### ${s.scenario} (policy ${s.policy}; ${s.seconds.toFixed(0)} s)\n`);
+  console.log(renderComparisonTable(s.runs));
+}
+mkdirSync('out', { recursive: true });
+writeFileSync('out/bench.json', `${JSON.stringify({ decision, atlas, scenarios: scenarios.map((s) => ({ ...s, runs: s.runs.map((r) => ({ controller: r.controller, figures: r.figures, holds: r.holds })) })) }, null, 2)}\n`);
+log('wrote out/bench.json');
+process.exit(0);
