@@ -4,6 +4,8 @@
 import type { RegionCode } from '../../domain/traffic.js';
 import type { Observatory } from '../measure/observatory.js';
 import type { ServiceModel } from '../service-model.js';
+import { truthRoutingShares, type RegionRoutingState } from '../truth/ga-routing.js';
+import type { ScenarioTimeline } from '../truth/scenario-timeline.js';
 import type { RoutingFn, TruthWorld } from '../truth/truth-world.js';
 
 export interface ControllerContext {
@@ -34,4 +36,21 @@ export interface SimController {
   dials(): Record<RegionCode, number>;
   readonly changes: ChangeRecord[];
   close(): Promise<void>;
+}
+
+/** GA's routing of new flows (the truth's) for given dials and the scenario's health at tMs, memoised per proximity order. */
+export function gaRouting(service: ServiceModel, timeline: ScenarioTimeline, tMs: number, dials: Readonly<Record<RegionCode, number>>): RoutingFn {
+  const state: Record<RegionCode, RegionRoutingState> = Object.fromEntries(
+    service.regions.map((r) => [r.code, { dialPercent: dials[r.code] ?? 100, healthy: timeline.healthy(tMs, r.code) }]),
+  );
+  const cache = new Map<string, Readonly<Record<RegionCode, number>>>();
+  return (metro) => {
+    const key = metro.proximity.join(',');
+    let shares = cache.get(key);
+    if (shares === undefined) {
+      shares = truthRoutingShares(metro.proximity, state);
+      cache.set(key, shares);
+    }
+    return shares;
+  };
 }

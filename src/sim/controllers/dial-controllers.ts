@@ -4,10 +4,9 @@
 import type { RegionCode } from '../../domain/traffic.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
 import type { ServiceModel } from '../service-model.js';
-import { truthRoutingShares, type RegionRoutingState } from '../truth/ga-routing.js';
 import type { ScenarioTimeline } from '../truth/scenario-timeline.js';
 import type { RoutingFn } from '../truth/truth-world.js';
-import type { ChangeRecord, ControllerContext, SimController } from './controller.js';
+import { gaRouting, type ChangeRecord, type ControllerContext, type SimController } from './controller.js';
 
 abstract class DialController implements SimController {
   abstract readonly name: string;
@@ -26,19 +25,7 @@ abstract class DialController implements SimController {
   abstract decide(ctx: ControllerContext): Promise<void>;
 
   routing(tMs: number): RoutingFn {
-    const state: Record<RegionCode, RegionRoutingState> = Object.fromEntries(
-      this.service.regions.map((r) => [r.code, { dialPercent: this.dialsNow[r.code] ?? 100, healthy: this.timeline.healthy(tMs, r.code) }]),
-    );
-    const cache = new Map<string, Readonly<Record<RegionCode, number>>>();
-    return (metro) => {
-      const key = metro.proximity.join(',');
-      let shares = cache.get(key);
-      if (shares === undefined) {
-        shares = truthRoutingShares(metro.proximity, state);
-        cache.set(key, shares);
-      }
-      return shares;
-    };
+    return gaRouting(this.service, this.timeline, tMs, this.dialsNow);
   }
 
   dials(): Record<RegionCode, number> {

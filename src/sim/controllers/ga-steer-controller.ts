@@ -14,10 +14,9 @@ import { CloudWatchPublisher } from '../measure/cloudwatch-publisher.js';
 import type { Observatory } from '../measure/observatory.js';
 import type { SignalSource } from '../../ports/signal-source.js';
 import type { ServiceModel } from '../service-model.js';
-import { truthRoutingShares, type RegionRoutingState } from '../truth/ga-routing.js';
 import type { ScenarioTimeline } from '../truth/scenario-timeline.js';
 import type { RoutingFn } from '../truth/truth-world.js';
-import type { ChangeRecord, ControllerContext, SimController } from './controller.js';
+import { gaRouting, type ChangeRecord, type ControllerContext, type SimController } from './controller.js';
 
 export interface SimClock {
   nowMs: number;
@@ -150,20 +149,7 @@ export class GaSteerController implements SimController {
   }
 
   routing(tMs: number): RoutingFn {
-    const dials = this.dials();
-    const state: Record<RegionCode, RegionRoutingState> = Object.fromEntries(
-      this.service.regions.map((r) => [r.code, { dialPercent: dials[r.code] ?? 100, healthy: this.timeline.healthy(tMs, r.code) }]),
-    );
-    const cache = new Map<string, Readonly<Record<RegionCode, number>>>();
-    return (metro) => {
-      const key = metro.proximity.join(',');
-      let shares = cache.get(key);
-      if (shares === undefined) {
-        shares = truthRoutingShares(metro.proximity, state);
-        cache.set(key, shares);
-      }
-      return shares;
-    };
+    return gaRouting(this.service, this.timeline, tMs, this.dials());
   }
 
   async close(): Promise<void> {
