@@ -20,14 +20,7 @@ export class SimulationSignalSource implements SignalSource {
     private readonly demandLagMs: number,
     metros: readonly ServiceMetro[],
   ) {
-    // A client group's position: the user-weighted centre of its metros (the planner's geo fallback).
-    const groups = new Map<string, { w: number; lat: number; lon: number }>();
-    for (const m of metros) {
-      const g = groups.get(m.clientGroup) ?? { w: 0, lat: 0, lon: 0 };
-      groups.set(m.clientGroup, g);
-      g.w += m.demandShare;
-    }
-    this.clientGroups = [...groups.keys()].sort().map((id) => ({ id, countryCode: id }));
+    this.clientGroups = [...new Set(metros.map((m) => m.clientGroup))].sort().map((id) => ({ id, countryCode: id }));
   }
 
   async collect(policy: Policy, now: Date): Promise<SignalReadout> {
