@@ -78,7 +78,9 @@ describe('control-cycle Lambda (bundled)', () => {
 });
 
 describe('serverless.yml', () => {
-  const config = parse(readFileSync(resolve(REPO_ROOT, 'serverless.yml'), 'utf8')) as {
+  // CloudFormation's short form `!Sub` is a custom tag to the yaml package.
+  const cfnSub = { tag: '!Sub', resolve: (value: string) => ({ 'Fn::Sub': value }) };
+  const config = parse(readFileSync(resolve(REPO_ROOT, 'serverless.yml'), 'utf8'), { customTags: [cfnSub] }) as {
     provider: { runtime: string; iam: { role: { statements: { Action: string[] }[] } } };
     functions: Record<string, { handler: string; reservedConcurrency?: number }>;
   };
