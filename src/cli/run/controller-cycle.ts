@@ -50,7 +50,7 @@ export class ControllerCycle {
     const s = this.#settings;
     const start: CycleStart = { startedAt: this.#clock.now(), policyFile: s.policyFile, mode: s.mode };
     const line = await this.#cycle(start);
-    s.stdout(this.#redact(JSON.stringify(line)));
+    // The health file first: once the line is out, a reader of either sees the same cycle.
     if (s.healthFile !== undefined) {
       try {
         await writeHealthFile(s.healthFile, this.#health.record(line.outcome, this.#clock.now()));
@@ -58,6 +58,7 @@ export class ControllerCycle {
         this.#warn(`health file ${s.healthFile}: ${errorText(e)}`);
       }
     }
+    s.stdout(this.#redact(JSON.stringify(line)));
     return line;
   }
 
