@@ -5,7 +5,8 @@ import { applyCommand } from './apply.js';
 import { atlasCommand } from './atlas.js';
 import { emulatorCommand } from './emulator.js';
 import { planCommand } from './plan.js';
+import { runCommand } from './run.js';
 import { simulateCommand } from './simulate.js';
 import { validateCommand } from './validate.js';
 
-export const COMMANDS: readonly Command[] = [validateCommand, planCommand, applyCommand, simulateCommand, atlasCommand, emulatorCommand];
+export const COMMANDS: readonly Command[] = [validateCommand, planCommand, applyCommand, runCommand, simulateCommand, atlasCommand, emulatorCommand];

@@ -1,0 +1,138 @@
+// One cycle of `ga-steer run`: re-read the policy, wire the live adapters, run the control cycle, close
+// the clients, and turn whatever happened into one log line and a health record. It never throws: a
+// failed cycle is reported and the next tick tries again.
+
+import { runControlCycle, type CycleMode } from '../../app/control-cycle.js';
+import { FileReadError, InputFileError } from '../../app/errors.js';
+import { loadPolicyFile } from '../../app/input-files.js';
+import { wireLive } from '../../app/live-wiring.js';
+import { formatIssue, type PolicyIssue } from '../../policy/issues.js';
+import type { Policy } from '../../policy/schema.js';
+import { systemClock, type Clock } from '../../ports/clock.js';
+import { completedCycleLine, failedCycleLine, policyInvalidLine, type CycleLogLine, type CycleStart } from './cycle-log.js';
+import { HealthTracker, writeHealthFile } from './health-file.js';
+import { redactorFor, secretEnvNames, type Redactor } from './redact.js';
+
+export interface ControllerSettings {
+  readonly policyFile: string;
+  readonly stateFile: string;
+  readonly mode: CycleMode;
+  readonly endpointUrl?: string;
+  readonly atlasUrl?: string;
+  readonly healthFile?: string;
+  readonly deployTimeoutMs: number;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** The cycle's JSON line. */
+  readonly stdout: (line: string) => void;
+  /** Human-readable warnings and problems. */
+  readonly stderr: (line: string) => void;
+  readonly clock?: Clock;
+}
+
+export class ControllerCycle {
+  readonly #settings: ControllerSettings;
+  readonly #clock: Clock;
+  readonly #health = new HealthTracker();
+  /** Every environment variable any policy seen so far named as a secret. */
+  readonly #secretNames = new Set<string>(secretEnvNames(undefined));
+  #redact: Redactor;
+  #lastPolicyName: string | null = null;
+  #lastWarnings = '';
+
+  constructor(settings: ControllerSettings) {
+    this.#settings = settings;
+    this.#clock = settings.clock ?? systemClock;
+    this.#redact = redactorFor(settings.env, [...this.#secretNames]);
+  }
+
+  /** Runs one cycle and reports it; resolves with the line it printed. */
+  async run(): Promise<CycleLogLine> {
+    const s = this.#settings;
+    const start: CycleStart = { startedAt: this.#clock.now(), policyFile: s.policyFile, mode: s.mode };
+    const line = await this.#cycle(start);
+    // The health file first: once the line is out, a reader of either sees the same cycle.
+    if (s.healthFile !== undefined) {
+      try {
+        await writeHealthFile(s.healthFile, this.#health.record(line.outcome, this.#clock.now()));
+      } catch (e) {
+        this.#warn(`health file ${s.healthFile}: ${errorText(e)}`);
+      }
+    }
+    s.stdout(this.#redact(JSON.stringify(line)));
+    return line;
+  }
+
+  async #cycle(start: CycleStart): Promise<CycleLogLine> {
+    const s = this.#settings;
+    let policy: Policy;
+    try {
+      const loaded = await loadPolicyFile(s.policyFile);
+      policy = loaded.policy;
+      this.#rememberSecrets(policy);
+      this.#reportWarnings(loaded.warnings);
+    } catch (e) {
+      const issues = policyIssuesOf(e);
+      if (issues === undefined) return failedCycleLine(start, this.#lastPolicyName, errorText(e), this.#clock.now());
+      // Never fall back to the last good policy: an edit in progress must not be half-applied.
+      for (const issue of issues) this.#warn(`policy invalid, holding: ${issue}`);
+      this.#lastWarnings = '';
+      return policyInvalidLine(start, issues, this.#clock.now());
+    }
+    this.#lastPolicyName = policy.name;
+
+    try {
+      const wiring = wireLive(policy, {
+        ...(s.endpointUrl !== undefined ? { endpointUrl: s.endpointUrl } : {}),
+        ...(s.atlasUrl !== undefined ? { atlasBaseUrl: s.atlasUrl } : {}),
+        env: s.env,
+        stateFile: s.stateFile,
+        notify: true,
+        log: (l) => this.#warn(l),
+        clock: this.#clock,
+        deployTimeoutMs: s.deployTimeoutMs,
+        pollIntervalMs: 1000,
+      });
+      try {
+        const result = await runControlCycle(wiring.deps, policy, s.mode);
+        return completedCycleLine(start, policy.name, result, this.#clock.now());
+      } finally {
+        wiring.close();
+      }
+    } catch (e) {
+      this.#warn(`cycle failed: ${errorText(e)}`);
+      return failedCycleLine(start, policy.name, errorText(e), this.#clock.now());
+    }
+  }
+
+  #rememberSecrets(policy: Policy): void {
+    const before = this.#secretNames.size;
+    for (const name of secretEnvNames(policy)) this.#secretNames.add(name);
+    if (this.#secretNames.size !== before) this.#redact = redactorFor(this.#settings.env, [...this.#secretNames]);
+  }
+
+  /** Policy warnings are printed when they change, not every cycle. */
+  #reportWarnings(warnings: readonly PolicyIssue[]): void {
+    const text = warnings.map(formatIssue).join('\n');
+    if (text === this.#lastWarnings) return;
+    this.#lastWarnings = text;
+    for (const w of warnings) this.#warn(formatIssue(w));
+  }
+
+  #warn(line: string): void {
+    this.#settings.stderr(this.#redact(line));
+  }
+}
+
+/** Issues of an unusable policy file, `file:line:col path: message`; undefined for any other error. */
+function policyIssuesOf(e: unknown): string[] | undefined {
+  if (e instanceof InputFileError) {
+    const errors = e.issues.filter((i) => i.severity === 'error').map(formatIssue);
+    return errors.length > 0 ? errors : [e.message];
+  }
+  if (e instanceof FileReadError) return [e.message];
+  return undefined;
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+}

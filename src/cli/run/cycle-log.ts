@@ -1,0 +1,105 @@
+// The one JSON line `ga-steer run` prints per control cycle: enough for a log search or an alert rule,
+// never the plan itself and never a secret.
+
+import type { CycleMode, CycleResult } from '../../app/control-cycle.js';
+
+/** How a cycle ended. Anything but `ok` counts as a failure for the health file. */
+export type CycleOutcome =
+  /** The cycle ran; if it applied, every change landed (or there was nothing to apply). */
+  | 'ok'
+  /** The apply stopped early: some changes were stale, failed or not attempted. */
+  | 'apply-incomplete'
+  /** The policy file could not be read or is invalid: the cycle held and did nothing. */
+  | 'policy-invalid'
+  /** The cycle threw (an AWS call failed for good, the state file is corrupt, ...). */
+  | 'error';
+
+export interface CycleLogLine {
+  readonly event: 'cycle';
+  /** When the cycle started (ISO-8601). */
+  readonly time: string;
+  /** The policy's name; `null` when the file could not be used this cycle. */
+  readonly policy: string | null;
+  readonly policyFile: string;
+  readonly mode: CycleMode;
+  readonly outcome: CycleOutcome;
+  readonly verdict: 'changes' | 'no-changes' | 'hold' | null;
+  readonly headline: string | null;
+  readonly changes: number;
+  /** Hold reason -> how many scopes held for it. */
+  readonly holds: Readonly<Record<string, number>>;
+  readonly applyOutcome: string | null;
+  readonly problems: number;
+  readonly durationMs: number;
+  /** Every policy issue, `file:line:col path: message`, when the outcome is `policy-invalid`. */
+  readonly issues?: readonly string[];
+  readonly error?: string;
+}
+
+export interface CycleStart {
+  readonly startedAt: Date;
+  readonly policyFile: string;
+  readonly mode: CycleMode;
+}
+
+export function cycleOutcomeOf(result: CycleResult): CycleOutcome {
+  const outcome = result.report?.outcome;
+  return outcome === 'partial' || outcome === 'failed' ? 'apply-incomplete' : 'ok';
+}
+
+export function completedCycleLine(start: CycleStart, policyName: string, result: CycleResult, finishedAt: Date): CycleLogLine {
+  const holds: Record<string, number> = {};
+  for (const h of result.plan.holds) holds[h.reason] = (holds[h.reason] ?? 0) + 1;
+  return {
+    ...common(start, finishedAt),
+    policy: policyName,
+    outcome: cycleOutcomeOf(result),
+    verdict: result.plan.summary.verdict,
+    headline: result.plan.summary.headline,
+    changes: result.plan.changes.length,
+    holds,
+    applyOutcome: result.report?.outcome ?? null,
+    problems: result.problems.length,
+  };
+}
+
+/** The policy could not be used: the cycle holds everything, as the planner does for `enabled: false`. */
+export function policyInvalidLine(start: CycleStart, issues: readonly string[], finishedAt: Date): CycleLogLine {
+  return {
+    ...common(start, finishedAt),
+    policy: null,
+    outcome: 'policy-invalid',
+    verdict: 'hold',
+    headline: `Holding: ${start.policyFile} is not a valid policy (${issues.length} issue(s))`,
+    changes: 0,
+    holds: { PolicyInvalid: 1 },
+    applyOutcome: null,
+    problems: 0,
+    issues,
+  };
+}
+
+export function failedCycleLine(start: CycleStart, policyName: string | null, error: string, finishedAt: Date): CycleLogLine {
+  return {
+    ...common(start, finishedAt),
+    policy: policyName,
+    outcome: 'error',
+    verdict: null,
+    headline: null,
+    changes: 0,
+    holds: {},
+    applyOutcome: null,
+    problems: 0,
+    error,
+  };
+}
+
+function common(start: CycleStart, finishedAt: Date) {
+  return {
+    event: 'cycle' as const,
+    time: start.startedAt.toISOString(),
+    policyFile: start.policyFile,
+    mode: start.mode,
+    durationMs: Math.max(0, finishedAt.getTime() - start.startedAt.getTime()),
+  };
+}
