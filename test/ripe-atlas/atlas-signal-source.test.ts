@@ -5,8 +5,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RipeAtlasSignalSource, sphericalMean } from '../../src/adapters/ripe-atlas/atlas-signal-source.js';
 import { policySchema, type Policy, type PolicyInput } from '../../src/policy/schema.js';
 import { latencyMeasurementSchema, landingMeasurementSchema, clientGroupSchema } from '../../src/snapshot/schema.js';
-import { startAtlasApiServer, type AtlasApiServer } from '../support/atlas-api-server.js';
-import { freshResultSource } from '../support/fresh-atlas-results.js';
+import { loadRecordedResults, startAtlasApiServer, type AtlasApiServer, type ResultQuery } from '../support/atlas-api-server.js';
+import { freshResultSource, restamp } from '../support/fresh-atlas-results.js';
+import type { SignalReadout } from '../../src/ports/signal-source.js';
 
 const KEY = 'f00dfeed-SECRET-0000-atlas-key-1234';
 const NOW = new Date('2026-03-02T12:00:00Z');
@@ -204,5 +205,267 @@ describe('sphericalMean', () => {
     ]);
     expect(Math.abs(m?.longitude ?? 0)).toBeCloseTo(180, 3);
     expect(sphericalMean([])).toBeUndefined();
+  });
+});
+
+/**
+ * Results as the API stores them: each keeps the time it was stamped with, and new ones are added
+ * between cycles. `repeatSeconds` makes the server answer from that long before the requested start
+ * (as an API treating `start` loosely would), to exercise the boundary dedupe.
+ */
+class ResultArchive {
+  readonly #lines: { readonly msmId: number; readonly timestamp: number; readonly line: string }[] = [];
+  repeatSeconds = 0;
+  /** Lines served, by request, in order. */
+  readonly served: number[] = [];
+
+  /** The recorded results of a measurement, newest at `newest`, one second apart (as freshResultSource). */
+  stamp(msmId: number, newest: number): void {
+    RECORDED.filter((r) => r.msmId === msmId).forEach((r, i) => this.add(msmId, r.line, newest - i));
+  }
+
+  add(msmId: number, line: string, timestamp: number): void {
+    this.#lines.push({ msmId, timestamp, line: restamp(line, timestamp) });
+  }
+
+  clear(): void {
+    this.#lines.length = 0;
+    this.served.length = 0;
+    this.repeatSeconds = 0;
+  }
+
+  readonly source = (q: ResultQuery): string[] => {
+    const from = q.start === undefined ? undefined : q.start - this.repeatSeconds;
+    const out = this.#lines.filter((l) => l.msmId === q.msmId && (from === undefined || l.timestamp >= from) && (q.stop === undefined || l.timestamp <= q.stop)).map((l) => l.line);
+    this.served.push(out.length);
+    return out;
+  };
+}
+
+const RECORDED = loadRecordedResults();
+const T = nowSeconds();
+const at = (seconds: number): Date => new Date(seconds * 1000);
+const pingA = (region = 'eu-central-1'): { id: number; role: 'latency'; targets: Record<string, string> } => ({ id: PING_A, role: 'latency', targets: { '193.170.114.242': region } });
+const chaos = { id: CHAOS, role: 'landing' as const, answers: [{ match: '\\.ams\\.rrdns', region: 'eu-central-1' }] };
+const sampleTotal = (r: SignalReadout): number => (r.latency ?? []).reduce((n, m) => n + m.sampleCount, 0);
+
+describe('RipeAtlasSignalSource, incremental across cycles', () => {
+  it('asks only for what is newer than the last result, and answers as a full re-read would', async () => {
+    const s = source();
+    await s.collect(fullPolicy, NOW);
+    const first = server.requests.filter((r) => r.route === 'results').length;
+    const later = new Date(NOW.getTime() + 60_000);
+    const second = await s.collect(fullPolicy, later);
+
+    const again = server.requests.filter((r) => r.route === 'results').slice(first);
+    expect(again).toHaveLength(3);
+    for (const id of [PING_A, PING_B, CHAOS]) {
+      // The newest result the first cycle got, as the server restamped it.
+      const newest = Math.max(...freshResultSource(nowSeconds)({ msmId: id, start: undefined, stop: undefined, probeIds: undefined }).map((l) => (JSON.parse(l) as { timestamp: number }).timestamp));
+      const request = again.find((r) => r.path.includes(`/${id}/`));
+      expect(Number(request?.query['start'])).toBe(newest + 1);
+      expect(Number(request?.query['stop'])).toBe(nowSeconds() + 60);
+    }
+    expect(second.latency?.length).toBeGreaterThan(0);
+    expect(second).toEqual(await source().collect(fullPolicy, later));
+  });
+});
+
+describe('RipeAtlasSignalSource, incremental against a growing archive', () => {
+  const archive = new ResultArchive();
+  let api: AtlasApiServer;
+  beforeAll(async () => {
+    api = await startAtlasApiServer({ apiKey: KEY, resultSource: archive.source });
+  });
+  afterAll(async () => {
+    await api.close();
+  });
+  afterEach(() => {
+    api.reset();
+    archive.clear();
+  });
+
+  const make = (options: { overlapSeconds?: number; maxSamplesPerMeasurement?: number } = {}): RipeAtlasSignalSource =>
+    new RipeAtlasSignalSource({ env: { RIPE_ATLAS_KEY: KEY }, baseUrl: api.url, client: { timeoutMs: 2000, maxRetries: 0 }, ...options });
+  const resultRequests = (): typeof api.requests => api.requests.filter((r) => r.route === 'results');
+  const policy = policyWith({ measurements: [pingA(), chaos] });
+
+  it('takes results that arrive between cycles exactly once', async () => {
+    archive.stamp(PING_A, T - 60);
+    archive.stamp(CHAOS, T - 60);
+    const s = make();
+    const first = await s.collect(policy, NOW);
+    expect(first.latency?.find((m) => m.clientGroup === 'DE')).toMatchObject({ sampleCount: 4, vantageCount: 4 });
+
+    // The 96 CHAOS results span 96 s: all of them after the first cycle's newest.
+    archive.stamp(PING_A, T + 150);
+    archive.stamp(CHAOS, T + 150);
+    archive.served.length = 0;
+    const second = await s.collect(policy, at(T + 200));
+
+    const requests = resultRequests().slice(2);
+    expect(requests.map((r) => Number(r.query['start']))).toEqual([T - 59, T - 59]);
+    // Only the new results crossed the wire: 5 pings and 96 CHAOS answers.
+    expect(archive.served.sort((a, b) => a - b)).toEqual([5, 96]);
+    expect(second.latency?.find((m) => m.clientGroup === 'DE')).toMatchObject({ sampleCount: 8, vantageCount: 4 });
+    expect(second.landing?.find((m) => m.clientGroup === 'UA')).toMatchObject({ sampleCount: 2 });
+    expect(second.problems.join('\n')).not.toMatch(/duplicate/);
+    expect(second).toEqual(await make().collect(policy, at(T + 200)));
+  });
+
+  it('drops what the server sends again before the requested start', async () => {
+    archive.repeatSeconds = 30;
+    archive.stamp(PING_A, T - 60);
+    const onlyPing = policyWith({ measurements: [pingA()] });
+    const s = make();
+    await s.collect(onlyPing, NOW);
+    archive.stamp(PING_A, T + 30);
+    archive.served.length = 0;
+    const second = await s.collect(onlyPing, at(T + 60));
+    // The five results of the first cycle came back with the five new ones ...
+    expect(archive.served).toEqual([10]);
+    // ... and count once.
+    expect(sampleTotal(second)).toBe(10);
+    expect(second.problems.join('\n')).not.toMatch(/duplicate/);
+    expect(second).toEqual(await make().collect(onlyPing, at(T + 60)));
+  });
+
+  it('with an overlap, also takes a result stored late for a second already read', async () => {
+    archive.stamp(PING_A, T - 60);
+    const onlyPing = policyWith({ measurements: [pingA()] });
+    const plain = make();
+    const overlapping = make({ overlapSeconds: 10 });
+    await plain.collect(onlyPing, NOW);
+    await overlapping.collect(onlyPing, NOW);
+    // Stored after the first cycle, stamped before its newest result.
+    const line = RECORDED.find((r) => r.msmId === PING_A)?.line ?? '';
+    archive.add(PING_A, line, T - 65);
+    api.reset();
+    const missed = await plain.collect(onlyPing, at(T + 60));
+    const caught = await overlapping.collect(onlyPing, at(T + 60));
+    expect(resultRequests().map((r) => Number(r.query['start']))).toEqual([T - 59, T - 69]);
+    expect(sampleTotal(missed)).toBe(5);
+    expect(sampleTotal(caught)).toBe(6);
+    expect(caught).toEqual(await make().collect(onlyPing, at(T + 60)));
+  });
+
+  it('lets samples age out of the window', async () => {
+    archive.stamp(PING_A, T - 60); // T-60 ... T-64
+    const onlyPing = policyWith({ measurements: [pingA()] });
+    const s = make();
+    expect(sampleTotal(await s.collect(onlyPing, NOW))).toBe(5);
+    // An hour later the window starts at T-62: the two oldest are gone.
+    const later = at(T + 3600 - 62);
+    const aged = await s.collect(onlyPing, later);
+    expect(sampleTotal(aged)).toBe(3);
+    expect(aged).toEqual(await make().collect(onlyPing, later));
+    const gone = await s.collect(onlyPing, at(T + 3600));
+    expect(gone.latency).toEqual([]);
+    expect(gone.clientGroups).toEqual([]);
+    expect(gone.problems.join('\n')).toContain(`measurement ${PING_A}: no results since`);
+  });
+
+  it('keeps the window when a fetch fails, and asks again from the same point next time', async () => {
+    archive.stamp(PING_A, T - 60);
+    const onlyPing = policyWith({ measurements: [pingA()] });
+    const s = make();
+    const first = await s.collect(onlyPing, NOW);
+
+    archive.stamp(PING_A, T + 30);
+    api.inject('results', { kind: 'status', status: 503 });
+    const failed = await s.collect(onlyPing, at(T + 60));
+    expect(failed.latency).toEqual(first.latency);
+    expect(failed.problems.join('\n')).toMatch(new RegExp(`measurement ${PING_A}: RIPE Atlas API GET .* HTTP 503.*; the 5 sample\\(s\\) of earlier cycles still count`));
+
+    const next = await s.collect(onlyPing, at(T + 120));
+    expect(resultRequests().map((r) => Number(r.query['start']))).toEqual([T - 3600, T - 59, T - 59]);
+    expect(sampleTotal(next)).toBe(10);
+    expect(next).toEqual(await make().collect(onlyPing, at(T + 120)));
+  });
+
+  it('leaves a broken stream for the next cycle rather than taking part of it', async () => {
+    archive.stamp(PING_A, T - 60);
+    const onlyPing = policyWith({ measurements: [pingA()] });
+    const s = make();
+    await s.collect(onlyPing, NOW);
+    archive.stamp(PING_A, T + 30);
+    api.inject('results', { kind: 'truncate', afterLines: 2 });
+    const broken = await s.collect(onlyPing, at(T + 60));
+    expect(sampleTotal(broken)).toBe(5);
+    expect(broken.problems.join('\n')).toMatch(/stream interrupted .*; the 2 result\(s\) read before are left for the next cycle; the 5 sample\(s\) of earlier cycles still count/);
+    const next = await s.collect(onlyPing, at(T + 120));
+    expect(sampleTotal(next)).toBe(10);
+    expect(next).toEqual(await make().collect(onlyPing, at(T + 120)));
+  });
+
+  it('reads a measurement again from the start of its window when the policy changes its meaning', async () => {
+    archive.stamp(PING_A, T - 60);
+    archive.stamp(CHAOS, T - 60);
+    const s = make();
+    await s.collect(policy, NOW);
+    api.reset();
+
+    // Same measurement, other Region: samples converted under the old targets must not linger.
+    const moved = policyWith({ measurements: [pingA('eu-west-1'), chaos] });
+    const second = await s.collect(moved, at(T + 60));
+    const start = (id: number): number => Number(resultRequests().find((r) => r.path.includes(`/${id}/`))?.query['start']);
+    expect(start(PING_A)).toBe(T + 60 - 3600);
+    expect(start(CHAOS)).toBe(T - 59);
+    expect(new Set(second.latency?.map((m) => m.region))).toEqual(new Set(['eu-west-1']));
+    expect(second).toEqual(await make().collect(moved, at(T + 60)));
+
+    // Other client groups: every window is read again.
+    api.reset();
+    const byAsn = policyWith({ clientGroupBy: 'country-asn', measurements: [pingA('eu-west-1'), chaos] });
+    const third = await s.collect(byAsn, at(T + 120));
+    expect(resultRequests().map((r) => Number(r.query['start']))).toEqual([T + 120 - 3600, T + 120 - 7200]);
+    expect(third.latency?.map((m) => m.clientGroup)).toContain('DE-AS3209');
+    expect(third).toEqual(await make().collect(byAsn, at(T + 120)));
+  });
+
+  it('reads the window again when the policy allows older signals than before', async () => {
+    archive.stamp(PING_A, T - 60);
+    const s = make();
+    await s.collect(policyWith({ measurements: [pingA()] }), NOW);
+    api.reset();
+    await s.collect(policyWith({ measurements: [pingA()] }, { maxSignalAgeSeconds: { latency: 7200 } }), at(T + 60));
+    expect(Number(resultRequests()[0]?.query['start'])).toBe(T + 60 - 7200);
+  });
+
+  it('caps the samples kept per measurement, dropping the oldest', async () => {
+    archive.stamp(PING_A, T - 60);
+    const onlyPing = policyWith({ measurements: [pingA()] });
+    const readout = await make({ maxSamplesPerMeasurement: 3 }).collect(onlyPing, NOW);
+    expect(sampleTotal(readout)).toBe(3);
+    expect(readout.problems).toContain(`ripe-atlas: measurement ${PING_A}: more than 3 samples in the age window; the 2 oldest were dropped`);
+    const newest = Math.max(...(readout.latency ?? []).map((m) => Date.parse(m.observedAt)));
+    expect(newest).toBe((T - 60) * 1000);
+  });
+
+  it('places results kept waiting for their probe once its metadata can be read', async () => {
+    archive.stamp(PING_A, T - 60);
+    const onlyPing = policyWith({ measurements: [pingA()] });
+    const s = make();
+    api.inject('probes', { kind: 'status', status: 503 });
+    const blind = await s.collect(onlyPing, NOW);
+    expect(blind.latency).toEqual([]);
+    expect(blind.problems.join('\n')).toMatch(new RegExp(`measurement ${PING_A}: 5 result\\(s\\) gave no sample \\(unknown-probe 5`));
+
+    api.reset();
+    const placed = await s.collect(onlyPing, at(T + 60));
+    expect(resultRequests().map((r) => Number(r.query['start']))).toEqual([T - 59]);
+    expect(api.requests.filter((r) => r.route === 'probes')).toHaveLength(1);
+    expect(sampleTotal(placed)).toBe(5);
+    expect(placed).toEqual(await make().collect(onlyPing, at(T + 60)));
+  });
+
+  it('forgets measurements the policy no longer lists', async () => {
+    archive.stamp(PING_A, T - 60);
+    const s = make();
+    await s.collect(policyWith({ measurements: [pingA()] }), NOW);
+    await s.collect(policyWith({ measurements: [chaos] }), at(T + 60));
+    api.reset();
+    await s.collect(policyWith({ measurements: [pingA()] }), at(T + 120));
+    expect(Number(resultRequests()[0]?.query['start'])).toBe(T + 120 - 3600);
   });
 });

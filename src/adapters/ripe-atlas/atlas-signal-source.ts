@@ -3,6 +3,12 @@
 // latency and landing measurements per client group, with the time of their newest sample, so the
 // planner can hold on stale data.
 //
+// Ingestion is incremental across the cycles of one process (`ga-steer run`, a warm Lambda): each
+// measurement keeps its converted samples over the age window and a cursor, and a cycle asks only for
+// results after the cursor (the whole age window on the first cycle, or after the policy changed the
+// measurement). A failed request keeps the window as it was; its samples keep their own times, so the
+// planner still holds once they grow stale.
+//
 // Nothing here throws: API failures, unreadable lines, results without a sample and a missing key all
 // become `problems`, and what could be read still counts. The API key is read from the environment on
 // every cycle and scrubbed from every problem text.
@@ -21,10 +27,11 @@ import { parseAtlasResult } from './parse/parse-result.js';
 import type { ProbeDirectory, ProbeInfo } from './parse/probe-directory.js';
 import type { ParsedResult } from './parse/result-types.js';
 import { summarizeLanding, summarizeLatency } from './parse/summarize-signals.js';
-import { toLandingSamples, toLatencySamples, type SampleConversion, type SampleIssue } from './parse/to-samples.js';
+import { toLandingSamples, toLatencySamples, type SampleIssue } from './parse/to-samples.js';
+import { measurementSpecKey, type AtlasMeasurementSpec } from './measurement-spec-key.js';
+import { EMPTY_BATCH, SampleWindow, windowStartSeconds, type CursorKey, type WindowView } from './sample-window.js';
 
 type AtlasSignals = NonNullable<Policy['signals']['ripeAtlas']>;
-type AtlasMeasurementSpec = AtlasSignals['measurements'][number];
 
 export interface RipeAtlasSourceOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -36,20 +43,34 @@ export interface RipeAtlasSourceOptions {
   readonly probeCacheSeconds?: number;
   /** Results read per measurement and cycle at most; the rest is reported, not buffered. */
   readonly maxResultsPerMeasurement?: number;
+  /** Samples (and unplaced results) kept per measurement at most; the oldest go first. Default 200,000. */
+  readonly maxSamplesPerMeasurement?: number;
+  /**
+   * Seconds before the newest result already read that each cycle asks for again, to catch results
+   * the API stored late; repeats are recognised and dropped. Default 0: start = newest + 1.
+   */
+  readonly overlapSeconds?: number;
 }
 
 const DEFAULT_PROBE_CACHE_SECONDS = 24 * 3600;
 const DEFAULT_MAX_RESULTS = 200_000;
+const DEFAULT_MAX_SAMPLES = 200_000;
 /** A probe id the API does not list (yet) is asked for again after this long. */
 const UNKNOWN_PROBE_RETRY_MS = 3600 * 1000;
 /** Examples quoted per kind of problem; the counts say how many there were. */
 const EXAMPLES = 3;
 
 interface FetchedMeasurement {
-  readonly spec: AtlasMeasurementSpec;
   readonly results: ParsedResult[];
+  readonly keys: CursorKey[];
   readonly problems: string[];
+  /** The request failed: nothing read in it is taken, the cursor stays, the next cycle asks again. */
+  readonly failed: boolean;
 }
+
+type MeasurementSlot =
+  | { readonly spec: AtlasMeasurementSpec; readonly role: 'latency'; readonly window: SampleWindow<LatencySample> }
+  | { readonly spec: AtlasMeasurementSpec; readonly role: 'landing'; readonly window: SampleWindow<LandingSample> };
 
 export class RipeAtlasSignalSource implements SignalSource {
   readonly name = 'ripe-atlas';
@@ -58,6 +79,8 @@ export class RipeAtlasSignalSource implements SignalSource {
   readonly #probes = new Map<number, { readonly probe: AtlasProbe; readonly readAt: number }>();
   /** Probe ids the API did not know when last asked, and when: not asked again every cycle. */
   readonly #unknownProbes = new Map<number, number>();
+  /** Each measurement's samples over its age window and its cursor, by measurementSpecKey. */
+  readonly #windows = new Map<string, MeasurementSlot>();
 
   constructor(options: RipeAtlasSourceOptions) {
     this.#options = options;
@@ -85,27 +108,45 @@ export class RipeAtlasSignalSource implements SignalSource {
       ...(apiKey !== undefined ? { apiKey } : {}),
     });
     const maxAge = policy.guardrails.maxSignalAgeSeconds;
-    const fetched = await Promise.all(atlas.measurements.map((m) => this.#fetch(client, m, now, maxAge[m.role], atlas.apiKeyEnv, apiKey !== undefined)));
+    const slots = this.#slotsFor(atlas, now, maxAge);
+    const fetched = await Promise.all(slots.map((slot) => this.#fetch(client, slot, now, maxAge[slot.role], atlas.apiKeyEnv, apiKey !== undefined)));
     const problems = fetched.flatMap((f) => f.problems);
 
-    const probeIds = [...new Set(fetched.flatMap((f) => f.results.map((r) => r.probeId)))].sort((a, b) => a - b);
-    const lookup = await this.#lookUpProbes(client, probeIds, now, atlas.apiKeyEnv, apiKey !== undefined);
+    // Probes of the window as well as of the new results: a result kept waiting for its probe is placed
+    // once the metadata arrives, and the client groups' locations cover every sample kept.
+    const ids = new Set<number>();
+    for (const slot of slots) for (const id of slot.window.probeIds()) ids.add(id);
+    for (const f of fetched) for (const r of f.results) ids.add(r.probeId);
+    const lookup = await this.#lookUpProbes(client, [...ids].sort((a, b) => a - b), now, atlas.apiKeyEnv, apiKey !== undefined);
     problems.push(...lookup.problems);
 
     const common = { probes: lookup.directory, clientGroupRule: atlas.clientGroupBy, now };
+    const maxEntries = this.#options.maxSamplesPerMeasurement ?? DEFAULT_MAX_SAMPLES;
+    const placeable = (id: number): boolean => lookup.directory.has(id);
     const latencySamples: LatencySample[] = [];
     const landingSamples: LandingSample[] = [];
-    for (const f of fetched) {
-      if (f.spec.role === 'latency') {
-        const conversion = toLatencySamples(f.results, { ...common, targets: f.spec.targets ?? {} });
-        latencySamples.push(...conversion.samples);
-        problems.push(...conversionProblems(f.spec.id, conversion));
+    slots.forEach((slot, i) => {
+      const f = fetched[i];
+      const batch = f === undefined || f.failed ? EMPTY_BATCH : f;
+      const options = { now, maxAgeSeconds: maxAge[slot.role], maxEntries, placeable };
+      let view: WindowView<LatencySample | LandingSample>;
+      if (slot.role === 'latency') {
+        const targets = slot.spec.targets ?? {};
+        const v = slot.window.ingest(batch, { ...options, convert: (rs) => toLatencySamples(rs, { ...common, targets }) });
+        latencySamples.push(...v.samples);
+        view = v;
       } else {
-        const conversion = toLandingSamples(f.results, { ...common, answers: f.spec.answers ?? [] });
-        landingSamples.push(...conversion.samples);
-        problems.push(...conversionProblems(f.spec.id, conversion));
+        const answers = slot.spec.answers ?? [];
+        const v = slot.window.ingest(batch, { ...options, convert: (rs) => toLandingSamples(rs, { ...common, answers }) });
+        landingSamples.push(...v.samples);
+        view = v;
       }
-    }
+      problems.push(...conversionProblems(slot.spec.id, view), ...view.capped.map((p) => `measurement ${slot.spec.id}: ${p}`));
+      const empty = view.samples.length === 0 && view.dropped.length === 0 && view.flagged.length === 0;
+      if (empty && f !== undefined && f.problems.length === 0) {
+        problems.push(`measurement ${slot.spec.id}: no results since ${new Date(windowStartSeconds(now, maxAge[slot.role]) * 1000).toISOString()}`);
+      }
+    });
 
     const latency = summarizeLatency(latencySamples, { now, maxAgeSeconds: maxAge.latency });
     const landing = summarizeLanding(landingSamples, { now, maxAgeSeconds: maxAge.landing });
@@ -115,22 +156,64 @@ export class RipeAtlasSignalSource implements SignalSource {
     return { latency: latency.measurements, landing: landing.measurements, clientGroups, problems };
   }
 
-  /** Results of one measurement from `now - maxAgeSeconds` to `now`, parsed; bad lines counted. */
-  async #fetch(client: AtlasClient, spec: AtlasMeasurementSpec, now: Date, maxAgeSeconds: number, keyEnv: string, hasKey: boolean): Promise<FetchedMeasurement> {
+  /**
+   * The window of each measurement in the policy: the one kept from earlier cycles when the policy
+   * still asks for the same thing over no longer a time, else a new, empty one. Windows of
+   * measurements the policy no longer lists are forgotten.
+   */
+  #slotsFor(atlas: AtlasSignals, now: Date, maxAge: Policy['guardrails']['maxSignalAgeSeconds']): MeasurementSlot[] {
+    const slots = new Map<string, MeasurementSlot>();
+    for (const spec of atlas.measurements) {
+      const key = measurementSpecKey(spec, atlas.clientGroupBy);
+      // The same measurement listed twice is read once.
+      if (slots.has(key)) continue;
+      const kept = this.#windows.get(key);
+      if (kept !== undefined && kept.window.covers(now, maxAge[spec.role])) {
+        slots.set(key, kept);
+        continue;
+      }
+      const from = windowStartSeconds(now, maxAge[spec.role]);
+      const overlap = this.#options.overlapSeconds ?? 0;
+      slots.set(
+        key,
+        spec.role === 'latency'
+          ? { spec, role: 'latency', window: new SampleWindow<LatencySample>(key, from, overlap) }
+          : { spec, role: 'landing', window: new SampleWindow<LandingSample>(key, from, overlap) },
+      );
+    }
+    this.#windows.clear();
+    for (const [key, slot] of slots) this.#windows.set(key, slot);
+    return [...slots.values()];
+  }
+
+  /** Results of one measurement that are new since its cursor (or the whole age window), parsed; bad lines counted. */
+  async #fetch(client: AtlasClient, slot: MeasurementSlot, now: Date, maxAgeSeconds: number, keyEnv: string, hasKey: boolean): Promise<FetchedMeasurement> {
+    const { spec, window } = slot;
     const results: ParsedResult[] = [];
+    const keys: CursorKey[] = [];
     const problems: string[] = [];
     const lineErrors: string[] = [];
     const parseErrors: string[] = [];
     let otherMeasurement = 0;
     let truncated = false;
+    let failed = false;
     const limit = this.#options.maxResultsPerMeasurement ?? DEFAULT_MAX_RESULTS;
-    const start = new Date(now.getTime() - maxAgeSeconds * 1000);
+    const start = window.startFor(now, maxAgeSeconds);
+    const stop = Math.floor(now.getTime() / 1000);
     try {
       for await (const item of client.streamResults(spec.id, { start, stop: now })) {
         if (item instanceof AtlasLineError) {
           lineErrors.push(`line ${item.lineNumber} ${item.reason}`);
           continue;
         }
+        // The boundary second (or the overlap) comes back: taken by an earlier cycle.
+        if (!window.isNew(item)) continue;
+        if (results.length >= limit) {
+          truncated = true;
+          break;
+        }
+        const key = SampleWindow.keyOf(item, stop);
+        if (key !== undefined) keys.push(key);
         const parsed = parseAtlasResult(item);
         if (parsed instanceof ResultParseError) {
           parseErrors.push(`${parsed.context.probeId !== undefined ? `probe ${parsed.context.probeId}: ` : ''}${parsed.message}`);
@@ -140,22 +223,21 @@ export class RipeAtlasSignalSource implements SignalSource {
           otherMeasurement++;
           continue;
         }
-        if (results.length >= limit) {
-          truncated = true;
-          break;
-        }
         results.push(parsed);
       }
     } catch (e) {
-      const kept = e instanceof AtlasStreamInterrupted ? `; the ${results.length} result(s) read before still count` : '';
-      problems.push(`measurement ${spec.id}: ${describeError(e, keyEnv, hasKey)}${kept}`);
+      // Results read before the failure are not taken: a stream is not in time order, so the cursor
+      // could not say which ones are missing. The next cycle asks for the same span again.
+      failed = true;
+      const read = e instanceof AtlasStreamInterrupted && results.length > 0 ? `; the ${results.length} result(s) read before are left for the next cycle` : '';
+      const kept = window.size.samples > 0 ? `; the ${window.size.samples} sample(s) of earlier cycles still count` : '';
+      problems.push(`measurement ${spec.id}: ${describeError(e, keyEnv, hasKey)}${read}${kept}`);
     }
     if (lineErrors.length > 0) problems.push(`measurement ${spec.id}: ${lineErrors.length} unreadable result line(s) skipped (${examples(lineErrors)})`);
     if (parseErrors.length > 0) problems.push(`measurement ${spec.id}: ${parseErrors.length} unusable result(s) skipped (${examples(parseErrors)})`);
     if (otherMeasurement > 0) problems.push(`measurement ${spec.id}: ${otherMeasurement} result(s) of another measurement ignored`);
-    if (truncated) problems.push(`measurement ${spec.id}: more than ${limit} results in ${maxAgeSeconds} s; only the first ${limit} were used`);
-    if (results.length === 0 && problems.length === 0) problems.push(`measurement ${spec.id}: no results since ${start.toISOString()}`);
-    return { spec, results, problems };
+    if (truncated) problems.push(`measurement ${spec.id}: more than ${limit} new results since ${new Date(start * 1000).toISOString()}; only the first ${limit} were used`);
+    return { results, keys, problems, failed };
   }
 
   /** Country, ASN and location of the probes seen: from the cache when recent, else one API lookup. */
@@ -208,7 +290,10 @@ export class RipeAtlasSignalSource implements SignalSource {
 }
 
 /** Results that gave no sample, by reason; samples kept with a doubtful clock; bad answer rules. */
-function conversionProblems(msmId: number, conversion: SampleConversion<unknown>): string[] {
+function conversionProblems(
+  msmId: number,
+  conversion: { readonly dropped: readonly SampleIssue[]; readonly flagged: readonly SampleIssue[]; readonly problems: readonly string[] },
+): string[] {
   const out = [...conversion.problems.map((p) => `measurement ${msmId}: ${p}`)];
   if (conversion.dropped.length > 0) {
     out.push(`measurement ${msmId}: ${conversion.dropped.length} result(s) gave no sample (${countByReason(conversion.dropped)}; e.g. ${examples(conversion.dropped.map(issueText))})`);
