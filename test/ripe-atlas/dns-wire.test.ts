@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeDnsMessage, decodeDnsMessagePartial, type DnsRecord, type PartialDnsMessage } from '../../src/adapters/ripe-atlas/parse/dns-wire.js';
 import { dnsTypeName } from '../../src/adapters/ripe-atlas/parse/dns-codes.js';
+import type { DnsDialect } from '../../src/adapters/ripe-atlas/parse/dns-dialect.js';
 import { formatIpv6, latin1 } from '../../src/adapters/ripe-atlas/parse/dns-rdata.js';
 import { DnsDecodeError } from '../../src/adapters/ripe-atlas/parse/errors.js';
 import { sharedDataPath } from '../support/shared-data.js';
@@ -110,7 +112,8 @@ function toRipeShape(m: PartialDnsMessage, totalBytes: number): unknown {
     payload.push(ripeRecord(r));
   }
   if (!stopped && m.problem) payload.push({ error: `parse error in ${RIPE_SECTION_ERROR[m.problem.part]} section` });
-  if (!stopped && !m.problem && m.trailingBytes > 0) {
+  // Negative trailing bytes (ripe-ncc dialect only) are RIPE's "got" past the end.
+  if (!stopped && !m.problem && m.trailingBytes !== 0) {
     payload.push({ error: `bad buffer length. Expected:${totalBytes}, got:${totalBytes - m.trailingBytes}. Incomplete parse?` });
   }
   return {
@@ -136,9 +139,10 @@ function toRipeShape(m: PartialDnsMessage, totalBytes: number): unknown {
 }
 
 /**
- * Three malformed vectors (from RIPE's `withErrors.json`) where RIPE's parser does something RFC 1035
- * does not: there the comparison covers the header and the records before that point, and our own
- * result is checked on its own terms.
+ * Three malformed vectors (from RIPE's `withErrors.json`) where the rfc dialect differs from RIPE's
+ * parser, which there does something RFC 1035 does not: the comparison covers the header and the
+ * records before that point, and the rfc result is checked on its own terms. The ripe-ncc dialect
+ * matches RIPE on these too.
  */
 const DIVERGENCES: Record<number, { agreeFirst: number; check: (m: PartialDnsMessage) => void }> = {
   // An owner name that is a pointer to a pointer: legal, and we follow it, so the whole message decodes;
@@ -189,7 +193,7 @@ describe('DNS wire decoder against RIPE NCC decodings of real Atlas abufs', () =
     expect(toRipeShape(m, Buffer.from(v.abuf, 'base64').length)).toEqual(v.expected_by_ripe_atlas_bigquery_parser);
   });
 
-  it.each(Object.entries(DIVERGENCES))('vector %s: same header and records up to where RIPE NCC departs from RFC 1035', (key, d) => {
+  it.each(Object.entries(DIVERGENCES))('vector %s: rfc dialect has the same header and records up to where RIPE NCC departs from RFC 1035', (key, d) => {
     const v = vectors[Number(key)];
     if (!v) throw new Error(`no vector ${key}`);
     const m = decodeDnsMessagePartial(v.abuf);
@@ -200,7 +204,27 @@ describe('DNS wire decoder against RIPE NCC decodings of real Atlas abufs', () =
     expect(ours.payload[d.agreeFirst]).not.toEqual(theirs.payload[d.agreeFirst]);
     d.check(m);
   });
+
+  /** Indices of the vectors whose decoding in `dialect` differs from RIPE NCC's. */
+  function differingFromRipe(dialect: DnsDialect): number[] {
+    const differing: number[] = [];
+    vectors.forEach((v, i) => {
+      const m = decodeDnsMessagePartial(v.abuf, { dialect });
+      if (!isDeepStrictEqual(toRipeShape(m, Buffer.from(v.abuf, 'base64').length), v.expected_by_ripe_atlas_bigquery_parser)) differing.push(i);
+    });
+    return differing;
+  }
+
+  it('every one of the 348 vectors equals RIPE NCC decoding in the ripe-ncc dialect', () => {
+    expect(differingFromRipe('ripe-ncc')).toEqual([]);
+  });
+
+  it('the rfc dialect (the default) differs from RIPE NCC on exactly the DIVERGENCES', () => {
+    expect(differingFromRipe('rfc')).toEqual(Object.keys(DIVERGENCES).map(Number));
+  });
 });
+
+const DIALECTS: readonly DnsDialect[] = ['rfc', 'ripe-ncc'];
 
 describe('DNS wire decoder on its own terms', () => {
   it('decodes the CHAOS TXT id.server answer of Quad9 msm 29083406 probe 1000125', () => {
@@ -221,20 +245,23 @@ describe('DNS wire decoder on its own terms', () => {
     expect(nsid && latin1(nsid.data)).toBe('ns-1.enum.de9.bind');
   });
 
-  it('gives every well-formed vector the same result strictly and partially, and rejects the malformed ones strictly', () => {
+  // 330 from RIPE's fixtures.json, plus, in the rfc dialect, vector 65 (RIPE rejects it, it is well-formed).
+  it.each([
+    ['rfc', 331],
+    ['ripe-ncc', 330],
+  ] as const)('gives every well-formed vector the same result strictly and partially, and rejects the malformed ones strictly (%s dialect)', (dialect, wellFormed) => {
     let strictOk = 0;
     for (const v of vectors) {
-      const partial = decodeDnsMessagePartial(v.abuf);
-      const malformed = partial.problem !== undefined || partial.trailingBytes > 0 || [...partial.answers, ...partial.authorities, ...partial.additionals].some((r) => r.rdata.kind === 'malformed');
+      const partial = decodeDnsMessagePartial(v.abuf, { dialect });
+      const malformed = partial.problem !== undefined || partial.trailingBytes !== 0 || [...partial.answers, ...partial.authorities, ...partial.additionals].some((r) => r.rdata.kind === 'malformed');
       if (malformed) {
-        expect(() => decodeDnsMessage(v.abuf)).toThrow(DnsDecodeError);
+        expect(() => decodeDnsMessage(v.abuf, { dialect })).toThrow(DnsDecodeError);
       } else {
         strictOk++;
-        expect(decodeDnsMessage(v.abuf)).toEqual({ ...partial, trailingBytes: undefined });
+        expect(decodeDnsMessage(v.abuf, { dialect })).toEqual({ ...partial, trailingBytes: undefined });
       }
     }
-    // 330 from RIPE's fixtures.json, plus vector 65 (RIPE rejects it, it is well-formed).
-    expect(strictOk).toBe(331);
+    expect(strictOk).toBe(wellFormed);
   });
 
   it('stops a compression pointer cycle with an error', () => {
@@ -267,12 +294,84 @@ describe('DNS wire decoder on its own terms', () => {
     expect(formatIpv6(Buffer.from('20010db8000000010001000100010001', 'hex'))).toBe('2001:db8:0:1:1:1:1:1');
   });
 
-  it('throws nothing but DnsDecodeError on random bytes, and terminates', () => {
+  describe('the ripe-ncc dialect, one quirk at a time (the rfc dialect alongside)', () => {
+    // Header (ID 1, a response) with the given counts, then the question `a. A IN` at offset 12..18.
+    const withQuestion = (an: number, ns: number, ar: number, ...rest: number[]): Uint8Array =>
+      Uint8Array.from([0, 1, 0x81, 0x80, 0, 1, 0, an, 0, ns, 0, ar, 1, 0x61, 0, 0, 1, 0, 1, ...rest]);
+    const aRecord = (owner: [number, number], ...address: number[]): number[] => [...owner, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, ...address];
+
+    it('gives up at an owner name that points at a pointer', () => {
+      // The first answer's owner points at the question name; the second's points at the first's owner.
+      const msg = withQuestion(2, 0, 0, ...aRecord([0xc0, 12], 192, 0, 2, 1), ...aRecord([0xc0, 19], 192, 0, 2, 2));
+      const rfc = decodeDnsMessage(msg);
+      expect(rfc.answers.map((r) => [r.name, r.rdata])).toEqual([
+        ['a.', { kind: 'A', address: '192.0.2.1' }],
+        ['a.', { kind: 'A', address: '192.0.2.2' }],
+      ]);
+      const ripe = decodeDnsMessagePartial(msg, { dialect: 'ripe-ncc' });
+      expect(ripe.answers.map((r) => r.name)).toEqual(['a.']);
+      expect(ripe.problem).toMatchObject({ fault: 'pointer-to-pointer', part: 'answer', offset: 35 });
+      expect(() => decodeDnsMessage(msg, { dialect: 'ripe-ncc' })).toThrow(expect.objectContaining({ fault: 'pointer-to-pointer' }));
+    });
+
+    it('makes RDATA naming a pointer to a pointer malformed', () => {
+      // A CNAME whose target points at the answer's owner, itself a pointer to the question name.
+      const msg = withQuestion(1, 0, 0, 0xc0, 12, 0, 5, 0, 1, 0, 0, 0, 60, 0, 2, 0xc0, 19);
+      expect(decodeDnsMessage(msg).answers[0]?.rdata).toEqual({ kind: 'CNAME', target: 'a.' });
+      expect(decodeDnsMessagePartial(msg, { dialect: 'ripe-ncc' }).answers[0]?.rdata).toMatchObject({ kind: 'malformed' });
+    });
+
+    it('gives up at a label holding a zero octet', () => {
+      const msg = Uint8Array.from([0, 1, 0x81, 0x80, 0, 1, 0, 0, 0, 0, 0, 0, 3, 0x61, 0x00, 0x62, 0, 0, 1, 0, 1]);
+      expect(decodeDnsMessage(msg).questions[0]?.name).toBe('a\\000b.');
+      const ripe = decodeDnsMessagePartial(msg, { dialect: 'ripe-ncc' });
+      expect(ripe.questions).toEqual([]);
+      expect(ripe.problem).toMatchObject({ fault: 'zero-octet-in-label', part: 'question', offset: 12 });
+    });
+
+    it('reads a record header cut right after the owner name as zeros and fails at the next record', () => {
+      const msg = withQuestion(1, 0, 1, 0xc0, 12);
+      const rfc = decodeDnsMessagePartial(msg);
+      expect(rfc.answers).toEqual([]);
+      expect(rfc.problem).toMatchObject({ fault: 'truncated', part: 'answer', offset: 21 });
+      const ripe = decodeDnsMessagePartial(msg, { dialect: 'ripe-ncc' });
+      expect(ripe.answers).toEqual([
+        { section: 'answer', name: 'a.', type: 0, typeName: 'TYPE0', class: 0, className: 'CLASS0', ttl: 0, rdata: { kind: 'unknown' }, raw: new Uint8Array() },
+      ]);
+      // The next record starts past the end; RIPE reports the error in that record's section.
+      expect(ripe.problem).toMatchObject({ fault: 'truncated', part: 'additional' });
+      expect(ripe.trailingBytes).toBe(0);
+    });
+
+    it('reports a last record read past the end as negative trailing bytes, which strict decoding rejects', () => {
+      const msg = withQuestion(1, 0, 0, 0xc0, 12, 0, 1);
+      const ripe = decodeDnsMessagePartial(msg, { dialect: 'ripe-ncc' });
+      expect(ripe.answers[0]).toMatchObject({ type: 1, class: 0, ttl: 0, rdata: { kind: 'malformed' } });
+      expect(ripe.problem).toBeUndefined();
+      expect(ripe.trailingBytes).toBe(-8);
+      expect(toRipeShape(ripe, msg.length)).toMatchObject({ payload: [{ section: 'query' }, { error: 'parse error in answer section' }] });
+      const zeros = decodeDnsMessagePartial(withQuestion(1, 0, 0, 0xc0, 12), { dialect: 'ripe-ncc' });
+      expect(toRipeShape(zeros, 21)).toMatchObject({ payload: [{ section: 'query' }, { type: 0, class: 0, data: '' }, { error: 'bad buffer length. Expected:21, got:31. Incomplete parse?' }] });
+      expect(() => decodeDnsMessage(withQuestion(1, 0, 0, 0xc0, 12), { dialect: 'ripe-ncc' })).toThrow(
+        expect.objectContaining({ fault: 'truncated', part: 'answer', offset: 21 }),
+      );
+    });
+
+    it('keeps the rfc error when the cut leaves a non-zero RDATA length', () => {
+      // RDLENGTH's high byte 1 arrived, its low byte did not: 256 or more bytes of RDATA are missing.
+      const msg = withQuestion(1, 0, 0, 0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 1);
+      for (const dialect of DIALECTS) {
+        expect(decodeDnsMessagePartial(msg, { dialect }).problem).toMatchObject({ fault: 'truncated', part: 'answer', offset: 21 });
+      }
+    });
+  });
+
+  it.each(DIALECTS)('throws nothing but DnsDecodeError on random bytes, and terminates (%s dialect)', (dialect) => {
     fc.assert(
       fc.property(fc.uint8Array({ minLength: 0, maxLength: 600 }), (bytes) => {
         for (const decode of [decodeDnsMessage, decodeDnsMessagePartial]) {
           try {
-            decode(bytes);
+            decode(bytes, { dialect });
           } catch (e) {
             if (!(e instanceof DnsDecodeError)) throw e;
           }
@@ -282,7 +381,7 @@ describe('DNS wire decoder on its own terms', () => {
     );
   });
 
-  it('throws nothing but DnsDecodeError on real messages with corrupted bytes', () => {
+  it.each(DIALECTS)('throws nothing but DnsDecodeError on real messages with corrupted bytes (%s dialect)', (dialect) => {
     const real = vectors.map((v) => Uint8Array.from(Buffer.from(v.abuf, 'base64')));
     fc.assert(
       fc.property(
@@ -295,7 +394,7 @@ describe('DNS wire decoder on its own terms', () => {
           for (const [at, value] of edits) if (bytes.length > 0) bytes[at % bytes.length] = value;
           for (const decode of [decodeDnsMessage, decodeDnsMessagePartial]) {
             try {
-              decode(bytes);
+              decode(bytes, { dialect });
             } catch (e) {
               if (!(e instanceof DnsDecodeError)) throw e;
             }

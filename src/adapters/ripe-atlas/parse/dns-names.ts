@@ -2,6 +2,7 @@
 // bounded: a name holds at most 255 octets and a decoder follows at most MAX_POINTER_JUMPS pointers,
 // so a pointer cycle in a hostile buffer ends in an error, never in a hang.
 
+import type { DnsDialect } from './dns-dialect.js';
 import { DnsDecodeError, type DnsSection } from './errors.js';
 
 const MAX_NAME_OCTETS = 255;
@@ -15,7 +16,7 @@ export interface DecodedName {
   readonly end: number;
 }
 
-export function readName(bytes: Uint8Array, start: number, part: DnsSection): DecodedName {
+export function readName(bytes: Uint8Array, start: number, part: DnsSection, dialect: DnsDialect = 'rfc'): DecodedName {
   const labels: string[] = [];
   let pos = start;
   let end = -1;
@@ -40,6 +41,12 @@ export function readName(bytes: Uint8Array, start: number, part: DnsSection): De
       if (++jumps > MAX_POINTER_JUMPS) {
         throw new DnsDecodeError('pointer-loop', part, pos, 'compression pointers form a loop');
       }
+      // ripe-ncc quirk: RIPE's parser takes the byte a pointer leads to as a label length without
+      // checking for another pointer, so a pointer to a pointer reads as a 192+ octet label and fails.
+      // RFC 1035 4.1.4 lets a pointer lead to any name, pointers included, so by default we follow it.
+      if (dialect === 'ripe-ncc' && ((bytes[target] ?? 0) & 0xc0) === 0xc0) {
+        throw new DnsDecodeError('pointer-to-pointer', part, pos, `compression pointer to ${target}, which holds another pointer`);
+      }
       pos = target;
       continue;
     }
@@ -49,7 +56,13 @@ export function readName(bytes: Uint8Array, start: number, part: DnsSection): De
     if (pos + 1 + len > bytes.length) throw new DnsDecodeError('truncated', part, pos, 'label runs past the end of the message');
     octets += len + 1;
     if (octets > MAX_NAME_OCTETS) throw new DnsDecodeError('name-too-long', part, start, 'name longer than 255 octets');
-    labels.push(formatLabel(bytes.subarray(pos + 1, pos + 1 + len)));
+    const label = bytes.subarray(pos + 1, pos + 1 + len);
+    // ripe-ncc quirk: RIPE's parser takes a zero octet inside a label for a wrong length and gives up.
+    // RFC 2181 section 11 allows any octet in a label, so by default we keep it (shown as `\000`).
+    if (dialect === 'ripe-ncc' && label.includes(0)) {
+      throw new DnsDecodeError('zero-octet-in-label', part, pos, 'label holds a zero octet');
+    }
+    labels.push(formatLabel(label));
     pos += 1 + len;
   }
   return { name: labels.length === 0 ? '.' : `${labels.join('.')}.`, end };

@@ -3,6 +3,7 @@
 // of the RDATA) becomes `malformed`: the record length still frames the message, so decoding goes on.
 
 import { DNS_TYPE } from './dns-codes.js';
+import type { DnsDialect } from './dns-dialect.js';
 import { readName } from './dns-names.js';
 import { DnsDecodeError, type DnsSection } from './errors.js';
 
@@ -33,20 +34,20 @@ export type DnsRdata =
   | { readonly kind: 'malformed'; readonly reason: string };
 
 /** Decodes `length` bytes of RDATA at `start`; the message is needed for compression pointers. */
-export function decodeRdata(msg: Uint8Array, type: number, start: number, length: number, part: DnsSection): DnsRdata {
+export function decodeRdata(msg: Uint8Array, type: number, start: number, length: number, part: DnsSection, dialect: DnsDialect = 'rfc'): DnsRdata {
   try {
-    return decodeKnown(msg, type, start, start + length, part);
+    return decodeKnown(msg, type, start, start + length, part, dialect);
   } catch (e) {
     if (e instanceof DnsDecodeError) return { kind: 'malformed', reason: e.message };
     throw e;
   }
 }
 
-function decodeKnown(msg: Uint8Array, type: number, start: number, end: number, part: DnsSection): DnsRdata {
+function decodeKnown(msg: Uint8Array, type: number, start: number, end: number, part: DnsSection, dialect: DnsDialect): DnsRdata {
   const bad = (detail: string): DnsDecodeError => new DnsDecodeError('bad-rdata', part, start, detail);
   // Names inside RDATA may point anywhere in the message, but their own octets must stay inside it.
   const name = (at: number): { name: string; end: number } => {
-    const n = readName(msg, at, part);
+    const n = readName(msg, at, part, dialect);
     if (n.end > end) throw bad('name runs past the end of the RDATA');
     return n;
   };

@@ -2,8 +2,10 @@
 // `decodeDnsMessage` accepts only a well-formed message; `decodeDnsMessagePartial` keeps everything
 // read before the first framing error, because a truncated answer still tells which server replied.
 // Neither throws anything but DnsDecodeError, and both finish on any input (see dns-names.ts).
+// Both take a dialect (dns-dialect.ts): RFC 1035 by default, or RIPE NCC's parser's reading.
 
 import { dnsClassName, dnsOpcodeName, dnsRcodeName, dnsTypeName, DNS_TYPE } from './dns-codes.js';
+import type { DnsDecodeOptions, DnsDialect } from './dns-dialect.js';
 import { readName } from './dns-names.js';
 import { decodeRdata, type DnsRdata, type EdnsOption } from './dns-rdata.js';
 import { DnsDecodeError, type DnsSection } from './errors.js';
@@ -71,15 +73,18 @@ export interface DnsMessage {
 export interface PartialDnsMessage extends DnsMessage {
   /** The error that stopped decoding, if any; every question and record before it is kept. */
   readonly problem?: DnsDecodeError;
-  /** Bytes left after the last record (a well-formed message has none). */
+  /**
+   * Bytes left after the last record (a well-formed message has none). Negative only in the ripe-ncc
+   * dialect, when the last record's header was cut short and read on past the end as zeros.
+   */
   readonly trailingBytes: number;
 }
 
 const HEADER_BYTES = 12;
 
 /** Decodes a whole, well-formed message; anything malformed or left over is a DnsDecodeError. */
-export function decodeDnsMessage(input: string | Uint8Array): DnsMessage {
-  const m = decodeDnsMessagePartial(input);
+export function decodeDnsMessage(input: string | Uint8Array, options: DnsDecodeOptions = {}): DnsMessage {
+  const m = decodeDnsMessagePartial(input, options);
   if (m.problem) throw m.problem;
   for (const r of [...m.answers, ...m.authorities, ...m.additionals]) {
     if (r.rdata.kind === 'malformed') throw new DnsDecodeError('bad-rdata', r.section, 0, `${r.typeName} ${r.name}: ${r.rdata.reason}`);
@@ -87,6 +92,10 @@ export function decodeDnsMessage(input: string | Uint8Array): DnsMessage {
   if (m.trailingBytes > 0) {
     const total = abufLength(input);
     throw new DnsDecodeError('trailing-bytes', 'additional', total - m.trailingBytes, `${m.trailingBytes} bytes after the last record`);
+  }
+  if (m.trailingBytes < 0) {
+    const total = abufLength(input);
+    throw new DnsDecodeError('truncated', lastRecordSection(m), total, `the last record ends ${-m.trailingBytes} bytes past the end of the message`);
   }
   const { problem: _problem, trailingBytes: _trailing, ...message } = m;
   return message;
@@ -96,7 +105,8 @@ export function decodeDnsMessage(input: string | Uint8Array): DnsMessage {
  * Decodes as much as possible. Throws DnsDecodeError only when not even the header can be read
  * (bad base64, fewer than 12 bytes); later errors land in `problem`.
  */
-export function decodeDnsMessagePartial(input: string | Uint8Array): PartialDnsMessage {
+export function decodeDnsMessagePartial(input: string | Uint8Array, options: DnsDecodeOptions = {}): PartialDnsMessage {
+  const dialect = options.dialect ?? 'rfc';
   const bytes = typeof input === 'string' ? decodeBase64(input) : input;
   if (bytes.length < HEADER_BYTES) {
     throw new DnsDecodeError('short-header', 'header', 0, `${bytes.length} bytes, a header needs ${HEADER_BYTES}`);
@@ -108,7 +118,7 @@ export function decodeDnsMessagePartial(input: string | Uint8Array): PartialDnsM
   let problem: DnsDecodeError | undefined;
   try {
     for (let i = 0; i < header.qdcount; i++) {
-      const q = readQuestion(bytes, pos);
+      const q = readQuestion(bytes, pos, dialect);
       questions.push(q.question);
       pos = q.end;
     }
@@ -119,7 +129,7 @@ export function decodeDnsMessagePartial(input: string | Uint8Array): PartialDnsM
     ];
     for (const [section, count] of plan) {
       for (let i = 0; i < count; i++) {
-        const r = readRecord(bytes, pos, section);
+        const r = readRecord(bytes, pos, section, dialect);
         sections[section].push(r.record);
         pos = r.end;
       }
@@ -183,8 +193,8 @@ function readHeader(b: Uint8Array): DnsHeader {
   };
 }
 
-function readQuestion(bytes: Uint8Array, pos: number): { question: DnsQuestion; end: number } {
-  const n = readName(bytes, pos, 'question');
+function readQuestion(bytes: Uint8Array, pos: number, dialect: DnsDialect): { question: DnsQuestion; end: number } {
+  const n = readName(bytes, pos, 'question', dialect);
   if (n.end + 4 > bytes.length) throw new DnsDecodeError('truncated', 'question', n.end, 'question type and class cut short');
   const type = u16(bytes, n.end);
   const cls = u16(bytes, n.end + 2);
@@ -194,16 +204,28 @@ function readQuestion(bytes: Uint8Array, pos: number): { question: DnsQuestion; 
   };
 }
 
-function readRecord(bytes: Uint8Array, pos: number, section: Exclude<DnsSection, 'question'>): { record: DnsRecord; end: number } {
-  const n = readName(bytes, pos, section);
+function readRecord(
+  bytes: Uint8Array,
+  pos: number,
+  section: Exclude<DnsSection, 'question'>,
+  dialect: DnsDialect,
+): { record: DnsRecord; end: number } {
+  const n = readName(bytes, pos, section, dialect);
   const at = n.end;
-  if (at + 10 > bytes.length) throw new DnsDecodeError('truncated', section, at, 'record header cut short');
+  // u16 reads a missing byte as zero, which is what the ripe-ncc quirk below relies on.
   const type = u16(bytes, at);
   const cls = u16(bytes, at + 2);
   const ttl = u16(bytes, at + 4) * 0x10000 + u16(bytes, at + 6);
   const rdlength = u16(bytes, at + 8);
   const start = at + 10;
-  if (start + rdlength > bytes.length) {
+  if (start > bytes.length) {
+    // ripe-ncc quirk: RIPE's parser reads a record header cut short with its missing bytes as zeros,
+    // shows the record (type 0, class 0, TTL 0 and no RDATA when the cut comes right after the owner
+    // name), and fails only at the next record, or reports a bad length if it was the last one. The
+    // rfc dialect reports the truncation at this record: these fields were never sent.
+    const padded = dialect === 'ripe-ncc' && rdlength === 0;
+    if (!padded) throw new DnsDecodeError('truncated', section, at, 'record header cut short');
+  } else if (start + rdlength > bytes.length) {
     throw new DnsDecodeError('truncated', section, at + 8, `RDATA of ${rdlength} bytes runs past the end of the message`);
   }
   return {
@@ -215,11 +237,16 @@ function readRecord(bytes: Uint8Array, pos: number, section: Exclude<DnsSection,
       class: cls,
       className: dnsClassName(cls),
       ttl,
-      rdata: decodeRdata(bytes, type, start, rdlength, section),
+      rdata: decodeRdata(bytes, type, start, rdlength, section, dialect),
       raw: bytes.slice(start, start + rdlength),
     },
     end: start + rdlength,
   };
+}
+
+function lastRecordSection(m: DnsMessage): Exclude<DnsSection, 'question'> {
+  if (m.additionals.length > 0) return 'additional';
+  return m.authorities.length > 0 ? 'authority' : 'answer';
 }
 
 function ednsOf(additionals: readonly DnsRecord[]): EdnsInfo | undefined {

@@ -10,6 +10,10 @@ export type DnsDecodeFault =
   | 'bad-label-type'
   | 'pointer-out-of-range'
   | 'pointer-loop'
+  /** ripe-ncc dialect only: a compression pointer that points at another pointer. */
+  | 'pointer-to-pointer'
+  /** ripe-ncc dialect only: a label holding a zero octet. */
+  | 'zero-octet-in-label'
   | 'name-too-long'
   | 'bad-rdata'
   | 'trailing-bytes';
