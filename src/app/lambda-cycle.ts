@@ -51,6 +51,7 @@ export async function runLambdaCycle(event: unknown, env: Readonly<Record<string
   const policy = cachedPolicy.policy;
   const s3 = new S3Client({ region: config.data.AWS_REGION, maxAttempts: 1, ...(env.AWS_ENDPOINT_URL_S3 !== undefined ? { forcePathStyle: true } : {}) });
   const wiring = wireLive(policy, {
+    reuseSources: true,
     env,
     stateStore: new S3StateStore(s3, config.data.GA_STEER_STATE_BUCKET, config.data.GA_STEER_STATE_KEY),
     notify: true,

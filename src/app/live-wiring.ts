@@ -2,6 +2,7 @@
 // emulator), RIPE Atlas and synthetic feeds when the policy lists them, the state store, and the
 // notifier. Used by `ga-steer plan`/`apply`/`run` and the Lambdas.
 
+import { createHash } from 'node:crypto';
 import { CloudWatchClientPool } from '../adapters/cloudwatch/client-pool.js';
 import { CloudWatchSignalSource } from '../adapters/cloudwatch/cloudwatch-signal-source.js';
 import type { AwsClientOptions } from '../adapters/aws/client-config.js';
@@ -45,6 +46,8 @@ export interface LiveWiringOptions {
   readonly policySources?: boolean;
   /** Origin of the RIPE Atlas API (a local server in tests); else env GA_STEER_ATLAS_URL, else https://atlas.ripe.net. */
   readonly atlasBaseUrl?: string;
+  /** Keep signal sources (and their incremental windows) across calls in this process: `run`, Lambda. */
+  readonly reuseSources?: boolean;
   /** Waits between polls and retries; the simulator passes one that advances simulated time. */
   readonly sleep?: (ms: number) => Promise<void>;
 }
@@ -100,6 +103,16 @@ export function wireLive(policy: Policy, options: LiveWiringOptions): LiveWiring
 
 /** A control cycle runs every minute or so: the Atlas client gives up sooner than its defaults. */
 const ATLAS_CYCLE_CLIENT = { timeoutMs: 20_000, maxRetries: 2 } as const;
+/** Ask again for a few minutes before the last result seen: RIPE Atlas stores some results late. */
+const ATLAS_OVERLAP_SECONDS = 300;
+
+// Long-lived processes (`ga-steer run`, a warm Lambda) keep one RIPE Atlas source per API and key, so
+// its windows of samples persist and each cycle fetches only what is new.
+const reusedAtlasSources = new Map<string, RipeAtlasSignalSource>();
+
+function atlasSourceKey(baseUrl: string, apiKey: string | undefined): string {
+  return `${baseUrl}\n${createHash('sha256').update(apiKey ?? '').digest('hex')}`;
+}
 
 function policySourcesFor(policy: Policy, options: LiveWiringOptions): SignalSource[] {
   if (options.policySources === false) return [];
@@ -108,13 +121,24 @@ function policySourcesFor(policy: Policy, options: LiveWiringOptions): SignalSou
     const fromEnv = options.env.GA_STEER_ATLAS_URL;
     const baseUrl = options.atlasBaseUrl ?? (fromEnv !== undefined && fromEnv !== '' ? fromEnv : ATLAS_DEFAULTS.baseUrl);
     const sleep = options.sleep;
-    sources.push(
+    const make = (): RipeAtlasSignalSource =>
       new RipeAtlasSignalSource({
         env: options.env,
         baseUrl,
+        overlapSeconds: ATLAS_OVERLAP_SECONDS,
         client: { ...ATLAS_CYCLE_CLIENT, ...(sleep !== undefined ? { sleep: (ms: number) => sleep(ms) } : {}) },
-      }),
-    );
+      });
+    if (options.reuseSources === true) {
+      const key = atlasSourceKey(baseUrl, options.env[policy.signals.ripeAtlas?.apiKeyEnv ?? 'RIPE_ATLAS_KEY']);
+      let source = reusedAtlasSources.get(key);
+      if (source === undefined) {
+        source = make();
+        reusedAtlasSources.set(key, source);
+      }
+      sources.push(source);
+    } else {
+      sources.push(make());
+    }
   }
   if (policy.signals.synthetic.length > 0) sources.push(new SyntheticMeasurementsSource());
   return sources;

@@ -82,6 +82,7 @@ export class ControllerCycle {
 
     try {
       const wiring = wireLive(policy, {
+        reuseSources: true,
         ...(s.endpointUrl !== undefined ? { endpointUrl: s.endpointUrl } : {}),
         ...(s.atlasUrl !== undefined ? { atlasBaseUrl: s.atlasUrl } : {}),
         env: s.env,
