@@ -5,6 +5,7 @@ import type { Policy } from '../policy/schema.js';
 import type { Scenario } from './scenario/scenario-schema.js';
 import type { ServiceMetro, ServiceRegion } from './types.js';
 import type { World } from './world/world-schema.js';
+import { edgeProximity } from './edge-proximity.js';
 import { GaSteerError } from '../app/errors.js';
 
 export interface ServiceModel {
@@ -37,6 +38,7 @@ export function buildServiceModel(world: World, scenario: Scenario, policy: Poli
   });
   const total = chosen.reduce((s, m) => s + m.demandWeight, 0);
   if (chosen.length === 0 || total <= 0) throw new ScenarioServiceError(`scenario ${scenario.name}: no client metro matches service.clients`);
+  const proximityOf = edgeProximity(world, codes);
   const metros: ServiceMetro[] = chosen.map((m) => {
     const rttMs = Object.fromEntries(codes.map((c) => [c, m.rttMs[c] as number]));
     return {
@@ -46,7 +48,7 @@ export function buildServiceModel(world: World, scenario: Scenario, policy: Poli
       demandShare: m.demandWeight / total,
       utcOffsetHours: m.utcOffsetHours,
       rttMs,
-      proximity: [...codes].sort((a, b) => (rttMs[a] ?? 0) - (rttMs[b] ?? 0) || a.localeCompare(b)),
+      proximity: proximityOf(m.latitude, m.longitude, rttMs),
     };
   });
   return { regions, metros };

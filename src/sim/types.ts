@@ -20,7 +20,7 @@ export interface ServiceMetro {
   readonly utcOffsetHours: number;
   /** True RTT (ms) from the metro to each of the service's Regions. */
   readonly rttMs: Readonly<Record<RegionCode, number>>;
-  /** The service's Regions, nearest first by `rttMs`. */
+  /** The service's Regions in the order GA reaches them from this metro (nearest edge, then the AWS backbone). */
   readonly proximity: readonly RegionCode[];
 }
 
