@@ -1,18 +1,12 @@
 // The simulation report's data as the page's script reads it: times turned into minutes since the run
 // started (a linear axis needs no date adapter), one array per line, gaps as null.
 
-import { SimulationReportError, type SimulationRunReport } from './simulation-report-data.js';
+import { SimulationReportError, type SimulationChange, type SimulationRunReport } from './simulation-report-data.js';
 
 export type Series = readonly (number | null)[];
 
-export interface PageChange {
+export interface PageChange extends SimulationChange {
   readonly minute: number;
-  readonly t: string;
-  readonly region: string;
-  readonly kind: 'dial' | 'weights';
-  readonly before: number;
-  readonly after: number;
-  readonly reason: string;
 }
 
 export interface PageController {

@@ -1,6 +1,9 @@
 // The recorded RIPE Atlas results in shared/data/ripe-atlas, with their MANIFEST provenance and tags.
 
 import { readFileSync } from 'node:fs';
+import { ResultParseError } from '../../src/adapters/ripe-atlas/parse/errors.js';
+import { parseAtlasResult } from '../../src/adapters/ripe-atlas/parse/parse-result.js';
+import type { ParsedResult } from '../../src/adapters/ripe-atlas/parse/result-types.js';
 import { sharedDataPath } from '../support/shared-data.js';
 
 export type FixtureFile = 'ping.jsonl' | 'dns.jsonl' | 'traceroute.jsonl' | 'http.jsonl';
@@ -57,4 +60,15 @@ export function fixtureOf(file: FixtureFile, msmId: number, probeId: number, tim
   const f = atlasFixtures().find((x) => x.file === file && x.msmId === msmId && x.probeId === probeId && (timestamp === undefined || x.timestamp === timestamp));
   if (!f) throw new Error(`no fixture ${file} msm ${msmId} probe ${probeId}`);
   return f.json;
+}
+
+/** Every recorded result of one fixture file, parsed; a result that does not parse fails the test. */
+export function parsedOf(file: FixtureFile): ParsedResult[] {
+  return atlasFixtures()
+    .filter((f) => f.file === file)
+    .map((f) => {
+      const r = parseAtlasResult(f.json);
+      if (r instanceof ResultParseError) throw r;
+      return r;
+    });
 }

@@ -1,25 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { LandingSample, LatencySample } from '../../src/domain/samples.js';
-import { ResultParseError } from '../../src/adapters/ripe-atlas/parse/errors.js';
-import { parseAtlasResult } from '../../src/adapters/ripe-atlas/parse/parse-result.js';
 import { probeDirectoryFromApi, type ProbeInfo } from '../../src/adapters/ripe-atlas/parse/probe-directory.js';
-import type { ParsedResult } from '../../src/adapters/ripe-atlas/parse/result-types.js';
 import { summarizeLanding, summarizeLatency } from '../../src/adapters/ripe-atlas/parse/summarize-signals.js';
 import { toLandingSamples, toLatencySamples } from '../../src/adapters/ripe-atlas/parse/to-samples.js';
 import { landingMeasurementSchema, latencyMeasurementSchema } from '../../src/snapshot/schema.js';
 import { sharedDataPath } from '../support/shared-data.js';
-import { atlasFixtures, type FixtureFile } from './atlas-fixtures.js';
+import { parsedOf } from './atlas-fixtures.js';
 
-function parsedOf(file: FixtureFile): ParsedResult[] {
-  return atlasFixtures()
-    .filter((f) => f.file === file)
-    .map((f) => {
-      const r = parseAtlasResult(f.json);
-      if (r instanceof ResultParseError) throw r;
-      return r;
-    });
-}
 
 const NOW = new Date('2030-01-01T00:00:00Z');
 

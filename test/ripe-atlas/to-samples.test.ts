@@ -7,17 +7,8 @@ import { clientGroupOf, probeDirectoryFromApi, type ProbeInfo } from '../../src/
 import type { ParsedResult, PingResult } from '../../src/adapters/ripe-atlas/parse/result-types.js';
 import { pingRtt, toLandingSamples, toLatencySamples } from '../../src/adapters/ripe-atlas/parse/to-samples.js';
 import { sharedDataPath } from '../support/shared-data.js';
-import { atlasFixtures, fixtureOf, withFeature, type FixtureFile } from './atlas-fixtures.js';
+import { atlasFixtures, fixtureOf, parsedOf, withFeature } from './atlas-fixtures.js';
 
-function parsedOf(file: FixtureFile): ParsedResult[] {
-  return atlasFixtures()
-    .filter((f) => f.file === file)
-    .map((f) => {
-      const r = parseAtlasResult(f.json);
-      if (r instanceof ResultParseError) throw r;
-      return r;
-    });
-}
 
 function parsed(json: unknown): ParsedResult {
   const r = parseAtlasResult(json);
