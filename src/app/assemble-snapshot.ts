@@ -3,7 +3,17 @@
 import { SNAPSHOT_VERSION, snapshotSchema, type AcceleratorTopology, type Snapshot } from '../snapshot/schema.js';
 import type { SignalReadout } from '../ports/signal-source.js';
 
-export function assembleSnapshot(topology: AcceleratorTopology, readouts: readonly SignalReadout[], takenAt: Date): Snapshot {
+/**
+ * `sourceAreas` (the policy's GA SourceRegion -> countries) tags client groups that came without a
+ * source area, so area demand from GA's flow metrics can be spread over the groups measured there.
+ */
+export function assembleSnapshot(
+  topology: AcceleratorTopology,
+  readouts: readonly SignalReadout[],
+  takenAt: Date,
+  sourceAreas: Readonly<Record<string, readonly string[]>> = {},
+): Snapshot {
+  const areaOfCountry = new Map(Object.entries(sourceAreas).flatMap(([area, countries]) => countries.map((c) => [c, area] as const)));
   // Parsed on the way in: a source that produced something malformed is caught here, at the edge.
   return snapshotSchema.parse({
     snapshotVersion: SNAPSHOT_VERSION,
@@ -13,7 +23,11 @@ export function assembleSnapshot(topology: AcceleratorTopology, readouts: readon
     latency: readouts.flatMap((r) => r.latency ?? []),
     landing: readouts.flatMap((r) => r.landing ?? []),
     demand: readouts.flatMap((r) => r.demand ?? []),
-    clientGroups: dedupeById(readouts.flatMap((r) => r.clientGroups ?? [])),
+    clientGroups: dedupeById(readouts.flatMap((r) => r.clientGroups ?? [])).map((g) => {
+      if (g.sourceArea !== undefined) return g;
+      const area = areaOfCountry.get(g.countryCode ?? g.id.slice(0, 2));
+      return area === undefined ? g : { ...g, sourceArea: area };
+    }),
   });
 }
 

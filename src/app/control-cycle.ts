@@ -43,7 +43,7 @@ export async function runControlCycle(deps: ControlCycleDeps, policy: Policy, mo
   const problems = readouts.flatMap((r) => r.problems);
   for (const p of problems) deps.log(`signal problem: ${p}`);
 
-  const snapshot = assembleSnapshot(topology, readouts, now);
+  const snapshot = assembleSnapshot(topology, readouts, now, policy.signals.demand.sourceAreas);
   const previous = await deps.stateStore.load();
   const { plan, state: planned } = evaluate(policy, snapshot, previous, now);
 

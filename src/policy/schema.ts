@@ -109,6 +109,10 @@ export const policySchema = z.strictObject({
           /** ga-flow-metrics: GA NewFlowCount by SourceRegion; snapshot: whatever the snapshot holds;
            *  vantage-count: each measured client group weighs by its vantage points (experiments only). */
           source: z.enum(['ga-flow-metrics', 'snapshot', 'vantage-count']).default('snapshot'),
+          sourceAreas: z
+            .record(z.string().min(1), z.array(z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code such as DE')))
+            .default({})
+            .describe('GA SourceRegion value (e.g. EU) -> the countries of client groups it covers; spreads ga-flow-metrics demand over the groups measured there.'),
         })
         .prefault({}),
     })

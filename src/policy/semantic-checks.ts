@@ -108,6 +108,14 @@ export function checkPolicySemantics(policy: Policy): SemanticFinding[] {
       warn(['expectedPeak', 'value'], `total capacity at target utilization is ${round(usable)} but the stated peak is ${round(peak.value)}: the service cannot carry its peak without overloading a Region`);
     }
   }
+  const areaOf = new Map<string, string>();
+  for (const [area, countries] of Object.entries(policy.signals.demand.sourceAreas)) {
+    countries.forEach((c, i) => {
+      const other = areaOf.get(c);
+      if (other !== undefined) error(['signals', 'demand', 'sourceAreas', area, i], `${c} is already in source area ${other}`);
+      else areaOf.set(c, area);
+    });
+  }
   return findings;
 }
 

@@ -65,7 +65,7 @@ export interface SimulationInput {
 export async function runSimulation(input: SimulationInput): Promise<SimulationRun> {
   const { scenario, world } = input;
   // In the simulator, demand per client group comes from the service's own flow counts.
-  const policy: Policy = { ...input.policy, signals: { ...input.policy.signals, demand: { source: 'snapshot' } } };
+  const policy: Policy = { ...input.policy, signals: { ...input.policy.signals, demand: { ...input.policy.signals.demand, source: 'snapshot' } } };
   const service = buildServiceModel(world, scenario, policy);
   const timeline = new ScenarioTimeline(scenario);
   const random = new Random(scenario.seed);

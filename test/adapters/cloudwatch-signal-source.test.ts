@@ -82,7 +82,7 @@ describe('CloudWatch signal source', () => {
       ...policy,
       signals: {
         ...policy.signals,
-        demand: { source: 'snapshot' },
+        demand: { source: 'snapshot', sourceAreas: {} },
         load: {
           'eu-central-1': [
             { signal: 'rps', periodSeconds: 60, gap: 'no-data', expression: { expression: 'SUM([a, b]) / PERIOD(a)', inputs: { a: rc('app/a/1'), b: rc('app/b/2') } } },
@@ -111,7 +111,7 @@ describe('CloudWatch signal source', () => {
       ...policy,
       signals: {
         ...policy.signals,
-        demand: { source: 'snapshot' },
+        demand: { source: 'snapshot', sourceAreas: {} },
         load: {
           'eu-west-1': Array.from({ length: 300 }, (_, i) => ({
             signal: `s${i}`,

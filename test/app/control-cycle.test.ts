@@ -90,3 +90,45 @@ describe('control cycle', () => {
     expect(logs).toContain('notification failed: Error: webhook 500');
   });
 });
+
+describe('demand by GA source area', () => {
+  function areaSetup(sourceAreas: Record<string, string[]>) {
+    const { deps } = setup(THREE, GROUPS);
+    const snapshot = makeSnapshot({ regions: THREE, groups: GROUPS });
+    const areaDemand = [
+      { sourceArea: 'EU', value: 800, unit: 'flows/min', observedAt: NOW.toISOString(), source: 'cloudwatch' as const },
+      { sourceArea: 'NA', value: 200, unit: 'flows/min', observedAt: NOW.toISOString(), source: 'cloudwatch' as const },
+    ];
+    const source: SignalSource = {
+      name: 'area-demand',
+      collect: async () => ({
+        load: snapshot.load,
+        latency: snapshot.latency,
+        demand: areaDemand,
+        clientGroups: Object.keys(GROUPS).map((id) => ({ id, countryCode: id })),
+        problems: [],
+      }),
+    };
+    const policy = makePolicy({ latency: { budgetMs: 200 }, signals: { demand: { source: 'ga-flow-metrics', sourceAreas } } }, THREE);
+    return { deps: { ...deps, sources: [source] }, policy };
+  }
+
+  it('spreads area demand over the client groups the policy places in each area', async () => {
+    const { deps, policy } = areaSetup({ EU: ['DE', 'IE'], NA: ['US'] });
+    const result = await runControlCycle(deps, policy, 'plan');
+    expect(result.snapshot.clientGroups.map((g) => [g.id, g.sourceArea])).toEqual([
+      ['DE', 'EU'],
+      ['IE', 'EU'],
+      ['US', 'NA'],
+    ]);
+    expect(result.plan.holds.map((h) => h.reason)).not.toContain('NoData');
+    expect(result.plan.changes.length).toBeGreaterThan(0);
+  });
+
+  it('without the mapping, area demand reaches no client group and the controller holds', async () => {
+    const { deps, policy } = areaSetup({});
+    const result = await runControlCycle(deps, policy, 'plan');
+    expect(result.plan.changes).toEqual([]);
+    expect(result.plan.holds.map((h) => h.reason)).toContain('NoData');
+  });
+});

@@ -41,7 +41,7 @@ beforeEach(async () => {
   t = await startTestEmulator('crazycall-hot.json', { deployDelayMs: 20, now: () => nowMs + (Date.now() - started) });
   policy = (await loadPolicyFile('policies/crazycall-voip.yaml')).policy;
   // GA flow metrics by area would spread demand over areas; this test takes the snapshot's per-group demand.
-  policy = { ...policy, signals: { ...policy.signals, demand: { source: 'snapshot' } } };
+  policy = { ...policy, signals: { ...policy.signals, demand: { source: 'snapshot', sourceAreas: {} } } };
   dir = mkdtempSync(join(tmpdir(), 'ga-steer-live-'));
 });
 afterEach(async () => {

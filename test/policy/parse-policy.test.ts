@@ -137,4 +137,18 @@ dryRun:
 `;
     expect(issuesOf(text)[0]).toMatch(/^policies\/prod\.yaml:15:\d+ signals\.ripeAtlas\.measurements\[0\]\.answers\[0\]\.match: is not a valid regular expression/);
   });
+
+  it('places a country in at most one GA source area', () => {
+    const text = `${VALID}signals:
+  demand:
+    source: ga-flow-metrics
+    sourceAreas:
+      EU: [DE, FR]
+      ME: [TR, FR, de]
+`;
+    expect(issuesOf(text)).toEqual([
+      'policies/prod.yaml:15:20 signals.demand.sourceAreas.ME[2]: must be an ISO 3166-1 alpha-2 country code such as DE',
+    ]);
+    expect(issuesOf(text.replace(', de]', ']'))).toEqual(['policies/prod.yaml:15:16 signals.demand.sourceAreas.ME[1]: FR is already in source area EU']);
+  });
 });
