@@ -50,7 +50,7 @@ describe('Slack notifier against a local webhook receiver', () => {
   });
 
   it('reports an unreachable webhook without the URL', async () => {
-    const notifier = new SlackNotifier({ webhookUrl: 'http://127.0.0.1:1/services/T1/B1/localsecretsecret', retryDelayMs: 1, timeoutMs: 500 });
+    const notifier = new SlackNotifier({ webhookUrl: 'http://127.0.0.1:1/hook/local-test/localsecretsecret', retryDelayMs: 1, timeoutMs: 500 });
     const error = await notifier.notify(ALERT).then(() => undefined, (e: unknown) => e as Error);
     expect(error?.message).toMatch(/cannot reach the Slack webhook \(ECONNREFUSED\)/);
     expect(String(error?.message)).not.toContain('localsecret');

@@ -8,7 +8,7 @@ import { startEmulator, type Emulator } from '../../src/emulator/emulator.js';
 import { snapshotSchema, type Snapshot } from '../../src/snapshot/schema.js';
 import { REPO_ROOT } from './shared-data.js';
 
-export const TEST_CREDENTIALS = { accessKeyId: 'AKIDEMULATOR', secretAccessKey: 'emulator-secret' };
+export const TEST_CREDENTIALS = { accessKeyId: 'local-emulator-access-key', secretAccessKey: 'emulator-secret' };
 
 export function exampleSnapshot(name: string): Snapshot {
   return snapshotSchema.parse(JSON.parse(readFileSync(resolve(REPO_ROOT, 'examples', 'snapshots', name), 'utf8')));

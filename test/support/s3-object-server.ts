@@ -31,8 +31,8 @@ export interface S3ObjectServer {
 const CREDENTIAL = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([a-z0-9-]+)\/s3\/aws4_request, ?SignedHeaders=([a-z0-9;-]+), ?Signature=[0-9a-f]{64}$/;
 
 export async function startS3ObjectServer(): Promise<S3ObjectServer> {
-  const accessKeyId = 'AKIALOCALTEST0000000';
-  const secretAccessKey = 'local/secret/key/for/tests/only/000000000';
+  const accessKeyId = 'local-test-access-key-id';
+  const secretAccessKey = 'local-test-secret-not-a-real-key';
   const buckets = new Map<string, Map<string, string | Uint8Array>>();
   const stallBody = new Set<string>();
   const stallHeaders = new Set<string>();

@@ -55,7 +55,7 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}/services/T0000TEST/B0000TEST/localsecretlocalsecret`,
+    url: `http://127.0.0.1:${port}/hook/local-test/localsecretlocalsecret`,
     received,
     failures,
     close: () => new Promise((resolve) => server.close(() => resolve())),

@@ -54,7 +54,7 @@ describe('feeds in S3', () => {
   });
 
   it('reports refused credentials as access-denied', async () => {
-    const wrongKey = new FeedFetcher({ timeoutMs: 400, s3: { region: 'ap-southeast-1', endpoint: s3.endpoint, credentials: { accessKeyId: 'AKIAOTHER', secretAccessKey: 'x' } } });
+    const wrongKey = new FeedFetcher({ timeoutMs: 400, s3: { region: 'ap-southeast-1', endpoint: s3.endpoint, credentials: { accessKeyId: 'local-wrong-access-key', secretAccessKey: 'x' } } });
     try {
       expect(await rejection(wrongKey.open('sg', 's3://probe-results/big.csv'))).toMatchObject({ failure: 'access-denied', status: 403, message: 'sg: cannot read s3://probe-results/big.csv: S3 InvalidAccessKeyId (HTTP 403)' });
     } finally {
