@@ -36,6 +36,7 @@ export interface LambdaCycleSummary {
   readonly problems: readonly string[];
 }
 
+let cachedS3: { key: string; client: S3Client } | undefined;
 let cachedPolicy: { file: string; policy: Policy } | undefined;
 
 export async function runLambdaCycle(event: unknown, env: Readonly<Record<string, string | undefined>>, log: (line: string) => void = (l) => console.log(l)): Promise<LambdaCycleSummary> {
@@ -49,7 +50,13 @@ export async function runLambdaCycle(event: unknown, env: Readonly<Record<string
     cachedPolicy = { file: config.data.GA_STEER_POLICY, policy: (await loadPolicyFile(config.data.GA_STEER_POLICY)).policy };
   }
   const policy = cachedPolicy.policy;
-  const s3 = new S3Client({ region: config.data.AWS_REGION, maxAttempts: 1, ...(env.AWS_ENDPOINT_URL_S3 !== undefined ? { forcePathStyle: true } : {}) });
+  // Made once per warm container, like the policy: not on every invocation.
+  const s3key = `${config.data.AWS_REGION}|${env.AWS_ENDPOINT_URL_S3 ?? ''}`;
+  if (cachedS3?.key !== s3key) {
+    cachedS3?.client.destroy();
+    cachedS3 = { key: s3key, client: new S3Client({ region: config.data.AWS_REGION, maxAttempts: 1, ...(env.AWS_ENDPOINT_URL_S3 !== undefined ? { forcePathStyle: true } : {}) }) };
+  }
+  const s3 = cachedS3.client;
   const wiring = wireLive(policy, {
     reuseSources: true,
     env,
@@ -75,6 +82,5 @@ export async function runLambdaCycle(event: unknown, env: Readonly<Record<string
     return summary;
   } finally {
     wiring.close();
-    s3.destroy();
   }
 }

@@ -80,13 +80,9 @@ export class MetricFeeder {
 
   constructor(
     private readonly store: MetricStore,
-    private seeds: readonly MetricSeed[],
+    private readonly seeds: readonly MetricSeed[],
   ) {}
 
-  /** Changes the published values from the next period on (the simulator moves load this way). */
-  replaceSeeds(seeds: readonly MetricSeed[]): void {
-    this.seeds = seeds;
-  }
 
   /** Publishes every period that started in (last tick, nowMs], back-filling `historyMinutes` on the first tick. */
   tick(nowMs: number, historyMinutes = 15): void {

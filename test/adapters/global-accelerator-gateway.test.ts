@@ -170,4 +170,15 @@ describe('applying a plan', () => {
     const report = await gateway.applyPlan(planOf(topology, [dialChange(topology, fra, 100, 85)]));
     expect(report).toMatchObject({ outcome: 'applied', deployed: false });
   });
+
+  it('gives up waiting for DEPLOYED at the deadline when the waits are simulated', async () => {
+    await t.close();
+    t = await startTestEmulator('crazycall-hot.json', { deployDelayMs: 3_600_000 });
+    const polls: number[] = [];
+    gateway = new GlobalAcceleratorGateway(t.ga, { retry: FAST_RETRY, pollIntervalMs: 10_000, deployTimeoutMs: 50_000, sleep: async (ms) => void polls.push(ms) });
+    const report = await gateway.applyPlan(planOf(topology, [dialChange(topology, fra, 100, 85)]));
+    expect(report).toMatchObject({ outcome: 'applied', deployed: false });
+    expect(polls).toHaveLength(5);
+  });
 });
+

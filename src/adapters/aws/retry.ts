@@ -21,17 +21,21 @@ export async function callWithRetry<T>(service: string, operation: string, polic
   const started = Date.now();
   const sleep = policy.sleep ?? ((ms: number) => sleepMs(ms));
   const random = policy.random ?? Math.random;
+  // Time spent counts the waits themselves too: a simulated sleep passes no real time.
+  let waited = 0;
+  const elapsed = (): number => Math.max(Date.now() - started, waited);
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await call();
     } catch (e) {
       const error = toAwsCallError(service, operation, e, attempt);
       const delay = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1)) * random();
-      const outOfBudget = Date.now() - started + delay > policy.budgetMs;
+      const outOfBudget = elapsed() + delay > policy.budgetMs;
       if (!error.retryable || attempt >= policy.maxAttempts || outOfBudget) {
         throw attempt === error.attempts ? error : new AwsCallError(error.service, error.operation, error.code, error.kind, error.httpStatus, error.requestId, error.message, attempt);
       }
       await sleep(delay);
+      waited += delay;
     }
   }
 }

@@ -147,7 +147,9 @@ async function waitForDeployed(api: GaApi, acceleratorArn: string, options: Appl
   const timeout = options.deployTimeoutMs ?? 300_000;
   const interval = options.pollIntervalMs ?? 5_000;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const deadline = Date.now() + timeout;
+  const started = Date.now();
+  // As in the retries: waits count even when the sleep is simulated (the simulator passes no real time).
+  let waited = 0;
   for (;;) {
     try {
       const a = await api.describeAccelerator(acceleratorArn);
@@ -155,8 +157,9 @@ async function waitForDeployed(api: GaApi, acceleratorArn: string, options: Appl
     } catch {
       // A failed poll is not a failed apply: keep polling until the deadline.
     }
-    if (Date.now() + interval > deadline) return false;
+    if (Math.max(Date.now() - started, waited) + interval > timeout) return false;
     await sleep(interval);
+    waited += interval;
   }
 }
 

@@ -173,7 +173,7 @@ export function evaluateExpression(text: string, ctx: MathContext): MathValue {
         return map(one(), Math.abs);
       case 'RATE':
       case 'DIFF':
-        return mapSeries(one(), (s, period) => derive(s, name === 'RATE', period));
+        return mapSeries(one(), (s) => derive(s, name === 'RATE'));
       case 'SUM':
       case 'AVG':
       case 'MIN':
@@ -193,13 +193,13 @@ function map(v: MathValue, f: (x: number) => number): MathValue {
   return { kind: 'series', points: out, periodSeconds: v.periodSeconds };
 }
 
-function mapSeries(v: MathValue, f: (s: Series, period: number) => Series): MathValue {
-  if (v.kind === 'series') return { kind: 'series', points: f(v.points, v.periodSeconds), periodSeconds: v.periodSeconds };
+function mapSeries(v: MathValue, f: (s: Series) => Series): MathValue {
+  if (v.kind === 'series') return { kind: 'series', points: f(v.points), periodSeconds: v.periodSeconds };
   if (v.kind === 'array') return { kind: 'array', items: v.items.map((i) => mapSeries(i, f)) };
   throw new MetricMathError('expected a time series');
 }
 
-function derive(s: Series, perSecond: boolean, _period: number): Series {
+function derive(s: Series, perSecond: boolean): Series {
   const times = [...s.keys()].sort((a, b) => a - b);
   const out: Series = new Map();
   for (let i = 1; i < times.length; i += 1) {

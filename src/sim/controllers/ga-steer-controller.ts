@@ -120,14 +120,20 @@ export class GaSteerController implements SimController {
     const before = this.dials();
     const { plan, report } = await runControlCycle(this.wiring.deps, this.policy, 'apply');
     this.plans.push(plan);
-    const applied = new Set((report?.changes ?? []).filter((c) => c.status === 'applied').map((c) => c.change));
+    const applied = (report?.changes ?? []).filter((c) => c.status === 'applied').map((c) => c.change);
     const after = this.dials();
-    for (const change of plan.changes) {
-      if (!applied.has(change)) continue;
+    const t = new Date(ctx.tMs).toISOString();
+    // One record per Region and kind: the plan changes each listener's group of a Region separately.
+    const seen = new Set<string>();
+    for (const change of applied) {
       const region = change.address.region;
-      if (change.kind === 'dial' && this.changes.at(-1)?.t === new Date(ctx.tMs).toISOString() && this.changes.at(-1)?.region === region) continue;
-      if (change.kind === 'dial') this.changes.push({ t: new Date(ctx.tMs).toISOString(), region, kind: 'dial', before: before[region] ?? 100, after: after[region] ?? 100, reason: change.reason });
-      else this.changes.push({ t: new Date(ctx.tMs).toISOString(), region, kind: 'weights', before: 0, after: 0, reason: change.reason });
+      if (seen.has(`${region}|${change.kind}`)) continue;
+      seen.add(`${region}|${change.kind}`);
+      this.changes.push(
+        change.kind === 'dial'
+          ? { t, region, kind: 'dial', before: before[region] ?? 100, after: after[region] ?? 100, reason: change.reason }
+          : { t, region, kind: 'weights', before: 0, after: 0, reason: change.reason },
+      );
     }
   }
 

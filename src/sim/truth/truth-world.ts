@@ -8,6 +8,7 @@ import { DIURNAL_CURVE, diurnalMultiplierAt } from '../world/diurnal.js';
 import type { Random } from '../random.js';
 import type { Scenario } from '../scenario/scenario-schema.js';
 import type { ServiceModel } from '../service-model.js';
+import { weightedLatencyFigures, type WeightedRtt } from '../bounds/latency-figures.js';
 import type { LatencyFigures, ServiceMetro } from '../types.js';
 import type { ScenarioTimeline } from './scenario-timeline.js';
 
@@ -115,30 +116,10 @@ export class TruthWorld {
   /** Demand-weighted RTT of the active flows: what users experience now. */
   latency(): LatencyFigures {
     const R = this.regionCodes.length;
-    const points: { rtt: number; w: number }[] = [];
-    let total = 0;
-    let sum = 0;
+    const points: WeightedRtt[] = [];
     this.service.metros.forEach((m, i) => {
-      for (let j = 0; j < R; j += 1) {
-        const w = this.flows[i * R + j] ?? 0;
-        if (w <= 0) continue;
-        const rtt = m.rttMs[this.regionCodes[j] as string] ?? 0;
-        points.push({ rtt, w });
-        total += w;
-        sum += w * rtt;
-      }
+      for (let j = 0; j < R; j += 1) points.push({ rttMs: m.rttMs[this.regionCodes[j] as string] ?? 0, weight: this.flows[i * R + j] ?? 0 });
     });
-    return { meanMs: total > 0 ? sum / total : 0, p95Ms: weightedQuantile(points, 0.95) };
+    return weightedLatencyFigures(points);
   }
-}
-
-export function weightedQuantile(points: { rtt: number; w: number }[], q: number): number {
-  const sorted = [...points].sort((a, b) => a.rtt - b.rtt);
-  const total = sorted.reduce((s, p) => s + p.w, 0);
-  let acc = 0;
-  for (const p of sorted) {
-    acc += p.w;
-    if (acc >= q * total) return p.rtt;
-  }
-  return sorted.at(-1)?.rtt ?? 0;
 }
