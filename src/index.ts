@@ -1,7 +1,7 @@
 // ga-steer as a library: the pure decision core and its contracts.
 
 export { evaluate, type Evaluation } from './planner/evaluate.js';
-export { emptyControllerState, controllerStateSchema, type ControllerState } from './planner/controller-state.js';
+export { emptyControllerState, controllerStateSchema, storedControllerStateSchema, type ControllerState, type ControllerStateInput } from './planner/controller-state.js';
 export { parsePolicyText, type PolicyParseResult } from './policy/parse-policy.js';
 export { policySchema, POLICY_API_VERSION, type Policy } from './policy/schema.js';
 export { formatIssue, type PolicyIssue } from './policy/issues.js';

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { parsePolicyText } from '../policy/parse-policy.js';
 import type { PolicyIssue } from '../policy/issues.js';
 import type { Policy } from '../policy/schema.js';
-import { controllerStateSchema, emptyControllerState, type ControllerState } from '../planner/controller-state.js';
+import { storedControllerStateSchema, emptyControllerState, type ControllerState } from '../planner/controller-state.js';
 import { parseSnapshotText } from '../snapshot/parse-snapshot.js';
 import type { Snapshot } from '../snapshot/schema.js';
 import { FileReadError, InputFileError } from './errors.js';
@@ -44,7 +44,7 @@ export async function loadStateFile(file: string): Promise<ControllerState> {
   } catch (e) {
     throw new InputFileError(file, [{ severity: 'error', file, line: 0, column: 0, path: '', message: `not valid JSON: ${(e as Error).message}` }]);
   }
-  const parsed = controllerStateSchema.safeParse(data);
+  const parsed = storedControllerStateSchema.safeParse(data);
   if (!parsed.success) {
     throw new InputFileError(
       file,

@@ -6,7 +6,7 @@ export function summarizePlan(
   changes: readonly PlannedChange[],
   holds: readonly Hold[],
   regions: readonly RegionAssessment[],
-  predictedMeanAddedLatencyMs: number,
+  moved: { readonly movedDemandPercent: number; readonly meanAddedMs: number },
 ): PlanSummary {
   const dryRunChangeCount = changes.filter((c) => c.dryRun).length;
   const globalHold = holds.find((h) => h.scope.kind === 'global');
@@ -28,7 +28,8 @@ export function summarizePlan(
     dryRunChangeCount,
     holdCount: holds.length,
     hotRegions,
-    predictedMeanAddedLatencyMs: Math.round(predictedMeanAddedLatencyMs * 10) / 10,
+    movedDemandPercent: Math.round(moved.movedDemandPercent * 10) / 10,
+    predictedMeanAddedLatencyMs: Math.round(moved.meanAddedMs * 10) / 10,
     headline,
   };
 }

@@ -65,16 +65,20 @@ export type PlannedChange = DialChange | WeightsChange;
 
 /** The numbers that drove a change. Units are in the names. */
 export interface ChangeEvidence {
+  /** Measured: the newest load reading over the Region's capacity. */
   readonly utilizationPercent: number | null;
+  /** Where the Region is heading with no change (pending changes settled, demand trend, Regions back from failure). */
+  readonly predictedIfUnchangedPercent: number | null;
+  /** Where the Region is heading with the whole plan applied. */
   readonly predictedUtilizationPercent: number | null;
   readonly targetPercent: number;
   readonly drainAbovePercent: number;
   readonly restoreBelowPercent: number;
   /** Where the traffic this change moves is predicted to land: Region -> share of the moved traffic. */
   readonly predictedLanding: Readonly<Record<RegionCode, number>>;
-  /** Predicted utilization of every receiving Region after the change. */
+  /** Predicted utilization, with the whole plan applied, of every Region that receives more traffic. */
   readonly receiverUtilizationPercent: Readonly<Record<RegionCode, number>>;
-  /** Demand-weighted mean added latency for moved users, and the worst client group's. */
+  /** Added latency for the users this change moves (RTT where they land minus where they landed), mean and worst client group. */
   readonly addedLatencyMs: { readonly meanMs: number; readonly worstMs: number; readonly worstClientGroup: string | null };
   readonly notes: readonly string[];
 }
@@ -92,7 +96,10 @@ export interface Hold {
 
 export interface RegionAssessment {
   readonly region: RegionCode;
+  /** Measured. */
   readonly utilizationPercent: number | null;
+  /** Predicted with no change, and with the plan applied. */
+  readonly predictedIfUnchangedPercent: number | null;
   readonly predictedUtilizationPercent: number | null;
   readonly targetPercent: number;
   readonly condition: 'hot' | 'warm' | 'cool' | 'unknown';
@@ -111,6 +118,26 @@ export interface Plan {
   readonly holds: readonly Hold[];
   readonly regions: readonly RegionAssessment[];
   readonly summary: PlanSummary;
+  /** How the dials were chosen, when the planner searched. */
+  readonly decision?: DecisionRecord;
+}
+
+/** The objective before and after, tier by tier (utilization points, ms), and how it was searched. */
+export interface DecisionRecord {
+  readonly method: 'exhaustive' | 'coordinate-descent' | 'nothing-to-move';
+  readonly evaluations: number;
+  readonly before: ObjectiveFigures;
+  readonly after: ObjectiveFigures;
+}
+
+export interface ObjectiveFigures {
+  /** The worst Region's predicted load above 100 % of capacity, and the sum over Regions. */
+  readonly worstOverCapacityPoints: number;
+  readonly totalOverCapacityPoints: number;
+  /** Predicted load above the Regions' thresholds (target, or the current level inside the hysteresis band). */
+  readonly totalOverThresholdPoints: number;
+  /** Demand-weighted mean RTT of every user. */
+  readonly meanRttMs: number;
 }
 
 export interface PlanSummary {
@@ -120,6 +147,9 @@ export interface PlanSummary {
   readonly dryRunChangeCount: number;
   readonly holdCount: number;
   readonly hotRegions: readonly RegionCode[];
+  /** Share of all demand the plan moves to another Region, percent. */
+  readonly movedDemandPercent: number;
+  /** Added latency for the users the plan moves: mean over them of (RTT where they land - RTT before). */
   readonly predictedMeanAddedLatencyMs: number;
   readonly headline: string;
 }

@@ -19,6 +19,7 @@ export interface WeightDecision {
 
 export function chooseWeights(
   regionPolicy: RegionPolicy,
+  regionCapacity: number,
   group: EndpointGroupTopology,
   endpointLoad: ReadonlyMap<string, number>,
   imbalanceThresholdPercent: number,
@@ -30,7 +31,7 @@ export function chooseWeights(
   const utilization = new Map<string, number>();
   let loadSum = 0;
   for (const e of eligible) {
-    const capacity = (regionPolicy.capacity.full * (shares[e.endpointId] ?? 1)) / shareSum;
+    const capacity = (regionCapacity * (shares[e.endpointId] ?? 1)) / shareSum;
     const load = endpointLoad.get(e.endpointId) ?? 0;
     loadSum += load;
     utilization.set(e.endpointId, (load / capacity) * 100);
@@ -39,7 +40,7 @@ export function chooseWeights(
   const imbalance = Math.max(...values) - Math.min(...values);
   const busiest = Math.max(...values);
   if (imbalance <= imbalanceThresholdPercent || busiest < regionPolicy.restoreBelowPercent) return undefined;
-  const meanUtilization = (loadSum / regionPolicy.capacity.full) * 100;
+  const meanUtilization = (loadSum / regionCapacity) * 100;
 
   const raw = new Map<string, number>();
   for (const e of eligible) {

@@ -1,19 +1,29 @@
 // The library's entry point: (policy, snapshot, state, now) -> { plan, next state }.
-// Pure and deterministic: no I/O, no clock; the same input gives the same plan.
+// Pure and deterministic: no I/O, no clock; the same input gives the same plan. It reads as the list
+// of steps a decision takes; each step lives in its own file.
 
-import { dialsEqual, type RegionCode } from '../domain/traffic.js';
-import { PLAN_FORMAT_VERSION, type ChangeEvidence, type Hold, type Plan, type PlannedChange, type RegionAssessment } from '../plan/types.js';
+import type { RegionCode } from '../domain/traffic.js';
+import { PLAN_FORMAT_VERSION, type Hold, type Plan, type PlannedChange, type RegionAssessment, type WeightsChange } from '../plan/types.js';
 import { summarizePlan } from '../plan/summarize-plan.js';
 import type { Policy } from '../policy/schema.js';
+import { isFresh, ageSeconds } from '../signals/freshness.js';
 import type { Snapshot } from '../snapshot/schema.js';
-import { chooseDials, classifyRegion, type RegionDialDecision } from './choose-dials.js';
 import { chooseWeights } from './choose-weights.js';
-import type { ControllerState, GroupState } from './controller-state.js';
-import { freezeRegions } from './freeze-regions.js';
-import { readGovernedTopology, type GovernedGroup } from './governed-topology.js';
-import { isFresh } from './signal-freshness.js';
-import { readSignals } from './signal-view.js';
-import { buildTrafficModel, predictMeanRttMs, predictUtilization } from './traffic-model.js';
+import { normalizeControllerState, type ControllerState, type ControllerStateInput, type RegionState } from './controller-state.js';
+import { appendCycle } from './cycle-history.js';
+import { projectDemand } from './demand-trend.js';
+import { DialEvaluator } from './dial-evaluator.js';
+import { boundVariables } from './dial-bounds.js';
+import { explainDials, regionEvidence } from './explain-plan.js';
+import { freezeGroups } from './freeze-groups.js';
+import { readGovernedTopology, type GovernedTopology } from './governed-topology.js';
+import { LatencyBudget } from './latency-budget.js';
+import { buildLoadBasis, trackRegionHealth, type LoadBasis } from './load-basis.js';
+import { nextState } from './next-state.js';
+import { Objective } from './objective.js';
+import { DialSearch } from './search-dials.js';
+import { readSignals, type SignalView } from './signal-view.js';
+import { buildTrafficModel } from './traffic-model.js';
 
 export interface Evaluation {
   readonly plan: Plan;
@@ -21,7 +31,12 @@ export interface Evaluation {
   readonly state: ControllerState;
 }
 
-export function evaluate(policy: Policy, snapshot: Snapshot, state: ControllerState, now: Date): Evaluation {
+/** How far ahead a decision looks: the demand readings' age plus the time a change takes to show. */
+const TREND_LEAD_SECONDS = 180;
+const MAX_TREND_HORIZON_SECONDS = 600;
+
+export function evaluate(policy: Policy, snapshot: Snapshot, stateInput: ControllerStateInput, now: Date): Evaluation {
+  const state = normalizeControllerState(stateInput);
   const header = {
     formatVersion: PLAN_FORMAT_VERSION,
     generatedAt: now.toISOString(),
@@ -29,176 +44,185 @@ export function evaluate(policy: Policy, snapshot: Snapshot, state: ControllerSt
     snapshot: { takenAt: snapshot.takenAt },
     acceleratorArn: policy.accelerator.arn,
   } as const;
-  const finish = (changes: PlannedChange[], holds: Hold[], regions: RegionAssessment[], meanAddedMs: number, next: ControllerState): Evaluation => ({
-    plan: { ...header, changes, holds, regions, summary: summarizePlan(changes, holds, regions, meanAddedMs) },
-    state: next,
-  });
 
   const accelerator = snapshot.accelerators.find((a) => a.arn === policy.accelerator.arn);
   if (accelerator === undefined) {
-    return finish([], [globalHold('AcceleratorNotFound', `the snapshot has no accelerator ${policy.accelerator.arn}`, {})], [], 0, state);
+    const hold = globalHold('AcceleratorNotFound', `the snapshot has no accelerator ${policy.accelerator.arn}`, {});
+    return { plan: { ...header, changes: [], holds: [hold], regions: [], summary: summarizePlan([], [hold], [], NOTHING_MOVED) }, state };
   }
   const topology = readGovernedTopology(policy, accelerator);
-  const measured = new Map(
-    Object.entries(policy.regions).flatMap(([r, rp]) => {
-      const s = snapshot.load.find((x) => x.region === r && x.signal === rp.capacity.signal && x.endpointId === undefined);
-      return s === undefined ? [] : [[r, (s.value / rp.capacity.full) * 100] as const];
-    }),
+  const regionStates = trackRegionHealth(
+    state.regions,
+    new Map([...topology.regionHealth].filter(([r]) => r in policy.regions)),
+    now,
   );
-  const assess = (predicted: ReadonlyMap<RegionCode, number>, after: ReadonlyMap<RegionCode, number>): RegionAssessment[] =>
-    Object.keys(policy.regions)
-      .sort()
-      .map((region) => {
-        const u = measured.get(region);
-        return {
-          region,
-          utilizationPercent: u === undefined ? null : round1(u),
-          predictedUtilizationPercent: predicted.has(region) ? round1(predicted.get(region) ?? 0) : null,
-          targetPercent: policy.regions[region]?.targetPercent ?? 100,
-          condition: u === undefined ? 'unknown' : classifyRegion(policy, region, u),
-          healthy: topology.regionHealth.get(region) ?? false,
-          dialBeforePercent: round1(topology.regionDials.get(region) ?? 100),
-          dialAfterPercent: round1(after.get(region) ?? topology.regionDials.get(region) ?? 100),
-        };
-      });
-  const holdAll = (holds: Hold[]): Evaluation => finish([], holds, assess(new Map(), topology.regionDials), 0, state);
+  const holdAll = (holds: readonly Hold[], view?: SignalView): Evaluation => {
+    const regions = assessRegions(policy, topology, view, undefined, new Map(), new Map());
+    return {
+      plan: { ...header, changes: [], holds: [...holds], regions, summary: summarizePlan([], holds, regions, NOTHING_MOVED) },
+      state: { ...state, regions: regionStates },
+    };
+  };
 
-  const global: Hold[] = [];
-  if (!policy.enabled) global.push(globalHold('Disabled', 'the policy is disabled (enabled: false): ga-steer changes nothing', {}));
-  if (accelerator.status !== 'DEPLOYED') {
-    global.push(globalHold('AcceleratorNotDeployed', `the accelerator is ${accelerator.status}: waiting until it is DEPLOYED`, { status: accelerator.status }));
-  }
-  if (!accelerator.enabled) global.push(globalHold('AcceleratorNotDeployed', 'the accelerator is disabled', { enabled: false }));
-  if (!isFresh(accelerator.observedAt, now, policy.guardrails.maxSignalAgeSeconds.topology)) {
-    global.push(globalHold('StaleData', `the topology was read at ${accelerator.observedAt}, more than ${policy.guardrails.maxSignalAgeSeconds.topology} s ago`, { signal: 'topology' }));
-  }
-  for (const arn of topology.missingListeners) global.push(globalHold('AcceleratorNotFound', `listener ${arn} is not on the accelerator`, { listenerArn: arn }));
-  for (const region of Object.keys(policy.regions)) {
-    if (!topology.groups.some((g) => g.address.region === region)) {
-      global.push(globalHold('AcceleratorNotFound', `no endpoint group in ${region} on the governed listeners`, { region }));
-    }
-  }
+  const global = globalHolds(policy, accelerator, topology, now);
   if (global.length > 0) return holdAll(global);
-
   const signals = readSignals(policy, snapshot, now);
-  if (!signals.ok) return holdAll([...signals.holds]);
+  if (!signals.ok) return holdAll(signals.holds);
   const view = signals.view;
 
-  const freeze = freezeRegions(policy, topology.groups, state, now);
-  const capacity = new Map(Object.entries(policy.regions).map(([r, rp]) => [r, rp.capacity]));
-  const model = buildTrafficModel(topology.regions, topology.regionDials, topology.regionHealth, view.clientGroups, view.load, capacity);
-  const utilization = new Map([...view.load].map(([r, l]) => [r, l.utilizationPercent]));
-  const dialPlan = chooseDials({ policy, model, current: topology.regionDials, utilization, frozen: freeze.frozenRegions });
-  const predicted = predictUtilization(model, dialPlan.dials);
-  const receivers = Object.fromEntries([...predicted].map(([r, u]) => [r, round1(u)]));
+  const freeze = freezeGroups(policy, topology.groups, state, now);
+  const demandNow = new Map(view.clientGroups.map((g) => [g.id, g.demand]));
+  const horizon = view.demandObservedAt === undefined ? 0 : Math.min(MAX_TREND_HORIZON_SECONDS, Math.max(0, ageSeconds(view.demandObservedAt, now)) + TREND_LEAD_SECONDS);
+  const trend = projectDemand(state.history, demandNow, view.demandObservedAt, horizon);
 
-  const holds: Hold[] = [...freeze.holds, ...dialPlan.blocks.map((b): Hold => ({ scope: { kind: 'region', region: b.region }, reason: b.reason, message: b.message, evidence: { utilizationPercent: round1(utilization.get(b.region) ?? 0) } }))];
-  const changes: PlannedChange[] = [];
+  const measuredModel = buildTrafficModel(topology, view.clientGroups, trend.growth);
+  const basis = buildLoadBasis({ policy, model: measuredModel, signals: view.regions, regionHealth: topology.regionHealth, regionStates, state, demandNow, now });
+  const history = appendCycle(state.history, {
+    now,
+    groups: topology.groups,
+    regionHealth: new Map([...topology.regionHealth].filter(([r]) => r in policy.regions)),
+    readings: basis.readings,
+    demand: demandNow,
+    demandAt: view.demandObservedAt,
+  });
+  if (basis.holds.length > 0) {
+    const held = holdAll(basis.holds, view);
+    return { plan: held.plan, state: { ...held.state, history } };
+  }
+  // The model with the fitted corrections: what the search and the explanations use.
+  const model = buildTrafficModel(topology, view.clientGroups, trend.growth, basis.demandScale);
+  const current = new DialEvaluator(model);
+  const objective = new Objective(policy, model, basis.regions, current.current());
+  if (process.env.GA_STEER_DEBUG) console.error(now.toISOString(), JSON.stringify({ growth: trend.overallGrowth, horizon, D: model.totalDemandNow, Da: model.totalDemandAhead, scale: [...basis.demandScale], tau: basis.flowLifetimeSeconds, basis: [...basis.regions.values()].map((b) => ({ r: b.region, coef: b.coef, off: b.offset, src: b.source, res: b.residualShare, meas: b.measuredPercent })), obj: objective.regions.map((r) => [r.region, r.aheadPercent, r.thresholdPercent]) }));
+  const bounds = boundVariables(policy, model.variables, freeze.frozen);
+  const budget = new LatencyBudget(model, current, policy.latency.budgetMs);
+  const search = new DialSearch({ policy, model, bounds, objective, budget });
+  const result = search.run();
+  const trendNote = trend.overallGrowth > 0.005 ? [`demand rising: planned for ${round1(trend.overallGrowth * 100)} % more in ${Math.round(horizon / 60)} min`] : [];
+  const explained = explainDials({ policy, model, bounds, objective, basis, budget, search, result, current, notes: [...trendNote, ...basis.notes, ...view.notes] });
+
   const dryRun = (region: RegionCode, reason: PlannedChange['reason']): boolean =>
     policy.dryRun.all || policy.dryRun.regions.includes(region) || policy.dryRun.reasons.includes(reason);
+  const changes: PlannedChange[] = [
+    ...explained.changes.map((c) => ({ ...c, dryRun: dryRun(c.address.region, c.reason) })),
+    ...weightChanges(policy, topology, view, basis, freeze.frozen, state, now, explained.predictedBefore, explained.predictedAfter).map((c) => ({ ...c, dryRun: dryRun(c.address.region, c.reason) })),
+  ];
+  const holds: Hold[] = [...freeze.holds, ...explained.holds];
+  const regions = assessRegions(policy, topology, view, basis, explained.predictedBefore, explained.predictedAfter, result.trial.dials, model.variables);
+  const moved = { movedDemandPercent: explained.moved.movedShare * 100, meanAddedMs: explained.moved.meanAddedMs };
+  const plan: Plan = {
+    ...header,
+    changes,
+    holds,
+    regions,
+    summary: summarizePlan(changes, holds, regions, moved),
+    decision: { method: result.method, evaluations: result.evaluations, before: explained.before, after: explained.after },
+  };
+  const next = nextState({
+    groupStates: freeze.groupStates,
+    groups: topology.groups,
+    changes,
+    regionStates,
+    basis,
+    history,
+    now,
+  });
+  return { plan, state: next };
+}
 
-  for (const decision of dialPlan.decisions) {
-    for (const g of topology.groups.filter((x) => x.address.region === decision.region)) {
-      if (freeze.frozenGroups.has(g.address.endpointGroupArn) || dialsEqual(g.group.trafficDialPercent, decision.toPercent)) continue;
-      changes.push({
-        kind: 'dial',
-        address: g.address,
-        before: { trafficDialPercent: g.group.trafficDialPercent },
-        after: { trafficDialPercent: decision.toPercent },
-        reason: decision.reason,
-        evidence: dialEvidence(policy, decision, utilization, predicted, receivers, [...view.notes, ...model.notes]),
-        dryRun: dryRun(decision.region, decision.reason),
-      });
+const NOTHING_MOVED = { movedDemandPercent: 0, meanAddedMs: 0 };
+
+function globalHolds(policy: Policy, accelerator: Snapshot['accelerators'][number], topology: GovernedTopology, now: Date): Hold[] {
+  const holds: Hold[] = [];
+  if (!policy.enabled) holds.push(globalHold('Disabled', 'the policy is disabled (enabled: false): ga-steer changes nothing', {}));
+  if (accelerator.status !== 'DEPLOYED') {
+    holds.push(globalHold('AcceleratorNotDeployed', `the accelerator is ${accelerator.status}: waiting until it is DEPLOYED`, { status: accelerator.status }));
+  }
+  if (!accelerator.enabled) holds.push(globalHold('AcceleratorNotDeployed', 'the accelerator is disabled', { enabled: false }));
+  if (!isFresh(accelerator.observedAt, now, policy.guardrails.maxSignalAgeSeconds.topology)) {
+    holds.push(globalHold('StaleData', `the topology was read at ${accelerator.observedAt}, more than ${policy.guardrails.maxSignalAgeSeconds.topology} s ago`, { signal: 'topology' }));
+  }
+  for (const arn of topology.missingListeners) holds.push(globalHold('AcceleratorNotFound', `listener ${arn} is not on the accelerator`, { listenerArn: arn }));
+  for (const region of Object.keys(policy.regions)) {
+    if (!topology.groups.some((g) => g.address.region === region)) {
+      holds.push(globalHold('AcceleratorNotFound', `no endpoint group in ${region} on the governed listeners`, { region }));
     }
   }
+  return holds;
+}
 
+function weightChanges(
+  policy: Policy,
+  topology: GovernedTopology,
+  view: SignalView,
+  basis: LoadBasis,
+  frozen: ReturnType<typeof freezeGroups>['frozen'],
+  state: ControllerState,
+  now: Date,
+  before: ReadonlyMap<RegionCode, number>,
+  after: ReadonlyMap<RegionCode, number>,
+): WeightsChange[] {
+  const out: WeightsChange[] = [];
   for (const g of topology.groups) {
     const region = g.address.region;
     const rp = policy.regions[region];
-    const load = view.load.get(region);
-    if (rp === undefined || load === undefined || freeze.frozenRegions.has(region) || freeze.frozenGroups.has(g.address.endpointGroupArn)) continue;
-    const w = chooseWeights(rp, g.group, load.endpointValues, policy.guardrails.weightImbalancePercent);
+    const signals = view.regions.get(region);
+    const freeze = frozen.get(g.address.endpointGroupArn);
+    if (rp === undefined || signals?.capacity === undefined || (freeze !== undefined && freeze.reason !== 'CoolingDown')) continue;
+    const changedAt = state.groups[g.address.endpointGroupArn]?.weightsChangedAt;
+    if (changedAt !== undefined && (now.getTime() - Date.parse(changedAt)) / 1000 < policy.guardrails.cooldownSeconds) continue;
+    const w = chooseWeights(rp, signals.capacity, g.group, signals.endpointValues, policy.guardrails.weightImbalancePercent);
     if (w === undefined) continue;
-    changes.push({
+    out.push({
       kind: 'weights',
       address: g.address,
       before: { endpoints: w.before },
       after: { endpoints: w.after },
       reason: 'WeightsShifted',
       evidence: {
-        ...emptyEvidence(policy, region, utilization, predicted),
+        ...regionEvidence(policy, basis, region, before, after),
+        predictedLanding: {},
+        receiverUtilizationPercent: {},
+        addedLatencyMs: { meanMs: 0, worstMs: 0, worstClientGroup: null },
         notes: [`endpoint utilization ${Object.entries(w.endpointUtilizationPercent).map(([id, u]) => `${shortId(id)} ${u} %`).join(', ')}; imbalance ${w.imbalancePercent} points`],
       },
-      dryRun: dryRun(region, 'WeightsShifted'),
+      dryRun: false,
     });
   }
-
-  const meanAdded = predictMeanRttMs(model, dialPlan.dials) - predictMeanRttMs(model, topology.regionDials);
-  const next = nextState(freeze.groupStates, topology.groups, changes, now);
-  return finish(changes, holds, assess(predicted, dialPlan.dials), meanAdded, next);
+  return out;
 }
 
-function nextState(groupStates: Readonly<Record<string, GroupState>>, groups: readonly GovernedGroup[], changes: readonly PlannedChange[], now: Date): ControllerState {
-  const out: Record<string, GroupState> = { ...groupStates };
-  for (const g of groups) {
-    const arn = g.address.endpointGroupArn;
-    const s = out[arn] ?? {};
-    if (s.humanOverrideSeenAt !== undefined) continue; // keep expecting our value until the backoff ends
-    const applied = changes.filter((c) => c.address.endpointGroupArn === arn && !c.dryRun);
-    const dial = applied.find((c) => c.kind === 'dial');
-    const weights = applied.find((c) => c.kind === 'weights');
-    out[arn] = {
-      ...s,
-      expectedDialPercent: dial?.kind === 'dial' ? dial.after.trafficDialPercent : g.group.trafficDialPercent,
-      expectedWeights: Object.fromEntries(
-        (weights?.kind === 'weights' ? weights.after.endpoints : g.group.endpoints).map((e) => [e.endpointId, e.weight]),
-      ),
-      ...(applied.length > 0
-        ? { lastChangeAt: now.toISOString(), lastDirection: dial?.kind === 'dial' ? (dial.reason === 'DialReduced' ? 'down' : 'up') : 'weights' }
-        : {}),
-    };
-  }
-  return { stateVersion: 1, groups: out };
-}
-
-function dialEvidence(
+function assessRegions(
   policy: Policy,
-  d: RegionDialDecision,
-  utilization: ReadonlyMap<RegionCode, number>,
-  predicted: ReadonlyMap<RegionCode, number>,
-  receivers: Record<RegionCode, number>,
-  notes: readonly string[],
-): ChangeEvidence {
-  const receiving = Object.fromEntries(Object.keys(d.cost.landing).filter((r) => r !== d.region && r in receivers).map((r) => [r, receivers[r] ?? 0]));
-  return {
-    ...emptyEvidence(policy, d.region, utilization, predicted),
-    predictedLanding: Object.fromEntries(Object.entries(d.cost.landing).map(([r, s]) => [r, round3(s)])),
-    receiverUtilizationPercent: receiving,
-    addedLatencyMs: { meanMs: round1(d.cost.meanAddedMs), worstMs: round1(d.cost.worstAddedMs), worstClientGroup: d.cost.worstClientGroup },
-    notes: [
-      `moves ${round1(d.cost.movedShare * 100)} % of all demand`,
-      ...d.notes,
-      ...(d.cost.unknownGroups.length > 0 ? [`no RTT to the receiving Region for ${d.cost.unknownGroups.length} client group(s); their cost is not counted`] : []),
-      ...notes,
-    ],
-  };
-}
-
-function emptyEvidence(policy: Policy, region: RegionCode, utilization: ReadonlyMap<RegionCode, number>, predicted: ReadonlyMap<RegionCode, number>): ChangeEvidence {
-  const rp = policy.regions[region];
-  const u = utilization.get(region);
-  const p = predicted.get(region);
-  return {
-    utilizationPercent: u === undefined ? null : round1(u),
-    predictedUtilizationPercent: p === undefined ? null : round1(p),
-    targetPercent: rp?.targetPercent ?? 100,
-    drainAbovePercent: rp?.drainAbovePercent ?? 100,
-    restoreBelowPercent: rp?.restoreBelowPercent ?? 0,
-    predictedLanding: {},
-    receiverUtilizationPercent: {},
-    addedLatencyMs: { meanMs: 0, worstMs: 0, worstClientGroup: null },
-    notes: [],
-  };
+  topology: GovernedTopology,
+  view: SignalView | undefined,
+  basis: LoadBasis | undefined,
+  before: ReadonlyMap<RegionCode, number>,
+  after: ReadonlyMap<RegionCode, number>,
+  dials?: Float64Array,
+  variables?: readonly { index: number; regionCode: RegionCode; currentPercent: number }[],
+): RegionAssessment[] {
+  return Object.keys(policy.regions)
+    .sort()
+    .map((region) => {
+      const rp = policy.regions[region];
+      const measured = basis?.regions.get(region)?.measuredPercent ?? view?.regions.get(region)?.utilizationPercent;
+      const ahead = before.get(region);
+      const basisFor = ahead ?? measured;
+      const mine = variables?.filter((v) => v.regionCode === region) ?? [];
+      const dialAfter = mine.length > 0 && dials !== undefined ? mine.reduce((a, v) => a + (dials[v.index] as number) * 100, 0) / mine.length : undefined;
+      return {
+        region,
+        utilizationPercent: measured === undefined ? null : round1(measured),
+        predictedIfUnchangedPercent: ahead === undefined ? null : round1(ahead),
+        predictedUtilizationPercent: after.has(region) ? round1(after.get(region) ?? 0) : null,
+        targetPercent: rp?.targetPercent ?? 100,
+        condition: basisFor === undefined || rp === undefined ? 'unknown' : basisFor > rp.drainAbovePercent ? 'hot' : basisFor < rp.restoreBelowPercent ? 'cool' : 'warm',
+        healthy: topology.regionHealth.get(region) ?? false,
+        dialBeforePercent: round1(topology.regionDials.get(region) ?? 100),
+        dialAfterPercent: round1(dialAfter ?? topology.regionDials.get(region) ?? 100),
+      };
+    });
 }
 
 function globalHold(reason: Hold['reason'], message: string, evidence: Hold['evidence']): Hold {
@@ -214,6 +238,4 @@ function round1(n: number): number {
   return Math.round(n * 10) / 10;
 }
 
-function round3(n: number): number {
-  return Math.round(n * 1000) / 1000;
-}
+export type { RegionState };

@@ -1,25 +1,40 @@
-// Reads the signals a decision needs out of the snapshot, checking presence and age. Missing or stale
-// signals become holds (fail static), never zeros.
+// Reads the signals a decision needs out of the snapshot, checking presence and age once. Missing or
+// stale signals are reported as problems (the caller decides, with the Region's health history,
+// whether they hold the decision: fail static), never read as zeros. Utilization is computed here and
+// nowhere else.
 
 import type { RegionCode } from '../domain/traffic.js';
 import type { Hold } from '../plan/types.js';
 import type { Policy } from '../policy/schema.js';
-import type { Snapshot } from '../snapshot/schema.js';
-import { ageSeconds, isFresh } from './signal-freshness.js';
+import { ageSeconds, isFresh } from '../signals/freshness.js';
+import type { LoadSample, Snapshot } from '../snapshot/schema.js';
 
-export interface RegionLoad {
-  readonly region: RegionCode;
+export interface LoadReading {
   readonly value: number;
   readonly observedAt: string;
-  readonly utilizationPercent: number;
+}
+
+export interface RegionSignals {
+  readonly region: RegionCode;
+  /** Newest Region-wide reading of the capacity signal (or the sum of the endpoints'), fresh or not. */
+  readonly load: LoadReading | undefined;
+  /** Why `load` cannot be used as it is: absent or too old. */
+  readonly loadProblem: Hold | undefined;
+  /** Every fresh Region-wide reading of the capacity signal, oldest first (a trend, when the source keeps history). */
+  readonly loadHistory: readonly LoadReading[];
+  /** The Region's current capacity in the load signal's units; undefined when its capacity signal is missing or stale. */
+  readonly capacity: number | undefined;
+  readonly capacityProblem: Hold | undefined;
+  /** Measured utilization, percent: load / capacity, when both are usable. */
+  readonly utilizationPercent: number | undefined;
   /** Per-endpoint readings of the capacity signal, when the snapshot has them. */
   readonly endpointValues: ReadonlyMap<string, number>;
 }
 
 export interface ClientGroupSignals {
   readonly id: string;
-  /** Relative demand; only ratios matter. */
-  readonly demandWeight: number;
+  /** Demand in the demand signal's units; only ratios between groups and cycles matter. */
+  readonly demand: number;
   /** RTT per Region by the policy's statistic. */
   readonly rttMs: ReadonlyMap<RegionCode, number>;
   /** Observed landing shares, when measured. */
@@ -29,8 +44,10 @@ export interface ClientGroupSignals {
 }
 
 export interface SignalView {
-  readonly load: ReadonlyMap<RegionCode, RegionLoad>;
+  readonly regions: ReadonlyMap<RegionCode, RegionSignals>;
   readonly clientGroups: readonly ClientGroupSignals[];
+  /** When the demand figures were observed (the newest demand reading used). */
+  readonly demandObservedAt: string | undefined;
   readonly notes: readonly string[];
 }
 
@@ -41,29 +58,55 @@ export function readSignals(policy: Policy, snapshot: Snapshot, now: Date): Sign
   const holds: Hold[] = [];
   const notes: string[] = [];
 
-  const load = new Map<RegionCode, RegionLoad>();
+  const regions = new Map<RegionCode, RegionSignals>();
   for (const [region, rp] of Object.entries(policy.regions)) {
     const samples = snapshot.load.filter((s) => s.region === region && s.signal === rp.capacity.signal);
-    const regionWide = newest(samples.filter((s) => s.endpointId === undefined));
+    const regionWide = samples.filter((s) => s.endpointId === undefined);
     const perEndpoint = latestPerEndpoint(samples.filter((s) => s.endpointId !== undefined));
     const endpointValues = new Map([...perEndpoint].map(([id, s]) => [id, s.value]));
-    if (regionWide === undefined && perEndpoint.size === 0) {
-      holds.push(dataHold('NoData', region, `no "${rp.capacity.signal}" load reading for ${region}`, { signal: rp.capacity.signal }));
-      continue;
+    const newestWide = newest(regionWide);
+    const load: LoadReading | undefined =
+      newestWide !== undefined
+        ? { value: newestWide.value, observedAt: newestWide.observedAt }
+        : perEndpoint.size > 0
+          ? { value: sum([...perEndpoint.values()].map((s) => s.value)), observedAt: oldestOf([...perEndpoint.values()].map((s) => s.observedAt)) }
+          : undefined;
+    const loadProblem =
+      load === undefined
+        ? dataHold('NoData', region, `no "${rp.capacity.signal}" load reading for ${region}`, { signal: rp.capacity.signal })
+        : isFresh(load.observedAt, now, maxAge.load)
+          ? undefined
+          : staleHold(region, rp.capacity.signal, load.observedAt, now, maxAge.load);
+
+    let capacity: number | undefined = rp.capacity.full;
+    let capacityProblem: Hold | undefined;
+    const fullSignal = rp.capacity.fullSignal;
+    if (fullSignal !== undefined) {
+      const reading = newest(snapshot.load.filter((s) => s.region === region && s.signal === fullSignal && s.endpointId === undefined));
+      if (reading === undefined) {
+        capacity = undefined;
+        capacityProblem = dataHold('NoData', region, `no "${fullSignal}" capacity reading for ${region}`, { signal: fullSignal });
+      } else if (!isFresh(reading.observedAt, now, maxAge.load)) {
+        capacity = undefined;
+        capacityProblem = staleHold(region, fullSignal, reading.observedAt, now, maxAge.load);
+      } else {
+        capacity = reading.value;
+      }
     }
-    const value = regionWide?.value ?? sum([...perEndpoint.values()].map((s) => s.value));
-    const observedAt = regionWide?.observedAt ?? oldestOf([...perEndpoint.values()].map((s) => s.observedAt));
-    if (!isFresh(observedAt, now, maxAge.load)) {
-      holds.push(
-        dataHold('StaleData', region, `the "${rp.capacity.signal}" load reading for ${region} is ${Math.round(ageSeconds(observedAt, now))} s old (limit ${maxAge.load} s)`, {
-          signal: rp.capacity.signal,
-          ageSeconds: Math.round(ageSeconds(observedAt, now)),
-          maxAgeSeconds: maxAge.load,
-        }),
-      );
-      continue;
-    }
-    load.set(region, { region, value, observedAt, utilizationPercent: (value / rp.capacity.full) * 100, endpointValues });
+    const loadHistory = regionWide
+      .filter((s) => isFresh(s.observedAt, now, maxAge.load))
+      .sort((a, b) => Date.parse(a.observedAt) - Date.parse(b.observedAt))
+      .map((s) => ({ value: s.value, observedAt: s.observedAt }));
+    regions.set(region, {
+      region,
+      load,
+      loadProblem,
+      loadHistory,
+      capacity,
+      capacityProblem,
+      utilizationPercent: load !== undefined && loadProblem === undefined && capacity !== undefined ? utilization(load.value, capacity) : undefined,
+      endpointValues,
+    });
   }
 
   const statistic = policy.latency.statistic;
@@ -111,13 +154,13 @@ export function readSignals(policy: Policy, snapshot: Snapshot, now: Date): Sign
     .sort()
     .map((id) => ({
       id,
-      demandWeight: demand.ok ? (demand.weights.get(id) ?? 0) : 0,
+      demand: demand.ok ? (demand.weights.get(id) ?? 0) : 0,
       rttMs: rtt.get(id) ?? new Map(),
       landing: landing.get(id),
       latitude: meta.get(id)?.latitude,
       longitude: meta.get(id)?.longitude,
     }))
-    .filter((g) => g.demandWeight > 0);
+    .filter((g) => g.demand > 0);
   if (clientGroups.length === 0) {
     return {
       ok: false,
@@ -125,11 +168,17 @@ export function readSignals(policy: Policy, snapshot: Snapshot, now: Date): Sign
     };
   }
   if (demand.ok) notes.push(...demand.notes);
-  return { ok: true, view: { load, clientGroups, notes } };
+  return { ok: true, view: { regions, clientGroups, demandObservedAt: demand.ok ? demand.observedAt : undefined, notes } };
+}
+
+/** Utilization in percent. A Region with no capacity left reads as far over, never as a division by zero. */
+export function utilization(load: number, capacity: number): number {
+  if (capacity <= 0) return load > 0 ? 1000 : 0;
+  return Math.min(1000, (load / capacity) * 100);
 }
 
 type DemandResult =
-  | { readonly ok: true; readonly weights: ReadonlyMap<string, number>; readonly notes: readonly string[] }
+  | { readonly ok: true; readonly weights: ReadonlyMap<string, number>; readonly observedAt: string | undefined; readonly notes: readonly string[] }
   | { readonly ok: false; readonly hold: Hold };
 
 function readDemand(policy: Policy, snapshot: Snapshot, now: Date, rtt: ReadonlyMap<string, unknown>): DemandResult {
@@ -137,7 +186,7 @@ function readDemand(policy: Policy, snapshot: Snapshot, now: Date, rtt: Readonly
   if (policy.signals.demand.source === 'vantage-count') {
     const weights = new Map<string, number>();
     for (const m of snapshot.latency) weights.set(m.clientGroup, Math.max(weights.get(m.clientGroup) ?? 0, m.vantageCount));
-    return { ok: true, weights, notes: ['demand weighed by vantage points per client group (policy: vantage-count)'] };
+    return { ok: true, weights, observedAt: undefined, notes: ['demand weighed by vantage points per client group (policy: vantage-count)'] };
   }
   const fresh = snapshot.demand.filter((d) => isFresh(d.observedAt, now, maxAge));
   if (fresh.length === 0) {
@@ -152,11 +201,23 @@ function readDemand(policy: Policy, snapshot: Snapshot, now: Date, rtt: Readonly
       },
     };
   }
+  // Readings of one group at several times (a source that keeps history): the newest time counts;
+  // readings of one group at the same time add up (several sources or listeners).
+  const newestByKey = new Map<string, { clientGroup: string | undefined; sourceArea: string | undefined; value: number; observedAt: string }>();
+  for (const d of fresh) {
+    const key = d.clientGroup !== undefined ? `g|${d.clientGroup}|${d.unit}` : `a|${d.sourceArea ?? ''}|${d.unit}`;
+    const prev = newestByKey.get(key);
+    const t = Date.parse(d.observedAt);
+    if (prev === undefined || t > Date.parse(prev.observedAt)) newestByKey.set(key, { clientGroup: d.clientGroup, sourceArea: d.sourceArea, value: d.value, observedAt: d.observedAt });
+    else if (t === Date.parse(prev.observedAt)) newestByKey.set(key, { ...prev, value: prev.value + d.value });
+  }
   const weights = new Map<string, number>();
   const notes: string[] = [];
   const areaOf = new Map(snapshot.clientGroups.map((g) => [g.id, g.sourceArea]));
   const areaTotals = new Map<string, number>();
-  for (const d of fresh) {
+  let observedAt: string | undefined;
+  for (const d of newestByKey.values()) {
+    if (observedAt === undefined || Date.parse(d.observedAt) > Date.parse(observedAt)) observedAt = d.observedAt;
     if (d.clientGroup !== undefined) weights.set(d.clientGroup, (weights.get(d.clientGroup) ?? 0) + d.value);
     else if (d.sourceArea !== undefined) areaTotals.set(d.sourceArea, (areaTotals.get(d.sourceArea) ?? 0) + d.value);
   }
@@ -169,21 +230,26 @@ function readDemand(policy: Policy, snapshot: Snapshot, now: Date, rtt: Readonly
     }
     for (const id of members) weights.set(id, total / members.length);
   }
-  return { ok: true, weights, notes };
+  return { ok: true, weights, observedAt, notes };
 }
 
 function dataHold(reason: 'NoData' | 'StaleData', region: RegionCode, message: string, evidence: Hold['evidence']): Hold {
   return { scope: { kind: 'region', region }, reason, message, evidence: { ...evidence, region } };
 }
 
-function newest<T extends { observedAt: string }>(samples: readonly T[]): T | undefined {
-  let best: T | undefined;
+function staleHold(region: RegionCode, signal: string, observedAt: string, now: Date, maxAgeSeconds: number): Hold {
+  const age = Math.round(ageSeconds(observedAt, now));
+  return dataHold('StaleData', region, `the "${signal}" reading for ${region} is ${age} s old (limit ${maxAgeSeconds} s)`, { signal, ageSeconds: age, maxAgeSeconds });
+}
+
+function newest(samples: readonly LoadSample[]): LoadSample | undefined {
+  let best: LoadSample | undefined;
   for (const s of samples) if (best === undefined || Date.parse(s.observedAt) > Date.parse(best.observedAt)) best = s;
   return best;
 }
 
-function latestPerEndpoint<T extends { observedAt: string; endpointId?: string | undefined }>(samples: readonly T[]): Map<string, T> {
-  const out = new Map<string, T>();
+function latestPerEndpoint(samples: readonly LoadSample[]): Map<string, LoadSample> {
+  const out = new Map<string, LoadSample>();
   for (const s of samples) {
     if (s.endpointId === undefined) continue;
     const prev = out.get(s.endpointId);

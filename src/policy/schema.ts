@@ -44,10 +44,17 @@ const loadQuery = z
   });
 
 const regionPolicy = z.strictObject({
-  capacity: z.strictObject({
-    signal: z.string().min(1).describe('Name of the load signal (see signals.load) whose value measures this Region\'s load.'),
-    full: z.number().positive('must be greater than 0').describe('Signal value that counts as 100 % utilization.'),
-  }),
+  capacity: z
+    .strictObject({
+      signal: z.string().min(1).describe('Name of the load signal (see signals.load) whose value measures this Region\'s load.'),
+      full: z.number().positive('must be greater than 0').optional().describe('Signal value that counts as 100 % utilization (a constant).'),
+      fullSignal: z
+        .string()
+        .min(1)
+        .optional()
+        .describe('Or: name of a load signal (see signals.load) whose reading is the Region\'s current capacity in the same units, e.g. healthy hosts x per-host capacity.'),
+    })
+    .refine((c) => (c.full === undefined) !== (c.fullSignal === undefined), { message: 'exactly one of full or fullSignal is required' }),
   targetPercent: percent.default(75).describe('The planner brings utilization under this.'),
   drainAbovePercent: percent.default(80).describe('Hot above this: offload.'),
   restoreBelowPercent: percent.default(60).describe('Cool below this: restore the dial gradually.'),
@@ -122,7 +129,11 @@ export const policySchema = z.strictObject({
       dialFloorPercent: percent.default(0).describe('No dial goes below this.'),
       maxStepPercent: z.number().min(1, 'must be between 1 and 100').max(100, 'must be between 1 and 100').default(20).describe('Largest dial reduction per cycle, in points.'),
       restoreStepPercent: z.number().min(1, 'must be between 1 and 100').max(100, 'must be between 1 and 100').default(10).describe('Largest dial increase per cycle, in points: restore gradually.'),
-      cooldownSeconds: positiveSeconds.default(300).describe('No change to a Region for this long after the last one (load moves over minutes).'),
+      cooldownSeconds: positiveSeconds.default(300).describe('No change to an endpoint group for this long after the last one (load moves over minutes).'),
+      overloadSkipsCooldown: z
+        .boolean()
+        .default(true)
+        .describe('While a Region is predicted above 100 % of its capacity, a cooling-down group may still step its dial down (never up): the prediction already counts the earlier change, and an overload does not wait.'),
       minRegionsServing: z.int().min(1, 'must be at least 1').default(1).describe('Regions that must keep a dial above 0.'),
       humanOverrideBackoffSeconds: positiveSeconds.default(3600).describe('Back off for this long after a human changed a dial or weight outside the controller.'),
       maxSignalAgeSeconds: z

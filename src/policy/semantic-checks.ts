@@ -35,6 +35,13 @@ export function checkPolicySemantics(policy: Policy): SemanticFinding[] {
     if (queries.length > 0 && !queries.some((q) => q.signal === rp.capacity.signal)) {
       error([...at, 'capacity', 'signal'], `no load query in signals.load.${region} defines signal "${rp.capacity.signal}"`);
     }
+    const fullSignal = rp.capacity.fullSignal;
+    if (fullSignal !== undefined && queries.length > 0 && !queries.some((q) => q.signal === fullSignal && q.endpointId === undefined)) {
+      error([...at, 'capacity', 'fullSignal'], `no Region-wide load query in signals.load.${region} defines signal "${fullSignal}"`);
+    }
+    if (fullSignal !== undefined && fullSignal === rp.capacity.signal) {
+      error([...at, 'capacity', 'fullSignal'], 'must name a different signal from capacity.signal: one measures load, the other capacity');
+    }
   }
   if (g.dialFloorPercent >= 100) warn(['guardrails', 'dialFloorPercent'], 'a floor of 100 means no Region can ever be offloaded');
   if (g.minRegionsServing > governed.size) {
@@ -99,10 +106,15 @@ export function checkPolicySemantics(policy: Policy): SemanticFinding[] {
   const peak = policy.expectedPeak;
   if (peak !== undefined) {
     let usable = 0;
+    let measured = 0;
     for (const rp of Object.values(policy.regions)) {
-      if (rp.capacity.signal === peak.signal) usable += (rp.capacity.full * rp.targetPercent) / 100;
+      if (rp.capacity.signal !== peak.signal) continue;
+      measured += 1;
+      // A capacity read from a signal is only known at run time: the check covers the constant ones.
+      if (rp.capacity.full !== undefined) usable += (rp.capacity.full * rp.targetPercent) / 100;
+      else usable = Number.POSITIVE_INFINITY;
     }
-    if (usable === 0) {
+    if (measured === 0) {
       error(['expectedPeak', 'signal'], `no Region measures its capacity with signal "${peak.signal}"`);
     } else if (usable < peak.value) {
       warn(['expectedPeak', 'value'], `total capacity at target utilization is ${round(usable)} but the stated peak is ${round(peak.value)}: the service cannot carry its peak without overloading a Region`);

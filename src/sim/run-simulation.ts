@@ -90,10 +90,10 @@ export async function runSimulation(input: SimulationInput): Promise<SimulationR
       if (i === 0) truth.initialize(t, routing);
       else truth.step(t, scenario.stepSeconds, routing);
       const load = truth.loadByRegion();
-      // The load metric reads like a utilization in the policy's units (load / true capacity x capacity.full):
-      // a Region that lost capacity reads higher, as CPU or per-instance metrics would.
-      const effective = Object.fromEntries(service.regions.map((r) => [r.code, ((load[r.code] ?? 0) * r.policyCapacity) / Math.max(1e-9, truth.capacity(t, r.code))]));
-      observatory.record({ tMs: t, loadByRegion: effective, demandByClientGroup: truth.demandByClientGroup() });
+      // The load metric counts flows (an NLB's flow count): losing hosts does not change it; a capacity
+      // metric (healthy hosts x per-host capacity) does, for policies that read capacity from a signal.
+      const capacity = Object.fromEntries(service.regions.map((r) => [r.code, truth.capacity(t, r.code)]));
+      observatory.record({ tMs: t, loadByRegion: load, capacityByRegion: capacity, demandByClientGroup: truth.demandByClientGroup() });
       probes.advance(t, routing, keepMs);
       if (i % decideEvery === 0 && i > 0) {
         await controller.decide({ tMs: t, truth, observatory, service });

@@ -29,7 +29,9 @@ export function buildServiceModel(world: World, scenario: Scenario, policy: Poli
   const regions = codes.map((code) => {
     const rp = policy.regions[code];
     if (rp === undefined) throw new ScenarioServiceError(`no policy for ${code}`);
-    return { code, capacity: scenario.service.capacity?.[code] ?? rp.capacity.full, policyCapacity: rp.capacity.full, targetPercent: rp.targetPercent, drainAbovePercent: rp.drainAbovePercent };
+    const capacity = scenario.service.capacity?.[code] ?? rp.capacity.full;
+    if (capacity === undefined) throw new ScenarioServiceError(`${code}: the policy reads its capacity from a signal; the scenario must give service.capacity.${code}`);
+    return { code, capacity, policyCapacity: rp.capacity.full ?? capacity, targetPercent: rp.targetPercent, drainAbovePercent: rp.drainAbovePercent };
   });
   const { countries, maxRttMs } = scenario.service.clients;
   const chosen = world.metros.filter((m) => {

@@ -23,12 +23,12 @@ describe('GA routing model', () => {
     expect(predictLanding(['a-1', 'b-1', 'c-1'], groups({ 'a-1': [100], 'b-1': [100], 'c-1': [100] }))).toEqual({ 'a-1': 1 });
   });
 
-  it('passes spill down the proximity order, each receiver keeping its dial\'s share', () => {
+  it('sends spill to the next group with a dial above 0, and does not turn it away a second time', () => {
+    // b-1 at 50 keeps all of a-1's spill: its dial applies to its own users, not to traffic turned away elsewhere.
     const shares = predictLanding(['a-1', 'b-1', 'c-1'], groups({ 'a-1': [50], 'b-1': [50], 'c-1': [100] }));
-    expect(shares['a-1']).toBeCloseTo(0.5);
-    expect(shares['b-1']).toBeCloseTo(0.25);
-    expect(shares['c-1']).toBeCloseTo(0.25);
-    expect(Object.values(shares).reduce((a, b) => a + b, 0)).toBeCloseTo(1);
+    expect(shares).toEqual({ 'a-1': 0.5, 'b-1': 0.5 });
+    // A receiver at 0 is passed over.
+    expect(predictLanding(['a-1', 'b-1', 'c-1'], groups({ 'a-1': [70], 'b-1': [0], 'c-1': [100] }))).toEqual({ 'a-1': 0.7, 'c-1': expect.closeTo(0.3) });
   });
 
   it('fails over ignoring dials when the nearest group is unhealthy', () => {

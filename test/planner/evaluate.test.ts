@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emptyControllerState, type ControllerState } from '../../src/planner/controller-state.js';
+import { emptyControllerState, type ControllerState, type ControllerStateInput } from '../../src/planner/controller-state.js';
 import { evaluate } from '../../src/planner/evaluate.js';
 import type { Plan } from '../../src/plan/types.js';
 import { groupArn, makePolicy, makeSnapshot, NOW, type RegionSpec } from '../support/planner-fixtures.js';
@@ -193,7 +193,7 @@ describe('evaluate: holds', () => {
 
   it('backs off when someone else changed a dial, then adopts it after the backoff', () => {
     const policy = makePolicy({ guardrails: { humanOverrideBackoffSeconds: 600 } });
-    const state: ControllerState = { stateVersion: 1, groups: { [groupArn('eu-central-1')]: { expectedDialPercent: 100 } } };
+    const state: ControllerStateInput = { stateVersion: 2, groups: { [groupArn('eu-central-1')]: { expectedDialPercent: 100 } } };
     const regions: RegionSpec[] = [{ region: 'eu-central-1', full: 1000, load: 300, dial: 40 }, { region: 'eu-west-1', full: 1000, load: 400 }];
     const first = evaluate(policy, makeSnapshot({ regions }), state, NOW);
     expect(first.plan.changes).toHaveLength(0); // a cool Region at dial 40 would otherwise be restored
@@ -288,7 +288,7 @@ describe('evaluate: more holds and edges', () => {
       { region: 'eu-central-1', full: 1000, load: 900, endpoints: [{ id: 'i-a', weight: 0 }, { id: 'i-b', weight: 128 }] },
       { region: 'eu-west-1', full: 1000, load: 300 },
     ];
-    const state: ControllerState = { stateVersion: 1, groups: { [groupArn('eu-central-1')]: { expectedWeights: { 'i-a': 128, 'i-b': 128 } } } };
+    const state: ControllerStateInput = { stateVersion: 2, groups: { [groupArn('eu-central-1')]: { expectedWeights: { 'i-a': 128, 'i-b': 128 } } } };
     const { plan } = evaluate(makePolicy({}, regions), makeSnapshot({ regions }), state, NOW);
     expect(plan.changes).toEqual([]);
     expect(plan.holds.find((h) => h.reason === 'HumanOverride')?.message).toContain('weights');

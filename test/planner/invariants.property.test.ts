@@ -49,7 +49,9 @@ const scenario = fc
       s.groups.map((g, i) => [`G${i}`, { rtt: Object.fromEntries(names.map((n, j) => [n, g.rtts[j] ?? 50])), demand: g.demand }]),
     );
     const state: ControllerState = {
-      stateVersion: 1,
+      stateVersion: 2,
+      regions: {},
+      history: [],
       groups: Object.fromEntries(
         names.flatMap((n, i) => {
           const ago = s.regions[i]?.cooledSecondsAgo;

@@ -5,6 +5,7 @@ import type { AcceleratorTopology, EndpointGroupTopology } from '../../src/snaps
 
 const EVIDENCE: ChangeEvidence = {
   utilizationPercent: 90,
+  predictedIfUnchangedPercent: 90,
   predictedUtilizationPercent: 74,
   targetPercent: 75,
   drainAbovePercent: 80,
@@ -59,6 +60,7 @@ export function planOf(topology: AcceleratorTopology, changes: readonly PlannedC
       dryRunChangeCount: changes.filter((c) => c.dryRun).length,
       holdCount: 0,
       hotRegions: [],
+      movedDemandPercent: 0,
       predictedMeanAddedLatencyMs: 0,
       headline: 'test plan',
     },

@@ -4,7 +4,7 @@
 
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { GaSteerError } from '../../app/errors.js';
-import { controllerStateSchema, emptyControllerState, type ControllerState } from '../../planner/controller-state.js';
+import { storedControllerStateSchema, emptyControllerState, type ControllerState } from '../../planner/controller-state.js';
 import type { StateStore } from '../../ports/state-store.js';
 import { AwsCallError } from '../aws/aws-call-error.js';
 import { callWithRetry, DEFAULT_RETRY, type RetryPolicy } from '../aws/retry.js';
@@ -59,7 +59,7 @@ export class S3StateStore implements StateStore {
     } catch (e) {
       throw new StateCorruptError(this.location, `not JSON: ${(e as Error).message}`);
     }
-    const parsed = controllerStateSchema.safeParse(data);
+    const parsed = storedControllerStateSchema.safeParse(data);
     if (!parsed.success) throw new StateCorruptError(this.location, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
     return parsed.data;
   }

@@ -75,7 +75,8 @@ export class ThresholdController extends DialController {
     const observed = ctx.observatory.at(ctx.tMs - this.loadLagMs);
     if (observed === undefined) return;
     for (const r of this.service.regions) {
-      const util = ((observed.loadByRegion[r.code] ?? 0) / r.policyCapacity) * 100;
+      // It sees capacity as ga-steer would through a capacity signal: the baseline is naive, not blind.
+      const util = ((observed.loadByRegion[r.code] ?? 0) / Math.max(1e-9, observed.capacityByRegion[r.code] ?? r.capacity)) * 100;
       const dial = this.dialsNow[r.code] ?? 100;
       if (util > this.settings.drainAbovePercent && dial > 0) this.set(ctx.tMs, r.code, Math.max(0, dial - this.settings.stepPercent), 'AboveThreshold');
       else if (util < this.settings.restoreBelowPercent && dial < 100) this.set(ctx.tMs, r.code, Math.min(100, dial + this.settings.stepPercent), 'BelowThreshold');

@@ -5,7 +5,10 @@ import type { RegionCode } from '../../domain/traffic.js';
 
 export interface Observation {
   readonly tMs: number;
+  /** Active flows per Region (what an NLB's flow count reads). */
   readonly loadByRegion: Readonly<Record<RegionCode, number>>;
+  /** Flows each Region can carry at 100 % now (what healthy hosts x per-host capacity reads). */
+  readonly capacityByRegion: Readonly<Record<RegionCode, number>>;
   readonly demandByClientGroup: Readonly<Record<string, number>>;
 }
 

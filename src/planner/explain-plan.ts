@@ -1,0 +1,224 @@
+// Turns the chosen dials into the plan's changes and holds, with the numbers behind each: what the
+// Region measures, where it is heading with and without the plan, where the moved users land and
+// what they pay, and, for a hot Region the plan cannot fully relieve, which limit stopped it.
+
+import { dialsEqual, type RegionCode } from '../domain/traffic.js';
+import type { ChangeEvidence, DialChange, Hold, HoldReason, ObjectiveFigures } from '../plan/types.js';
+import type { Policy } from '../policy/schema.js';
+import type { DialEvaluator, Trial } from './dial-evaluator.js';
+import type { VariableBounds } from './dial-bounds.js';
+import type { LatencyBudget, MovedCost } from './latency-budget.js';
+import type { LoadBasis } from './load-basis.js';
+import { compareScores, decisiveTier, type Objective, type ObjectiveRegion, type Score } from './objective.js';
+import type { DialSearch, SearchResult } from './search-dials.js';
+import type { TrafficModel } from './traffic-model.js';
+
+export interface ExplainInput {
+  readonly policy: Policy;
+  readonly model: TrafficModel;
+  readonly bounds: readonly VariableBounds[];
+  readonly objective: Objective;
+  readonly basis: LoadBasis;
+  readonly budget: LatencyBudget;
+  readonly search: DialSearch;
+  readonly result: SearchResult;
+  /** The current dials, evaluated. */
+  readonly current: DialEvaluator;
+  readonly notes: readonly string[];
+}
+
+export interface Explained {
+  readonly changes: DialChange[];
+  readonly holds: Hold[];
+  readonly predictedBefore: ReadonlyMap<RegionCode, number>;
+  readonly predictedAfter: ReadonlyMap<RegionCode, number>;
+  readonly moved: MovedCost;
+  readonly before: ObjectiveFigures;
+  readonly after: ObjectiveFigures;
+}
+
+export function explainDials(input: ExplainInput): Explained {
+  const { policy, model, objective, budget, result, current } = input;
+  const currentTrial = current.current();
+  const predictedBefore = objective.predicted(currentTrial);
+  const predictedAfter = objective.predicted(result.trial);
+  const scoreBefore = input.search.score(currentTrial);
+  const tier = decisiveTier(result.score, scoreBefore);
+  const changes: DialChange[] = [];
+  const receivers = receiversOf(objective, currentTrial, result.trial, predictedAfter);
+
+  for (const b of input.bounds) {
+    const v = b.variable;
+    const after = round1((result.trial.dials[v.index] as number) * 100);
+    if (dialsEqual(after, v.currentPercent)) continue;
+    const cost = budget.movedCost(currentTrial, current, result.trial, result.evaluator, { listener: v.listener, region: v.region });
+    const region = objective.regions.find((r) => r.index === v.region);
+    const reason = after < v.currentPercent ? 'DialReduced' : 'DialRestored';
+    changes.push({
+      kind: 'dial',
+      address: v.group.address,
+      before: { trafficDialPercent: v.currentPercent },
+      after: { trafficDialPercent: after },
+      reason,
+      evidence: {
+        ...regionEvidence(policy, input.basis, v.regionCode, predictedBefore, predictedAfter),
+        predictedLanding: Object.fromEntries([...cost.landing].filter(([, s]) => s >= 0.0005).map(([r, s]) => [model.regions[r] ?? String(r), round3(s)])),
+        receiverUtilizationPercent: Object.fromEntries(receivers.filter((r) => r !== v.regionCode).map((r) => [r, round1(predictedAfter.get(r) ?? 0)])),
+        addedLatencyMs: { meanMs: round1(cost.meanAddedMs), worstMs: round1(cost.worstAddedMs), worstClientGroup: cost.worstClientGroup },
+        notes: [
+          ...whyNotes(reason, tier, region, predictedBefore, predictedAfter, receivers),
+          `moves ${round1(cost.movedShare * 100)} % of all demand`,
+          ...(b.onlyToRelieveOverload ? [`changed again within its cooldown: a Region is predicted above capacity (guardrails.overloadSkipsCooldown)`] : []),
+          ...stepNotes(b, after, region, predictedAfter),
+          ...(cost.unknownGroups.length > 0 ? [`no RTT to the receiving Region for ${cost.unknownGroups.length} client group(s); their cost is estimated from their farthest measured Region`] : []),
+          ...input.notes,
+        ],
+      },
+      dryRun: false,
+    });
+  }
+
+  const holds = limitHolds(input, predictedAfter);
+  const moved = budget.movedCost(currentTrial, current, result.trial, result.evaluator);
+  return { changes, holds, predictedBefore, predictedAfter, moved, before: figures(scoreBefore), after: figures(result.score) };
+}
+
+export function regionEvidence(
+  policy: Policy,
+  basis: LoadBasis,
+  region: RegionCode,
+  before: ReadonlyMap<RegionCode, number>,
+  after: ReadonlyMap<RegionCode, number>,
+): Omit<ChangeEvidence, 'predictedLanding' | 'receiverUtilizationPercent' | 'addedLatencyMs' | 'notes'> {
+  const rp = policy.regions[region];
+  const measured = basis.regions.get(region)?.measuredPercent;
+  const b = before.get(region);
+  const a = after.get(region);
+  return {
+    utilizationPercent: measured === undefined ? null : round1(measured),
+    predictedIfUnchangedPercent: b === undefined ? null : round1(b),
+    predictedUtilizationPercent: a === undefined ? null : round1(a),
+    targetPercent: rp?.targetPercent ?? 100,
+    drainAbovePercent: rp?.drainAbovePercent ?? 100,
+    restoreBelowPercent: rp?.restoreBelowPercent ?? 0,
+  };
+}
+
+/** Regions that receive more demand with the plan than without it. */
+function receiversOf(objective: Objective, before: Trial, after: Trial, predictedAfter: ReadonlyMap<RegionCode, number>): RegionCode[] {
+  return objective.regions
+    .filter((r) => (after.routed[r.index] as number) > (before.routed[r.index] as number) * (1 + 1e-9) + 1e-9)
+    .map((r) => r.region)
+    .filter((r) => predictedAfter.has(r));
+}
+
+function whyNotes(
+  reason: DialChange['reason'],
+  tier: ReturnType<typeof decisiveTier>,
+  region: ObjectiveRegion | undefined,
+  before: ReadonlyMap<RegionCode, number>,
+  after: ReadonlyMap<RegionCode, number>,
+  receivers: readonly RegionCode[],
+): string[] {
+  const name = region?.region;
+  const u = (r: RegionCode | undefined): string => (r === undefined ? 'n/a' : `${round1(before.get(r) ?? 0)} % -> ${round1(after.get(r) ?? 0)} %`);
+  const overCapacity = [...before].filter(([, x]) => x > 100).map(([r]) => r);
+  if (reason === 'DialRestored') {
+    return tier === 'latency' || tier === undefined
+      ? [`restores users to a nearer Region: every Region stays within its threshold (${name ?? 'this Region'} ${u(name)})`]
+      : [`raising it relieves ${overCapacity.length > 0 ? overCapacity.join(', ') : 'the Regions that spill here'} (${name ?? ''} ${u(name)})`];
+  }
+  if (tier === 'capacity') {
+    return [`relieves load above capacity: ${overCapacity.map((r) => `${r} ${u(r)}`).join(', ')}${receivers.length > 0 ? `; receivers stay within capacity` : ''}`];
+  }
+  if (region !== undefined && region.hot) return [`${region.region} runs hot (heading for ${round1(region.aheadPercent)} %, drain above ${region.drainAbovePercent} %): brought toward its ${region.targetPercent} % target (${u(name)})`];
+  return [`passes spill on: ${name ?? 'this Region'} ${u(name)} over its threshold while Regions further on have room`];
+}
+
+function stepNotes(b: VariableBounds, after: number, region: ObjectiveRegion | undefined, predictedAfter: ReadonlyMap<RegionCode, number>): string[] {
+  const still = region !== undefined && (predictedAfter.get(region.region) ?? 0) > region.thresholdPercent + 0.05;
+  if (!still) return [];
+  if (after <= b.floorPercent + 1e-9) return [`dial floor ${b.floorPercent} % reached: ${b.variable.regionCode} stays above its threshold`];
+  if (after <= b.lowPercent + 1e-9) return [`step limited to the maximum step: more relief next cycle`];
+  return [];
+}
+
+/** For every hot Region still above its threshold after the plan: which limit stopped the planner. */
+function limitHolds(input: ExplainInput, predictedAfter: ReadonlyMap<RegionCode, number>): Hold[] {
+  const { objective, result, search, budget, policy } = input;
+  const holds: Hold[] = [];
+  for (const region of objective.regions) {
+    const u = predictedAfter.get(region.region) ?? 0;
+    if (!(region.hot || u > 100) || u <= region.thresholdPercent + 0.05) continue;
+    const vars = input.bounds.filter((b) => b.variable.region === region.index);
+    const movable = vars.filter((b) => b.stay === undefined);
+    const evidence = { predictedUtilizationPercent: round1(u), targetPercent: region.targetPercent };
+    if (movable.length === 0) continue; // frozen: its pin, cooldown or override hold says why
+    const dials = movable.map((b) => ({ b, dial: (result.trial.dials[b.variable.index] as number) * 100 }));
+    if (dials.every(({ b, dial }) => dial <= b.floorPercent + 1e-9)) {
+      holds.push(regionHold(region.region, 'DialFloorReached', `${region.region} is at its dial floor and still heading for ${round1(u)} % (target ${region.targetPercent} %)`, evidence));
+      continue;
+    }
+    if (dials.every(({ b, dial }) => dial <= b.lowPercent + 1e-9)) continue; // step-limited: the change's note says so
+    // One more grid step down for the Region's groups: what would it break?
+    const moves = new Map(dials.map(({ b, dial }) => [b.variable.index, Math.max(b.lowPercent, dial - Math.max(1, policy.guardrails.maxStepPercent / 4)) / 100]));
+    const trial = result.evaluator.trial(moves);
+    const reason = blockingReason(input, trial, region, result.score);
+    if (reason !== undefined) holds.push(regionHold(region.region, reason.reason, reason.message, evidence));
+    void budget;
+  }
+  return holds;
+}
+
+function blockingReason(input: ExplainInput, trial: Trial, region: ObjectiveRegion, best: Score): { reason: HoldReason; message: string } | undefined {
+  const { search, budget, objective, result } = input;
+  if (!search.feasible(trial)) {
+    const serving = input.policy.guardrails.minRegionsServing;
+    return serving <= 1
+      ? { reason: 'LastHealthyRegion', message: `${region.region} is the last healthy Region serving: it is never drained` }
+      : { reason: 'MinRegionsServing', message: `offloading ${region.region} further would leave fewer than ${serving} Regions serving` };
+  }
+  const violation = budget.check(trial, result.evaluator);
+  if (violation !== undefined) {
+    return {
+      reason: 'LatencyBudgetExceeded',
+      message: `offloading ${region.region} further would cost ${violation.clientGroup} +${round1(violation.addedMs)} ms, over the ${input.policy.latency.budgetMs} ms budget`,
+    };
+  }
+  const score = search.score(trial);
+  if (compareScores(score, best) <= 0) return undefined;
+  const after = objective.predicted(trial);
+  const pushed = objective.regions
+    .filter((r) => r.index !== region.index && (after.get(r.region) ?? 0) > (result.trial.routed[r.index] as number) * r.coef + r.offset + 1e-6)
+    .filter((r) => (after.get(r.region) ?? 0) > Math.min(100, r.thresholdPercent))
+    .map((r) => `${r.region} (${round1(after.get(r.region) ?? 0)} %)`);
+  if (pushed.length > 0) {
+    const overCapacity = score.worstOverCapacity > best.worstOverCapacity + 0.05 || score.totalOverCapacity > best.totalOverCapacity + 0.05;
+    return {
+      reason: 'ReceiverAtCapacity',
+      message: `offloading ${region.region} further would push ${pushed.join(', ')} over ${overCapacity ? 'capacity' : 'target'}`,
+    };
+  }
+  return { reason: 'InsufficientCapacity', message: `no dial setting lowers ${region.region} further without costing more than it relieves` };
+}
+
+function regionHold(region: RegionCode, reason: HoldReason, message: string, evidence: Hold['evidence']): Hold {
+  return { scope: { kind: 'region', region }, reason, message, evidence };
+}
+
+export function figures(s: Score): ObjectiveFigures {
+  return {
+    worstOverCapacityPoints: round1(s.worstOverCapacity),
+    totalOverCapacityPoints: round1(s.totalOverCapacity),
+    totalOverThresholdPoints: round1(s.totalOverThreshold),
+    meanRttMs: round1(s.meanRttMs),
+  };
+}
+
+function round1(n: number): number {
+  return Math.round(n * 10) / 10;
+}
+
+function round3(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}

@@ -1,0 +1,261 @@
+// How routed demand turns into each Region's utilization: U_r = coef_r x routed_r + offset_r, with the
+// routing model corrected by what the Regions measured (load-fit.ts).
+//
+// - K, per load signal: load units per demand unit, fitted over the Regions that read the signal:
+//   K = sum(load) / sum(routed demand). Regions that share a signal name must measure it in the same
+//   units (flows, connections, requests); a per-host metric such as CPU needs a signal name per Region.
+//   coef_r = 100 K / capacity_r turns routed demand into utilization points.
+// - Readings that cannot stand for a Region's load hold the decision (fail static), except for a Region
+//   that is down (it serves nothing) or just came back (its reading predates its return): those are
+//   predicted from demand and the model.
+
+import type { RegionCode } from '../domain/traffic.js';
+import type { Hold } from '../plan/types.js';
+import type { Policy } from '../policy/schema.js';
+import type { ControllerState, CyclePoint, RegionState } from './controller-state.js';
+import { routeClasses, fitLoadModel, type FitCycle, type LoadFit } from './load-fit.js';
+import type { RegionSignals } from './signal-view.js';
+import type { TrafficModel } from './traffic-model.js';
+
+/** Cycles older than this do not take part in the fit. */
+export const FIT_WINDOW_SECONDS = 30 * 60;
+
+export type BasisSource = 'fitted' | 'remembered' | 'model';
+
+export interface RegionBasis {
+  readonly region: RegionCode;
+  readonly index: number;
+  readonly healthy: boolean;
+  readonly capacity: number;
+  /** Utilization points per demand unit routed to the Region. */
+  readonly coef: number;
+  /** Utilization points the routing model does not account for. */
+  readonly offset: number;
+  /** Measured utilization, when a usable reading exists. */
+  readonly measuredPercent: number | undefined;
+  readonly source: BasisSource;
+  readonly demandScale: number;
+  readonly residualShare: number | undefined;
+}
+
+export interface LoadBasis {
+  readonly regions: ReadonlyMap<RegionCode, RegionBasis>;
+  /** Demand scale per Region index, for the client groups nearest to it. */
+  readonly demandScale: Float64Array;
+  readonly flowLifetimeSeconds: number;
+  /** The readings used this cycle, per Region, for the history. */
+  readonly readings: Readonly<Record<RegionCode, { value: number; at: string }>>;
+  readonly holds: readonly Hold[];
+  readonly notes: readonly string[];
+}
+
+export interface LoadBasisInput {
+  readonly policy: Policy;
+  /** The model without corrections (measured demand, current proximity, dials and health). */
+  readonly model: TrafficModel;
+  readonly signals: ReadonlyMap<RegionCode, RegionSignals>;
+  readonly regionHealth: ReadonlyMap<RegionCode, boolean>;
+  /** Region states as updated for this cycle (health history). */
+  readonly regionStates: Readonly<Record<RegionCode, RegionState>>;
+  readonly state: ControllerState;
+  /** Client group -> demand now (as measured). */
+  readonly demandNow: ReadonlyMap<string, number>;
+  readonly now: Date;
+}
+
+export function buildLoadBasis(input: LoadBasisInput): LoadBasis {
+  const { policy, model, signals, now } = input;
+  const regions = model.regions;
+  const R = regions.length;
+  const holds: Hold[] = [];
+  const notes: string[] = [];
+
+  // Which readings stand for their Region's load, and which Regions are predicted from the model alone.
+  const usable = new Map<RegionCode, { value: number; observedAt: string }>();
+  for (const [region, s] of signals) {
+    const healthy = input.regionHealth.get(region) ?? false;
+    if (s.capacityProblem !== undefined) {
+      holds.push(s.capacityProblem);
+      continue;
+    }
+    if (s.loadProblem === undefined && s.load !== undefined) {
+      if (healthy && returnedAfter(input.regionStates[region], s.load.observedAt)) notes.push(cameBack(region));
+      else usable.set(region, s.load);
+      continue;
+    }
+    if (!healthy) continue; // serves nothing now: its load does not matter until it returns
+    if (recentlyReturned(input.regionStates[region], now, policy.guardrails.maxSignalAgeSeconds.load + FIT_WINDOW_SECONDS)) {
+      notes.push(cameBack(region));
+      continue;
+    }
+    if (s.loadProblem !== undefined) holds.push(s.loadProblem);
+  }
+
+  const cycles = fitCycles(input, usable);
+  const current = cycles[cycles.length - 1] as FitCycle;
+  const startScale = Float64Array.from(regions, (r) => input.state.regions[r]?.demandScale ?? 1);
+  const fit: LoadFit = fitLoadModel(model, cycles, startScale, input.state.flowLifetimeSeconds);
+  if (fit.lifetimeLearnt) notes.push(`flows last about ${Math.round(fit.flowLifetimeSeconds / 60)} min, as the last readings show`);
+
+  const kNow = signalFactors(policy, regions, usable, routeClasses(model, current.dials, current.healthy), current.classDemand, model);
+  const out = new Map<RegionCode, RegionBasis>();
+  for (const [region, s] of signals) {
+    const i = model.regionIndex.get(region);
+    const rp = policy.regions[region];
+    if (i === undefined || rp === undefined || s.capacity === undefined) continue;
+    const k = kNow.get(rp.capacity.signal);
+    // Without anything to fit against, assume the whole demand would fill the Region: it overstates how
+    // fast the Region fills, the safe side.
+    if (k === undefined) notes.push(`no load to calibrate ${region} against; assumed all demand would fill it`);
+    const coef = (100 * (k ?? s.capacity / Math.max(1e-9, model.totalDemandNow))) / Math.max(1e-9, s.capacity);
+    const residual = fit.residualShare[i] as number;
+    const residualShare = Number.isNaN(residual) ? undefined : residual;
+    const scale = fit.scale[i] as number;
+    out.set(region, {
+      region,
+      index: i,
+      healthy: input.regionHealth.get(region) ?? false,
+      capacity: s.capacity,
+      coef,
+      offset: coef * (residualShare ?? 0) * model.totalDemandAhead,
+      measuredPercent: usable.has(region) ? s.utilizationPercent : undefined,
+      source: fit.fitted[i] === 1 ? 'fitted' : input.state.regions[region]?.demandScale !== undefined ? 'remembered' : 'model',
+      demandScale: scale,
+      residualShare,
+    });
+  }
+  return {
+    regions: out,
+    demandScale: fit.scale,
+    flowLifetimeSeconds: fit.flowLifetimeSeconds,
+    readings: Object.fromEntries([...usable].map(([r, l]) => [r, { value: l.value, at: l.observedAt }])),
+    holds,
+    notes,
+  };
+  void R;
+}
+
+/** The state's recent cycles and this one, as the fit reads them (readings turned into demand units). */
+function fitCycles(input: LoadBasisInput, usable: ReadonlyMap<RegionCode, { value: number; observedAt: string }>): FitCycle[] {
+  const { model, policy, now } = input;
+  const R = model.regions.length;
+  const nowMs = now.getTime();
+  const arnOf = model.variables.map((v) => v.group.address.endpointGroupArn);
+  const currentDials = Float64Array.from(model.variables, (v) => v.currentPercent / 100);
+  const currentHealth = Uint8Array.from(model.regions, (r) => (input.regionHealth.get(r) === true ? 1 : 0));
+  const classDemand = (demand: (id: string) => number | undefined): Float64Array =>
+    Float64Array.from(model.classes, (c) => c.members.reduce((a, m) => a + (demand(m.id) ?? input.demandNow.get(m.id) ?? 0), 0));
+
+  const points = input.state.history.filter((p) => Date.parse(p.at) < nowMs && nowMs - Date.parse(p.at) <= FIT_WINDOW_SECONDS * 1000);
+  const seen = new Set<string>();
+  const raw: { atMs: number; dials: Float64Array; healthy: Uint8Array; load: Map<number, { value: number; atMs: number }>; demand: Float64Array }[] = [];
+  // Newest first, so a reading repeated by later cycles (CloudWatch had nothing newer) counts once, where it was current.
+  const current = { atMs: nowMs, dials: currentDials, healthy: currentHealth, load: new Map<number, { value: number; atMs: number }>(), demand: classDemand(() => undefined) };
+  for (const [region, l] of usable) {
+    const i = model.regionIndex.get(region);
+    if (i !== undefined && currentHealth[i] === 1) current.load.set(i, { value: l.value, atMs: Date.parse(l.observedAt) });
+  }
+  raw.push(current);
+  for (const p of [...points].reverse()) raw.push(cycleOf(p, model, arnOf, currentDials, currentHealth, classDemand));
+  for (const c of raw) {
+    for (const [i, l] of c.load) {
+      const key = `${i}|${l.atMs}`;
+      if (seen.has(key)) c.load.delete(i);
+      else seen.add(key);
+    }
+  }
+  raw.reverse();
+  return raw.map((c) => {
+    const routed = routeClasses(model, c.dials, c.healthy);
+    const k = signalFactors(policy, model.regions, new Map([...c.load].map(([i, l]) => [model.regions[i] ?? '', { value: l.value, observedAt: '' }])), routed, c.demand, model);
+    const target = new Float64Array(R).fill(Number.NaN);
+    const readingAtMs = new Float64Array(R).fill(Number.NaN);
+    for (const [i, l] of c.load) {
+      const kr = k.get(policy.regions[model.regions[i] ?? '']?.capacity.signal ?? '');
+      if (kr === undefined || c.healthy[i] !== 1) continue;
+      target[i] = l.value / kr;
+      readingAtMs[i] = l.atMs;
+    }
+    return { atMs: c.atMs, dials: c.dials, healthy: c.healthy, target, readingAtMs, classDemand: c.demand };
+  });
+}
+
+function cycleOf(
+  p: CyclePoint,
+  model: TrafficModel,
+  arnOf: readonly string[],
+  currentDials: Float64Array,
+  currentHealth: Uint8Array,
+  classDemand: (demand: (id: string) => number | undefined) => Float64Array,
+): { atMs: number; dials: Float64Array; healthy: Uint8Array; load: Map<number, { value: number; atMs: number }>; demand: Float64Array } {
+  const dials = Float64Array.from(arnOf, (arn, v) => {
+    const d = p.dials[arn];
+    return d === undefined ? (currentDials[v] as number) : d / 100;
+  });
+  const healthy = Uint8Array.from(model.regions, (r, i) => {
+    const h = p.healthy[r];
+    return h === undefined ? (currentHealth[i] as number) : h ? 1 : 0;
+  });
+  const load = new Map<number, { value: number; atMs: number }>();
+  for (const [region, l] of Object.entries(p.load)) {
+    const i = model.regionIndex.get(region);
+    if (i !== undefined) load.set(i, { value: l.value, atMs: Date.parse(l.at) });
+  }
+  return { atMs: Date.parse(p.at), dials, healthy, load, demand: classDemand((id) => p.demand[id]) };
+}
+
+/** K per load signal: load units per demand unit routed to the Regions that read it. */
+function signalFactors(
+  policy: Policy,
+  regions: readonly RegionCode[],
+  readings: ReadonlyMap<RegionCode, { value: number }>,
+  routed: readonly Float64Array[],
+  classDemand: Float64Array,
+  model: TrafficModel,
+): Map<string, number> {
+  const R = regions.length;
+  const perRegion = new Float64Array(R);
+  routed.forEach((land, ci) => {
+    const d = classDemand[ci] as number;
+    for (let r = 0; r < R; r += 1) perRegion[r] = (perRegion[r] as number) + d * (land[r] as number);
+  });
+  const fit = new Map<string, { load: number; routed: number }>();
+  for (const [region, reading] of readings) {
+    const i = model.regionIndex.get(region);
+    const signal = policy.regions[region]?.capacity.signal;
+    if (i === undefined || signal === undefined) continue;
+    const acc = fit.get(signal) ?? { load: 0, routed: 0 };
+    fit.set(signal, { load: acc.load + reading.value, routed: acc.routed + (perRegion[i] as number) });
+  }
+  const total = classDemand.reduce((a, d) => a + d, 0);
+  const out = new Map<string, number>();
+  for (const [signal, f] of fit) if (f.routed > 1e-9 * Math.max(1, total) && f.load > 0) out.set(signal, f.load / f.routed);
+  return out;
+}
+
+/** Health as seen this cycle, with the time of the last change ga-steer saw. */
+export function trackRegionHealth(
+  previous: Readonly<Record<RegionCode, RegionState>>,
+  health: ReadonlyMap<RegionCode, boolean>,
+  now: Date,
+): Record<RegionCode, RegionState> {
+  const out: Record<RegionCode, RegionState> = { ...previous };
+  for (const [region, healthy] of health) {
+    const before = previous[region];
+    if (before === undefined) out[region] = { healthy };
+    else if (before.healthy !== healthy) out[region] = { ...before, healthy, healthSince: now.toISOString() };
+  }
+  return out;
+}
+
+function cameBack(region: RegionCode): string {
+  return `${region} came back after its last load reading: its load is predicted from demand and the routing model`;
+}
+
+function returnedAfter(region: RegionState | undefined, observedAt: string): boolean {
+  return region?.healthy === true && region.healthSince !== undefined && Date.parse(observedAt) < Date.parse(region.healthSince);
+}
+
+function recentlyReturned(region: RegionState | undefined, now: Date, withinSeconds: number): boolean {
+  return region?.healthy === true && region.healthSince !== undefined && now.getTime() - Date.parse(region.healthSince) <= withinSeconds * 1000;
+}

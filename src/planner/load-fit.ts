@@ -1,0 +1,238 @@
+// Fits the routing model to what the Regions measured over the last cycles.
+//
+// A load reading taken at time t counts the flows alive then. Flows start at the dials of their time
+// and end with a mean lifetime tau, so the reading describes a mix of the recent dial settings: a
+// setting live over (a, b] weighs e^-(t-b)/tau - e^-(t-a)/tau. Readings are minutes old, and after a
+// dial change or a Region's return the load moves at the pace flows renew; both show in that mix.
+//
+// The fit finds, per Region s, the scale of the demand of the client groups nearest to s (the model's
+// errors are errors of attribution: a country whose users reach Frankfurt although its probes rank
+// Dublin first), such that the mixed, scaled routing reproduces the readings of the last cycles
+// (least squares on relative errors, multiplicative updates, recent cycles weighing more). tau is
+// chosen on a grid as the value that explains the readings best; while the readings carry no
+// transition to learn it from, the last estimate stands.
+//
+// Flows on a Region that fails are cut and reconnect at once (GA's failover), so in the mix a Region
+// that is down at the reading's time is down in every earlier setting too; a Region that came back
+// fills up at the pace flows renew.
+
+import { landInto } from '../model/routing.js';
+import type { CyclePoint } from './controller-state.js';
+import type { TrafficModel } from './traffic-model.js';
+
+export const DEFAULT_FLOW_LIFETIME_SECONDS = 300;
+const LIFETIME_GRID_SECONDS = [60, 120, 180, 300, 480, 720, 1200, 1800] as const;
+/** A lifetime must explain the readings this much better than the last estimate to replace it. */
+const LIFETIME_EVIDENCE = 0.05;
+const RECENCY_HALF_LIFE_SECONDS = 600;
+const MIN_SCALE = 0.25;
+const MAX_SCALE = 4;
+const FIT_ITERATIONS = 60;
+
+/** One cycle as the fit sees it: when, the dials and health live just before, readings, demand. */
+export interface FitCycle {
+  readonly atMs: number;
+  /** Dial fraction per model variable. */
+  readonly dials: Float64Array;
+  /** Health per Region index (1 healthy). */
+  readonly healthy: Uint8Array;
+  /** Load reading per Region index, in demand units (already divided by K); NaN where none is usable. */
+  readonly target: Float64Array;
+  /** When each reading was taken (ms); NaN where none. */
+  readonly readingAtMs: Float64Array;
+  /** Demand per class (unscaled, as measured then). */
+  readonly classDemand: Float64Array;
+}
+
+export interface LoadFit {
+  /** Demand scale per Region index. */
+  readonly scale: Float64Array;
+  /** Per Region index: (reading - fitted) in the newest cycle, as a share of all demand; NaN without a reading. */
+  readonly residualShare: Float64Array;
+  readonly flowLifetimeSeconds: number;
+  /** Whether the readings carried enough movement to estimate the lifetime this cycle. */
+  readonly lifetimeLearnt: boolean;
+  /** Regions with at least one reading in the fit. */
+  readonly fitted: Uint8Array;
+}
+
+/**
+ * `cycles`: oldest first; the last one is the current cycle. `startScale`: the scales remembered.
+ */
+export function fitLoadModel(model: TrafficModel, cycles: readonly FitCycle[], startScale: Float64Array, previousLifetimeSeconds: number | undefined): LoadFit {
+  const R = model.regions.length;
+  const C = model.classes.length;
+  const nearest = model.classes.map((c) => c.order[0] ?? 0);
+  const newest = cycles[cycles.length - 1];
+  const fitted = new Uint8Array(R);
+  for (const cycle of cycles) for (let r = 0; r < R; r += 1) if (!Number.isNaN(cycle.target[r] as number)) fitted[r] = 1;
+  if (newest === undefined) return { scale: Float64Array.from(startScale), residualShare: new Float64Array(R).fill(Number.NaN), flowLifetimeSeconds: previousLifetimeSeconds ?? DEFAULT_FLOW_LIFETIME_SECONDS, lifetimeLearnt: false, fitted };
+
+  // Each distinct setting, routed once: landing per class averaged over listeners.
+  const routes = new Map<string, Float64Array[]>();
+  const routeOf = (dials: Float64Array, healthy: Uint8Array): Float64Array[] => {
+    const key = `${Array.from(dials).join(',')}|${Array.from(healthy).join('')}`;
+    let r = routes.get(key);
+    if (r === undefined) {
+      r = routeClasses(model, dials, healthy);
+      routes.set(key, r);
+    }
+    return r;
+  };
+
+  // Per observed cycle: the settings in its mix and their (a, b] windows.
+  const observed = cycles.filter((c) => c.target.some((x) => !Number.isNaN(x)));
+  const nowMs = newest.atMs;
+  const evaluateLifetime = (tauSeconds: number): { scale: Float64Array; error: number; fittedNewest: Float64Array } => {
+    // X[m][r][s]: demand of classes nearest s landing in r, mixed for cycle m's readings.
+    const X = observed.map((cycle) => mixedRouting(cycle, cycles, tauSeconds, routeOf, nearest, R, C));
+    const weight = observed.map((cycle) => Math.pow(0.5, (nowMs - cycle.atMs) / 1000 / RECENCY_HALF_LIFE_SECONDS));
+    const scale = Float64Array.from(startScale);
+    const predict = (m: number, r: number): number => {
+      let p = 0;
+      const row = X[m]?.[r] as Float64Array;
+      for (let s = 0; s < R; s += 1) p += (scale[s] as number) * (row[s] as number);
+      return p;
+    };
+    for (let it = 0; it < FIT_ITERATIONS; it += 1) {
+      const num = new Float64Array(R);
+      const den = new Float64Array(R);
+      observed.forEach((cycle, m) => {
+        for (let r = 0; r < R; r += 1) {
+          const b = cycle.target[r] as number;
+          if (Number.isNaN(b)) continue;
+          const w = (weight[m] as number) / Math.max(b, 1e-9) ** 2;
+          const p = predict(m, r);
+          const row = X[m]?.[r] as Float64Array;
+          for (let s = 0; s < R; s += 1) {
+            const x = row[s] as number;
+            if (x === 0) continue;
+            num[s] = (num[s] as number) + w * x * b;
+            den[s] = (den[s] as number) + w * x * p;
+          }
+        }
+      });
+      for (let s = 0; s < R; s += 1) {
+        if ((den[s] as number) <= 1e-12) continue;
+        scale[s] = Math.min(MAX_SCALE, Math.max(MIN_SCALE, (scale[s] as number) * ((num[s] as number) / (den[s] as number))));
+      }
+    }
+    let error = 0;
+    observed.forEach((cycle, m) => {
+      for (let r = 0; r < R; r += 1) {
+        const b = cycle.target[r] as number;
+        if (Number.isNaN(b)) continue;
+        error += ((weight[m] as number) * (b - predict(m, r)) ** 2) / Math.max(b, 1e-9) ** 2;
+      }
+    });
+    const m = observed.indexOf(newest);
+    const fittedNewest = Float64Array.from({ length: R }, (_, r) => (m >= 0 ? predict(m, r) : Number.NaN));
+    return { scale, error, fittedNewest };
+  };
+
+  const previous = previousLifetimeSeconds ?? DEFAULT_FLOW_LIFETIME_SECONDS;
+  const atPrevious = evaluateLifetime(previous);
+  let best = { tau: previous, ...atPrevious };
+  let learnt = false;
+  if (hasTransition(cycles)) {
+    for (const tau of LIFETIME_GRID_SECONDS) {
+      if (tau === previous) continue;
+      const e = evaluateLifetime(tau);
+      if (e.error < best.error) best = { tau, ...e };
+    }
+    // Noise should not walk the estimate around: a new lifetime must explain the readings clearly better.
+    if (best.tau !== previous && best.error > atPrevious.error * (1 - LIFETIME_EVIDENCE)) best = { tau: previous, ...atPrevious };
+    learnt = best.tau !== previous;
+  }
+  const totalDemand = newest.classDemand.reduce((a, d) => a + d, 0);
+  const residualShare = Float64Array.from({ length: R }, (_, r) => {
+    const b = newest.target[r] as number;
+    const p = best.fittedNewest[r] as number;
+    return Number.isNaN(b) || Number.isNaN(p) || totalDemand <= 0 ? Number.NaN : Math.max(-1, Math.min(1, (b - p) / totalDemand));
+  });
+  return { scale: best.scale, residualShare, flowLifetimeSeconds: best.tau, lifetimeLearnt: learnt, fitted };
+}
+
+/** X[r][s] for one cycle's readings: demand nearest s (that cycle's demand) landing in r, mixed over the settings live before. */
+function mixedRouting(
+  cycle: FitCycle,
+  cycles: readonly FitCycle[],
+  tauSeconds: number,
+  routeOf: (dials: Float64Array, healthy: Uint8Array) => Float64Array[],
+  nearest: readonly number[],
+  R: number,
+  C: number,
+): Float64Array[] {
+  const X = Array.from({ length: R }, () => new Float64Array(R));
+  for (let r = 0; r < R; r += 1) {
+    const at = cycle.readingAtMs[r] as number;
+    if (Number.isNaN(at)) continue;
+    // The settings live before the reading: cycle k's dials were live over (t[k-1], t[k]]; the oldest
+    // known setting reaches back indefinitely, the newest forward to now.
+    let upper = at;
+    let covered = 0;
+    for (let k = cycles.length - 1; k >= 0 && covered < 0.999; k -= 1) {
+      const c = cycles[k] as FitCycle;
+      const from = k > 0 ? (cycles[k - 1] as FitCycle).atMs : Number.NEGATIVE_INFINITY;
+      if (from >= upper) continue;
+      const to = Math.min(upper, k === cycles.length - 1 ? Math.max(c.atMs, at) : c.atMs);
+      const w = Math.exp(-(at - to) / 1000 / tauSeconds) - (from === Number.NEGATIVE_INFINITY ? 0 : Math.exp(-(at - from) / 1000 / tauSeconds));
+      upper = from;
+      if (w <= 1e-6) continue;
+      covered += w;
+      // Flows on a Region that is down when the reading is taken were cut at its failure.
+      const healthy = Uint8Array.from(c.healthy, (h, i) => (h === 1 && cycle.healthy[i] === 1 ? 1 : 0));
+      const landing = routeOf(c.dials, healthy);
+      for (let ci = 0; ci < C; ci += 1) {
+        const d = cycle.classDemand[ci] as number;
+        if (d === 0) continue;
+        const s = nearest[ci] as number;
+        const land = landing[ci] as Float64Array;
+        (X[r] as Float64Array)[s] = ((X[r] as Float64Array)[s] as number) + w * d * (land[r] as number);
+      }
+    }
+  }
+  return X;
+}
+
+/** Whether any dial or health changed within the cycles: only then do readings tell the flows' lifetime. */
+function hasTransition(cycles: readonly FitCycle[]): boolean {
+  for (let k = 1; k < cycles.length; k += 1) {
+    const a = cycles[k - 1] as FitCycle;
+    const b = cycles[k] as FitCycle;
+    if (a.dials.some((d, i) => Math.abs(d - (b.dials[i] as number)) > 1e-9)) return true;
+    if (a.healthy.some((h, i) => h !== b.healthy[i])) return true;
+  }
+  return false;
+}
+
+/** Landing per class averaged over listeners, for a setting of the variables and Region health. */
+export function routeClasses(model: TrafficModel, dials: Float64Array, healthyRegion: Uint8Array): Float64Array[] {
+  const R = model.regions.length;
+  const out = model.classes.map(() => new Float64Array(R));
+  const scratch = new Float64Array(R);
+  for (const l of model.listeners) {
+    const dial = Float64Array.from(l.dialNow);
+    for (let r = 0; r < R; r += 1) {
+      const v = l.variableOf[r] as number;
+      if (v >= 0) dial[r] = dials[v] as number;
+    }
+    // A Region's health as a whole changed: every listener's group follows it; otherwise each group's own.
+    const healthy = Uint8Array.from(l.healthy, (h, r) => {
+      if (healthyRegion[r] !== 1) return 0;
+      // Healthy then though down now: its groups were serving then.
+      return h === 1 || (l.present[r] === 1 && !anyListenerHealthy(model, r)) ? 1 : 0;
+    });
+    model.classes.forEach((_, ci) => {
+      scratch.fill(0);
+      landInto(l.orders[ci] as Int32Array, dial, healthy, scratch);
+      const row = out[ci] as Float64Array;
+      for (let r = 0; r < R; r += 1) row[r] = (row[r] as number) + l.weight * (scratch[r] as number);
+    });
+  }
+  return out;
+}
+
+function anyListenerHealthy(model: TrafficModel, r: number): boolean {
+  return model.listeners.some((l) => l.healthy[r] === 1);
+}

@@ -1,0 +1,287 @@
+// One joint decision over every governed endpoint group's dial.
+//
+// The search space is a box: each group between its own lowest and highest dial this cycle (see
+// dial-bounds.ts). Two kinds of coordinates: a Region (all its movable groups shifted by the same
+// amount from their own current dials: what one listener needs, every listener needs) and a single
+// group. The routing model is not linear (spill passes down receivers' dials), so:
+//  - exact where the space is small: when the Region moves number at most EXHAUSTIVE_LIMIT settings,
+//    every one is evaluated (then single groups are refined by coordinate descent);
+//  - otherwise coordinate descent from several starts (the current dials; every hot Region's groups
+//    at their lowest; every lowered group at its highest): one coordinate at a time, its best value
+//    with the others fixed, until a whole pass improves nothing. Every accepted move strictly improves
+//    the objective, so the search ends, and it never returns a setting worse than the current dials
+//    (they are the first start). What it returns is a setting no single Region or group move improves.
+// Receivers are coordinates too: lowering a small Region that sits between a hot one and a big one
+// passes the spill on; a later pass then lowers the hot Region further.
+
+import type { Policy } from '../policy/schema.js';
+import { DialEvaluator, type Trial } from './dial-evaluator.js';
+import type { VariableBounds } from './dial-bounds.js';
+import type { LatencyBudget } from './latency-budget.js';
+import { compareScores, decisiveTier, type Objective, type Score } from './objective.js';
+import type { TrafficModel } from './traffic-model.js';
+
+const EXHAUSTIVE_LIMIT = 20_000;
+const MAX_PASSES = 40;
+const RELIEF_TIERS = new Set<ReturnType<typeof decisiveTier>>(['capacity', 'threshold']);
+
+export interface SearchResult {
+  readonly evaluator: DialEvaluator;
+  readonly trial: Trial;
+  readonly score: Score;
+  readonly method: 'exhaustive' | 'coordinate-descent' | 'nothing-to-move';
+  readonly evaluations: number;
+}
+
+export interface SearchInput {
+  readonly policy: Policy;
+  readonly model: TrafficModel;
+  readonly bounds: readonly VariableBounds[];
+  readonly objective: Objective;
+  readonly budget: LatencyBudget;
+}
+
+interface RegionCoordinate {
+  readonly region: number;
+  readonly variables: readonly VariableBounds[];
+  /** Shifts (dial points) to try, ascending. */
+  readonly shifts: readonly number[];
+}
+
+export class DialSearch {
+  private evaluations = 0;
+  private readonly currentDials: Float64Array;
+  private readonly movable: readonly VariableBounds[];
+  private readonly regionCoordinates: readonly RegionCoordinate[];
+  /** Variables cooling down, which may only step down to relieve overload. */
+  private readonly coolingDown: ReadonlySet<number>;
+
+  constructor(private readonly input: SearchInput) {
+    this.currentDials = Float64Array.from(input.model.variables.map((v) => v.currentPercent / 100));
+    this.movable = input.bounds.filter((b) => b.candidates.length > 1);
+    this.coolingDown = new Set(input.bounds.filter((b) => b.onlyToRelieveOverload).map((b) => b.variable.index));
+    const byRegion = new Map<number, VariableBounds[]>();
+    for (const b of this.movable) byRegion.set(b.variable.region, [...(byRegion.get(b.variable.region) ?? []), b]);
+    this.regionCoordinates = [...byRegion.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([region, variables]) => ({ region, variables, shifts: shiftsFor(variables) }));
+  }
+
+  run(): SearchResult {
+    const starts = this.starts();
+    const first = starts[0] as ReadonlyMap<number, number>;
+    if (this.movable.length === 0) {
+      const evaluator = new DialEvaluator(this.input.model);
+      const trial = evaluator.trial(first);
+      evaluator.commit(trial);
+      return { evaluator, trial: evaluator.current(), score: this.score(evaluator.current()), method: 'nothing-to-move', evaluations: 0 };
+    }
+    let best: { evaluator: DialEvaluator; score: Score } | undefined;
+    const consider = (evaluator: DialEvaluator): void => {
+      this.descend(evaluator);
+      const current = evaluator.current();
+      // A start outside the hard limits can only end inside them by luck: keep it only if it did.
+      if (!this.feasible(current) || this.input.budget.check(current, evaluator) !== undefined) return;
+      const score = this.score(current);
+      if (best === undefined || compareScores(score, best.score) < 0) best = { evaluator, score };
+    };
+    const space = this.regionCoordinates.reduce((n, c) => n * c.shifts.length, 1);
+    const method: SearchResult['method'] = space <= EXHAUSTIVE_LIMIT ? 'exhaustive' : 'coordinate-descent';
+    if (method === 'exhaustive') consider(this.exhaustive(first));
+    else {
+      for (const start of starts) {
+        const evaluator = new DialEvaluator(this.input.model);
+        evaluator.commit(evaluator.trial(start));
+        consider(evaluator);
+      }
+    }
+    if (best === undefined) {
+      // Nothing inside the limits improved on the start: stay there.
+      const evaluator = new DialEvaluator(this.input.model);
+      evaluator.commit(evaluator.trial(first));
+      best = { evaluator, score: this.score(evaluator.current()) };
+    }
+    const chosen = this.withoutNeedlessCoolingMoves(best as { evaluator: DialEvaluator; score: Score });
+    return { evaluator: chosen.evaluator, trial: chosen.evaluator.current(), score: chosen.score, method, evaluations: this.evaluations };
+  }
+
+  /**
+   * Cooling-down groups that the chosen setting moved go back to their dial unless that is needed to
+   * relieve load above capacity (the descent accepts their moves only for that, but a later move of
+   * another group can make them unnecessary).
+   */
+  private withoutNeedlessCoolingMoves(best: { evaluator: DialEvaluator; score: Score }): { evaluator: DialEvaluator; score: Score } {
+    const dials = best.evaluator.current().dials;
+    const moved = [...this.coolingDown].filter((v) => Math.abs((dials[v] as number) - (this.currentDials[v] as number)) > 1e-12);
+    if (moved.length === 0) return best;
+    const back = best.evaluator.trial(new Map(moved.map((v) => [v, this.currentDials[v] as number])));
+    const score = this.score(back);
+    if (decisiveTier(best.score, score) === 'capacity' || !this.feasible(back) || this.input.budget.check(back, best.evaluator) !== undefined) return best;
+    best.evaluator.commit(back);
+    return { evaluator: best.evaluator, score };
+  }
+
+  /** The current dials (the floor where a dial is below it), then the aggressive and the restoring starts. */
+  private starts(): ReadonlyMap<number, number>[] {
+    const base = new Map(this.input.bounds.map((b) => [b.variable.index, b.startPercent / 100]));
+    const hot = new Set(this.input.objective.regions.filter((r) => r.hot).map((r) => r.index));
+    const down = new Map(base);
+    for (const b of this.movable) if (hot.has(b.variable.region)) down.set(b.variable.index, b.lowPercent / 100);
+    const up = new Map(base);
+    for (const b of this.movable) if (b.startPercent < 100 && !hot.has(b.variable.region)) up.set(b.variable.index, b.highPercent / 100);
+    return [base, down, up];
+  }
+
+  private exhaustive(start: ReadonlyMap<number, number>): DialEvaluator {
+    const evaluator = new DialEvaluator(this.input.model);
+    evaluator.commit(evaluator.trial(start));
+    const startScore = this.score(evaluator.current());
+    let bestScore = startScore;
+    let bestTrial: Trial | undefined;
+    const coords = this.regionCoordinates;
+    const index = coords.map(() => 0);
+    for (;;) {
+      const moves = new Map<number, number>();
+      coords.forEach((c, k) => this.applyShift(c, c.shifts[index[k] as number] as number, moves));
+      const trial = evaluator.trial(moves);
+      this.evaluations += 1;
+      if (this.feasible(trial)) {
+        const score = this.score(trial);
+        const base = evaluator.current().dials;
+        const lowers = trial.dials.some((d, v) => d < (base[v] as number) - 1e-12);
+        const cooling = trial.dials.some((d, v) => this.coolingDown.has(v) && Math.abs(d - (base[v] as number)) > 1e-12);
+        const tier = decisiveTier(score, startScore);
+        const admissible = (!lowers || RELIEF_TIERS.has(tier)) && (!cooling || tier === 'capacity');
+        if (admissible && compareScores(score, bestScore) < 0 && this.input.budget.check(trial, evaluator) === undefined) {
+          bestScore = score;
+          bestTrial = trial;
+        }
+      }
+      let k = 0;
+      while (k < coords.length) {
+        index[k] = (index[k] as number) + 1;
+        if ((index[k] as number) < (coords[k]?.shifts.length ?? 0)) break;
+        index[k] = 0;
+        k += 1;
+      }
+      if (k === coords.length) break;
+    }
+    if (bestTrial !== undefined) evaluator.commit(bestTrial);
+    return evaluator;
+  }
+
+  /** Coordinate descent from the evaluator's committed setting; commits every improvement. */
+  private descend(evaluator: DialEvaluator): void {
+    let incumbent = this.score(evaluator.current());
+    for (let pass = 0; pass < MAX_PASSES; pass += 1) {
+      let improved = false;
+      for (const c of this.regionCoordinates) {
+        const found = this.bestAlong(evaluator, incumbent, c.shifts.map((shift) => this.applyShift(c, shift, new Map())), c.region);
+        if (found !== undefined) {
+          evaluator.commit(found.trial);
+          incumbent = found.score;
+          improved = true;
+        }
+      }
+      for (const c of this.regionCoordinates) {
+        if (c.variables.length < 2) continue;
+        for (const b of c.variables) {
+          const options = b.candidates.map((d) => new Map([[b.variable.index, d / 100]]));
+          const found = this.bestAlong(evaluator, incumbent, options, c.region);
+          if (found !== undefined) {
+            evaluator.commit(found.trial);
+            incumbent = found.score;
+            improved = true;
+          }
+        }
+      }
+      if (!improved) break;
+    }
+  }
+
+  /** The best of some moves from the committed setting, if it beats the incumbent. */
+  private bestAlong(evaluator: DialEvaluator, incumbent: Score, options: readonly Map<number, number>[], region: number): { trial: Trial; score: Score } | undefined {
+    const committed = evaluator.current().dials;
+    const u = this.input.objective.regions.find((r) => r.index === region);
+    // Lowering a Region's dials only takes load off that Region: useless unless it is over its threshold.
+    const mayLower = u === undefined || this.input.objective.utilization(evaluator.current(), u) > Math.min(100, u.thresholdPercent) + 1e-9;
+    let best: { trial: Trial; score: Score } | undefined;
+    for (const moves of options) {
+      let same = true;
+      let lowers = false;
+      let coolingMoves = false;
+      for (const [v, d] of moves) {
+        const now = committed[v] as number;
+        if (Math.abs(now - d) > 1e-12) {
+          same = false;
+          if (this.coolingDown.has(v)) coolingMoves = true;
+        }
+        if (d < now - 1e-12) lowers = true;
+      }
+      if (same || (lowers && !mayLower)) continue;
+      const trial = evaluator.trial(moves);
+      this.evaluations += 1;
+      if (!this.feasible(trial)) continue;
+      const score = this.score(trial);
+      if (compareScores(score, incumbent) >= 0) continue;
+      // A dial comes down only to relieve load (capacity or threshold), never for latency alone: the
+      // probes' RTT is no licence to move users away from where GA sends them.
+      if (lowers && !RELIEF_TIERS.has(decisiveTier(score, incumbent))) continue;
+      // A group cooling down moves only to relieve load above capacity.
+      if (coolingMoves && decisiveTier(score, incumbent) !== 'capacity') continue;
+      if (best !== undefined && compareScores(score, best.score) >= 0) continue;
+      if (this.input.budget.check(trial, evaluator) !== undefined) continue;
+      best = { trial, score };
+    }
+    return best;
+  }
+
+  private applyShift(c: RegionCoordinate, shift: number, moves: Map<number, number>): Map<number, number> {
+    for (const b of c.variables) moves.set(b.variable.index, nearestCandidate(b, b.startPercent + shift) / 100);
+    return moves;
+  }
+
+  score(trial: Trial): Score {
+    return this.input.objective.score(trial, this.currentDials);
+  }
+
+  /**
+   * Hard limits the box cannot express: on every listener at least `minRegionsServing` healthy Regions
+   * keep a dial above 0 (or as many as serve now, if fewer), so the last healthy Region is never drained.
+   */
+  feasible(trial: Trial): boolean {
+    const { model, policy } = this.input;
+    for (const l of model.listeners) {
+      let now = 0;
+      let after = 0;
+      for (let r = 0; r < model.regions.length; r += 1) {
+        if (l.present[r] !== 1 || l.healthy[r] !== 1) continue;
+        const v = l.variableOf[r] as number;
+        if ((l.dialNow[r] as number) > 0) now += 1;
+        if ((v >= 0 ? (trial.dials[v] as number) : (l.dialNow[r] as number)) > 0) after += 1;
+      }
+      if (after < Math.min(policy.guardrails.minRegionsServing, now)) return false;
+    }
+    return true;
+  }
+}
+
+/** Shifts for a Region coordinate: every grid point any of its groups can reach, relative to its start. */
+function shiftsFor(variables: readonly VariableBounds[]): number[] {
+  const shifts = new Set<number>();
+  for (const b of variables) for (const d of b.candidates) shifts.add(Math.round((d - b.startPercent) * 10) / 10);
+  return [...shifts].sort((a, b) => a - b);
+}
+
+function nearestCandidate(b: VariableBounds, target: number): number {
+  let best = b.startPercent;
+  let gap = Number.POSITIVE_INFINITY;
+  for (const d of b.candidates) {
+    const g = Math.abs(d - target);
+    if (g < gap - 1e-9) {
+      gap = g;
+      best = d;
+    }
+  }
+  return best;
+}
