@@ -1,40 +1,101 @@
-// A client group's proximity order: the Regions nearest first, as GA would try them.
-// Derived from measured RTT to each Region's unicast addresses (nearest = lowest RTT); Regions without a
-// measurement follow, by great-circle distance when the group's location is known. When every dial is
-// at 100 and the group was observed landing mostly (> 50 %) in one Region through the anycast address,
-// that Region goes first: what GA was seen doing beats what RTT suggests.
+// Where a client group's users start and where their spill goes (a GroupPreference, see routing.ts),
+// from what its probes measured.
+//
+// A client group is a country (or country and network): its users do not all share one nearest
+// Region. The probes give, per Region, the RTT of the group's typical user (the policy's statistic)
+// and how much it varies between the group's vantage points (p90 - p50). Taking each Region's RTT
+// over the group's users as normal with that spread, the share of users for whom Region r is the
+// nearest is about the product over the other Regions r' of P(RTT_r < RTT_r'); the same weights say
+// where their spill goes. A compact country ranks its Regions sharply; a wide one (the United States
+// between us-east-1 and us-west-2) splits.
+// When every dial is at 100 and the group was seen landing through the anycast address, those shares
+// are where its users start: what GA was seen doing beats what RTT suggests.
+// Regions without a measurement follow in the strict order, by great-circle distance when the group's
+// location is known.
 
+import { errorFunction } from 'simple-statistics';
 import type { RegionCode } from '../domain/traffic.js';
 import { greatCircleKm } from './geo-distance.js';
 import { REGION_COORDINATES } from './region-coordinates.js';
+import type { GroupPreference } from './routing.js';
 
 export interface ProximityInput {
   readonly rttMs: ReadonlyMap<RegionCode, number>;
+  /** How much RTT varies between the group's vantage points (p90 - p50, ms), when known. */
+  readonly spreadMs: number | undefined;
   readonly landing: Readonly<Record<RegionCode, number>> | undefined;
   readonly latitude: number | undefined;
   readonly longitude: number | undefined;
 }
 
-export function deriveProximity(regions: readonly RegionCode[], input: ProximityInput, allDialsFull: boolean): RegionCode[] {
+/** The spread assumed for a group whose probes do not tell (ms); and the least any group gets. */
+const DEFAULT_SPREAD_MS = 6;
+const MIN_SIGMA_MS = 1.5;
+/** Shares below this are dropped (and the rest renormalised): too small to matter, costly to route. */
+const MIN_SHARE = 0.01;
+
+/** The Regions nearest first: measured ones by RTT, then the rest by distance. */
+export function deriveProximity(regions: readonly RegionCode[], input: Pick<ProximityInput, 'rttMs' | 'latitude' | 'longitude'>): RegionCode[] {
   const measured = regions.filter((r) => input.rttMs.has(r));
   measured.sort((a, b) => (input.rttMs.get(a) ?? 0) - (input.rttMs.get(b) ?? 0) || a.localeCompare(b));
   const rest = regions.filter((r) => !input.rttMs.has(r));
   rest.sort((a, b) => distanceKm(input, a) - distanceKm(input, b) || a.localeCompare(b));
-  const order = [...measured, ...rest];
-
-  if (allDialsFull && input.landing !== undefined) {
-    const [observed, share] = Object.entries(input.landing).reduce<[string | undefined, number]>(
-      (best, [r, s]) => (s > best[1] ? [r, s] : best),
-      [undefined, 0],
-    );
-    if (observed !== undefined && share > 0.5 && order.includes(observed) && order[0] !== observed) {
-      return [observed, ...order.filter((r) => r !== observed)];
-    }
-  }
-  return order;
+  return [...measured, ...rest];
 }
 
-function distanceKm(input: ProximityInput, region: RegionCode): number {
+/** The group's preference over `regions` (indices into it). */
+export function derivePreference(regions: readonly RegionCode[], input: ProximityInput, allDialsFull: boolean): GroupPreference {
+  const R = regions.length;
+  const order = deriveProximity(regions, input).map((r) => regions.indexOf(r));
+  const sigma = Math.max(MIN_SIGMA_MS, (input.spreadMs ?? DEFAULT_SPREAD_MS) / 1.2816);
+  const mu = regions.map((r) => input.rttMs.get(r));
+  const prefer = new Float64Array(R);
+  for (let r = 0; r < R; r += 1) {
+    const m = mu[r];
+    if (m === undefined) continue;
+    let p = 1;
+    for (let o = 0; o < R; o += 1) {
+      const other = mu[o];
+      if (o === r || other === undefined) continue;
+      // P(RTT_r < RTT_o) for two independent normals with the group's spread.
+      p *= 0.5 * (1 + errorFunction((other - m) / (2 * sigma)));
+      if (p < 1e-6) break;
+    }
+    prefer[r] = p;
+  }
+  sparsify(prefer);
+  let first: Float64Array;
+  const seen = allDialsFull ? observedFirst(regions, input.landing) : undefined;
+  if (seen !== undefined) first = seen;
+  else if (prefer.some((p) => p > 0)) first = Float64Array.from(prefer);
+  else {
+    first = new Float64Array(R);
+    if (order[0] !== undefined) first[order[0]] = 1;
+  }
+  normalize(first);
+  return { first, prefer, order: Int32Array.from(order) };
+}
+
+function observedFirst(regions: readonly RegionCode[], landing: Readonly<Record<RegionCode, number>> | undefined): Float64Array | undefined {
+  if (landing === undefined) return undefined;
+  const out = Float64Array.from(regions, (r) => landing[r] ?? 0);
+  if (!(out.reduce((a, b) => a + b, 0) > 0)) return undefined;
+  sparsify(out);
+  return out;
+}
+
+function sparsify(x: Float64Array): void {
+  const total = x.reduce((a, b) => a + b, 0);
+  if (total <= 0) return;
+  for (let i = 0; i < x.length; i += 1) if ((x[i] as number) / total < MIN_SHARE) x[i] = 0;
+}
+
+function normalize(x: Float64Array): void {
+  const total = x.reduce((a, b) => a + b, 0);
+  if (total > 0) for (let i = 0; i < x.length; i += 1) x[i] = (x[i] as number) / total;
+}
+
+function distanceKm(input: Pick<ProximityInput, 'latitude' | 'longitude'>, region: RegionCode): number {
   const c = REGION_COORDINATES[region];
   if (c === undefined || input.latitude === undefined || input.longitude === undefined) return Number.POSITIVE_INFINITY;
   return greatCircleKm(input.latitude, input.longitude, c.latitude, c.longitude);

@@ -1,20 +1,23 @@
 // A model of where Global Accelerator sends a client group's new connections, for given dials and
 // health. Assumptions (DESIGN.md section 1, and the README's "Routing model"):
-//  1. A group enters at its nearest edge and is sent to the nearest endpoint group (by proximity order)
-//     that has a healthy endpoint with weight > 0.
-//  2. If its nearest group is unhealthy, GA fails over to the nearest healthy group, ignoring dials.
-//  3. Otherwise the nearest healthy group keeps `dial` of the traffic. The rest ("spill") goes to the
-//     next healthy group in proximity order whose dial is above 0, and is not turned away a second
-//     time: a dial applies to the traffic already headed to its group ("the percentage is applied only
-//     to traffic that is already directed to the endpoint group", AWS's traffic-dial page). With two
-//     Regions this reproduces AWS's worked example (both dials at 50: 25 served nearby, 25 by the
-//     other Region); with the RIPE Atlas experiment it sends Frankfurt's spill to us-east-1, the next
-//     group over the backbone. A receiver is passed over only when its dial is 0.
+//  1. A user enters at the nearest edge and is sent to the nearest endpoint group that has a healthy
+//     endpoint with weight > 0.
+//  2. If that nearest group is unhealthy, GA fails over to the nearest healthy group, ignoring dials.
+//  3. Otherwise the nearest group keeps `dial` of the traffic. The rest ("spill") goes to the next
+//     nearest healthy group whose dial is above 0, and is not turned away a second time: a dial applies
+//     to the traffic already headed to its group ("the percentage is applied only to traffic that is
+//     already directed to the endpoint group", AWS's traffic-dial page). With two Regions this
+//     reproduces AWS's worked example (both dials at 50: 25 served nearby, 25 by the other Region);
+//     with the RIPE Atlas experiment it sends Frankfurt's spill to us-east-1, the next group over the
+//     backbone. A receiver is passed over only when its dial is 0.
 //  4. Spill that no other group accepts (every other dial at 0) stays with the nearest group.
 //  5. Nothing healthy: GA fails open to the nearest group.
 //
-// One implementation, on typed arrays (the planner evaluates thousands of dial settings per decision);
-// `predictLanding` is the readable entry point over Region codes.
+// A client group (a country) is many users, and not all of them share one nearest Region or one next
+// one: the group is described by a distribution over its nearest Region (`first`) and by preference
+// weights for where its spill or failover goes (`prefer`, renormalised over the Regions that can take
+// it), with a strict `order` as the fallback when no weighted Region can. A single user, or a group
+// known to share one order, is the special case of a one-point `first` and no weights.
 
 import type { RegionCode } from '../domain/traffic.js';
 
@@ -26,63 +29,99 @@ export interface RoutingGroupState {
 
 export type LandingShares = Record<RegionCode, number>;
 
-/**
- * Writes into `out` (indexed by Region, zeroed by the caller) the shares, summing to 1, of a client
- * group's new connections. `order` lists the indices of the Regions present on the listener, nearest
- * first; `dialFraction[i]` is Region i's dial in [0, 1] and `healthy[i]` its health.
- */
-export function landInto(order: ArrayLike<number>, dialFraction: ArrayLike<number>, healthy: ArrayLike<number>, out: Float64Array): void {
-  const n = order.length;
-  if (n === 0) return;
-  const nearest = order[0] as number;
-  if (healthy[nearest] === 1 && (dialFraction[nearest] as number) >= 1) {
-    out[nearest] = 1;
-    return;
-  }
-  let first = -1;
-  let firstPos = -1;
-  let healthyCount = 0;
-  for (let k = 0; k < n; k += 1) {
-    if (healthy[order[k] as number] === 1) {
-      if (first < 0) {
-        first = order[k] as number;
-        firstPos = k;
-      }
-      healthyCount += 1;
-    }
-  }
-  if (first < 0) {
-    out[nearest] = 1;
-    return;
-  }
-  if (firstPos !== 0 || healthyCount === 1) {
-    out[first] = 1;
-    return;
-  }
-  const keepFirst = clamp01(dialFraction[first] as number);
-  for (let k = firstPos + 1; k < n; k += 1) {
-    const r = order[k] as number;
-    if (healthy[r] !== 1 || (dialFraction[r] as number) <= 0) continue;
-    out[first] = keepFirst;
-    out[r] = 1 - keepFirst;
-    return;
-  }
-  out[first] = 1;
+/** Where a client group's users start and where their spill goes, over Region indices. */
+export interface GroupPreference {
+  /** Share of the group's users whose nearest Region is each Region (sums to 1 over present Regions). */
+  readonly first: ArrayLike<number>;
+  /** Relative weight of each Region as the place spill or failover goes; 0: only through `order`. */
+  readonly prefer: ArrayLike<number>;
+  /** Every Region the group can reach, nearest first: the fallback when no weighted Region can take the traffic. */
+  readonly order: ArrayLike<number>;
 }
 
 /**
- * Shares (summing to 1) of a client group's new connections per Region. `proximity` lists the Regions
- * nearest first; Regions missing from `groups` are ignored.
+ * Adds into `out` (indexed by Region, zeroed by the caller) the shares, summing to 1, of a client
+ * group's new connections. `present[i]`: Region i has a group on the listener; `dialFraction[i]` its
+ * dial in [0, 1]; `healthy[i]` its health.
+ */
+export function landGroup(
+  pref: GroupPreference,
+  present: ArrayLike<number>,
+  dialFraction: ArrayLike<number>,
+  healthy: ArrayLike<number>,
+  out: Float64Array,
+): void {
+  const R = out.length;
+  let firstTotal = 0;
+  for (let s = 0; s < R; s += 1) if (present[s] === 1) firstTotal += pref.first[s] as number;
+  if (firstTotal <= 0) {
+    const nearest = firstPresent(pref.order, present);
+    if (nearest >= 0) out[nearest] = (out[nearest] as number) + 1;
+    return;
+  }
+  for (let s = 0; s < R; s += 1) {
+    const f = present[s] === 1 ? (pref.first[s] as number) / firstTotal : 0;
+    if (f <= 0) continue;
+    if (healthy[s] !== 1) {
+      // Failover ignores dials; nothing healthy anywhere: GA fails open to the nearest group.
+      if (!spread(pref, s, f, present, healthy, undefined, out)) out[s] = (out[s] as number) + f;
+      continue;
+    }
+    const keep = f * clamp01(dialFraction[s] as number);
+    out[s] = (out[s] as number) + keep;
+    const spill = f - keep;
+    if (spill > 0 && !spread(pref, s, spill, present, healthy, dialFraction, out)) out[s] = (out[s] as number) + spill;
+  }
+}
+
+/** Sends `amount` from Region `from` to the Regions that can take it; false when none can. */
+function spread(
+  pref: GroupPreference,
+  from: number,
+  amount: number,
+  present: ArrayLike<number>,
+  healthy: ArrayLike<number>,
+  dialFraction: ArrayLike<number> | undefined,
+  out: Float64Array,
+): boolean {
+  const R = out.length;
+  const eligible = (r: number): boolean => r !== from && present[r] === 1 && healthy[r] === 1 && (dialFraction === undefined || (dialFraction[r] as number) > 0);
+  let weight = 0;
+  for (let r = 0; r < R; r += 1) if (eligible(r)) weight += pref.prefer[r] as number;
+  if (weight > 0) {
+    for (let r = 0; r < R; r += 1) if (eligible(r)) out[r] = (out[r] as number) + (amount * (pref.prefer[r] as number)) / weight;
+    return true;
+  }
+  for (let k = 0; k < pref.order.length; k += 1) {
+    const r = pref.order[k] as number;
+    if (eligible(r)) {
+      out[r] = (out[r] as number) + amount;
+      return true;
+    }
+  }
+  return false;
+}
+
+function firstPresent(order: ArrayLike<number>, present: ArrayLike<number>): number {
+  for (let k = 0; k < order.length; k += 1) if (present[order[k] as number] === 1) return order[k] as number;
+  return -1;
+}
+
+/**
+ * Shares (summing to 1) of one user's (or a group sharing one order's) new connections per Region.
+ * `proximity` lists the Regions nearest first; Regions missing from `groups` are ignored.
  */
 export function predictLanding(proximity: readonly RegionCode[], groups: ReadonlyMap<RegionCode, RoutingGroupState>): LandingShares {
   const present = proximity.filter((r) => groups.has(r));
-  const dial = present.map((r) => (groups.get(r)?.dialPercent ?? 0) / 100);
-  const healthy = present.map((r) => (groups.get(r)?.healthy === true ? 1 : 0));
-  const out = new Float64Array(present.length);
-  landInto(
-    present.map((_, i) => i),
-    dial,
-    healthy,
+  const R = present.length;
+  const out = new Float64Array(R);
+  const first = new Float64Array(R);
+  if (R > 0) first[0] = 1;
+  landGroup(
+    { first, prefer: new Float64Array(R), order: present.map((_, i) => i) },
+    present.map(() => 1),
+    present.map((r) => (groups.get(r)?.dialPercent ?? 0) / 100),
+    present.map((r) => (groups.get(r)?.healthy === true ? 1 : 0)),
     out,
   );
   const shares: LandingShares = {};

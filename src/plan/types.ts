@@ -122,24 +122,6 @@ export interface Plan {
   readonly decision?: DecisionRecord;
 }
 
-/** The objective before and after, tier by tier (utilization points, ms), and how it was searched. */
-export interface DecisionRecord {
-  readonly method: 'exhaustive' | 'coordinate-descent' | 'nothing-to-move';
-  readonly evaluations: number;
-  readonly before: ObjectiveFigures;
-  readonly after: ObjectiveFigures;
-}
-
-export interface ObjectiveFigures {
-  /** The worst Region's predicted load above 100 % of capacity, and the sum over Regions. */
-  readonly worstOverCapacityPoints: number;
-  readonly totalOverCapacityPoints: number;
-  /** Predicted load above the Regions' thresholds (target, or the current level inside the hysteresis band). */
-  readonly totalOverThresholdPoints: number;
-  /** Demand-weighted mean RTT of every user. */
-  readonly meanRttMs: number;
-}
-
 export interface PlanSummary {
   readonly verdict: 'changes' | 'no-changes' | 'hold';
   readonly changeCount: number;
@@ -152,4 +134,23 @@ export interface PlanSummary {
   /** Added latency for the users the plan moves: mean over them of (RTT where they land - RTT before). */
   readonly predictedMeanAddedLatencyMs: number;
   readonly headline: string;
+}
+
+/** The objective before and after, tier by tier (utilization points, ms), and how it was searched. */
+export interface DecisionRecord {
+  readonly method: 'exhaustive' | 'coordinate-descent' | 'nothing-to-move';
+  readonly evaluations: number;
+  readonly before: ObjectiveFigures;
+  readonly after: ObjectiveFigures;
+}
+
+export interface ObjectiveFigures {
+  /** The worst Region's predicted load above 100 % of capacity, utilization points. */
+  readonly worstOverCapacityPoints: number;
+  /** Users predicted above capacity, within the 95-100 % margin, and above the Regions' thresholds (target, or the current level inside the hysteresis band), as shares of all demand. */
+  readonly overCapacityDemandPercent: number;
+  readonly inCapacityMarginDemandPercent: number;
+  readonly overThresholdDemandPercent: number;
+  /** Demand-weighted mean RTT of every user. */
+  readonly meanRttMs: number;
 }

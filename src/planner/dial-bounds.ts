@@ -6,6 +6,7 @@
 
 import { roundDial } from '../domain/traffic.js';
 import type { Policy } from '../policy/schema.js';
+import type { GroupState } from './controller-state.js';
 import type { FrozenGroup } from './freeze-groups.js';
 import type { DialVariable } from './traffic-model.js';
 
@@ -26,37 +27,54 @@ export interface VariableBounds {
   /** The dial the search starts from: the current one, or the floor when the current is below it. */
   readonly startPercent: number;
   /**
-   * A group cooling down may still step down, but only to relieve load above capacity
-   * (guardrails.overloadSkipsCooldown): then `candidates` holds those steps and this is true.
+   * Directions in which a move of this group must relieve load above capacity to be made: down for a
+   * group cooling down (guardrails.overloadSkipsCooldown: only steps down are its candidates then), and
+   * the way back for a group that moved within the reversal window (no flapping on noise).
    */
-  readonly onlyToRelieveOverload: boolean;
+  readonly onlyForCapacity: ReadonlySet<'up' | 'down'>;
+  /** Cooling down, and may step down only to relieve load above capacity. */
+  readonly coolingDown: boolean;
 }
 
-export function boundVariables(policy: Policy, variables: readonly DialVariable[], frozen: ReadonlyMap<string, FrozenGroup>): VariableBounds[] {
+/** A dial is not turned back within this many cooldowns of its last change unless load is over capacity. */
+const REVERSAL_WINDOW_COOLDOWNS = 2;
+const MIN_REVERSAL_WINDOW_SECONDS = 600;
+
+export function boundVariables(
+  policy: Policy,
+  variables: readonly DialVariable[],
+  frozen: ReadonlyMap<string, FrozenGroup>,
+  groupStates: Readonly<Record<string, GroupState>>,
+  now: Date,
+): VariableBounds[] {
   const g = policy.guardrails;
+  const windowMs = Math.max(MIN_REVERSAL_WINDOW_SECONDS, REVERSAL_WINDOW_COOLDOWNS * g.cooldownSeconds) * 1000;
   return variables.map((variable) => {
     const current = variable.currentPercent;
+    const last = groupStates[variable.group.address.endpointGroupArn];
+    const recent = last?.lastChangeAt !== undefined && now.getTime() - Date.parse(last.lastChangeAt) < windowMs;
+    const reverse = new Set<'up' | 'down'>(recent && last?.lastDirection === 'down' ? ['up'] : recent && last?.lastDirection === 'up' ? ['down'] : []);
     const floor = policy.regions[variable.regionCode]?.dialFloorPercent ?? g.dialFloorPercent;
     const freeze = frozen.get(variable.group.address.endpointGroupArn);
     const stay: StayReason | undefined = freeze?.reason ?? (variable.group.healthy ? undefined : 'NoHealthyEndpoints');
     if (stay === 'CoolingDown' && g.overloadSkipsCooldown && current > floor + 1e-9) {
       const low = Math.max(floor, current - g.maxStepPercent);
       const candidates = [...gridBetween(low, current).filter((d) => d < current - 1e-9), current];
-      return { variable, floorPercent: floor, stay, lowPercent: low, highPercent: current, candidates, startPercent: current, onlyToRelieveOverload: true };
+      return { variable, floorPercent: floor, stay, lowPercent: low, highPercent: current, candidates, startPercent: current, onlyForCapacity: new Set(['down']), coolingDown: true };
     }
-    if (stay !== undefined) return { variable, floorPercent: floor, stay, lowPercent: current, highPercent: current, candidates: [current], startPercent: current, onlyToRelieveOverload: false };
+    if (stay !== undefined) return { variable, floorPercent: floor, stay, lowPercent: current, highPercent: current, candidates: [current], startPercent: current, onlyForCapacity: new Set(), coolingDown: false };
     if (current < floor - 1e-9) {
       // Below its floor (set by hand, or the floor was raised): it comes back to the floor first.
       const high = Math.min(100, Math.max(floor, current + g.restoreStepPercent));
       const candidates = gridBetween(floor, high);
-      return { variable, floorPercent: floor, stay, lowPercent: floor, highPercent: high, candidates, startPercent: floor, onlyToRelieveOverload: false };
+      return { variable, floorPercent: floor, stay, lowPercent: floor, highPercent: high, candidates, startPercent: floor, onlyForCapacity: new Set(), coolingDown: false };
     }
     const low = Math.max(floor, current - g.maxStepPercent);
     const high = Math.min(100, current + g.restoreStepPercent);
     const minRaise = Math.min(g.restoreStepPercent / 2, 100 - current);
     const down = gridBetween(low, current).filter((d) => d < current - 1e-9);
     const up = gridBetween(current + minRaise, high).filter((d) => d > current + 1e-9);
-    return { variable, floorPercent: floor, stay, lowPercent: low, highPercent: high, candidates: [...down, current, ...up], startPercent: current, onlyToRelieveOverload: false };
+    return { variable, floorPercent: floor, stay, lowPercent: low, highPercent: high, candidates: [...down, current, ...up], startPercent: current, onlyForCapacity: reverse, coolingDown: false };
   });
 }
 

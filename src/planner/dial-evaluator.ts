@@ -2,7 +2,7 @@
 // tries thousands of settings that each move one Region's groups, and only the demand classes whose
 // landing a moved dial can touch are routed again.
 
-import { landInto } from '../model/routing.js';
+import { landGroup } from '../model/routing.js';
 import type { TrafficModel } from './traffic-model.js';
 
 /** The outcome of a trial: demand per Region and the latency sum, with the re-routed classes. */
@@ -52,18 +52,6 @@ export class DialEvaluator {
     return { routed: this.routedNow, rttTotal: this.rttNow, dials: this.dialsNow, landings: new Map() };
   }
 
-  /** Each class at the committed dials: its nearest Region, demand now, and landing averaged over listeners. */
-  routedClasses(): { nearest: number; demandNow: number; landing: Float64Array }[] {
-    return this.model.classes.map((c, ci) => {
-      const landing = new Float64Array(this.R);
-      this.model.listeners.forEach((l, li) => {
-        const land = this.landing[li]?.[ci] as Float64Array;
-        for (let r = 0; r < this.R; r += 1) landing[r] = (landing[r] as number) + l.weight * (land[r] as number);
-      });
-      return { nearest: c.order[0] ?? 0, demandNow: c.demandNow, landing };
-    });
-  }
-
   /** Landing of one class on one listener, in the trial if it re-routed it, else as committed. */
   landingOf(trial: Trial, listener: number, cls: number): Float64Array {
     return trial.landings.get(listener * this.C + cls) ?? (this.landing[listener]?.[cls] as Float64Array);
@@ -97,14 +85,12 @@ export class DialEvaluator {
       const affected = new Set<number>();
       for (const r of moved) for (const ci of listener.reach[r] ?? []) affected.add(ci);
       for (const ci of affected) {
-        const order = listener.orders[ci] as Int32Array;
-        // A class whose nearest Region is healthy, unmoved and at 100 lands there whatever else moved.
-        const first = order[0];
-        if (first !== undefined && listener.healthy[first] === 1 && !moved.has(first) && (dial[first] as number) >= 1) continue;
-        const before = this.landing[li]?.[ci] as Float64Array;
-        const after = this.route(li, ci, dial);
         const cls = this.model.classes[ci];
         if (cls === undefined) continue;
+        // A class whose nearest Regions are healthy, unmoved and at 100 lands there whatever else moved.
+        if (keepsAll(cls.pref.first, listener.present, listener.healthy, dial, moved)) continue;
+        const before = this.landing[li]?.[ci] as Float64Array;
+        const after = this.route(li, ci, dial);
         let changed = false;
         for (let r = 0; r < this.R; r += 1) {
           const delta = (after[r] as number) - (before[r] as number);
@@ -138,8 +124,9 @@ export class DialEvaluator {
 
   private route(li: number, ci: number, dial: Float64Array): Float64Array {
     const listener = this.model.listeners[li];
+    const cls = this.model.classes[ci];
     const out = new Float64Array(this.R);
-    if (listener !== undefined) landInto(listener.orders[ci] as Int32Array, dial, listener.healthy, out);
+    if (listener !== undefined && cls !== undefined) landGroup(cls.pref, listener.present, dial, listener.healthy, out);
     return out;
   }
 
@@ -159,4 +146,12 @@ export class DialEvaluator {
     });
     return { routed, rtt };
   }
+}
+
+function keepsAll(first: ArrayLike<number>, present: Uint8Array, healthy: Uint8Array, dial: Float64Array, moved: ReadonlySet<number>): boolean {
+  for (let s = 0; s < first.length; s += 1) {
+    if ((first[s] as number) <= 0 || present[s] !== 1) continue;
+    if (healthy[s] !== 1 || moved.has(s) || (dial[s] as number) < 1) return false;
+  }
+  return true;
 }

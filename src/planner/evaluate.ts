@@ -94,7 +94,7 @@ export function evaluate(policy: Policy, snapshot: Snapshot, stateInput: Control
   const current = new DialEvaluator(model);
   const objective = new Objective(policy, model, basis.regions, current.current());
   if (process.env.GA_STEER_DEBUG) console.error(now.toISOString(), JSON.stringify({ growth: trend.overallGrowth, horizon, D: model.totalDemandNow, Da: model.totalDemandAhead, scale: [...basis.demandScale], tau: basis.flowLifetimeSeconds, basis: [...basis.regions.values()].map((b) => ({ r: b.region, coef: b.coef, off: b.offset, src: b.source, res: b.residualShare, meas: b.measuredPercent })), obj: objective.regions.map((r) => [r.region, r.aheadPercent, r.thresholdPercent]) }));
-  const bounds = boundVariables(policy, model.variables, freeze.frozen);
+  const bounds = boundVariables(policy, model.variables, freeze.frozen, freeze.groupStates, now);
   const budget = new LatencyBudget(model, current, policy.latency.budgetMs);
   const search = new DialSearch({ policy, model, bounds, objective, budget });
   const result = search.run();

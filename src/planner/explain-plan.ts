@@ -9,7 +9,7 @@ import type { DialEvaluator, Trial } from './dial-evaluator.js';
 import type { VariableBounds } from './dial-bounds.js';
 import type { LatencyBudget, MovedCost } from './latency-budget.js';
 import type { LoadBasis } from './load-basis.js';
-import { compareScores, decisiveTier, type Objective, type ObjectiveRegion, type Score } from './objective.js';
+import type { Objective, ObjectiveRegion, Score, TierName } from './objective.js';
 import type { DialSearch, SearchResult } from './search-dials.js';
 import type { TrafficModel } from './traffic-model.js';
 
@@ -43,7 +43,7 @@ export function explainDials(input: ExplainInput): Explained {
   const predictedBefore = objective.predicted(currentTrial);
   const predictedAfter = objective.predicted(result.trial);
   const scoreBefore = input.search.score(currentTrial);
-  const tier = decisiveTier(result.score, scoreBefore);
+  const tier = objective.tier(result.score, scoreBefore);
   const changes: DialChange[] = [];
   const receivers = receiversOf(objective, currentTrial, result.trial, predictedAfter);
 
@@ -68,7 +68,7 @@ export function explainDials(input: ExplainInput): Explained {
         notes: [
           ...whyNotes(reason, tier, region, predictedBefore, predictedAfter, receivers),
           `moves ${round1(cost.movedShare * 100)} % of all demand`,
-          ...(b.onlyToRelieveOverload ? [`changed again within its cooldown: a Region is predicted above capacity (guardrails.overloadSkipsCooldown)`] : []),
+          ...(b.coolingDown ? [`changed again within its cooldown: a Region is predicted above capacity (guardrails.overloadSkipsCooldown)`] : []),
           ...stepNotes(b, after, region, predictedAfter),
           ...(cost.unknownGroups.length > 0 ? [`no RTT to the receiving Region for ${cost.unknownGroups.length} client group(s); their cost is estimated from their farthest measured Region`] : []),
           ...input.notes,
@@ -80,7 +80,7 @@ export function explainDials(input: ExplainInput): Explained {
 
   const holds = limitHolds(input, predictedAfter);
   const moved = budget.movedCost(currentTrial, current, result.trial, result.evaluator);
-  return { changes, holds, predictedBefore, predictedAfter, moved, before: figures(scoreBefore), after: figures(result.score) };
+  return { changes, holds, predictedBefore, predictedAfter, moved, before: figures(scoreBefore, model.totalDemandAhead), after: figures(result.score, model.totalDemandAhead) };
 }
 
 export function regionEvidence(
@@ -114,7 +114,7 @@ function receiversOf(objective: Objective, before: Trial, after: Trial, predicte
 
 function whyNotes(
   reason: DialChange['reason'],
-  tier: ReturnType<typeof decisiveTier>,
+  tier: TierName | undefined,
   region: ObjectiveRegion | undefined,
   before: ReadonlyMap<RegionCode, number>,
   after: ReadonlyMap<RegionCode, number>,
@@ -127,6 +127,9 @@ function whyNotes(
     return tier === 'latency' || tier === undefined
       ? [`restores users to a nearer Region: every Region stays within its threshold (${name ?? 'this Region'} ${u(name)})`]
       : [`raising it relieves ${overCapacity.length > 0 ? overCapacity.join(', ') : 'the Regions that spill here'} (${name ?? ''} ${u(name)})`];
+  }
+  if (tier === 'margin') {
+    return [`keeps Regions out of the last 5 % before capacity where it can: ${[...before].filter(([, x]) => x > 95).map(([r]) => `${r} ${u(r)}`).join(', ')}`];
   }
   if (tier === 'capacity') {
     return [`relieves load above capacity: ${overCapacity.map((r) => `${r} ${u(r)}`).join(', ')}${receivers.length > 0 ? `; receivers stay within capacity` : ''}`];
@@ -186,14 +189,14 @@ function blockingReason(input: ExplainInput, trial: Trial, region: ObjectiveRegi
     };
   }
   const score = search.score(trial);
-  if (compareScores(score, best) <= 0) return undefined;
+  if (objective.compare(score, best) <= 0) return undefined;
   const after = objective.predicted(trial);
   const pushed = objective.regions
     .filter((r) => r.index !== region.index && (after.get(r.region) ?? 0) > (result.trial.routed[r.index] as number) * r.coef + r.offset + 1e-6)
     .filter((r) => (after.get(r.region) ?? 0) > Math.min(100, r.thresholdPercent))
     .map((r) => `${r.region} (${round1(after.get(r.region) ?? 0)} %)`);
   if (pushed.length > 0) {
-    const overCapacity = score.worstOverCapacity > best.worstOverCapacity + 0.05 || score.totalOverCapacity > best.totalOverCapacity + 0.05;
+    const overCapacity = objective.tier(best, score) === 'capacity';
     return {
       reason: 'ReceiverAtCapacity',
       message: `offloading ${region.region} further would push ${pushed.join(', ')} over ${overCapacity ? 'capacity' : 'target'}`,
@@ -206,11 +209,13 @@ function regionHold(region: RegionCode, reason: HoldReason, message: string, evi
   return { scope: { kind: 'region', region }, reason, message, evidence };
 }
 
-export function figures(s: Score): ObjectiveFigures {
+export function figures(s: Score, totalDemand: number): ObjectiveFigures {
+  const share = (x: number): number => (totalDemand > 0 ? round1((100 * x) / totalDemand) : 0);
   return {
     worstOverCapacityPoints: round1(s.worstOverCapacity),
-    totalOverCapacityPoints: round1(s.totalOverCapacity),
-    totalOverThresholdPoints: round1(s.totalOverThreshold),
+    overCapacityDemandPercent: share(s.totalOverCapacity),
+    inCapacityMarginDemandPercent: share(s.totalInMargin),
+    overThresholdDemandPercent: share(s.totalOverThreshold),
     meanRttMs: round1(s.meanRttMs),
   };
 }

@@ -67,7 +67,7 @@ export class LatencyBudget {
     this.model.classes.forEach((cls, ci) => {
       const delta = new Float64Array(R);
       this.model.listeners.forEach((l, li) => {
-        if (scope !== undefined && (li !== scope.listener || nearestHealthy(l.orders[ci] as Int32Array, l.healthy) !== scope.region)) return;
+        if (scope !== undefined && (li !== scope.listener || mainFirst(cls.pref.first, l.present) !== scope.region)) return;
         const a = fromEvaluator.landingOf(from, li, ci);
         const b = toEvaluator.landingOf(to, li, ci);
         for (let r = 0; r < R; r += 1) delta[r] = (delta[r] as number) + l.weight * ((b[r] as number) - (a[r] as number));
@@ -75,21 +75,19 @@ export class LatencyBudget {
       let moved = 0;
       for (let r = 0; r < R; r += 1) if ((delta[r] as number) > 0) moved += delta[r] as number;
       if (moved < 1e-9) return;
-      for (const m of cls.members) {
-        let cost = 0;
-        let known = true;
-        for (let r = 0; r < R; r += 1) {
-          const d = delta[r] as number;
-          if (Math.abs(d) < 1e-12) continue;
-          if (d > 0) landing.set(r, (landing.get(r) ?? 0) + d * m.demandAhead);
-          const rtt = m.rttMs[r] as number;
-          if (Number.isNaN(rtt)) known = false;
-          else cost += d * rtt;
-        }
-        movedTotal += moved * m.demandAhead;
-        if (!known) unknown.push(m.id);
-        else perGroup.push({ id: m.id, moved: moved * m.demandAhead, addedMs: cost / moved });
+      let cost = 0;
+      let known = true;
+      for (let r = 0; r < R; r += 1) {
+        const d = delta[r] as number;
+        if (Math.abs(d) < 1e-12) continue;
+        if (d > 0) landing.set(r, (landing.get(r) ?? 0) + d * cls.demandAhead);
+        const rtt = cls.rttMs[r] as number;
+        if (Number.isNaN(rtt)) known = false;
+        else cost += d * rtt;
       }
+      movedTotal += moved * cls.demandAhead;
+      if (!known) unknown.push(cls.id);
+      else perGroup.push({ id: cls.id, moved: moved * cls.demandAhead, addedMs: cost / moved });
     });
     let weighted = 0;
     let weight = 0;
@@ -138,26 +136,32 @@ export class LatencyBudget {
       let moved = 0;
       for (let r = 0; r < R; r += 1) if ((delta[r] as number) > 0) moved += delta[r] as number;
       if (moved < 1e-9) return;
-      for (const m of cls.members) {
-        let cost = 0;
-        let known = true;
-        for (let r = 0; r < R; r += 1) {
-          const d = delta[r] as number;
-          if (Math.abs(d) < 1e-12) continue;
-          const rtt = m.rttMs[r] as number;
-          if (Number.isNaN(rtt)) known = false;
-          else cost += d * rtt;
-        }
-        movedTotal += moved * m.demandAhead;
-        // A group moving to a Region it has no RTT for cannot be judged: it does not bind the budget.
-        if (known) rows.push({ id: m.id, moved: moved * m.demandAhead, addedMs: cost / moved });
+      let cost = 0;
+      let known = true;
+      for (let r = 0; r < R; r += 1) {
+        const d = delta[r] as number;
+        if (Math.abs(d) < 1e-12) continue;
+        const rtt = cls.rttMs[r] as number;
+        if (Number.isNaN(rtt)) known = false;
+        else cost += d * rtt;
       }
+      movedTotal += moved * cls.demandAhead;
+      // A group moving to a Region it has no RTT for cannot be judged: it does not bind the budget.
+      if (known) rows.push({ id: cls.id, moved: moved * cls.demandAhead, addedMs: cost / moved });
     });
     return rows.filter((r) => r.moved >= MIN_SHARE_OF_MOVED * movedTotal).map((r) => ({ id: r.id, addedMs: r.addedMs }));
   }
 }
 
-function nearestHealthy(order: Int32Array, healthy: Uint8Array): number {
-  for (const r of order) if (healthy[r] === 1) return r;
-  return -1;
+/** The Region where most of a group's users start on a listener. */
+function mainFirst(first: ArrayLike<number>, present: Uint8Array): number {
+  let best = -1;
+  let share = 0;
+  for (let r = 0; r < first.length; r += 1) {
+    if (present[r] === 1 && (first[r] as number) > share) {
+      share = first[r] as number;
+      best = r;
+    }
+  }
+  return best;
 }

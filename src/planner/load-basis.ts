@@ -13,7 +13,7 @@ import type { RegionCode } from '../domain/traffic.js';
 import type { Hold } from '../plan/types.js';
 import type { Policy } from '../policy/schema.js';
 import type { ControllerState, CyclePoint, RegionState } from './controller-state.js';
-import { routeClasses, fitLoadModel, type FitCycle, type LoadFit } from './load-fit.js';
+import { fitLoadModel, routeBySource, routedDemand, type FitCycle, type LoadFit } from './load-fit.js';
 import type { RegionSignals } from './signal-view.js';
 import type { TrafficModel } from './traffic-model.js';
 
@@ -97,7 +97,7 @@ export function buildLoadBasis(input: LoadBasisInput): LoadBasis {
   const fit: LoadFit = fitLoadModel(model, cycles, startScale, input.state.flowLifetimeSeconds);
   if (fit.lifetimeLearnt) notes.push(`flows last about ${Math.round(fit.flowLifetimeSeconds / 60)} min, as the last readings show`);
 
-  const kNow = signalFactors(policy, regions, usable, routeClasses(model, current.dials, current.healthy), current.classDemand, model);
+  const kNow = signalFactors(policy, regions, usable, routedDemand(routeBySource(model, current.dials, current.healthy), current.classDemand, R));
   const out = new Map<RegionCode, RegionBasis>();
   for (const [region, s] of signals) {
     const i = model.regionIndex.get(region);
@@ -132,7 +132,6 @@ export function buildLoadBasis(input: LoadBasisInput): LoadBasis {
     holds,
     notes,
   };
-  void R;
 }
 
 /** The state's recent cycles and this one, as the fit reads them (readings turned into demand units). */
@@ -144,7 +143,7 @@ function fitCycles(input: LoadBasisInput, usable: ReadonlyMap<RegionCode, { valu
   const currentDials = Float64Array.from(model.variables, (v) => v.currentPercent / 100);
   const currentHealth = Uint8Array.from(model.regions, (r) => (input.regionHealth.get(r) === true ? 1 : 0));
   const classDemand = (demand: (id: string) => number | undefined): Float64Array =>
-    Float64Array.from(model.classes, (c) => c.members.reduce((a, m) => a + (demand(m.id) ?? input.demandNow.get(m.id) ?? 0), 0));
+    Float64Array.from(model.classes, (c) => demand(c.id) ?? input.demandNow.get(c.id) ?? 0);
 
   const points = input.state.history.filter((p) => Date.parse(p.at) < nowMs && nowMs - Date.parse(p.at) <= FIT_WINDOW_SECONDS * 1000);
   const seen = new Set<string>();
@@ -166,8 +165,8 @@ function fitCycles(input: LoadBasisInput, usable: ReadonlyMap<RegionCode, { valu
   }
   raw.reverse();
   return raw.map((c) => {
-    const routed = routeClasses(model, c.dials, c.healthy);
-    const k = signalFactors(policy, model.regions, new Map([...c.load].map(([i, l]) => [model.regions[i] ?? '', { value: l.value, observedAt: '' }])), routed, c.demand, model);
+    const routed = routedDemand(routeBySource(model, c.dials, c.healthy), c.demand, R);
+    const k = signalFactors(policy, model.regions, new Map([...c.load].map(([i, l]) => [model.regions[i] ?? '', { value: l.value }])), routed);
     const target = new Float64Array(R).fill(Number.NaN);
     const readingAtMs = new Float64Array(R).fill(Number.NaN);
     for (const [i, l] of c.load) {
@@ -205,29 +204,17 @@ function cycleOf(
 }
 
 /** K per load signal: load units per demand unit routed to the Regions that read it. */
-function signalFactors(
-  policy: Policy,
-  regions: readonly RegionCode[],
-  readings: ReadonlyMap<RegionCode, { value: number }>,
-  routed: readonly Float64Array[],
-  classDemand: Float64Array,
-  model: TrafficModel,
-): Map<string, number> {
-  const R = regions.length;
-  const perRegion = new Float64Array(R);
-  routed.forEach((land, ci) => {
-    const d = classDemand[ci] as number;
-    for (let r = 0; r < R; r += 1) perRegion[r] = (perRegion[r] as number) + d * (land[r] as number);
-  });
+function signalFactors(policy: Policy, regions: readonly RegionCode[], readings: ReadonlyMap<RegionCode, { value: number }>, routed: Float64Array): Map<string, number> {
+  const index = new Map(regions.map((r, i) => [r, i]));
   const fit = new Map<string, { load: number; routed: number }>();
   for (const [region, reading] of readings) {
-    const i = model.regionIndex.get(region);
+    const i = index.get(region);
     const signal = policy.regions[region]?.capacity.signal;
     if (i === undefined || signal === undefined) continue;
     const acc = fit.get(signal) ?? { load: 0, routed: 0 };
-    fit.set(signal, { load: acc.load + reading.value, routed: acc.routed + (perRegion[i] as number) });
+    fit.set(signal, { load: acc.load + reading.value, routed: acc.routed + (routed[i] as number) });
   }
-  const total = classDemand.reduce((a, d) => a + d, 0);
+  const total = routed.reduce((a, d) => a + d, 0);
   const out = new Map<string, number>();
   for (const [signal, f] of fit) if (f.routed > 1e-9 * Math.max(1, total) && f.load > 0) out.set(signal, f.load / f.routed);
   return out;

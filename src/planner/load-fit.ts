@@ -16,7 +16,7 @@
 // that is down at the reading's time is down in every earlier setting too; a Region that came back
 // fills up at the pace flows renew.
 
-import { landInto } from '../model/routing.js';
+import { landGroup } from '../model/routing.js';
 import type { CyclePoint } from './controller-state.js';
 import type { TrafficModel } from './traffic-model.js';
 
@@ -62,19 +62,18 @@ export interface LoadFit {
 export function fitLoadModel(model: TrafficModel, cycles: readonly FitCycle[], startScale: Float64Array, previousLifetimeSeconds: number | undefined): LoadFit {
   const R = model.regions.length;
   const C = model.classes.length;
-  const nearest = model.classes.map((c) => c.order[0] ?? 0);
   const newest = cycles[cycles.length - 1];
   const fitted = new Uint8Array(R);
   for (const cycle of cycles) for (let r = 0; r < R; r += 1) if (!Number.isNaN(cycle.target[r] as number)) fitted[r] = 1;
   if (newest === undefined) return { scale: Float64Array.from(startScale), residualShare: new Float64Array(R).fill(Number.NaN), flowLifetimeSeconds: previousLifetimeSeconds ?? DEFAULT_FLOW_LIFETIME_SECONDS, lifetimeLearnt: false, fitted };
 
   // Each distinct setting, routed once: landing per class averaged over listeners.
-  const routes = new Map<string, Float64Array[]>();
-  const routeOf = (dials: Float64Array, healthy: Uint8Array): Float64Array[] => {
+  const routes = new Map<string, SourceRoute[][]>();
+  const routeOf = (dials: Float64Array, healthy: Uint8Array): SourceRoute[][] => {
     const key = `${Array.from(dials).join(',')}|${Array.from(healthy).join('')}`;
     let r = routes.get(key);
     if (r === undefined) {
-      r = routeClasses(model, dials, healthy);
+      r = routeBySource(model, dials, healthy);
       routes.set(key, r);
     }
     return r;
@@ -85,7 +84,7 @@ export function fitLoadModel(model: TrafficModel, cycles: readonly FitCycle[], s
   const nowMs = newest.atMs;
   const evaluateLifetime = (tauSeconds: number): { scale: Float64Array; error: number; fittedNewest: Float64Array } => {
     // X[m][r][s]: demand of classes nearest s landing in r, mixed for cycle m's readings.
-    const X = observed.map((cycle) => mixedRouting(cycle, cycles, tauSeconds, routeOf, nearest, R, C));
+    const X = observed.map((cycle) => mixedRouting(cycle, cycles, tauSeconds, routeOf, R, C));
     const weight = observed.map((cycle) => Math.pow(0.5, (nowMs - cycle.atMs) / 1000 / RECENCY_HALF_LIFE_SECONDS));
     const scale = Float64Array.from(startScale);
     const predict = (m: number, r: number): number => {
@@ -153,13 +152,12 @@ export function fitLoadModel(model: TrafficModel, cycles: readonly FitCycle[], s
   return { scale: best.scale, residualShare, flowLifetimeSeconds: best.tau, lifetimeLearnt: learnt, fitted };
 }
 
-/** X[r][s] for one cycle's readings: demand nearest s (that cycle's demand) landing in r, mixed over the settings live before. */
+/** X[r][s] for one cycle's readings: demand starting at s (that cycle's demand) landing in r, mixed over the settings live before. */
 function mixedRouting(
   cycle: FitCycle,
   cycles: readonly FitCycle[],
   tauSeconds: number,
-  routeOf: (dials: Float64Array, healthy: Uint8Array) => Float64Array[],
-  nearest: readonly number[],
+  routeOf: (dials: Float64Array, healthy: Uint8Array) => SourceRoute[][],
   R: number,
   C: number,
 ): Float64Array[] {
@@ -182,13 +180,12 @@ function mixedRouting(
       covered += w;
       // Flows on a Region that is down when the reading is taken were cut at its failure.
       const healthy = Uint8Array.from(c.healthy, (h, i) => (h === 1 && cycle.healthy[i] === 1 ? 1 : 0));
-      const landing = routeOf(c.dials, healthy);
+      const routed = routeOf(c.dials, healthy);
+      const row = X[r] as Float64Array;
       for (let ci = 0; ci < C; ci += 1) {
         const d = cycle.classDemand[ci] as number;
         if (d === 0) continue;
-        const s = nearest[ci] as number;
-        const land = landing[ci] as Float64Array;
-        (X[r] as Float64Array)[s] = ((X[r] as Float64Array)[s] as number) + w * d * (land[r] as number);
+        for (const src of routed[ci] ?? []) row[src.source] = (row[src.source] as number) + w * d * src.share * (src.landing[r] as number);
       }
     }
   }
@@ -206,12 +203,18 @@ function hasTransition(cycles: readonly FitCycle[]): boolean {
   return false;
 }
 
-/** Landing per class averaged over listeners, for a setting of the variables and Region health. */
-export function routeClasses(model: TrafficModel, dials: Float64Array, healthyRegion: Uint8Array): Float64Array[] {
+/** Where the users of a class who start at one Region land, averaged over listeners. */
+export interface SourceRoute {
+  readonly source: number;
+  /** Share of the class's (measured) users who start there. */
+  readonly share: number;
+  readonly landing: Float64Array;
+}
+
+/** Per class, its users by the Region they start at, and where each part lands for a setting of the variables and Region health. */
+export function routeBySource(model: TrafficModel, dials: Float64Array, healthyRegion: Uint8Array): SourceRoute[][] {
   const R = model.regions.length;
-  const out = model.classes.map(() => new Float64Array(R));
-  const scratch = new Float64Array(R);
-  for (const l of model.listeners) {
+  const listeners = model.listeners.map((l) => {
     const dial = Float64Array.from(l.dialNow);
     for (let r = 0; r < R; r += 1) {
       const v = l.variableOf[r] as number;
@@ -223,13 +226,37 @@ export function routeClasses(model: TrafficModel, dials: Float64Array, healthyRe
       // Healthy then though down now: its groups were serving then.
       return h === 1 || (l.present[r] === 1 && !anyListenerHealthy(model, r)) ? 1 : 0;
     });
-    model.classes.forEach((_, ci) => {
-      scratch.fill(0);
-      landInto(l.orders[ci] as Int32Array, dial, healthy, scratch);
-      const row = out[ci] as Float64Array;
-      for (let r = 0; r < R; r += 1) row[r] = (row[r] as number) + l.weight * (scratch[r] as number);
-    });
-  }
+    return { l, dial, healthy };
+  });
+  const scratch = new Float64Array(R);
+  return model.classes.map((c) => {
+    const routes: SourceRoute[] = [];
+    for (let s = 0; s < R; s += 1) {
+      const share = c.measuredFirst[s] as number;
+      if (share <= 0) continue;
+      const first = new Float64Array(R);
+      first[s] = 1;
+      const pref = { first, prefer: c.pref.prefer, order: c.pref.order };
+      const landing = new Float64Array(R);
+      for (const { l, dial, healthy } of listeners) {
+        scratch.fill(0);
+        landGroup(pref, l.present, dial, healthy, scratch);
+        for (let r = 0; r < R; r += 1) landing[r] = (landing[r] as number) + l.weight * (scratch[r] as number);
+      }
+      routes.push({ source: s, share, landing });
+    }
+    return routes;
+  });
+}
+
+/** Demand units routed to each Region: classes' demand over their routes. */
+export function routedDemand(routes: readonly SourceRoute[][], classDemand: Float64Array, R: number): Float64Array {
+  const out = new Float64Array(R);
+  routes.forEach((rs, ci) => {
+    const d = classDemand[ci] as number;
+    if (d === 0) return;
+    for (const src of rs) for (let r = 0; r < R; r += 1) out[r] = (out[r] as number) + d * src.share * (src.landing[r] as number);
+  });
   return out;
 }
 

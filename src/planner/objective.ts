@@ -1,11 +1,15 @@
 // What the planner minimises, in this order (issue: "one joint decision"):
-//  1. predicted load above 100 % of capacity: the worst Region's excess, then the total;
-//  2. predicted load above each Region's threshold: its target when it runs hot (above
-//     drainAbovePercent, or above capacity) at the current dials; otherwise its target or, inside the
-//     hysteresis band, its current predicted level, so a warm Region is neither drained nor filled
-//     further for nothing;
-//  3. the latency users pay: demand-weighted mean RTT of where they land;
-//  4. the size of the change.
+//  1. predicted load above 100 % of capacity: the worst Region's excess (utilization points), then the
+//     total (in demand units: a user over capacity counts the same wherever he is);
+//  2. predicted load within the capacity margin (above 95 %): a prediction is minutes ahead and a few
+//     points off, so a Region left just under capacity is over it half of the time;
+//  3. predicted load above each Region's threshold, in demand units: its target when it runs hot
+//     (above drainAbovePercent, or within the capacity margin) at the current dials; otherwise its
+//     target or, inside the hysteresis band, its current predicted level, so a warm Region is neither
+//     drained nor filled further for nothing. Counted in users, not points, so moving users between
+//     two Regions that are both over their thresholds is no gain (it would only trade latency);
+//  4. the latency users pay: demand-weighted mean RTT of where they land;
+//  5. the size of the change.
 // Each tier compares with a tolerance: a difference below it is no difference, so noise in the
 // figures does not turn into dial changes.
 
@@ -16,15 +20,22 @@ import type { RegionBasis } from './load-basis.js';
 import type { TrafficModel } from './traffic-model.js';
 
 export interface Score {
+  /** Utilization points. */
   readonly worstOverCapacity: number;
+  /** Demand units. */
   readonly totalOverCapacity: number;
+  readonly totalInMargin: number;
   readonly totalOverThreshold: number;
   readonly meanRttMs: number;
+  /** Dial points moved, summed over groups. */
   readonly changePoints: number;
 }
 
-/** Tolerances per tier: utilization points, points, points, milliseconds, dial points. */
-const TOLERANCE = { worst: 0.05, total: 0.05, threshold: 0.5, rttMs: 0.01, change: 1e-9 } as const;
+/** Above this share of capacity a Region counts as at capacity for tier 2 (and as hot). */
+export const CAPACITY_MARGIN_PERCENT = 95;
+
+/** Tolerances: utilization points for the worst Region; shares of all demand for the demand tiers; ms. */
+const TOLERANCE = { worstPoints: 0.5, demandShare: 0.002, rttMs: 0.01, change: 1e-9 } as const;
 
 export interface ObjectiveRegion {
   readonly region: RegionCode;
@@ -54,7 +65,7 @@ export class Objective {
       const rp = policy.regions[b.region];
       if (rp === undefined || !b.healthy) continue;
       const ahead = b.coef * (current.routed[b.index] as number) + b.offset;
-      const hot = ahead > rp.drainAbovePercent || ahead > 100;
+      const hot = ahead > rp.drainAbovePercent || ahead > CAPACITY_MARGIN_PERCENT;
       const threshold = hot ? rp.targetPercent : Math.max(rp.targetPercent, Math.min(rp.drainAbovePercent, ahead));
       regions.push({
         region: b.region,
@@ -83,15 +94,18 @@ export class Objective {
   score(trial: Trial, currentDials: Float64Array): Score {
     let worst = 0;
     let total = 0;
+    let margin = 0;
     let overThreshold = 0;
     for (const r of this.regions) {
       const u = this.utilization(trial, r);
-      const over = u - 100;
-      if (over > 0) {
-        worst = Math.max(worst, over);
-        total += over;
+      // Points over a line, in demand units: what many users that many points are.
+      const users = (points: number): number => points / Math.max(1e-12, r.coef);
+      if (u > 100) {
+        worst = Math.max(worst, u - 100);
+        total += users(u - 100);
       }
-      if (u > r.thresholdPercent) overThreshold += u - r.thresholdPercent;
+      if (u > CAPACITY_MARGIN_PERCENT) margin += users(Math.min(u, 100) - CAPACITY_MARGIN_PERCENT);
+      if (u > r.thresholdPercent) overThreshold += users(u - r.thresholdPercent);
     }
     let change = 0;
     for (let v = 0; v < trial.dials.length; v += 1) change += Math.abs((trial.dials[v] as number) - (currentDials[v] as number)) * 100;
@@ -99,23 +113,44 @@ export class Objective {
     return {
       worstOverCapacity: worst,
       totalOverCapacity: total,
+      totalInMargin: margin,
       totalOverThreshold: overThreshold,
       meanRttMs: demand > 0 ? trial.rttTotal / demand : 0,
       changePoints: change,
     };
   }
+
+  /** Negative when `a` is better than `b`, positive when worse, 0 when equal within the tolerances. */
+  compare(a: Score, b: Score): number {
+    return compareScores(a, b, this.demandTolerance());
+  }
+
+  /** The tier in which `a` beats `b`. */
+  tier(a: Score, b: Score): TierName | undefined {
+    return decisiveTier(a, b, this.demandTolerance());
+  }
+
+  private demandTolerance(): number {
+    return TOLERANCE.demandShare * Math.max(1e-9, this.model.totalDemandAhead);
+  }
+}
+
+export type TierName = 'capacity' | 'margin' | 'threshold' | 'latency' | 'change';
+
+function tiers(a: Score, b: Score, demandTolerance: number): [TierName, number, number, number][] {
+  return [
+    ['capacity', a.worstOverCapacity, b.worstOverCapacity, TOLERANCE.worstPoints],
+    ['capacity', a.totalOverCapacity, b.totalOverCapacity, demandTolerance],
+    ['margin', a.totalInMargin, b.totalInMargin, demandTolerance],
+    ['threshold', a.totalOverThreshold, b.totalOverThreshold, demandTolerance],
+    ['latency', a.meanRttMs, b.meanRttMs, TOLERANCE.rttMs],
+    ['change', a.changePoints, b.changePoints, TOLERANCE.change],
+  ];
 }
 
 /** Negative when `a` is better than `b`, positive when worse, 0 when equal within the tolerances. */
-export function compareScores(a: Score, b: Score): number {
-  const tiers: [number, number, number][] = [
-    [a.worstOverCapacity, b.worstOverCapacity, TOLERANCE.worst],
-    [a.totalOverCapacity, b.totalOverCapacity, TOLERANCE.total],
-    [a.totalOverThreshold, b.totalOverThreshold, TOLERANCE.threshold],
-    [a.meanRttMs, b.meanRttMs, TOLERANCE.rttMs],
-    [a.changePoints, b.changePoints, TOLERANCE.change],
-  ];
-  for (const [x, y, tol] of tiers) {
+function compareScores(a: Score, b: Score, demandTolerance: number): number {
+  for (const [, x, y, tol] of tiers(a, b, demandTolerance)) {
     if (x < y - tol) return -1;
     if (x > y + tol) return 1;
   }
@@ -123,15 +158,8 @@ export function compareScores(a: Score, b: Score): number {
 }
 
 /** The tier in which `a` beats `b` (the first tier where they differ), for rules and explanations. */
-export function decisiveTier(a: Score, b: Score): 'capacity' | 'threshold' | 'latency' | 'change' | undefined {
-  const tiers: ['capacity' | 'threshold' | 'latency' | 'change', number, number, number][] = [
-    ['capacity', a.worstOverCapacity, b.worstOverCapacity, TOLERANCE.worst],
-    ['capacity', a.totalOverCapacity, b.totalOverCapacity, TOLERANCE.total],
-    ['threshold', a.totalOverThreshold, b.totalOverThreshold, TOLERANCE.threshold],
-    ['latency', a.meanRttMs, b.meanRttMs, TOLERANCE.rttMs],
-    ['change', a.changePoints, b.changePoints, TOLERANCE.change],
-  ];
-  for (const [name, x, y, tol] of tiers) {
+function decisiveTier(a: Score, b: Score, demandTolerance: number): TierName | undefined {
+  for (const [name, x, y, tol] of tiers(a, b, demandTolerance)) {
     if (x < y - tol) return name;
     if (x > y + tol) return undefined;
   }

@@ -18,12 +18,12 @@ import type { Policy } from '../policy/schema.js';
 import { DialEvaluator, type Trial } from './dial-evaluator.js';
 import type { VariableBounds } from './dial-bounds.js';
 import type { LatencyBudget } from './latency-budget.js';
-import { compareScores, decisiveTier, type Objective, type Score } from './objective.js';
+import type { Objective, Score, TierName } from './objective.js';
 import type { TrafficModel } from './traffic-model.js';
 
 const EXHAUSTIVE_LIMIT = 20_000;
 const MAX_PASSES = 40;
-const RELIEF_TIERS = new Set<ReturnType<typeof decisiveTier>>(['capacity', 'threshold']);
+const RELIEF_TIERS = new Set<TierName | undefined>(['capacity', 'margin', 'threshold']);
 
 export interface SearchResult {
   readonly evaluator: DialEvaluator;
@@ -53,13 +53,13 @@ export class DialSearch {
   private readonly currentDials: Float64Array;
   private readonly movable: readonly VariableBounds[];
   private readonly regionCoordinates: readonly RegionCoordinate[];
-  /** Variables cooling down, which may only step down to relieve overload. */
-  private readonly coolingDown: ReadonlySet<number>;
+  /** Per variable, the directions in which a move must relieve load above capacity. */
+  private readonly guarded: ReadonlyMap<number, ReadonlySet<'up' | 'down'>>;
 
   constructor(private readonly input: SearchInput) {
     this.currentDials = Float64Array.from(input.model.variables.map((v) => v.currentPercent / 100));
     this.movable = input.bounds.filter((b) => b.candidates.length > 1);
-    this.coolingDown = new Set(input.bounds.filter((b) => b.onlyToRelieveOverload).map((b) => b.variable.index));
+    this.guarded = new Map(input.bounds.filter((b) => b.onlyForCapacity.size > 0).map((b) => [b.variable.index, b.onlyForCapacity]));
     const byRegion = new Map<number, VariableBounds[]>();
     for (const b of this.movable) byRegion.set(b.variable.region, [...(byRegion.get(b.variable.region) ?? []), b]);
     this.regionCoordinates = [...byRegion.entries()]
@@ -83,7 +83,7 @@ export class DialSearch {
       // A start outside the hard limits can only end inside them by luck: keep it only if it did.
       if (!this.feasible(current) || this.input.budget.check(current, evaluator) !== undefined) return;
       const score = this.score(current);
-      if (best === undefined || compareScores(score, best.score) < 0) best = { evaluator, score };
+      if (best === undefined || this.input.objective.compare(score, best.score) < 0) best = { evaluator, score };
     };
     const space = this.regionCoordinates.reduce((n, c) => n * c.shifts.length, 1);
     const method: SearchResult['method'] = space <= EXHAUSTIVE_LIMIT ? 'exhaustive' : 'coordinate-descent';
@@ -101,22 +101,25 @@ export class DialSearch {
       evaluator.commit(evaluator.trial(first));
       best = { evaluator, score: this.score(evaluator.current()) };
     }
-    const chosen = this.withoutNeedlessCoolingMoves(best as { evaluator: DialEvaluator; score: Score });
+    const chosen = this.withoutNeedlessGuardedMoves(best as { evaluator: DialEvaluator; score: Score });
     return { evaluator: chosen.evaluator, trial: chosen.evaluator.current(), score: chosen.score, method, evaluations: this.evaluations };
   }
 
   /**
-   * Cooling-down groups that the chosen setting moved go back to their dial unless that is needed to
-   * relieve load above capacity (the descent accepts their moves only for that, but a later move of
-   * another group can make them unnecessary).
+   * Guarded moves (a cooling-down group stepping down, a dial turned back within the reversal window)
+   * that the chosen setting made are undone unless that is needed to relieve load above capacity (the
+   * descent accepts them only for that, but a later move of another group can make them unnecessary).
    */
-  private withoutNeedlessCoolingMoves(best: { evaluator: DialEvaluator; score: Score }): { evaluator: DialEvaluator; score: Score } {
+  private withoutNeedlessGuardedMoves(best: { evaluator: DialEvaluator; score: Score }): { evaluator: DialEvaluator; score: Score } {
     const dials = best.evaluator.current().dials;
-    const moved = [...this.coolingDown].filter((v) => Math.abs((dials[v] as number) - (this.currentDials[v] as number)) > 1e-12);
+    const moved = [...this.guarded].filter(([v, dirs]) => {
+      const d = (dials[v] as number) - (this.currentDials[v] as number);
+      return (d < -1e-12 && dirs.has('down')) || (d > 1e-12 && dirs.has('up'));
+    }).map(([v]) => v);
     if (moved.length === 0) return best;
     const back = best.evaluator.trial(new Map(moved.map((v) => [v, this.currentDials[v] as number])));
     const score = this.score(back);
-    if (decisiveTier(best.score, score) === 'capacity' || !this.feasible(back) || this.input.budget.check(back, best.evaluator) !== undefined) return best;
+    if (this.input.objective.tier(best.score, score) === 'capacity' || !this.feasible(back) || this.input.budget.check(back, best.evaluator) !== undefined) return best;
     best.evaluator.commit(back);
     return { evaluator: best.evaluator, score };
   }
@@ -149,10 +152,10 @@ export class DialSearch {
         const score = this.score(trial);
         const base = evaluator.current().dials;
         const lowers = trial.dials.some((d, v) => d < (base[v] as number) - 1e-12);
-        const cooling = trial.dials.some((d, v) => this.coolingDown.has(v) && Math.abs(d - (base[v] as number)) > 1e-12);
-        const tier = decisiveTier(score, startScore);
+        const cooling = trial.dials.some((d, v) => this.isGuardedMove(v, (base[v] as number), d));
+        const tier = this.input.objective.tier(score, startScore);
         const admissible = (!lowers || RELIEF_TIERS.has(tier)) && (!cooling || tier === 'capacity');
-        if (admissible && compareScores(score, bestScore) < 0 && this.input.budget.check(trial, evaluator) === undefined) {
+        if (admissible && this.input.objective.compare(score, bestScore) < 0 && this.input.budget.check(trial, evaluator) === undefined) {
           bestScore = score;
           bestTrial = trial;
         }
@@ -214,7 +217,7 @@ export class DialSearch {
         const now = committed[v] as number;
         if (Math.abs(now - d) > 1e-12) {
           same = false;
-          if (this.coolingDown.has(v)) coolingMoves = true;
+          if (this.isGuardedMove(v, now, d)) coolingMoves = true;
         }
         if (d < now - 1e-12) lowers = true;
       }
@@ -223,17 +226,23 @@ export class DialSearch {
       this.evaluations += 1;
       if (!this.feasible(trial)) continue;
       const score = this.score(trial);
-      if (compareScores(score, incumbent) >= 0) continue;
+      if (this.input.objective.compare(score, incumbent) >= 0) continue;
       // A dial comes down only to relieve load (capacity or threshold), never for latency alone: the
       // probes' RTT is no licence to move users away from where GA sends them.
-      if (lowers && !RELIEF_TIERS.has(decisiveTier(score, incumbent))) continue;
-      // A group cooling down moves only to relieve load above capacity.
-      if (coolingMoves && decisiveTier(score, incumbent) !== 'capacity') continue;
-      if (best !== undefined && compareScores(score, best.score) >= 0) continue;
+      if (lowers && !RELIEF_TIERS.has(this.input.objective.tier(score, incumbent))) continue;
+      // Guarded moves (cooling down, turning back) only to relieve load above capacity.
+      if (coolingMoves && this.input.objective.tier(score, incumbent) !== 'capacity') continue;
+      if (best !== undefined && this.input.objective.compare(score, best.score) >= 0) continue;
       if (this.input.budget.check(trial, evaluator) !== undefined) continue;
       best = { trial, score };
     }
     return best;
+  }
+
+  private isGuardedMove(v: number, from: number, to: number): boolean {
+    const dirs = this.guarded.get(v);
+    if (dirs === undefined) return false;
+    return (to < from - 1e-12 && dirs.has('down')) || (to > from + 1e-12 && dirs.has('up'));
   }
 
   private applyShift(c: RegionCoordinate, shift: number, moves: Map<number, number>): Map<number, number> {

@@ -37,6 +37,8 @@ export interface ClientGroupSignals {
   readonly demand: number;
   /** RTT per Region by the policy's statistic. */
   readonly rttMs: ReadonlyMap<RegionCode, number>;
+  /** How much RTT varies between the group's vantage points: the median over Regions of p90 - p50 (ms). */
+  readonly spreadMs: number | undefined;
   /** Observed landing shares, when measured. */
   readonly landing: Readonly<Record<RegionCode, number>> | undefined;
   readonly latitude: number | undefined;
@@ -111,6 +113,7 @@ export function readSignals(policy: Policy, snapshot: Snapshot, now: Date): Sign
 
   const statistic = policy.latency.statistic;
   const rtt = new Map<string, Map<RegionCode, number>>();
+  const spreads = new Map<string, number[]>();
   let staleLatency = 0;
   for (const m of snapshot.latency) {
     if (!(m.region in policy.regions)) continue;
@@ -125,6 +128,7 @@ export function readSignals(policy: Policy, snapshot: Snapshot, now: Date): Sign
     // Two sources for one pair (RIPE Atlas and synthetic): keep the lower, the less congested path.
     byRegion.set(m.region, previous === undefined ? value : Math.min(previous, value));
     rtt.set(m.clientGroup, byRegion);
+    if (m.vantageCount > 1) spreads.set(m.clientGroup, [...(spreads.get(m.clientGroup) ?? []), Math.max(0, m.p90Ms - m.p50Ms)]);
   }
   if (rtt.size === 0) {
     const stale = staleLatency > 0;
@@ -156,6 +160,7 @@ export function readSignals(policy: Policy, snapshot: Snapshot, now: Date): Sign
       id,
       demand: demand.ok ? (demand.weights.get(id) ?? 0) : 0,
       rttMs: rtt.get(id) ?? new Map(),
+      spreadMs: median(spreads.get(id)),
       landing: landing.get(id),
       latitude: meta.get(id)?.latitude,
       longitude: meta.get(id)?.longitude,
@@ -260,6 +265,13 @@ function latestPerEndpoint(samples: readonly LoadSample[]): Map<string, LoadSamp
 
 function oldestOf(times: readonly string[]): string {
   return times.reduce((a, b) => (Date.parse(a) <= Date.parse(b) ? a : b));
+}
+
+function median(values: readonly number[] | undefined): number | undefined {
+  if (values === undefined || values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 function sum(values: readonly number[]): number {

@@ -1,35 +1,32 @@
-// The planner's picture of the traffic: client groups gathered into demand classes (groups that try
-// the Regions in the same order land alike), each listener's endpoint groups, and the dials the
-// search may move (one variable per governed endpoint group).
+// The planner's picture of the traffic: client groups with their demand and where their users start
+// and spill (model/proximity.ts), each listener's endpoint groups, and the dials the search may move
+// (one variable per governed endpoint group).
 //
 // Demand is split evenly over the governed listeners: GA reports demand per source area, not per
 // port, so nothing better is known; a Region's load is the sum over its listeners' groups.
 
 import { dialsEqual, type RegionCode } from '../domain/traffic.js';
-import { deriveProximity } from '../model/proximity.js';
-import type { ClientGroupSignals } from './signal-view.js';
+import { derivePreference } from '../model/proximity.js';
+import type { GroupPreference } from '../model/routing.js';
 import type { GovernedGroup, GovernedTopology } from './governed-topology.js';
-
-export interface ClassMember {
-  readonly id: string;
-  /** Demand now and at the decision's horizon (trend applied), in demand units. */
-  readonly demandNow: number;
-  readonly demandAhead: number;
-  /** RTT per Region index; NaN where unmeasured. */
-  readonly rttMs: Float64Array;
-}
+import type { ClientGroupSignals } from './signal-view.js';
 
 export interface DemandClass {
-  readonly key: string;
-  readonly members: readonly ClassMember[];
+  readonly id: string;
+  /** Demand now and at the decision's horizon (trend applied), in demand units, with the learnt scale. */
   readonly demandNow: number;
   readonly demandAhead: number;
-  /** Per Region index: sum over members of demandAhead x RTT (unmeasured RTT: the member's highest measured one). */
+  /** Where its users start (scaled by the learnt correction per Region) and where their spill goes. */
+  readonly pref: GroupPreference;
+  /** The group's users split by their nearest Region, before the learnt correction. */
+  readonly measuredFirst: Float64Array;
+  /** Demand as measured (no scale, no trend). */
+  readonly measuredDemand: number;
+  /** RTT per Region index; NaN where unmeasured. */
+  readonly rttMs: Float64Array;
+  /** demandAhead x RTT per Region index (unmeasured RTT: the group's highest measured one). */
   readonly rttWeighted: Float64Array;
-  /** Members with no RTT to some Region: what they pay there is estimated. */
   readonly unknownRtt: boolean;
-  /** Region indices, nearest first. */
-  readonly order: Int32Array;
 }
 
 export interface ListenerModel {
@@ -42,9 +39,7 @@ export interface ListenerModel {
   readonly dialNow: Float64Array;
   /** Region index -> variable index, -1 where the Region has no governed group on this listener. */
   readonly variableOf: Int32Array;
-  /** Per class: the present Regions in proximity order. */
-  readonly orders: readonly Int32Array[];
-  /** Per Region index: classes in which the Region is present and healthy (whose landing its dial can touch). */
+  /** Per Region index: classes whose landing that Region's dial can change. */
   readonly reach: readonly Int32Array[];
 }
 
@@ -68,9 +63,12 @@ export interface TrafficModel {
   readonly totalDemandAhead: number;
 }
 
+/** A spill or failover reaches at most this far down a group's strict order when no weighted Region can take it. */
+const FALLBACK_DEPTH = 3;
+
 /**
  * `growth`: projected relative growth per client group (the demand trend). `demandScale`: the learnt
- * correction per Region index, applied to the demand of the client groups nearest to that Region.
+ * correction per Region index, applied to the users whose nearest Region that is.
  */
 export function buildTrafficModel(
   topology: GovernedTopology,
@@ -83,46 +81,32 @@ export function buildTrafficModel(
   const R = regions.length;
   const allFull = topology.groups.every((g) => dialsEqual(g.group.trafficDialPercent, 100));
 
-  const byKey = new Map<string, { order: RegionCode[]; members: ClassMember[] }>();
-  for (const g of clientGroups) {
-    const order = deriveProximity(regions, g, allFull);
-    const key = order.join(',');
+  const classes: DemandClass[] = clientGroups.map((g) => {
+    const measured = derivePreference(regions, g, allFull);
+    const first = Float64Array.from(measured.first, (f, s) => f * (demandScale?.[s] ?? 1));
+    const scale = first.reduce((a, b) => a + b, 0);
     const rtt = new Float64Array(R).fill(Number.NaN);
     for (const [r, ms] of g.rttMs) {
       const i = regionIndex.get(r);
       if (i !== undefined) rtt[i] = ms;
     }
-    const scale = demandScale?.[regionIndex.get(order[0] ?? '') ?? -1] ?? 1;
     const demandNow = g.demand * scale;
-    const member: ClassMember = { id: g.id, demandNow, demandAhead: demandNow * (1 + (growth.get(g.id) ?? 0)), rttMs: rtt };
-    const entry = byKey.get(key);
-    if (entry === undefined) byKey.set(key, { order, members: [member] });
-    else entry.members.push(member);
-  }
-  const classes: DemandClass[] = [...byKey.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([key, { order, members }]) => {
-      const rttWeighted = new Float64Array(R);
-      let unknownRtt = false;
-      for (const m of members) {
-        let highest = 0;
-        for (let i = 0; i < R; i += 1) if (!Number.isNaN(m.rttMs[i] as number)) highest = Math.max(highest, m.rttMs[i] as number);
-        for (let i = 0; i < R; i += 1) {
-          const rtt = m.rttMs[i] as number;
-          if (Number.isNaN(rtt)) unknownRtt = true;
-          rttWeighted[i] = (rttWeighted[i] as number) + m.demandAhead * (Number.isNaN(rtt) ? highest : rtt);
-        }
-      }
-      return {
-        key,
-        members,
-        demandNow: members.reduce((a, m) => a + m.demandNow, 0),
-        demandAhead: members.reduce((a, m) => a + m.demandAhead, 0),
-        rttWeighted,
-        unknownRtt,
-        order: Int32Array.from(order.map((r) => regionIndex.get(r) ?? 0)),
-      };
-    });
+    const demandAhead = demandNow * (1 + (growth.get(g.id) ?? 0));
+    let highest = 0;
+    for (let i = 0; i < R; i += 1) if (!Number.isNaN(rtt[i] as number)) highest = Math.max(highest, rtt[i] as number);
+    const rttWeighted = Float64Array.from(rtt, (ms) => demandAhead * (Number.isNaN(ms) ? highest : ms));
+    return {
+      id: g.id,
+      demandNow,
+      demandAhead,
+      pref: { first, prefer: measured.prefer, order: measured.order },
+      measuredFirst: Float64Array.from(measured.first),
+      measuredDemand: g.demand,
+      rttMs: rtt,
+      rttWeighted,
+      unknownRtt: rtt.some((ms) => Number.isNaN(ms)),
+    };
+  });
 
   const variables: DialVariable[] = [];
   const weight = topology.listeners.length > 0 ? 1 / topology.listeners.length : 0;
@@ -143,12 +127,19 @@ export function buildTrafficModel(
       variableOf[i] = variables.length;
       variables.push({ index: variables.length, listener: li, region: i, regionCode: g.region, group: governed, currentPercent: g.dialPercent });
     }
-    const orders = classes.map((c) => Int32Array.from([...c.order].filter((i) => present[i] === 1)));
     const reachLists: number[][] = regions.map(() => []);
-    orders.forEach((order, ci) => {
-      for (const i of order) if (healthy[i] === 1) reachLists[i]?.push(ci);
+    classes.forEach((c, ci) => {
+      const touches = new Set<number>();
+      for (let r = 0; r < R; r += 1) if ((c.pref.first[r] as number) > 0 || (c.pref.prefer[r] as number) > 0) touches.add(r);
+      let depth = 0;
+      for (const r of Array.from(c.pref.order)) {
+        if (present[r] !== 1) continue;
+        touches.add(r);
+        if ((depth += 1) >= FALLBACK_DEPTH) break;
+      }
+      for (const r of touches) if (present[r] === 1) reachLists[r]?.push(ci);
     });
-    return { arn: l.arn, weight, present, healthy, dialNow, variableOf, orders, reach: reachLists.map((x) => Int32Array.from(x)) };
+    return { arn: l.arn, weight, present, healthy, dialNow, variableOf, reach: reachLists.map((x) => Int32Array.from(x)) };
   });
 
   return {
