@@ -13,10 +13,10 @@
 // Regions without a measurement follow in the strict order, by great-circle distance when the group's
 // location is known.
 
-import { errorFunction } from 'simple-statistics';
 import type { RegionCode } from '../domain/traffic.js';
 import { greatCircleKm } from './geo-distance.js';
 import { REGION_COORDINATES } from './region-coordinates.js';
+import { BACKBONE_RTT_MS } from './backbone-rtt.js';
 import type { GroupPreference } from './routing.js';
 
 export interface ProximityInput {
@@ -43,8 +43,34 @@ export function deriveProximity(regions: readonly RegionCode[], input: Pick<Prox
   return [...measured, ...rest];
 }
 
-/** The group's preference over `regions` (indices into it). */
-export function derivePreference(regions: readonly RegionCode[], input: ProximityInput, allDialsFull: boolean): GroupPreference {
+/** Backbone RTTs within this many ms of the nearest count as a tie (shared between them). */
+const BACKBONE_TIE_MS = 2;
+
+/**
+ * Where users leaving each Region go, by the AWS backbone RTT from it: per source index, weights over
+ * `regions` (undefined for a Region the table does not know). Shared by every client group.
+ */
+export function backboneSpill(regions: readonly RegionCode[]): (Float64Array | undefined)[] {
+  return regions.map((from) => {
+    const row = BACKBONE_RTT_MS[from];
+    if (row === undefined) return undefined;
+    const rtt = regions.map((to) => (to === from ? undefined : row[to]));
+    const known = rtt.filter((x): x is number => x !== undefined);
+    if (known.length === 0) return undefined;
+    const best = Math.min(...known);
+    const w = Float64Array.from(rtt, (x) => (x === undefined ? 0 : Math.exp(-(x - best) / BACKBONE_TIE_MS)));
+    sparsify(w);
+    return w;
+  });
+}
+
+/** The group's preference over `regions` (indices into it); `spillFrom` from backboneSpill(regions). */
+export function derivePreference(
+  regions: readonly RegionCode[],
+  input: ProximityInput,
+  allDialsFull: boolean,
+  spillFrom?: readonly (Float64Array | undefined)[],
+): GroupPreference {
   const R = regions.length;
   const order = deriveProximity(regions, input).map((r) => regions.indexOf(r));
   const sigma = Math.max(MIN_SIGMA_MS, (input.spreadMs ?? DEFAULT_SPREAD_MS) / 1.2816);
@@ -58,7 +84,7 @@ export function derivePreference(regions: readonly RegionCode[], input: Proximit
       const other = mu[o];
       if (o === r || other === undefined) continue;
       // P(RTT_r < RTT_o) for two independent normals with the group's spread.
-      p *= 0.5 * (1 + errorFunction((other - m) / (2 * sigma)));
+      p *= 0.5 * (1 + erf((other - m) / (2 * sigma)));
       if (p < 1e-6) break;
     }
     prefer[r] = p;
@@ -73,7 +99,7 @@ export function derivePreference(regions: readonly RegionCode[], input: Proximit
     if (order[0] !== undefined) first[order[0]] = 1;
   }
   normalize(first);
-  return { first, prefer, order: Int32Array.from(order) };
+  return { first, prefer, order: Int32Array.from(order), ...(spillFrom !== undefined ? { spillFrom } : {}) };
 }
 
 function observedFirst(regions: readonly RegionCode[], landing: Readonly<Record<RegionCode, number>> | undefined): Float64Array | undefined {
@@ -99,4 +125,11 @@ function distanceKm(input: Pick<ProximityInput, 'latitude' | 'longitude'>, regio
   const c = REGION_COORDINATES[region];
   if (c === undefined || input.latitude === undefined || input.longitude === undefined) return Number.POSITIVE_INFINITY;
   return greatCircleKm(input.latitude, input.longitude, c.latitude, c.longitude);
+}
+
+/** The error function (Abramowitz and Stegun 7.1.26, absolute error below 1.5e-7): the planner calls it a lot. */
+function erf(x: number): number {
+  const t = 1 / (1 + 0.3275911 * Math.abs(x));
+  const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
+  return x >= 0 ? y : -y;
 }

@@ -14,10 +14,11 @@
 //  5. Nothing healthy: GA fails open to the nearest group.
 //
 // A client group (a country) is many users, and not all of them share one nearest Region or one next
-// one: the group is described by a distribution over its nearest Region (`first`) and by preference
-// weights for where its spill or failover goes (`prefer`, renormalised over the Regions that can take
-// it), with a strict `order` as the fallback when no weighted Region can. A single user, or a group
-// known to share one order, is the special case of a one-point `first` and no weights.
+// one: the group is described by a distribution over its nearest Region (`first`) and by weights for
+// where its spill or failover goes, renormalised over the Regions that can take it: per Region left
+// (`spillFrom`, from the backbone: users reach Regions from their edge over it) or for the group as a
+// whole (`prefer`), with a strict `order` as the fallback when no weighted Region can. A single user,
+// or a group known to share one order, is the special case of a one-point `first` and no weights.
 
 import type { RegionCode } from '../domain/traffic.js';
 
@@ -35,6 +36,11 @@ export interface GroupPreference {
   readonly first: ArrayLike<number>;
   /** Relative weight of each Region as the place spill or failover goes; 0: only through `order`. */
   readonly prefer: ArrayLike<number>;
+  /**
+   * Where spill or failover from each Region goes, when known better than `prefer`: weights per source
+   * Region index (users leave their Region over the backbone, so the Region nearest to it takes them).
+   */
+  readonly spillFrom?: readonly (ArrayLike<number> | undefined)[];
   /** Every Region the group can reach, nearest first: the fallback when no weighted Region can take the traffic. */
   readonly order: ArrayLike<number>;
 }
@@ -85,21 +91,32 @@ function spread(
   out: Float64Array,
 ): boolean {
   const R = out.length;
-  const eligible = (r: number): boolean => r !== from && present[r] === 1 && healthy[r] === 1 && (dialFraction === undefined || (dialFraction[r] as number) > 0);
-  let weight = 0;
-  for (let r = 0; r < R; r += 1) if (eligible(r)) weight += pref.prefer[r] as number;
-  if (weight > 0) {
-    for (let r = 0; r < R; r += 1) if (eligible(r)) out[r] = (out[r] as number) + (amount * (pref.prefer[r] as number)) / weight;
+  const weightsFrom = pref.spillFrom?.[from];
+  for (let pass = 0; pass < 2; pass += 1) {
+    const weights = pass === 0 ? weightsFrom : pref.prefer;
+    if (weights === undefined) continue;
+    let weight = 0;
+    for (let r = 0; r < R; r += 1) if (canTake(r, from, present, healthy, dialFraction)) weight += weights[r] as number;
+    if (weight <= 0) continue;
+    for (let r = 0; r < R; r += 1) {
+      const w = weights[r] as number;
+      if (w > 0 && canTake(r, from, present, healthy, dialFraction)) out[r] = (out[r] as number) + (amount * w) / weight;
+    }
     return true;
   }
   for (let k = 0; k < pref.order.length; k += 1) {
     const r = pref.order[k] as number;
-    if (eligible(r)) {
+    if (canTake(r, from, present, healthy, dialFraction)) {
       out[r] = (out[r] as number) + amount;
       return true;
     }
   }
   return false;
+}
+
+/** Whether Region r can take traffic leaving `from`: present, healthy, and (for spill, not failover) its dial above 0. */
+function canTake(r: number, from: number, present: ArrayLike<number>, healthy: ArrayLike<number>, dialFraction: ArrayLike<number> | undefined): boolean {
+  return r !== from && present[r] === 1 && healthy[r] === 1 && (dialFraction === undefined || (dialFraction[r] as number) > 0);
 }
 
 function firstPresent(order: ArrayLike<number>, present: ArrayLike<number>): number {

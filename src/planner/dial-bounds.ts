@@ -8,14 +8,15 @@ import { roundDial } from '../domain/traffic.js';
 import type { Policy } from '../policy/schema.js';
 import type { GroupState } from './controller-state.js';
 import type { FrozenGroup } from './freeze-groups.js';
+import type { GovernedGroup } from './governed-topology.js';
 import type { DialVariable } from './traffic-model.js';
 
 export const DIAL_GRID_PERCENT = 0.5;
 
 export type StayReason = FrozenGroup['reason'] | 'NoHealthyEndpoints';
 
-export interface VariableBounds {
-  readonly variable: DialVariable;
+/** One endpoint group's limits this cycle. */
+export interface GroupBounds {
   readonly floorPercent: number;
   /** Why the group stays, when it must. */
   readonly stay: StayReason | undefined;
@@ -36,45 +37,66 @@ export interface VariableBounds {
   readonly coolingDown: boolean;
 }
 
+/** A dial variable's limits: those of its groups, which share them (see traffic-model.ts). */
+export interface VariableBounds extends GroupBounds {
+  readonly variable: DialVariable;
+}
+
+/** Groups with the same key have the same limits, so one variable can move them together. */
+export function boundsKey(b: GroupBounds): string {
+  return [b.floorPercent, b.stay ?? '', b.lowPercent, b.highPercent, b.startPercent, [...b.onlyForCapacity].sort().join('+'), b.coolingDown].join('|');
+}
+
 /** A dial is not turned back within this many cooldowns of its last change unless load is over capacity. */
 const REVERSAL_WINDOW_COOLDOWNS = 2;
 const MIN_REVERSAL_WINDOW_SECONDS = 600;
 
-export function boundVariables(
+export function boundGroups(
   policy: Policy,
-  variables: readonly DialVariable[],
+  groups: readonly GovernedGroup[],
   frozen: ReadonlyMap<string, FrozenGroup>,
   groupStates: Readonly<Record<string, GroupState>>,
   now: Date,
-): VariableBounds[] {
+): Map<string, GroupBounds> {
   const g = policy.guardrails;
   const windowMs = Math.max(MIN_REVERSAL_WINDOW_SECONDS, REVERSAL_WINDOW_COOLDOWNS * g.cooldownSeconds) * 1000;
-  return variables.map((variable) => {
-    const current = variable.currentPercent;
-    const last = groupStates[variable.group.address.endpointGroupArn];
-    const recent = last?.lastChangeAt !== undefined && now.getTime() - Date.parse(last.lastChangeAt) < windowMs;
-    const reverse = new Set<'up' | 'down'>(recent && last?.lastDirection === 'down' ? ['up'] : recent && last?.lastDirection === 'up' ? ['down'] : []);
-    const floor = policy.regions[variable.regionCode]?.dialFloorPercent ?? g.dialFloorPercent;
-    const freeze = frozen.get(variable.group.address.endpointGroupArn);
-    const stay: StayReason | undefined = freeze?.reason ?? (variable.group.healthy ? undefined : 'NoHealthyEndpoints');
-    if (stay === 'CoolingDown' && g.overloadSkipsCooldown && current > floor + 1e-9) {
+  return new Map(
+    groups.map((group): [string, GroupBounds] => {
+      const arn = group.address.endpointGroupArn;
+      const current = group.group.trafficDialPercent;
+      const last = groupStates[arn];
+      const recent = last?.lastChangeAt !== undefined && now.getTime() - Date.parse(last.lastChangeAt) < windowMs;
+      const reverse = new Set<'up' | 'down'>(recent && last?.lastDirection === 'down' ? ['up'] : recent && last?.lastDirection === 'up' ? ['down'] : []);
+      const floor = policy.regions[group.address.region]?.dialFloorPercent ?? g.dialFloorPercent;
+      const stay: StayReason | undefined = frozen.get(arn)?.reason ?? (group.healthy ? undefined : 'NoHealthyEndpoints');
+      const base = { floorPercent: floor, stay, startPercent: current, coolingDown: false, onlyForCapacity: new Set<'up' | 'down'>() };
+      if (stay === 'CoolingDown' && g.overloadSkipsCooldown && current > floor + 1e-9) {
+        const low = Math.max(floor, current - g.maxStepPercent);
+        const candidates = [...gridBetween(low, current).filter((d) => d < current - 1e-9), current];
+        return [arn, { ...base, lowPercent: low, highPercent: current, candidates, onlyForCapacity: new Set(['down']), coolingDown: true }];
+      }
+      if (stay !== undefined) return [arn, { ...base, lowPercent: current, highPercent: current, candidates: [current] }];
+      if (current < floor - 1e-9) {
+        // Below its floor (set by hand, or the floor was raised): it comes back to the floor first.
+        const high = Math.min(100, Math.max(floor, current + g.restoreStepPercent));
+        return [arn, { ...base, lowPercent: floor, highPercent: high, candidates: gridBetween(floor, high), startPercent: floor }];
+      }
       const low = Math.max(floor, current - g.maxStepPercent);
-      const candidates = [...gridBetween(low, current).filter((d) => d < current - 1e-9), current];
-      return { variable, floorPercent: floor, stay, lowPercent: low, highPercent: current, candidates, startPercent: current, onlyForCapacity: new Set(['down']), coolingDown: true };
-    }
-    if (stay !== undefined) return { variable, floorPercent: floor, stay, lowPercent: current, highPercent: current, candidates: [current], startPercent: current, onlyForCapacity: new Set(), coolingDown: false };
-    if (current < floor - 1e-9) {
-      // Below its floor (set by hand, or the floor was raised): it comes back to the floor first.
-      const high = Math.min(100, Math.max(floor, current + g.restoreStepPercent));
-      const candidates = gridBetween(floor, high);
-      return { variable, floorPercent: floor, stay, lowPercent: floor, highPercent: high, candidates, startPercent: floor, onlyForCapacity: new Set(), coolingDown: false };
-    }
-    const low = Math.max(floor, current - g.maxStepPercent);
-    const high = Math.min(100, current + g.restoreStepPercent);
-    const minRaise = Math.min(g.restoreStepPercent / 2, 100 - current);
-    const down = gridBetween(low, current).filter((d) => d < current - 1e-9);
-    const up = gridBetween(current + minRaise, high).filter((d) => d > current + 1e-9);
-    return { variable, floorPercent: floor, stay, lowPercent: low, highPercent: high, candidates: [...down, current, ...up], startPercent: current, onlyForCapacity: reverse, coolingDown: false };
+      const high = Math.min(100, current + g.restoreStepPercent);
+      const minRaise = Math.min(g.restoreStepPercent / 2, 100 - current);
+      const down = gridBetween(low, current).filter((d) => d < current - 1e-9);
+      const up = gridBetween(current + minRaise, high).filter((d) => d > current + 1e-9);
+      return [arn, { ...base, lowPercent: low, highPercent: high, candidates: [...down, current, ...up], onlyForCapacity: reverse }];
+    }),
+  );
+}
+
+/** Each variable with its groups' limits (they share them). */
+export function boundVariables(variables: readonly DialVariable[], groupBounds: ReadonlyMap<string, GroupBounds>): VariableBounds[] {
+  return variables.map((variable) => {
+    const b = groupBounds.get(variable.groups[0]?.address.endpointGroupArn ?? '');
+    if (b === undefined) throw new Error(`no bounds for the groups of variable ${variable.index}`);
+    return { ...b, variable };
   });
 }
 

@@ -1,6 +1,7 @@
 // Where demand lands for a setting of the planner's dial variables, kept incrementally: the search
 // tries thousands of settings that each move one Region's groups, and only the demand classes whose
-// landing a moved dial can touch are routed again.
+// landing a moved dial can touch are routed again. Per class it also keeps how far its users sit
+// from where they would land with every dial at 100 (for the latency budget).
 
 import { landGroup } from '../model/routing.js';
 import type { TrafficModel } from './traffic-model.js';
@@ -15,6 +16,16 @@ export interface Trial {
   readonly dials: Float64Array;
   /** Landing of the classes this trial re-routed, by listener * classCount + class. */
   readonly landings: ReadonlyMap<number, Float64Array>;
+  /** Landing averaged over listeners of the classes this trial re-routed, by class. */
+  readonly aggregates: ReadonlyMap<number, Float64Array>;
+}
+
+/** How a class sits relative to where it would land with every governed dial at 100. */
+export interface MoveFromNatural {
+  /** Share of the class's users landing elsewhere than with every dial at 100. */
+  readonly movedShare: number;
+  /** Their mean added RTT (ms); NaN when they land where the class has no RTT measured. */
+  readonly addedMs: number;
 }
 
 export class DialEvaluator {
@@ -22,26 +33,33 @@ export class DialEvaluator {
   private readonly C: number;
   /** Committed dial fraction per listener and Region. */
   private readonly dialByListener: Float64Array[];
-  /** Committed landing per listener and class. */
+  /** Committed landing per listener and class, and averaged over listeners per class. */
   private readonly landing: Float64Array[][];
+  private readonly aggregate: Float64Array[];
+  private readonly naturalAggregate: readonly Float64Array[];
+  private readonly moves: MoveFromNatural[];
   private routedNow: Float64Array;
   private rttNow: number;
   private dialsNow: Float64Array;
-  readonly naturalLanding: readonly Float64Array[][];
+  private readonly scratch: Float64Array;
 
   constructor(readonly model: TrafficModel) {
     this.R = model.regions.length;
     this.C = model.classes.length;
+    this.scratch = new Float64Array(this.R);
     this.dialByListener = model.listeners.map((l) => Float64Array.from(l.dialNow));
     this.dialsNow = Float64Array.from(model.variables.map((v) => v.currentPercent / 100));
     this.landing = model.listeners.map((l, li) => model.classes.map((_, ci) => this.route(li, ci, this.dialByListener[li] as Float64Array)));
+    this.aggregate = model.classes.map((_, ci) => this.aggregateOf(ci, (li) => this.landing[li]?.[ci] as Float64Array));
     // Where each class would land with every governed dial at 100 and today's health: the reference
     // the latency budget is measured from.
-    this.naturalLanding = model.listeners.map((l, li) => {
+    const natural = model.listeners.map((l, li) => {
       const dial = Float64Array.from(this.dialByListener[li] as Float64Array);
       for (let r = 0; r < this.R; r += 1) if ((l.variableOf[r] as number) >= 0) dial[r] = 1;
       return model.classes.map((_, ci) => this.route(li, ci, dial));
     });
+    this.naturalAggregate = model.classes.map((_, ci) => this.aggregateOf(ci, (li) => natural[li]?.[ci] as Float64Array));
+    this.moves = model.classes.map((_, ci) => this.moveOf(ci, this.aggregate[ci] as Float64Array));
     const { routed, rtt } = this.totals();
     this.routedNow = routed;
     this.rttNow = rtt;
@@ -49,12 +67,28 @@ export class DialEvaluator {
 
   /** The committed setting. */
   current(): Trial {
-    return { routed: this.routedNow, rttTotal: this.rttNow, dials: this.dialsNow, landings: new Map() };
+    return { routed: this.routedNow, rttTotal: this.rttNow, dials: this.dialsNow, landings: new Map(), aggregates: new Map() };
   }
 
   /** Landing of one class on one listener, in the trial if it re-routed it, else as committed. */
   landingOf(trial: Trial, listener: number, cls: number): Float64Array {
     return trial.landings.get(listener * this.C + cls) ?? (this.landing[listener]?.[cls] as Float64Array);
+  }
+
+  /** Landing of one class averaged over listeners, in the trial or as committed. */
+  aggregateLandingOf(trial: Trial, cls: number): Float64Array {
+    return trial.aggregates.get(cls) ?? (this.aggregate[cls] as Float64Array);
+  }
+
+  /** Where each class would land with every governed dial at 100, averaged over listeners. */
+  naturalLandingOf(cls: number): Float64Array {
+    return this.naturalAggregate[cls] as Float64Array;
+  }
+
+  /** How a class sits relative to its natural landing, in the trial or as committed. */
+  moveFromNatural(trial: Trial, cls: number): MoveFromNatural {
+    const agg = trial.aggregates.get(cls);
+    return agg === undefined ? (this.moves[cls] as MoveFromNatural) : this.moveOf(cls, agg);
   }
 
   /** Evaluates the committed setting with some variables set to new dial fractions. */
@@ -63,12 +97,15 @@ export class DialEvaluator {
     let rttTotal = this.rttNow;
     const dials = Float64Array.from(this.dialsNow);
     const landings = new Map<number, Float64Array>();
+    const aggregates = new Map<number, Float64Array>();
     const byListener = new Map<number, number[]>();
     for (const [v, fraction] of moves) {
       dials[v] = fraction;
       const variable = this.model.variables[v];
       if (variable === undefined) continue;
-      byListener.set(variable.listener, [...(byListener.get(variable.listener) ?? []), v]);
+      const list = byListener.get(variable.listener);
+      if (list === undefined) byListener.set(variable.listener, [v]);
+      else list.push(v);
     }
     for (const [li, vars] of byListener) {
       const listener = this.model.listeners[li];
@@ -76,8 +113,8 @@ export class DialEvaluator {
       const dial = Float64Array.from(this.dialByListener[li] as Float64Array);
       const moved = new Set<number>();
       for (const v of vars) {
-        const variable = this.model.variables[v] as (typeof this.model.variables)[number];
-        if (Math.abs((dial[variable.region] as number) - (dials[v] as number)) < 1e-12) continue;
+        const variable = this.model.variables[v];
+        if (variable === undefined || Math.abs((dial[variable.region] as number) - (dials[v] as number)) < 1e-12) continue;
         dial[variable.region] = dials[v] as number;
         moved.add(variable.region);
       }
@@ -95,14 +132,19 @@ export class DialEvaluator {
         for (let r = 0; r < this.R; r += 1) {
           const delta = (after[r] as number) - (before[r] as number);
           if (delta === 0) continue;
-          changed = true;
+          if (!changed) {
+            changed = true;
+            if (!aggregates.has(ci)) aggregates.set(ci, Float64Array.from(this.aggregate[ci] as Float64Array));
+          }
           routed[r] = (routed[r] as number) + listener.weight * cls.demandAhead * delta;
           rttTotal += listener.weight * delta * (cls.rttWeighted[r] as number);
+          const agg = aggregates.get(ci) as Float64Array;
+          agg[r] = (agg[r] as number) + listener.weight * delta;
         }
         if (changed) landings.set(li * this.C + ci, after);
       }
     }
-    return { routed, rttTotal, dials, landings };
+    return { routed, rttTotal, dials, landings, aggregates };
   }
 
   /** Makes a trial the committed setting. */
@@ -113,6 +155,10 @@ export class DialEvaluator {
       const row = this.landing[li];
       if (row !== undefined) row[ci] = land;
     }
+    for (const [ci, agg] of trial.aggregates) {
+      this.aggregate[ci] = agg;
+      this.moves[ci] = this.moveOf(ci, agg);
+    }
     trial.dials.forEach((fraction, v) => {
       const variable = this.model.variables[v];
       if (variable !== undefined) (this.dialByListener[variable.listener] as Float64Array)[variable.region] = fraction;
@@ -120,6 +166,33 @@ export class DialEvaluator {
     this.routedNow = Float64Array.from(trial.routed);
     this.rttNow = trial.rttTotal;
     this.dialsNow = Float64Array.from(trial.dials);
+  }
+
+  private moveOf(ci: number, agg: Float64Array): MoveFromNatural {
+    const natural = this.naturalAggregate[ci] as Float64Array;
+    const rtt = (this.model.classes[ci] as (typeof this.model.classes)[number]).rttMs;
+    let moved = 0;
+    let cost = 0;
+    let known = true;
+    for (let r = 0; r < this.R; r += 1) {
+      const d = (agg[r] as number) - (natural[r] as number);
+      if (Math.abs(d) < 1e-12) continue;
+      if (d > 0) moved += d;
+      const ms = rtt[r] as number;
+      if (Number.isNaN(ms)) known = false;
+      else cost += d * ms;
+    }
+    return { movedShare: moved, addedMs: moved < 1e-9 ? 0 : known ? cost / moved : Number.NaN };
+  }
+
+  private aggregateOf(ci: number, landingOn: (li: number) => Float64Array): Float64Array {
+    const out = new Float64Array(this.R);
+    this.model.listeners.forEach((l, li) => {
+      const land = landingOn(li);
+      for (let r = 0; r < this.R; r += 1) out[r] = (out[r] as number) + l.weight * (land[r] as number);
+    });
+    void ci;
+    return out;
   }
 
   private route(li: number, ci: number, dial: Float64Array): Float64Array {
@@ -133,17 +206,16 @@ export class DialEvaluator {
   private totals(): { routed: Float64Array; rtt: number } {
     const routed = new Float64Array(this.R);
     let rtt = 0;
-    this.model.listeners.forEach((l, li) => {
-      this.model.classes.forEach((c, ci) => {
-        const land = this.landing[li]?.[ci] as Float64Array;
-        for (let r = 0; r < this.R; r += 1) {
-          const s = land[r] as number;
-          if (s === 0) continue;
-          routed[r] = (routed[r] as number) + l.weight * c.demandAhead * s;
-          rtt += l.weight * s * (c.rttWeighted[r] as number);
-        }
-      });
+    this.model.classes.forEach((c, ci) => {
+      const agg = this.aggregate[ci] as Float64Array;
+      for (let r = 0; r < this.R; r += 1) {
+        const s = agg[r] as number;
+        if (s === 0) continue;
+        routed[r] = (routed[r] as number) + c.demandAhead * s;
+        rtt += s * (c.rttWeighted[r] as number);
+      }
     });
+    void this.scratch;
     return { routed, rtt };
   }
 }

@@ -13,17 +13,17 @@ import { normalizeControllerState, type ControllerState, type ControllerStateInp
 import { appendCycle } from './cycle-history.js';
 import { projectDemand } from './demand-trend.js';
 import { DialEvaluator } from './dial-evaluator.js';
-import { boundVariables } from './dial-bounds.js';
+import { boundGroups, boundsKey, boundVariables } from './dial-bounds.js';
 import { explainDials, regionEvidence } from './explain-plan.js';
 import { freezeGroups } from './freeze-groups.js';
-import { readGovernedTopology, type GovernedTopology } from './governed-topology.js';
+import { readGovernedTopology, type GovernedGroup, type GovernedTopology } from './governed-topology.js';
 import { LatencyBudget } from './latency-budget.js';
 import { buildLoadBasis, trackRegionHealth, type LoadBasis } from './load-basis.js';
 import { nextState } from './next-state.js';
 import { Objective } from './objective.js';
 import { DialSearch } from './search-dials.js';
 import { readSignals, type SignalView } from './signal-view.js';
-import { buildTrafficModel } from './traffic-model.js';
+import { buildTrafficModel, withDemandScale } from './traffic-model.js';
 
 export interface Evaluation {
   readonly plan: Plan;
@@ -75,7 +75,12 @@ export function evaluate(policy: Policy, snapshot: Snapshot, stateInput: Control
   const horizon = view.demandObservedAt === undefined ? 0 : Math.min(MAX_TREND_HORIZON_SECONDS, Math.max(0, ageSeconds(view.demandObservedAt, now)) + TREND_LEAD_SECONDS);
   const trend = projectDemand(state.history, demandNow, view.demandObservedAt, horizon);
 
-  const measuredModel = buildTrafficModel(topology, view.clientGroups, trend.growth);
+  const groupBounds = boundGroups(policy, topology.groups, freeze.frozen, freeze.groupStates, now);
+  const groupKey = (g: GovernedGroup): string => {
+    const b = groupBounds.get(g.address.endpointGroupArn);
+    return b === undefined ? '' : boundsKey(b);
+  };
+  const measuredModel = buildTrafficModel(topology, view.clientGroups, trend.growth, { groupKey });
   const basis = buildLoadBasis({ policy, model: measuredModel, signals: view.regions, regionHealth: topology.regionHealth, regionStates, state, demandNow, now });
   const history = appendCycle(state.history, {
     now,
@@ -90,11 +95,10 @@ export function evaluate(policy: Policy, snapshot: Snapshot, stateInput: Control
     return { plan: held.plan, state: { ...held.state, history } };
   }
   // The model with the fitted corrections: what the search and the explanations use.
-  const model = buildTrafficModel(topology, view.clientGroups, trend.growth, basis.demandScale);
+  const model = withDemandScale(measuredModel, basis.demandScale, trend.growth);
   const current = new DialEvaluator(model);
   const objective = new Objective(policy, model, basis.regions, current.current());
-  if (process.env.GA_STEER_DEBUG) console.error(now.toISOString(), JSON.stringify({ growth: trend.overallGrowth, horizon, D: model.totalDemandNow, Da: model.totalDemandAhead, scale: [...basis.demandScale], tau: basis.flowLifetimeSeconds, basis: [...basis.regions.values()].map((b) => ({ r: b.region, coef: b.coef, off: b.offset, src: b.source, res: b.residualShare, meas: b.measuredPercent })), obj: objective.regions.map((r) => [r.region, r.aheadPercent, r.thresholdPercent]) }));
-  const bounds = boundVariables(policy, model.variables, freeze.frozen, freeze.groupStates, now);
+  const bounds = boundVariables(model.variables, groupBounds);
   const budget = new LatencyBudget(model, current, policy.latency.budgetMs);
   const search = new DialSearch({ policy, model, bounds, objective, budget });
   const result = search.run();

@@ -54,28 +54,31 @@ export function explainDials(input: ExplainInput): Explained {
     const cost = budget.movedCost(currentTrial, current, result.trial, result.evaluator, { listener: v.listener, region: v.region });
     const region = objective.regions.find((r) => r.index === v.region);
     const reason = after < v.currentPercent ? 'DialReduced' : 'DialRestored';
-    changes.push({
-      kind: 'dial',
-      address: v.group.address,
-      before: { trafficDialPercent: v.currentPercent },
-      after: { trafficDialPercent: after },
-      reason,
-      evidence: {
-        ...regionEvidence(policy, input.basis, v.regionCode, predictedBefore, predictedAfter),
-        predictedLanding: Object.fromEntries([...cost.landing].filter(([, s]) => s >= 0.0005).map(([r, s]) => [model.regions[r] ?? String(r), round3(s)])),
-        receiverUtilizationPercent: Object.fromEntries(receivers.filter((r) => r !== v.regionCode).map((r) => [r, round1(predictedAfter.get(r) ?? 0)])),
-        addedLatencyMs: { meanMs: round1(cost.meanAddedMs), worstMs: round1(cost.worstAddedMs), worstClientGroup: cost.worstClientGroup },
-        notes: [
-          ...whyNotes(reason, tier, region, predictedBefore, predictedAfter, receivers),
-          `moves ${round1(cost.movedShare * 100)} % of all demand`,
-          ...(b.coolingDown ? [`changed again within its cooldown: a Region is predicted above capacity (guardrails.overloadSkipsCooldown)`] : []),
-          ...stepNotes(b, after, region, predictedAfter),
-          ...(cost.unknownGroups.length > 0 ? [`no RTT to the receiving Region for ${cost.unknownGroups.length} client group(s); their cost is estimated from their farthest measured Region`] : []),
-          ...input.notes,
-        ],
-      },
-      dryRun: false,
-    });
+    const evidence: ChangeEvidence = {
+      ...regionEvidence(policy, input.basis, v.regionCode, predictedBefore, predictedAfter),
+      predictedLanding: Object.fromEntries([...cost.landing].filter(([, s]) => s >= 0.0005).map(([r, s]) => [model.regions[r] ?? String(r), round3(s)])),
+      receiverUtilizationPercent: Object.fromEntries(receivers.filter((r) => r !== v.regionCode).map((r) => [r, round1(predictedAfter.get(r) ?? 0)])),
+      addedLatencyMs: { meanMs: round1(cost.meanAddedMs), worstMs: round1(cost.worstAddedMs), worstClientGroup: cost.worstClientGroup },
+      notes: [
+        ...whyNotes(reason, tier, region, predictedBefore, predictedAfter, receivers),
+        `moves ${round1((cost.movedShare * 100) / Math.max(1, v.groups.length))} % of all demand${v.groups.length > 1 ? ` through this group (${round1(cost.movedShare * 100)} % with the Region's ${v.groups.length} groups that move alike)` : ''}`,
+        ...(b.coolingDown ? [`changed again within its cooldown: a Region is predicted above capacity (guardrails.overloadSkipsCooldown)`] : []),
+        ...stepNotes(b, after, region, predictedAfter),
+        ...(cost.unknownGroups.length > 0 ? [`no RTT to the receiving Region for ${cost.unknownGroups.length} client group(s); their cost is estimated from their farthest measured Region`] : []),
+        ...input.notes,
+      ],
+    };
+    for (const group of v.groups) {
+      changes.push({
+        kind: 'dial',
+        address: group.address,
+        before: { trafficDialPercent: group.group.trafficDialPercent },
+        after: { trafficDialPercent: after },
+        reason,
+        evidence,
+        dryRun: false,
+      });
+    }
   }
 
   const holds = limitHolds(input, predictedAfter);

@@ -2,13 +2,17 @@
 // everywhere: for the users who land in another Region than before, the demand-weighted mean of
 // (RTT where they land now - RTT where they landed before). The budget caps it per client group,
 // measured from where each group lands with every governed dial at 100 (so small steps cannot add up
-// past it), for groups carrying at least 1 % of the moved demand. A group already past the budget
-// (a human's dial, a stricter new policy) may stay where it is but is never pushed further.
+// past it), for groups carrying at least 0.5 % of all demand (a handful of users in a far country does
+// not veto relief for everyone; a share of all demand, not of the moved demand, so moving more users
+// never exempts a group that moving fewer would not). A group already past the budget (a human's
+// dial, a stricter new policy) may stay where it is but is never pushed further.
 
 import type { DialEvaluator, Trial } from './dial-evaluator.js';
 import type { TrafficModel } from './traffic-model.js';
 
-/** Groups carrying less than this share of the moved demand do not bind the budget. */
+/** Groups carrying less than this share of all demand do not bind the budget. */
+const MIN_SHARE_OF_DEMAND = 0.005;
+/** In a cost report, the worst group is named among groups carrying at least this share of the moved demand. */
 const MIN_SHARE_OF_MOVED = 0.01;
 
 export interface MovedCost {
@@ -32,23 +36,34 @@ export interface BudgetViolation {
 }
 
 export class LatencyBudget {
-  private readonly allowed = new Map<string, number>();
+  private readonly allowed: Float64Array;
 
   constructor(
     private readonly model: TrafficModel,
     evaluator: DialEvaluator,
     readonly budgetMs: number,
   ) {
-    for (const m of this.perMember(evaluator.current(), evaluator)) this.allowed.set(m.id, Math.max(budgetMs, m.addedMs));
+    const now = evaluator.current();
+    this.allowed = Float64Array.from(model.classes, (_, ci) => {
+      const m = evaluator.moveFromNatural(now, ci);
+      return Number.isNaN(m.addedMs) ? budgetMs : Math.max(budgetMs, m.addedMs);
+    });
   }
 
   /** The worst violation in a trial, measured from where every group would land with all dials at 100. */
   check(trial: Trial, evaluator: DialEvaluator): BudgetViolation | undefined {
+    const C = this.model.classes.length;
+    const floor = MIN_SHARE_OF_DEMAND * this.model.totalDemandAhead;
     let worst: BudgetViolation | undefined;
-    for (const m of this.perMember(trial, evaluator)) {
-      const allowed = this.allowed.get(m.id) ?? this.budgetMs;
+    for (let ci = 0; ci < C; ci += 1) {
+      const cls = this.model.classes[ci];
+      if (cls === undefined || cls.demandAhead < floor) continue;
+      const m = evaluator.moveFromNatural(trial, ci);
+      // A group moving to a Region it has no RTT for cannot be judged: it does not bind the budget.
+      if (Number.isNaN(m.addedMs) || m.movedShare < 1e-9) continue;
+      const allowed = this.allowed[ci] as number;
       if (m.addedMs > allowed + 1e-6 && (worst === undefined || m.addedMs - allowed > worst.addedMs - worst.allowedMs)) {
-        worst = { clientGroup: m.id, addedMs: m.addedMs, allowedMs: allowed };
+        worst = { clientGroup: cls.id, addedMs: m.addedMs, allowedMs: allowed };
       }
     }
     return worst;
@@ -56,7 +71,7 @@ export class LatencyBudget {
 
   /**
    * What going from one trial to another costs the users who move between them; with `scope`, only the
-   * users of one listener whose nearest healthy Region is the given one (one endpoint group's users).
+   * users of one listener whose nearest Region is mostly the given one (one endpoint group's users).
    */
   movedCost(from: Trial, fromEvaluator: DialEvaluator, to: Trial, toEvaluator: DialEvaluator, scope?: { listener: number; region: number }): MovedCost {
     const R = this.model.regions.length;
@@ -64,21 +79,30 @@ export class LatencyBudget {
     const perGroup: { id: string; moved: number; addedMs: number }[] = [];
     const unknown: string[] = [];
     let movedTotal = 0;
+    const weight = scope === undefined ? 1 : (this.model.listeners[scope.listener]?.weight ?? 0);
     this.model.classes.forEach((cls, ci) => {
-      const delta = new Float64Array(R);
-      this.model.listeners.forEach((l, li) => {
-        if (scope !== undefined && (li !== scope.listener || mainFirst(cls.pref.first, l.present) !== scope.region)) return;
-        const a = fromEvaluator.landingOf(from, li, ci);
-        const b = toEvaluator.landingOf(to, li, ci);
-        for (let r = 0; r < R; r += 1) delta[r] = (delta[r] as number) + l.weight * ((b[r] as number) - (a[r] as number));
-      });
+      let a: Float64Array;
+      let b: Float64Array;
+      if (scope === undefined) {
+        a = fromEvaluator.aggregateLandingOf(from, ci);
+        b = toEvaluator.aggregateLandingOf(to, ci);
+      } else {
+        const l = this.model.listeners[scope.listener];
+        if (l === undefined || mainFirst(cls.pref.first, l.present) !== scope.region) return;
+        a = fromEvaluator.landingOf(from, scope.listener, ci);
+        b = toEvaluator.landingOf(to, scope.listener, ci);
+      }
       let moved = 0;
-      for (let r = 0; r < R; r += 1) if ((delta[r] as number) > 0) moved += delta[r] as number;
+      for (let r = 0; r < R; r += 1) {
+        const d = (b[r] as number) - (a[r] as number);
+        if (d > 0) moved += d;
+      }
+      moved *= weight;
       if (moved < 1e-9) return;
       let cost = 0;
       let known = true;
       for (let r = 0; r < R; r += 1) {
-        const d = delta[r] as number;
+        const d = weight * ((b[r] as number) - (a[r] as number));
         if (Math.abs(d) < 1e-12) continue;
         if (d > 0) landing.set(r, (landing.get(r) ?? 0) + d * cls.demandAhead);
         const rtt = cls.rttMs[r] as number;
@@ -90,12 +114,12 @@ export class LatencyBudget {
       else perGroup.push({ id: cls.id, moved: moved * cls.demandAhead, addedMs: cost / moved });
     });
     let weighted = 0;
-    let weight = 0;
+    let weightSum = 0;
     let worst = Number.NEGATIVE_INFINITY;
     let worstGroup: string | null = null;
     for (const p of perGroup) {
       weighted += p.addedMs * p.moved;
-      weight += p.moved;
+      weightSum += p.moved;
       if (p.moved >= MIN_SHARE_OF_MOVED * movedTotal && p.addedMs > worst) {
         worst = p.addedMs;
         worstGroup = p.id;
@@ -105,51 +129,12 @@ export class LatencyBudget {
     for (const [r, v] of landing) normalized.set(r, movedTotal > 0 ? v / movedTotal : 0);
     return {
       movedShare: this.model.totalDemandAhead > 0 ? movedTotal / this.model.totalDemandAhead : 0,
-      meanAddedMs: weight > 0 ? weighted / weight : 0,
+      meanAddedMs: weightSum > 0 ? weighted / weightSum : 0,
       worstAddedMs: worstGroup === null ? 0 : worst,
       worstClientGroup: worstGroup,
       landing: normalized,
       unknownGroups: unknown,
     };
-  }
-
-  /** Added RTT per moved user of each member (from the natural landing), for members that bind the budget. */
-  private perMember(trial: Trial, evaluator: DialEvaluator): { id: string; addedMs: number }[] {
-    const R = this.model.regions.length;
-    const rows: { id: string; moved: number; addedMs: number }[] = [];
-    let movedTotal = 0;
-    this.model.classes.forEach((cls, ci) => {
-      const delta = new Float64Array(R);
-      let any = false;
-      this.model.listeners.forEach((l, li) => {
-        const a = evaluator.naturalLanding[li]?.[ci] as Float64Array;
-        const b = evaluator.landingOf(trial, li, ci);
-        for (let r = 0; r < R; r += 1) {
-          const d = (b[r] as number) - (a[r] as number);
-          if (d !== 0) {
-            delta[r] = (delta[r] as number) + l.weight * d;
-            any = true;
-          }
-        }
-      });
-      if (!any) return;
-      let moved = 0;
-      for (let r = 0; r < R; r += 1) if ((delta[r] as number) > 0) moved += delta[r] as number;
-      if (moved < 1e-9) return;
-      let cost = 0;
-      let known = true;
-      for (let r = 0; r < R; r += 1) {
-        const d = delta[r] as number;
-        if (Math.abs(d) < 1e-12) continue;
-        const rtt = cls.rttMs[r] as number;
-        if (Number.isNaN(rtt)) known = false;
-        else cost += d * rtt;
-      }
-      movedTotal += moved * cls.demandAhead;
-      // A group moving to a Region it has no RTT for cannot be judged: it does not bind the budget.
-      if (known) rows.push({ id: cls.id, moved: moved * cls.demandAhead, addedMs: cost / moved });
-    });
-    return rows.filter((r) => r.moved >= MIN_SHARE_OF_MOVED * movedTotal).map((r) => ({ id: r.id, addedMs: r.addedMs }));
   }
 }
 

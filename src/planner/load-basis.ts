@@ -139,7 +139,7 @@ function fitCycles(input: LoadBasisInput, usable: ReadonlyMap<RegionCode, { valu
   const { model, policy, now } = input;
   const R = model.regions.length;
   const nowMs = now.getTime();
-  const arnOf = model.variables.map((v) => v.group.address.endpointGroupArn);
+  const arnsOf = model.variables.map((v) => v.groups.map((g) => g.address.endpointGroupArn));
   const currentDials = Float64Array.from(model.variables, (v) => v.currentPercent / 100);
   const currentHealth = Uint8Array.from(model.regions, (r) => (input.regionHealth.get(r) === true ? 1 : 0));
   const classDemand = (demand: (id: string) => number | undefined): Float64Array =>
@@ -155,7 +155,7 @@ function fitCycles(input: LoadBasisInput, usable: ReadonlyMap<RegionCode, { valu
     if (i !== undefined && currentHealth[i] === 1) current.load.set(i, { value: l.value, atMs: Date.parse(l.observedAt) });
   }
   raw.push(current);
-  for (const p of [...points].reverse()) raw.push(cycleOf(p, model, arnOf, currentDials, currentHealth, classDemand));
+  for (const p of [...points].reverse()) raw.push(cycleOf(p, model, arnsOf, currentDials, currentHealth, classDemand));
   for (const c of raw) {
     for (const [i, l] of c.load) {
       const key = `${i}|${l.atMs}`;
@@ -182,14 +182,15 @@ function fitCycles(input: LoadBasisInput, usable: ReadonlyMap<RegionCode, { valu
 function cycleOf(
   p: CyclePoint,
   model: TrafficModel,
-  arnOf: readonly string[],
+  arnsOf: readonly (readonly string[])[],
   currentDials: Float64Array,
   currentHealth: Uint8Array,
   classDemand: (demand: (id: string) => number | undefined) => Float64Array,
 ): { atMs: number; dials: Float64Array; healthy: Uint8Array; load: Map<number, { value: number; atMs: number }>; demand: Float64Array } {
-  const dials = Float64Array.from(arnOf, (arn, v) => {
-    const d = p.dials[arn];
-    return d === undefined ? (currentDials[v] as number) : d / 100;
+  // A variable's groups move together now; earlier they may not have: their mean dial stands for them.
+  const dials = Float64Array.from(arnsOf, (arns, v) => {
+    const seen = arns.map((arn) => p.dials[arn]).filter((d): d is number => d !== undefined);
+    return seen.length === 0 ? (currentDials[v] as number) : seen.reduce((a, d) => a + d, 0) / seen.length / 100;
   });
   const healthy = Uint8Array.from(model.regions, (r, i) => {
     const h = p.healthy[r];

@@ -236,7 +236,7 @@ export function routeBySource(model: TrafficModel, dials: Float64Array, healthyR
       if (share <= 0) continue;
       const first = new Float64Array(R);
       first[s] = 1;
-      const pref = { first, prefer: c.pref.prefer, order: c.pref.order };
+      const pref = { ...c.pref, first };
       const landing = new Float64Array(R);
       for (const { l, dial, healthy } of listeners) {
         scratch.fill(0);

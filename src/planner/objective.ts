@@ -34,8 +34,8 @@ export interface Score {
 /** Above this share of capacity a Region counts as at capacity for tier 2 (and as hot). */
 export const CAPACITY_MARGIN_PERCENT = 95;
 
-/** Tolerances: utilization points for the worst Region; shares of all demand for the demand tiers; ms. */
-const TOLERANCE = { worstPoints: 0.5, demandShare: 0.002, rttMs: 0.01, change: 1e-9 } as const;
+/** Tolerances: utilization points (the worst Region; the demand tiers as points of the smallest Region); ms. */
+const TOLERANCE = { worstPoints: 0.5, regionPoints: 0.5, rttMs: 0.01, change: 1e-9 } as const;
 
 export interface ObjectiveRegion {
   readonly region: RegionCode;
@@ -97,15 +97,15 @@ export class Objective {
     let margin = 0;
     let overThreshold = 0;
     for (const r of this.regions) {
-      const u = this.utilization(trial, r);
-      // Points over a line, in demand units: what many users that many points are.
-      const users = (points: number): number => points / Math.max(1e-12, r.coef);
+      const u = r.coef * (trial.routed[r.index] as number) + r.offset;
+      // Points over a line, in demand units (divided by coef): how many users those points are.
+      const perPoint = 1 / Math.max(1e-12, r.coef);
       if (u > 100) {
         worst = Math.max(worst, u - 100);
-        total += users(u - 100);
+        total += (u - 100) * perPoint;
       }
-      if (u > CAPACITY_MARGIN_PERCENT) margin += users(Math.min(u, 100) - CAPACITY_MARGIN_PERCENT);
-      if (u > r.thresholdPercent) overThreshold += users(u - r.thresholdPercent);
+      if (u > CAPACITY_MARGIN_PERCENT) margin += (Math.min(u, 100) - CAPACITY_MARGIN_PERCENT) * perPoint;
+      if (u > r.thresholdPercent) overThreshold += (u - r.thresholdPercent) * perPoint;
     }
     let change = 0;
     for (let v = 0; v < trial.dials.length; v += 1) change += Math.abs((trial.dials[v] as number) - (currentDials[v] as number)) * 100;
@@ -130,8 +130,36 @@ export class Objective {
     return decisiveTier(a, b, this.demandTolerance());
   }
 
+  /**
+   * The index of the best of several scores. Tier by tier, only the scores within the tolerance of that
+   * tier's best value stay: anchored at the best, so a chain of scores each within the tolerance of the
+   * next cannot drift away from it (pairwise comparison with a tolerance is not transitive).
+   */
+  pick(scores: readonly Score[]): number {
+    let keep = scores.map((_, i) => i);
+    const tol = this.demandTolerance();
+    const tiersOf: [(s: Score) => number, number][] = [
+      [(s) => s.worstOverCapacity, TOLERANCE.worstPoints],
+      [(s) => s.totalOverCapacity, tol],
+      [(s) => s.totalInMargin, tol],
+      [(s) => s.totalOverThreshold, tol],
+      [(s) => s.meanRttMs, TOLERANCE.rttMs],
+      [(s) => s.changePoints, TOLERANCE.change],
+    ];
+    for (const [value, tolerance] of tiersOf) {
+      let best = Number.POSITIVE_INFINITY;
+      for (const i of keep) best = Math.min(best, value(scores[i] as Score));
+      keep = keep.filter((i) => value(scores[i] as Score) <= best + tolerance);
+      if (keep.length === 1) break;
+    }
+    return keep[0] ?? -1;
+  }
+
+  /** Half a utilization point of the smallest Region, in users: below that, a move changes nothing anyone would see. */
   private demandTolerance(): number {
-    return TOLERANCE.demandShare * Math.max(1e-9, this.model.totalDemandAhead);
+    let smallest = Number.POSITIVE_INFINITY;
+    for (const r of this.regions) if (r.coef > 0) smallest = Math.min(smallest, TOLERANCE.regionPoints / r.coef);
+    return Number.isFinite(smallest) ? smallest : 1e-9;
   }
 }
 
@@ -148,20 +176,28 @@ function tiers(a: Score, b: Score, demandTolerance: number): [TierName, number, 
   ];
 }
 
-/** Negative when `a` is better than `b`, positive when worse, 0 when equal within the tolerances. */
+/** Differences below this are rounding, in any unit. */
+const EPSILON = 1e-9;
+
+/**
+ * Negative when `a` is better than `b`, positive when worse, 0 when neither. Asymmetric on purpose:
+ * `a` is better only when it gains more than the tolerance in some tier and loses nothing (beyond
+ * rounding) in any tier before it. Accepting small losses in a higher tier for a gain in a lower one
+ * would let a search walk, step by step, far from where it started.
+ */
 function compareScores(a: Score, b: Score, demandTolerance: number): number {
   for (const [, x, y, tol] of tiers(a, b, demandTolerance)) {
+    if (x > y + EPSILON * Math.max(1, Math.abs(y))) return 1;
     if (x < y - tol) return -1;
-    if (x > y + tol) return 1;
   }
   return 0;
 }
 
-/** The tier in which `a` beats `b` (the first tier where they differ), for rules and explanations. */
+/** The tier in which `a` beats `b` (see compareScores), for rules and explanations. */
 function decisiveTier(a: Score, b: Score, demandTolerance: number): TierName | undefined {
   for (const [name, x, y, tol] of tiers(a, b, demandTolerance)) {
+    if (x > y + EPSILON * Math.max(1, Math.abs(y))) return undefined;
     if (x < y - tol) return name;
-    if (x > y + tol) return undefined;
   }
   return undefined;
 }

@@ -22,7 +22,9 @@ import type { Objective, Score, TierName } from './objective.js';
 import type { TrafficModel } from './traffic-model.js';
 
 const EXHAUSTIVE_LIMIT = 20_000;
-const MAX_PASSES = 40;
+const MAX_PASSES = 12;
+/** A line search looks at every this-many-th shift first. */
+const COARSE_EVERY = 4;
 const RELIEF_TIERS = new Set<TierName | undefined>(['capacity', 'margin', 'threshold']);
 
 export interface SearchResult {
@@ -132,7 +134,10 @@ export class DialSearch {
     for (const b of this.movable) if (hot.has(b.variable.region)) down.set(b.variable.index, b.lowPercent / 100);
     const up = new Map(base);
     for (const b of this.movable) if (b.startPercent < 100 && !hot.has(b.variable.region)) up.set(b.variable.index, b.highPercent / 100);
-    return [base, down, up];
+    // The same start twice is the same search twice.
+    const distinct: ReadonlyMap<number, number>[] = [];
+    for (const s of [base, down, up]) if (!distinct.some((d) => sameMoves(d, s))) distinct.push(s);
+    return distinct;
   }
 
   private exhaustive(start: ReadonlyMap<number, number>): DialEvaluator {
@@ -179,13 +184,16 @@ export class DialSearch {
     for (let pass = 0; pass < MAX_PASSES; pass += 1) {
       let improved = false;
       for (const c of this.regionCoordinates) {
-        const found = this.bestAlong(evaluator, incumbent, c.shifts.map((shift) => this.applyShift(c, shift, new Map())), c.region);
+        const found = this.lineSearch(evaluator, incumbent, c);
         if (found !== undefined) {
           evaluator.commit(found.trial);
           incumbent = found.score;
           improved = true;
         }
       }
+      // Single groups of multi-listener Regions: once the Region moves have settled (rarely useful
+      // before, and each costs as much as a Region move).
+      if (improved) continue;
       for (const c of this.regionCoordinates) {
         if (c.variables.length < 2) continue;
         for (const b of c.variables) {
@@ -202,22 +210,55 @@ export class DialSearch {
     }
   }
 
+  /**
+   * The best shift of a Region coordinate: every COARSE_EVERY-th shift first, then every shift around
+   * the best coarse one and around the current dial (small moves would otherwise go unseen). A line
+   * costs about a third of trying every shift, and the descent's next pass refines what it misses.
+   */
+  private lineSearch(evaluator: DialEvaluator, incumbent: Score, c: RegionCoordinate): { trial: Trial; score: Score } | undefined {
+    const n = c.shifts.length;
+    if (n <= 2 * COARSE_EVERY + 2) return this.bestAlong(evaluator, incumbent, c.shifts.map((shift) => this.applyShift(c, shift, new Map())), c.region);
+    const committed = evaluator.current().dials;
+    const at = c.shifts.reduce((best, shift, i) => {
+      const moves = this.applyShift(c, shift, new Map());
+      const same = [...moves].every(([v, d]) => Math.abs((committed[v] as number) - d) < 1e-12);
+      return same ? i : best;
+    }, 0);
+    const coarse = new Set<number>([0, n - 1]);
+    for (let i = 0; i < n; i += COARSE_EVERY) coarse.add(i);
+    const options = (indices: Iterable<number>): Map<number, number>[] => [...indices].sort((a, b) => a - b).map((i) => this.applyShift(c, c.shifts[i] as number, new Map()));
+    const first = this.bestAlong(evaluator, incumbent, options(coarse), c.region);
+    const fine = new Set<number>();
+    const around = (center: number): void => {
+      for (let i = Math.max(0, center - COARSE_EVERY + 1); i <= Math.min(n - 1, center + COARSE_EVERY - 1); i += 1) if (!coarse.has(i)) fine.add(i);
+    };
+    around(at);
+    if (first !== undefined) {
+      const chosen = c.variables[0];
+      const shift = chosen === undefined ? 0 : Math.round(((first.trial.dials[chosen.variable.index] as number) * 100 - chosen.startPercent) * 10) / 10;
+      const index = c.shifts.findIndex((s) => Math.abs(s - shift) < 1e-6);
+      if (index >= 0) around(index);
+    }
+    const second = this.bestAlong(evaluator, first?.score ?? incumbent, options(fine), c.region);
+    return second ?? first;
+  }
+
   /** The best of some moves from the committed setting, if it beats the incumbent. */
   private bestAlong(evaluator: DialEvaluator, incumbent: Score, options: readonly Map<number, number>[], region: number): { trial: Trial; score: Score } | undefined {
     const committed = evaluator.current().dials;
     const u = this.input.objective.regions.find((r) => r.index === region);
     // Lowering a Region's dials only takes load off that Region: useless unless it is over its threshold.
     const mayLower = u === undefined || this.input.objective.utilization(evaluator.current(), u) > Math.min(100, u.thresholdPercent) + 1e-9;
-    let best: { trial: Trial; score: Score } | undefined;
+    const better: { trial: Trial; score: Score }[] = [];
     for (const moves of options) {
       let same = true;
       let lowers = false;
-      let coolingMoves = false;
+      let guarded = false;
       for (const [v, d] of moves) {
         const now = committed[v] as number;
         if (Math.abs(now - d) > 1e-12) {
           same = false;
-          if (this.isGuardedMove(v, now, d)) coolingMoves = true;
+          if (this.isGuardedMove(v, now, d)) guarded = true;
         }
         if (d < now - 1e-12) lowers = true;
       }
@@ -227,16 +268,27 @@ export class DialSearch {
       if (!this.feasible(trial)) continue;
       const score = this.score(trial);
       if (this.input.objective.compare(score, incumbent) >= 0) continue;
+      const tier = this.input.objective.tier(score, incumbent);
       // A dial comes down only to relieve load (capacity or threshold), never for latency alone: the
       // probes' RTT is no licence to move users away from where GA sends them.
-      if (lowers && !RELIEF_TIERS.has(this.input.objective.tier(score, incumbent))) continue;
+      if (lowers && !RELIEF_TIERS.has(tier)) continue;
       // Guarded moves (cooling down, turning back) only to relieve load above capacity.
-      if (coolingMoves && this.input.objective.tier(score, incumbent) !== 'capacity') continue;
-      if (best !== undefined && this.input.objective.compare(score, best.score) >= 0) continue;
-      if (this.input.budget.check(trial, evaluator) !== undefined) continue;
-      best = { trial, score };
+      if (guarded && tier !== 'capacity') continue;
+      better.push({ trial, score });
     }
-    return best;
+    return this.pickWithinBudget(better, evaluator);
+  }
+
+  /** The best candidate that keeps the latency budget (checked in order of preference: it is the costly test). */
+  private pickWithinBudget(candidates: { trial: Trial; score: Score }[], evaluator: DialEvaluator): { trial: Trial; score: Score } | undefined {
+    const left = [...candidates];
+    while (left.length > 0) {
+      const i = this.input.objective.pick(left.map((c) => c.score));
+      const c = left[i] as { trial: Trial; score: Score };
+      if (this.input.budget.check(c.trial, evaluator) === undefined) return c;
+      left.splice(i, 1);
+    }
+    return undefined;
   }
 
   private isGuardedMove(v: number, from: number, to: number): boolean {
@@ -293,4 +345,10 @@ function nearestCandidate(b: VariableBounds, target: number): number {
     }
   }
   return best;
+}
+
+function sameMoves(a: ReadonlyMap<number, number>, b: ReadonlyMap<number, number>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [v, d] of a) if (Math.abs((b.get(v) ?? Number.NaN) - d) > 1e-12) return false;
+  return true;
 }

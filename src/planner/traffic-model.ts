@@ -6,7 +6,7 @@
 // port, so nothing better is known; a Region's load is the sum over its listeners' groups.
 
 import { dialsEqual, type RegionCode } from '../domain/traffic.js';
-import { derivePreference } from '../model/proximity.js';
+import { backboneSpill, derivePreference } from '../model/proximity.js';
 import type { GroupPreference } from '../model/routing.js';
 import type { GovernedGroup, GovernedTopology } from './governed-topology.js';
 import type { ClientGroupSignals } from './signal-view.js';
@@ -29,27 +29,34 @@ export interface DemandClass {
   readonly unknownRtt: boolean;
 }
 
+/**
+ * Listeners that route alike (same groups, dials and health, and governed groups with the same limits
+ * this cycle) are one bucket: the planner moves their groups of a Region together, from the same dial.
+ * Most accelerators' listeners all route alike, so the search works per Region; listeners whose dials
+ * differ stay apart and are planned apart.
+ */
 export interface ListenerModel {
-  readonly arn: string;
-  /** Share of the demand this listener carries. */
+  readonly arns: readonly string[];
+  /** Share of the demand the bucket's listeners carry. */
   readonly weight: number;
   readonly present: Uint8Array;
   readonly healthy: Uint8Array;
-  /** Dial (fraction) of each Region's group on this listener now; 0 where absent. */
+  /** Dial (fraction) of each Region's groups in the bucket now; 0 where absent. */
   readonly dialNow: Float64Array;
-  /** Region index -> variable index, -1 where the Region has no governed group on this listener. */
+  /** Region index -> variable index, -1 where the Region has no governed group in the bucket. */
   readonly variableOf: Int32Array;
   /** Per Region index: classes whose landing that Region's dial can change. */
   readonly reach: readonly Int32Array[];
 }
 
-/** One governed endpoint group: a dial the planner may move. */
+/** The governed groups of one Region in one bucket: a dial the planner may move. */
 export interface DialVariable {
   readonly index: number;
+  /** Bucket index. */
   readonly listener: number;
   readonly region: number;
   readonly regionCode: RegionCode;
-  readonly group: GovernedGroup;
+  readonly groups: readonly GovernedGroup[];
   readonly currentPercent: number;
 }
 
@@ -66,23 +73,30 @@ export interface TrafficModel {
 /** A spill or failover reaches at most this far down a group's strict order when no weighted Region can take it. */
 const FALLBACK_DEPTH = 3;
 
-/**
- * `growth`: projected relative growth per client group (the demand trend). `demandScale`: the learnt
- * correction per Region index, applied to the users whose nearest Region that is.
- */
+export interface TrafficModelOptions {
+  /** The learnt correction per Region index, applied to the users whose nearest Region that is. */
+  readonly demandScale?: Float64Array;
+  /** Governed groups with different keys are never moved together (their limits differ). */
+  readonly groupKey?: (group: GovernedGroup) => string;
+}
+
+/** `growth`: projected relative growth per client group (the demand trend). */
 export function buildTrafficModel(
   topology: GovernedTopology,
   clientGroups: readonly ClientGroupSignals[],
   growth: ReadonlyMap<string, number>,
-  demandScale?: Float64Array,
+  options: TrafficModelOptions = {},
 ): TrafficModel {
+  const demandScale = options.demandScale;
   const regions = topology.regions;
   const regionIndex = new Map(regions.map((r, i) => [r, i]));
   const R = regions.length;
   const allFull = topology.groups.every((g) => dialsEqual(g.group.trafficDialPercent, 100));
 
-  const classes: DemandClass[] = clientGroups.map((g) => {
-    const measured = derivePreference(regions, g, allFull);
+  const preferences = preferencesOf(regions, clientGroups, allFull);
+  const spillFrom = preferences.spillFrom;
+  const classes: DemandClass[] = clientGroups.map((g, gi) => {
+    const measured = preferences.byGroup[gi] as GroupPreference;
     const first = Float64Array.from(measured.first, (f, s) => f * (demandScale?.[s] ?? 1));
     const scale = first.reduce((a, b) => a + b, 0);
     const rtt = new Float64Array(R).fill(Number.NaN);
@@ -99,7 +113,7 @@ export function buildTrafficModel(
       id: g.id,
       demandNow,
       demandAhead,
-      pref: { first, prefer: measured.prefer, order: measured.order },
+      pref: { ...measured, first },
       measuredFirst: Float64Array.from(measured.first),
       measuredDemand: g.demand,
       rttMs: rtt,
@@ -108,39 +122,58 @@ export function buildTrafficModel(
     };
   });
 
+  // Per class, the Regions whose dial can change where it lands (before the fallback order).
+  const support = classes.map((c) => {
+    const out = new Uint8Array(R);
+    for (let r = 0; r < R; r += 1) if ((c.pref.first[r] as number) > 0 || (c.pref.prefer[r] as number) > 0) out[r] = 1;
+    for (let s = 0; s < R; s += 1) {
+      const from = spillFrom[s];
+      if ((c.pref.first[s] as number) <= 0 || from === undefined) continue;
+      for (let r = 0; r < R; r += 1) if ((from[r] as number) > 0) out[r] = 1;
+    }
+    return out;
+  });
+  const governedByKey = new Map(topology.groups.map((g) => [`${g.address.listenerArn}|${g.address.region}`, g]));
   const variables: DialVariable[] = [];
-  const weight = topology.listeners.length > 0 ? 1 / topology.listeners.length : 0;
-  const listeners: ListenerModel[] = topology.listeners.map((l, li) => {
+  const listeners: ListenerModel[] = [];
+  const total = topology.listeners.length;
+  for (const bucket of bucketListeners(topology, governedByKey, options.groupKey ?? (() => ''))) {
+    const first = bucket[0] as (typeof topology.listeners)[number];
+    const li = listeners.length;
     const present = new Uint8Array(R);
     const healthy = new Uint8Array(R);
     const dialNow = new Float64Array(R);
     const variableOf = new Int32Array(R).fill(-1);
-    for (const g of l.groups) {
+    for (const g of first.groups) {
       const i = regionIndex.get(g.region);
       if (i === undefined) continue;
       present[i] = 1;
       healthy[i] = g.healthy ? 1 : 0;
       dialNow[i] = g.dialPercent / 100;
       if (!g.governed) continue;
-      const governed = topology.groups.find((x) => x.address.listenerArn === l.arn && x.address.region === g.region);
-      if (governed === undefined) continue;
+      const groups = bucket.flatMap((l) => {
+        const found = governedByKey.get(`${l.arn}|${g.region}`);
+        return found === undefined ? [] : [found];
+      });
+      if (groups.length === 0) continue;
       variableOf[i] = variables.length;
-      variables.push({ index: variables.length, listener: li, region: i, regionCode: g.region, group: governed, currentPercent: g.dialPercent });
+      variables.push({ index: variables.length, listener: li, region: i, regionCode: g.region, groups, currentPercent: g.dialPercent });
     }
     const reachLists: number[][] = regions.map(() => []);
+    const touches = new Uint8Array(R);
     classes.forEach((c, ci) => {
-      const touches = new Set<number>();
-      for (let r = 0; r < R; r += 1) if ((c.pref.first[r] as number) > 0 || (c.pref.prefer[r] as number) > 0) touches.add(r);
+      touches.set(support[ci] as Uint8Array);
       let depth = 0;
-      for (const r of Array.from(c.pref.order)) {
+      for (let k = 0; k < c.pref.order.length && depth < FALLBACK_DEPTH; k += 1) {
+        const r = c.pref.order[k] as number;
         if (present[r] !== 1) continue;
-        touches.add(r);
-        if ((depth += 1) >= FALLBACK_DEPTH) break;
+        touches[r] = 1;
+        depth += 1;
       }
-      for (const r of touches) if (present[r] === 1) reachLists[r]?.push(ci);
+      for (let r = 0; r < R; r += 1) if (touches[r] === 1 && present[r] === 1) reachLists[r]?.push(ci);
     });
-    return { arn: l.arn, weight, present, healthy, dialNow, variableOf, reach: reachLists.map((x) => Int32Array.from(x)) };
-  });
+    listeners.push({ arns: bucket.map((l) => l.arn), weight: total > 0 ? bucket.length / total : 0, present, healthy, dialNow, variableOf, reach: reachLists.map((x) => Int32Array.from(x)) });
+  }
 
   return {
     regions,
@@ -148,6 +181,71 @@ export function buildTrafficModel(
     classes,
     listeners,
     variables,
+    totalDemandNow: classes.reduce((a, c) => a + c.demandNow, 0),
+    totalDemandAhead: classes.reduce((a, c) => a + c.demandAhead, 0),
+  };
+}
+
+/** Listeners grouped by how they route (groups, dials, health) and by their governed groups' keys. */
+function bucketListeners(
+  topology: GovernedTopology,
+  governedByKey: ReadonlyMap<string, GovernedGroup>,
+  groupKey: (group: GovernedGroup) => string,
+): (GovernedTopology['listeners'][number])[][] {
+  const buckets = new Map<string, (GovernedTopology['listeners'][number])[]>();
+  for (const l of topology.listeners) {
+    const key = l.groups
+      .map((g) => {
+        const governed = governedByKey.get(`${l.arn}|${g.region}`);
+        return `${g.region}:${g.dialPercent}:${g.healthy ? 1 : 0}:${governed === undefined ? '-' : groupKey(governed)}`;
+      })
+      .join(';');
+    const bucket = buckets.get(key);
+    if (bucket === undefined) buckets.set(key, [l]);
+    else bucket.push(l);
+  }
+  return [...buckets.values()];
+}
+
+// The model is built twice per decision (before and after the load fit) from the same client groups;
+// their preferences (the costly part) are worked out once.
+const preferenceCache = new WeakMap<readonly ClientGroupSignals[], { key: string; byGroup: GroupPreference[]; spillFrom: (Float64Array | undefined)[] }>();
+
+function preferencesOf(regions: readonly RegionCode[], clientGroups: readonly ClientGroupSignals[], allFull: boolean): { byGroup: readonly GroupPreference[]; spillFrom: readonly (Float64Array | undefined)[] } {
+  const key = `${regions.join(',')}|${allFull ? 1 : 0}`;
+  const cached = preferenceCache.get(clientGroups);
+  if (cached !== undefined && cached.key === key) return cached;
+  const spillFrom = backboneSpill(regions);
+  const byGroup = clientGroups.map((g) => derivePreference(regions, g, allFull, spillFrom));
+  preferenceCache.set(clientGroups, { key, byGroup, spillFrom });
+  return { byGroup, spillFrom };
+}
+
+/**
+ * The same model with the learnt correction applied: the demand of the users whose nearest Region is
+ * s scaled by demandScale[s]. Listeners, variables and reach are shared (a scale never makes a Region
+ * reachable that was not).
+ */
+export function withDemandScale(model: TrafficModel, demandScale: Float64Array, growth: ReadonlyMap<string, number>): TrafficModel {
+  const R = model.regions.length;
+  const classes = model.classes.map((c): DemandClass => {
+    const first = Float64Array.from(c.measuredFirst, (f, s) => f * (demandScale[s] ?? 1));
+    const scale = first.reduce((a, b) => a + b, 0);
+    const demandNow = c.measuredDemand * scale;
+    const demandAhead = demandNow * (1 + (growth.get(c.id) ?? 0));
+    let highest = 0;
+    for (let i = 0; i < R; i += 1) if (!Number.isNaN(c.rttMs[i] as number)) highest = Math.max(highest, c.rttMs[i] as number);
+    return {
+      ...c,
+      demandNow,
+      demandAhead,
+      pref: { ...c.pref, first },
+      rttWeighted: Float64Array.from(c.rttMs, (ms) => demandAhead * (Number.isNaN(ms) ? highest : ms)),
+    };
+  });
+  return {
+    ...model,
+    classes,
     totalDemandNow: classes.reduce((a, c) => a + c.demandNow, 0),
     totalDemandAhead: classes.reduce((a, c) => a + c.demandAhead, 0),
   };

@@ -5,7 +5,22 @@
 export const CLOCK_SKEW_ALLOWANCE_SECONDS = 60;
 
 export function ageSeconds(observedAt: string, now: Date): number {
-  return (now.getTime() - Date.parse(observedAt)) / 1000;
+  return (now.getTime() - parseTime(observedAt)) / 1000;
+}
+
+// A snapshot repeats the same few timestamps thousands of times (every measurement of a collection
+// run); parsing each once keeps a decision fast. The cache is bounded and holds only strings -> numbers.
+const parsed = new Map<string, number>();
+const MAX_CACHED = 4096;
+
+export function parseTime(iso: string): number {
+  let t = parsed.get(iso);
+  if (t === undefined) {
+    t = Date.parse(iso);
+    if (parsed.size >= MAX_CACHED) parsed.clear();
+    parsed.set(iso, t);
+  }
+  return t;
 }
 
 export function isFresh(observedAt: string, now: Date, maxAgeSeconds: number): boolean {
