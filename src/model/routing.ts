@@ -41,6 +41,8 @@ export interface GroupPreference {
    * Region index (users leave their Region over the backbone, so the Region nearest to it takes them).
    */
   readonly spillFrom?: readonly (ArrayLike<number> | undefined)[];
+  /** How much of the spill follows `spillFrom` rather than `prefer` (0-1; default 1 when spillFrom is set). */
+  readonly spillMix?: number;
   /** Every Region the group can reach, nearest first: the fallback when no weighted Region can take the traffic. */
   readonly order: ArrayLike<number>;
 }
@@ -91,16 +93,18 @@ function spread(
   out: Float64Array,
 ): boolean {
   const R = out.length;
-  const weightsFrom = pref.spillFrom?.[from];
-  for (let pass = 0; pass < 2; pass += 1) {
-    const weights = pass === 0 ? weightsFrom : pref.prefer;
-    if (weights === undefined) continue;
-    let weight = 0;
-    for (let r = 0; r < R; r += 1) if (canTake(r, from, present, healthy, dialFraction)) weight += weights[r] as number;
-    if (weight <= 0) continue;
+  const fromWeights = pref.spillFrom?.[from];
+  const mix = fromWeights === undefined ? 0 : (pref.spillMix ?? 1);
+  const fromTotal = mix > 0 ? eligibleWeight(fromWeights, from, present, healthy, dialFraction, R) : 0;
+  const preferTotal = mix < 1 || fromTotal <= 0 ? eligibleWeight(pref.prefer, from, present, healthy, dialFraction, R) : 0;
+  // Each source of weights that can place the traffic takes its share; one that cannot leaves it to the other.
+  const a = fromTotal > 0 ? (preferTotal > 0 ? mix : 1) : 0;
+  const b = preferTotal > 0 ? 1 - a : 0;
+  if (a + b > 0) {
     for (let r = 0; r < R; r += 1) {
-      const w = weights[r] as number;
-      if (w > 0 && canTake(r, from, present, healthy, dialFraction)) out[r] = (out[r] as number) + (amount * w) / weight;
+      if (!canTake(r, from, present, healthy, dialFraction)) continue;
+      const w = (a > 0 ? (a * ((fromWeights as ArrayLike<number>)[r] as number)) / fromTotal : 0) + (b > 0 ? (b * (pref.prefer[r] as number)) / preferTotal : 0);
+      if (w > 0) out[r] = (out[r] as number) + amount * w;
     }
     return true;
   }
@@ -112,6 +116,20 @@ function spread(
     }
   }
   return false;
+}
+
+function eligibleWeight(
+  weights: ArrayLike<number> | undefined,
+  from: number,
+  present: ArrayLike<number>,
+  healthy: ArrayLike<number>,
+  dialFraction: ArrayLike<number> | undefined,
+  R: number,
+): number {
+  if (weights === undefined) return 0;
+  let total = 0;
+  for (let r = 0; r < R; r += 1) if (canTake(r, from, present, healthy, dialFraction)) total += weights[r] as number;
+  return total;
 }
 
 /** Whether Region r can take traffic leaving `from`: present, healthy, and (for spill, not failover) its dial above 0. */

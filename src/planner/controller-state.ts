@@ -60,6 +60,8 @@ export const controllerStateSchema = z.strictObject({
   learntOver: z.string().max(64).optional(),
   /** How long flows last, as the readings of the last cycles tell (seconds): new routing shows at this pace. */
   flowLifetimeSeconds: z.number().positive().max(86_400).optional(),
+  /** Where spill goes, as the readings tell: the share that follows the backbone from the Region it leaves. */
+  spillMix: z.number().min(0).max(1).optional(),
   /** The last cycles, oldest first. */
   history: z.array(cyclePointSchema).max(64).default([]),
 });
@@ -90,6 +92,7 @@ export type ControllerStateInput =
       readonly history?: readonly CyclePoint[];
       readonly learntOver?: string;
       readonly flowLifetimeSeconds?: number;
+      readonly spillMix?: number;
     };
 
 export function normalizeControllerState(input: ControllerStateInput): ControllerState {
@@ -100,6 +103,7 @@ export function normalizeControllerState(input: ControllerStateInput): Controlle
     regions: s.regions ?? {},
     ...(s.learntOver !== undefined ? { learntOver: s.learntOver } : {}),
     ...(s.flowLifetimeSeconds !== undefined ? { flowLifetimeSeconds: s.flowLifetimeSeconds } : {}),
+    ...(s.spillMix !== undefined ? { spillMix: s.spillMix } : {}),
     history: s.history ?? [],
   };
 }

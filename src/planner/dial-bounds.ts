@@ -47,9 +47,13 @@ export function boundsKey(b: GroupBounds): string {
   return [b.floorPercent, b.stay ?? '', b.lowPercent, b.highPercent, b.startPercent, [...b.onlyForCapacity].sort().join('+'), b.coolingDown].join('|');
 }
 
-/** A dial is not turned back within this many cooldowns of its last change unless load is over capacity. */
-const REVERSAL_WINDOW_COOLDOWNS = 2;
-const MIN_REVERSAL_WINDOW_SECONDS = 600;
+/**
+ * A dial is not turned back within two cooldowns (at least ten minutes) of its last change unless load
+ * is over capacity, or, for a restore, the Region stays below its restore threshold with it (the stress
+ * is clearly over: see search-dials.ts). Longer would keep the planner from correcting its own
+ * mistakes; shorter lets noise flap a dial.
+ */
+const REVERSAL_WINDOW_SECONDS = 600;
 
 export function boundGroups(
   policy: Policy,
@@ -59,7 +63,7 @@ export function boundGroups(
   now: Date,
 ): Map<string, GroupBounds> {
   const g = policy.guardrails;
-  const windowMs = Math.max(MIN_REVERSAL_WINDOW_SECONDS, REVERSAL_WINDOW_COOLDOWNS * g.cooldownSeconds) * 1000;
+  const windowMs = Math.max(REVERSAL_WINDOW_SECONDS, 2 * g.cooldownSeconds) * 1000;
   return new Map(
     groups.map((group): [string, GroupBounds] => {
       const arn = group.address.endpointGroupArn;

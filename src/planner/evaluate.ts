@@ -95,7 +95,7 @@ export function evaluate(policy: Policy, snapshot: Snapshot, stateInput: Control
     return { plan: held.plan, state: { ...held.state, history } };
   }
   // The model with the fitted corrections: what the search and the explanations use.
-  const model = withDemandScale(measuredModel, basis.demandScale, trend.growth);
+  const model = withDemandScale(measuredModel, basis.demandScale, trend.growth, basis.spillMix);
   const current = new DialEvaluator(model);
   const objective = new Objective(policy, model, basis.regions, current.current());
   const bounds = boundVariables(model.variables, groupBounds);

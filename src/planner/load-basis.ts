@@ -13,7 +13,7 @@ import type { RegionCode } from '../domain/traffic.js';
 import type { Hold } from '../plan/types.js';
 import type { Policy } from '../policy/schema.js';
 import type { ControllerState, CyclePoint, RegionState } from './controller-state.js';
-import { fitLoadModel, routeBySource, routedDemand, type FitCycle, type LoadFit } from './load-fit.js';
+import { DEFAULT_SPILL_MIX, fitLoadModel, routeBySource, routedDemand, type FitCycle, type LoadFit } from './load-fit.js';
 import type { RegionSignals } from './signal-view.js';
 import type { TrafficModel } from './traffic-model.js';
 
@@ -43,6 +43,7 @@ export interface LoadBasis {
   /** Demand scale per Region index, for the client groups nearest to it. */
   readonly demandScale: Float64Array;
   readonly flowLifetimeSeconds: number;
+  readonly spillMix: number;
   /** The readings used this cycle, per Region, for the history. */
   readonly readings: Readonly<Record<RegionCode, { value: number; at: string }>>;
   readonly holds: readonly Hold[];
@@ -94,10 +95,10 @@ export function buildLoadBasis(input: LoadBasisInput): LoadBasis {
   const cycles = fitCycles(input, usable);
   const current = cycles[cycles.length - 1] as FitCycle;
   const startScale = Float64Array.from(regions, (r) => input.state.regions[r]?.demandScale ?? 1);
-  const fit: LoadFit = fitLoadModel(model, cycles, startScale, input.state.flowLifetimeSeconds);
-  if (fit.lifetimeLearnt) notes.push(`flows last about ${Math.round(fit.flowLifetimeSeconds / 60)} min, as the last readings show`);
+  const fit: LoadFit = fitLoadModel(model, cycles, startScale, input.state.flowLifetimeSeconds, input.state.spillMix);
+  if (fit.lifetimeLearnt) notes.push(`the last readings show flows lasting about ${Math.round(fit.flowLifetimeSeconds / 60)} min and ${Math.round(fit.spillMix * 100)} % of spill following the backbone`);
 
-  const kNow = signalFactors(policy, regions, usable, routedDemand(routeBySource(model, current.dials, current.healthy), current.classDemand, R));
+  const kNow = signalFactors(policy, regions, usable, routedDemand(routeBySource(model, current.dials, current.healthy, fit.spillMix), current.classDemand, R));
   const out = new Map<RegionCode, RegionBasis>();
   for (const [region, s] of signals) {
     const i = model.regionIndex.get(region);
@@ -128,6 +129,7 @@ export function buildLoadBasis(input: LoadBasisInput): LoadBasis {
     regions: out,
     demandScale: fit.scale,
     flowLifetimeSeconds: fit.flowLifetimeSeconds,
+    spillMix: fit.spillMix,
     readings: Object.fromEntries([...usable].map(([r, l]) => [r, { value: l.value, at: l.observedAt }])),
     holds,
     notes,
@@ -165,7 +167,7 @@ function fitCycles(input: LoadBasisInput, usable: ReadonlyMap<RegionCode, { valu
   }
   raw.reverse();
   return raw.map((c) => {
-    const routed = routedDemand(routeBySource(model, c.dials, c.healthy), c.demand, R);
+    const routed = routedDemand(routeBySource(model, c.dials, c.healthy, input.state.spillMix ?? DEFAULT_SPILL_MIX), c.demand, R);
     const k = signalFactors(policy, model.regions, new Map([...c.load].map(([i, l]) => [model.regions[i] ?? '', { value: l.value }])), routed);
     const target = new Float64Array(R).fill(Number.NaN);
     const readingAtMs = new Float64Array(R).fill(Number.NaN);

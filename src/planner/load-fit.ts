@@ -21,9 +21,21 @@ import type { CyclePoint } from './controller-state.js';
 import type { TrafficModel } from './traffic-model.js';
 
 export const DEFAULT_FLOW_LIFETIME_SECONDS = 300;
+/**
+ * Where spill goes: the share that follows the backbone from the Region it leaves (the rest follows the
+ * group's own RTT ranking). Users reach Regions from their edge, which is near that Region for most of
+ * them but not all; the readings say how much. Half and half until they do.
+ */
+export const DEFAULT_SPILL_MIX = 0.5;
+const SPILL_MIX_GRID = [0, 0.5, 1] as const;
 const LIFETIME_GRID_SECONDS = [60, 120, 180, 300, 480, 720, 1200, 1800] as const;
-/** A lifetime must explain the readings this much better than the last estimate to replace it. */
-const LIFETIME_EVIDENCE = 0.05;
+/**
+ * A lifetime or spill mix must explain the readings this much better than the last estimate to
+ * replace it: predictions that jump with every cycle's noise would move dials for nothing.
+ */
+const LIFETIME_EVIDENCE = 0.2;
+/** Scales move only part of the way to each cycle's fit, for the same reason. */
+const SCALE_LEARNING_RATE = 0.5;
 const RECENCY_HALF_LIFE_SECONDS = 600;
 const MIN_SCALE = 0.25;
 const MAX_SCALE = 4;
@@ -52,6 +64,7 @@ export interface LoadFit {
   readonly flowLifetimeSeconds: number;
   /** Whether the readings carried enough movement to estimate the lifetime this cycle. */
   readonly lifetimeLearnt: boolean;
+  readonly spillMix: number;
   /** Regions with at least one reading in the fit. */
   readonly fitted: Uint8Array;
 }
@@ -59,21 +72,37 @@ export interface LoadFit {
 /**
  * `cycles`: oldest first; the last one is the current cycle. `startScale`: the scales remembered.
  */
-export function fitLoadModel(model: TrafficModel, cycles: readonly FitCycle[], startScale: Float64Array, previousLifetimeSeconds: number | undefined): LoadFit {
+export function fitLoadModel(
+  model: TrafficModel,
+  cycles: readonly FitCycle[],
+  startScale: Float64Array,
+  previousLifetimeSeconds: number | undefined,
+  previousSpillMix: number | undefined,
+): LoadFit {
   const R = model.regions.length;
   const C = model.classes.length;
   const newest = cycles[cycles.length - 1];
   const fitted = new Uint8Array(R);
   for (const cycle of cycles) for (let r = 0; r < R; r += 1) if (!Number.isNaN(cycle.target[r] as number)) fitted[r] = 1;
-  if (newest === undefined) return { scale: Float64Array.from(startScale), residualShare: new Float64Array(R).fill(Number.NaN), flowLifetimeSeconds: previousLifetimeSeconds ?? DEFAULT_FLOW_LIFETIME_SECONDS, lifetimeLearnt: false, fitted };
+  if (newest === undefined) {
+    return {
+      scale: Float64Array.from(startScale),
+      residualShare: new Float64Array(R).fill(Number.NaN),
+      flowLifetimeSeconds: previousLifetimeSeconds ?? DEFAULT_FLOW_LIFETIME_SECONDS,
+      lifetimeLearnt: false,
+      spillMix: previousSpillMix ?? DEFAULT_SPILL_MIX,
+      fitted,
+    };
+  }
 
   // Each distinct setting, routed once: landing per class averaged over listeners.
   const routes = new Map<string, SourceRoute[][]>();
+  let mix = previousSpillMix ?? DEFAULT_SPILL_MIX;
   const routeOf = (dials: Float64Array, healthy: Uint8Array): SourceRoute[][] => {
-    const key = `${Array.from(dials).join(',')}|${Array.from(healthy).join('')}`;
+    const key = `${mix}|${Array.from(dials).join(',')}|${Array.from(healthy).join('')}`;
     let r = routes.get(key);
     if (r === undefined) {
-      r = routeBySource(model, dials, healthy);
+      r = routeBySource(model, dials, healthy, mix);
       routes.set(key, r);
     }
     return r;
@@ -130,26 +159,57 @@ export function fitLoadModel(model: TrafficModel, cycles: readonly FitCycle[], s
   };
 
   const previous = previousLifetimeSeconds ?? DEFAULT_FLOW_LIFETIME_SECONDS;
+  const previousMix = mix;
+  // The newest cycle's readings as a scale predicts them, at the chosen lifetime and mix.
+  const predictNewest = (scale: Float64Array): Float64Array => {
+    if (!observed.includes(newest)) return new Float64Array(R).fill(Number.NaN);
+    const X = mixedRouting(newest, cycles, best.tau, routeOf, R, C);
+    return Float64Array.from({ length: R }, (_, r) => {
+      let p = 0;
+      const row = X[r] as Float64Array;
+      for (let s2 = 0; s2 < R; s2 += 1) p += (scale[s2] as number) * (row[s2] as number);
+      return Number.isNaN(newest.target[r] as number) ? Number.NaN : p;
+    });
+  };
   const atPrevious = evaluateLifetime(previous);
   let best = { tau: previous, ...atPrevious };
   let learnt = false;
   if (hasTransition(cycles)) {
+    // Where spill goes, then how fast flows renew: each must explain the readings clearly better than
+    // the last estimate to replace it (noise should not walk the estimates around).
+    let bestMix = previousMix;
+    for (const m of SPILL_MIX_GRID) {
+      if (m === previousMix) continue;
+      mix = m;
+      const e = evaluateLifetime(previous);
+      if (e.error < best.error * (1 - LIFETIME_EVIDENCE)) {
+        best = { tau: previous, ...e };
+        bestMix = m;
+      }
+    }
+    mix = bestMix;
+    const atMix = best;
     for (const tau of LIFETIME_GRID_SECONDS) {
       if (tau === previous) continue;
       const e = evaluateLifetime(tau);
       if (e.error < best.error) best = { tau, ...e };
     }
-    // Noise should not walk the estimate around: a new lifetime must explain the readings clearly better.
-    if (best.tau !== previous && best.error > atPrevious.error * (1 - LIFETIME_EVIDENCE)) best = { tau: previous, ...atPrevious };
-    learnt = best.tau !== previous;
+    if (best.tau !== previous && best.error > atMix.error * (1 - LIFETIME_EVIDENCE)) best = atMix;
+    learnt = best.tau !== previous || mix !== previousMix;
   }
+  // Move the scales part of the way from where they were; the residual then covers what is left.
+  const scale = Float64Array.from(best.scale, (x, r) => {
+    const before = startScale[r] as number;
+    return fitted[r] === 1 ? before * Math.pow(x / before, SCALE_LEARNING_RATE) : x;
+  });
+  const fittedNewest = predictNewest(scale);
   const totalDemand = newest.classDemand.reduce((a, d) => a + d, 0);
   const residualShare = Float64Array.from({ length: R }, (_, r) => {
     const b = newest.target[r] as number;
-    const p = best.fittedNewest[r] as number;
+    const p = fittedNewest[r] as number;
     return Number.isNaN(b) || Number.isNaN(p) || totalDemand <= 0 ? Number.NaN : Math.max(-1, Math.min(1, (b - p) / totalDemand));
   });
-  return { scale: best.scale, residualShare, flowLifetimeSeconds: best.tau, lifetimeLearnt: learnt, fitted };
+  return { scale, residualShare, flowLifetimeSeconds: best.tau, lifetimeLearnt: learnt, spillMix: mix, fitted };
 }
 
 /** X[r][s] for one cycle's readings: demand starting at s (that cycle's demand) landing in r, mixed over the settings live before. */
@@ -212,7 +272,7 @@ export interface SourceRoute {
 }
 
 /** Per class, its users by the Region they start at, and where each part lands for a setting of the variables and Region health. */
-export function routeBySource(model: TrafficModel, dials: Float64Array, healthyRegion: Uint8Array): SourceRoute[][] {
+export function routeBySource(model: TrafficModel, dials: Float64Array, healthyRegion: Uint8Array, spillMix: number): SourceRoute[][] {
   const R = model.regions.length;
   const listeners = model.listeners.map((l) => {
     const dial = Float64Array.from(l.dialNow);
@@ -236,7 +296,7 @@ export function routeBySource(model: TrafficModel, dials: Float64Array, healthyR
       if (share <= 0) continue;
       const first = new Float64Array(R);
       first[s] = 1;
-      const pref = { ...c.pref, first };
+      const pref = { ...c.pref, first, spillMix };
       const landing = new Float64Array(R);
       for (const { l, dial, healthy } of listeners) {
         scratch.fill(0);

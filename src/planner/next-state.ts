@@ -46,7 +46,7 @@ export function nextState(input: NextStateInput): ControllerState {
     stateVersion: CONTROLLER_STATE_VERSION,
     groups,
     regions,
-    ...(input.basis !== undefined ? { flowLifetimeSeconds: input.basis.flowLifetimeSeconds } : {}),
+    ...(input.basis !== undefined ? { flowLifetimeSeconds: input.basis.flowLifetimeSeconds, spillMix: input.basis.spillMix } : {}),
     history: [...input.history],
   };
 }

@@ -272,8 +272,9 @@ export class DialSearch {
       // A dial comes down only to relieve load (capacity or threshold), never for latency alone: the
       // probes' RTT is no licence to move users away from where GA sends them.
       if (lowers && !RELIEF_TIERS.has(tier)) continue;
-      // Guarded moves (cooling down, turning back) only to relieve load above capacity.
-      if (guarded && tier !== 'capacity') continue;
+      // Guarded moves (cooling down, turning back) only to relieve load above capacity, or, for a
+      // restore, when the Region stays below its restore threshold: the stress is clearly over.
+      if (guarded && tier !== 'capacity' && !(lowers === false && this.staysCool(trial, region))) continue;
       better.push({ trial, score });
     }
     return this.pickWithinBudget(better, evaluator);
@@ -289,6 +290,13 @@ export class DialSearch {
       left.splice(i, 1);
     }
     return undefined;
+  }
+
+  /** Whether a Region's predicted utilization in a trial stays below its restore threshold. */
+  private staysCool(trial: Trial, region: number): boolean {
+    const r = this.input.objective.regions.find((x) => x.index === region);
+    const restoreBelow = r === undefined ? undefined : this.input.policy.regions[r.region]?.restoreBelowPercent;
+    return r !== undefined && restoreBelow !== undefined && this.input.objective.utilization(trial, r) < restoreBelow;
   }
 
   private isGuardedMove(v: number, from: number, to: number): boolean {

@@ -226,7 +226,7 @@ function preferencesOf(regions: readonly RegionCode[], clientGroups: readonly Cl
  * s scaled by demandScale[s]. Listeners, variables and reach are shared (a scale never makes a Region
  * reachable that was not).
  */
-export function withDemandScale(model: TrafficModel, demandScale: Float64Array, growth: ReadonlyMap<string, number>): TrafficModel {
+export function withDemandScale(model: TrafficModel, demandScale: Float64Array, growth: ReadonlyMap<string, number>, spillMix: number): TrafficModel {
   const R = model.regions.length;
   const classes = model.classes.map((c): DemandClass => {
     const first = Float64Array.from(c.measuredFirst, (f, s) => f * (demandScale[s] ?? 1));
@@ -239,7 +239,7 @@ export function withDemandScale(model: TrafficModel, demandScale: Float64Array, 
       ...c,
       demandNow,
       demandAhead,
-      pref: { ...c.pref, first },
+      pref: { ...c.pref, first, spillMix },
       rttWeighted: Float64Array.from(c.rttMs, (ms) => demandAhead * (Number.isNaN(ms) ? highest : ms)),
     };
   });

@@ -75,10 +75,11 @@ export function toReport(scenario: Scenario, policy: Policy, world: World, runs:
   };
 }
 
-/** The comparison as a fixed-width text table. */
+/** The comparison as a fixed-width text table. Bounds: "cap" with every Region up to capacity, "tgt" up to its target. */
 export function renderComparisonTable(runs: readonly SimulationRun[]): string {
-  const header = ['controller', 'over cap (Region-min)', 'after 3rd cycle', 'mean ms', 'p95 ms', 'x LP', 'vs best dial', 'changes', 'relieve min', 'oscillations'];
+  const header = ['controller', 'over cap (Region-min)', 'after 3rd cycle', 'mean ms', 'p95 ms', 'x LP cap', 'vs best dial cap', 'vs best dial tgt', 'changes', 'relieve min', 'oscillations'];
   const fmt = (x: number | null, digits = 1): string => (x === null ? '-' : x.toFixed(digits));
+  const pct = (x: number | null): string => (x === null ? '-' : `${x >= 0 ? '+' : ''}${x.toFixed(1)} %`);
   const rows = runs.map((r) => [
     r.controller,
     fmt(r.figures.regionMinutesOverCapacity, 0),
@@ -86,7 +87,8 @@ export function renderComparisonTable(runs: readonly SimulationRun[]): string {
     fmt(r.figures.meanLatencyMs),
     fmt(r.figures.p95LatencyMs),
     fmt(r.figures.ratioToLp, 3),
-    r.figures.gapToBestDialPercent === null ? '-' : `${r.figures.gapToBestDialPercent >= 0 ? '+' : ''}${r.figures.gapToBestDialPercent.toFixed(1)} %`,
+    pct(r.figures.gapToBestDialPercent),
+    pct(r.figures.gapToBestDialTargetPercent),
     String(r.figures.changes),
     fmt(r.figures.timeToRelieveMinutes, 0),
     String(r.figures.oscillations),

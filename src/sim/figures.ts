@@ -8,17 +8,25 @@ import type { ServiceModel } from './service-model.js';
 export interface RunFigures {
   /** Region-minutes with utilization above 100 % of true capacity. */
   readonly regionMinutesOverCapacity: number;
-  /** The same, counted only from the third controller cycle after each stress event began. */
+  /**
+   * The same, counted only from the third controller cycle after each stress began: a scenario event,
+   * or a Region rising above its drain threshold (an evening peak has no event but is a stress).
+   */
   readonly overCapacityAfterThirdCycleMinutes: number;
   /** Mean over the run of the demand-weighted mean RTT. */
   readonly meanLatencyMs: number;
   /** Mean over the run of the demand-weighted 95th-percentile RTT. */
   readonly p95LatencyMs: number;
+  /** Bounds with every Region usable up to its capacity (the constraint the overload figures score). */
   readonly lpBoundMeanMs: number | null;
   readonly bestDialMeanMs: number | null;
   readonly ratioToLp: number | null;
   /** (mean - best-dial) / best-dial, in percent. */
   readonly gapToBestDialPercent: number | null;
+  /** The same bounds with every Region usable only up to its target. */
+  readonly lpTargetMeanMs: number | null;
+  readonly bestDialTargetMeanMs: number | null;
+  readonly gapToBestDialTargetPercent: number | null;
   readonly changes: number;
   /** Longest time from a Region going above its drain threshold to being back under its target. */
   readonly timeToRelieveMinutes: number | null;
@@ -31,18 +39,29 @@ const FLAP_WINDOW_MS = 30 * 60_000;
 export function computeFigures(series: readonly SeriesPoint[], changes: readonly ChangeRecord[], service: ServiceModel, scenario: Scenario): RunFigures {
   const stepMinutes = scenario.stepSeconds / 60;
   const startMs = Date.parse(scenario.start);
+  // Events start stress; their end (a Region's recovery, the capacity's return) starts it again.
   const stressStarts = scenario.events
     .filter((e) => e.kind === 'demand-spike' || e.kind === 'capacity-change' || e.kind === 'region-failure')
-    .map((e) => ({ from: startMs + e.at * 60_000 + 3 * scenario.controllerIntervalSeconds * 1000, to: startMs + (e.at + e.durationMinutes) * 60_000 }));
+    .flatMap((e) => [{ startMs: startMs + e.at * 60_000 }, { startMs: startMs + (e.at + e.durationMinutes) * 60_000 }]);
 
+  const graceMs = 3 * scenario.controllerIntervalSeconds * 1000;
   let over = 0;
   let overLate = 0;
+  // Per Region, when its current stress began: the latest event start, or its latest rise above drainAbovePercent.
+  const stressSince = new Map<string, number>();
+  const wasAboveDrain = new Map<string, boolean>();
   for (const p of series) {
     const t = Date.parse(p.t);
+    const latestEvent = stressStarts.filter((s) => s.startMs <= t).reduce((a, s) => Math.max(a, s.startMs), Number.NEGATIVE_INFINITY);
     for (const r of service.regions) {
-      if ((p.utilizationPercent[r.code] ?? 0) <= 100) continue;
+      const u = p.utilizationPercent[r.code] ?? 0;
+      const above = u > r.drainAbovePercent;
+      if (above && wasAboveDrain.get(r.code) !== true) stressSince.set(r.code, t);
+      wasAboveDrain.set(r.code, above);
+      if (u <= 100) continue;
       over += stepMinutes;
-      if (stressStarts.some((s) => t >= s.from && t < s.to)) overLate += stepMinutes;
+      const since = Math.max(latestEvent, stressSince.get(r.code) ?? Number.NEGATIVE_INFINITY);
+      if (t - since >= graceMs) overLate += stepMinutes;
     }
   }
 
@@ -50,6 +69,8 @@ export function computeFigures(series: readonly SeriesPoint[], changes: readonly
   const meanLatency = mean(series.map((p) => p.meanLatencyMs)) ?? 0;
   const lp = mean(series.flatMap((p) => (p.lpBoundMeanMs !== undefined ? [p.lpBoundMeanMs] : [])));
   const best = mean(series.flatMap((p) => (p.bestDialMeanMs !== undefined ? [p.bestDialMeanMs] : [])));
+  const lpTarget = mean(series.flatMap((p) => (p.lpTargetMeanMs !== undefined ? [p.lpTargetMeanMs] : [])));
+  const bestTarget = mean(series.flatMap((p) => (p.bestDialTargetMeanMs !== undefined ? [p.bestDialTargetMeanMs] : [])));
 
   let relieve: number | null = null;
   for (const r of service.regions) {
@@ -86,6 +107,9 @@ export function computeFigures(series: readonly SeriesPoint[], changes: readonly
     bestDialMeanMs: best === null ? null : round(best),
     ratioToLp: lp === null || lp <= 0 ? null : Math.round((meanLatency / lp) * 1000) / 1000,
     gapToBestDialPercent: best === null || best <= 0 ? null : round(((meanLatency - best) / best) * 100),
+    lpTargetMeanMs: lpTarget === null ? null : round(lpTarget),
+    bestDialTargetMeanMs: bestTarget === null ? null : round(bestTarget),
+    gapToBestDialTargetPercent: bestTarget === null || bestTarget <= 0 ? null : round(((meanLatency - bestTarget) / bestTarget) * 100),
     changes: changes.length,
     timeToRelieveMinutes: relieve === null ? null : round(relieve),
     oscillations,

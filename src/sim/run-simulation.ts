@@ -29,8 +29,12 @@ export interface SeriesPoint {
   readonly utilizationPercent: Record<RegionCode, number>;
   readonly meanLatencyMs: number;
   readonly p95LatencyMs: number;
+  /** Bounds with every Region up to its capacity (what the overload figures score)... */
   readonly lpBoundMeanMs?: number;
   readonly bestDialMeanMs?: number;
+  /** ...and up to its target. */
+  readonly lpTargetMeanMs?: number;
+  readonly bestDialTargetMeanMs?: number;
 }
 
 export interface SimulationRun {
@@ -46,8 +50,17 @@ export interface SimulationRun {
   readonly holdMessages: Record<string, string>;
 }
 
-/** Latency bounds for one instant; computed once per instant and shared by every controller's run. */
-export type BoundsFn = (problem: AssignmentProblem, stepIndex: number) => Promise<{ lpMeanMs: number; bestDialMeanMs: number } | undefined>;
+/** The bounds' two problems at one instant: every Region usable up to its capacity, or only up to its target. */
+export interface BoundProblems {
+  readonly atCapacity: AssignmentProblem;
+  readonly atTarget: AssignmentProblem;
+}
+
+/** Latency bounds for one instant, under capacity and under target; computed once per instant and shared by every controller's run. */
+export type BoundsFn = (
+  problems: BoundProblems,
+  stepIndex: number,
+) => Promise<{ lpMeanMs: number; bestDialMeanMs: number; lpTargetMeanMs: number; bestDialTargetMeanMs: number } | undefined>;
 
 export interface SimulationInput {
   readonly world: World;
@@ -102,14 +115,21 @@ export async function runSimulation(input: SimulationInput): Promise<SimulationR
       }
 
       const latency = truth.latency();
-      const bounds = input.bounds !== undefined ? await input.bounds(problemAt(service, truth, t), i) : undefined;
+      const bounds = input.bounds !== undefined ? await input.bounds({ atCapacity: problemAt(service, truth, t, false), atTarget: problemAt(service, truth, t, true) }, i) : undefined;
       series.push({
         t: new Date(t).toISOString(),
         dials: controller.dials(),
         utilizationPercent: Object.fromEntries(service.regions.map((r) => [r.code, round(((load[r.code] ?? 0) / Math.max(1e-9, truth.capacity(t, r.code))) * 100)])),
         meanLatencyMs: round(latency.meanMs),
         p95LatencyMs: round(latency.p95Ms),
-        ...(bounds !== undefined ? { lpBoundMeanMs: round(bounds.lpMeanMs), bestDialMeanMs: round(bounds.bestDialMeanMs) } : {}),
+        ...(bounds !== undefined
+          ? {
+              lpBoundMeanMs: round(bounds.lpMeanMs),
+              bestDialMeanMs: round(bounds.bestDialMeanMs),
+              lpTargetMeanMs: round(bounds.lpTargetMeanMs),
+              bestDialTargetMeanMs: round(bounds.bestDialTargetMeanMs),
+            }
+          : {}),
       });
       input.onStep?.(i, steps);
     }
@@ -139,9 +159,10 @@ export async function runSimulation(input: SimulationInput): Promise<SimulationR
   };
 }
 
-function problemAt(service: ServiceModel, truth: TruthWorld, t: number): AssignmentProblem {
+/** One instant's assignment problem: each Region usable up to its capacity (`atTarget`: up to its target). */
+function problemAt(service: ServiceModel, truth: TruthWorld, t: number, atTarget: boolean): AssignmentProblem {
   return {
-    regions: service.regions.map((r) => ({ code: r.code, capacity: (truth.capacity(t, r.code) * r.targetPercent) / 100 })),
+    regions: service.regions.map((r) => ({ code: r.code, capacity: (truth.capacity(t, r.code) * (atTarget ? r.targetPercent : 100)) / 100 })),
     metros: service.metros,
     demand: truth.demand(),
     capacityFraction: 1,
@@ -154,13 +175,22 @@ async function makeController(
   ctx: { policy: Policy; service: ServiceModel; timeline: ScenarioTimeline; observatory: Observatory; clock: SimClock; scenario: Scenario; probes: SimulatedProbes },
 ): Promise<SimController> {
   const loadLagMs = ctx.scenario.measurement.loadLagSeconds * 1000;
+  // The baselines turn one dial per Region: start it at the mean of the scenario's listeners' dials.
+  const listenerCount = Math.max(1, ctx.policy.accelerator.listeners.length);
+  const initial = Object.fromEntries(
+    ctx.service.regions.map((r) => {
+      let sum = 0;
+      for (let l = 0; l < listenerCount; l += 1) sum += ctx.scenario.service.initialDials.find((d) => d.region === r.code && d.listener === l)?.percent ?? 100;
+      return [r.code, sum / listenerCount];
+    }),
+  );
   switch (kind) {
     case 'ga-alone':
-      return new NoController(ctx.service, ctx.timeline);
+      return new NoController(ctx.service, ctx.timeline, initial);
     case 'fixed-dial':
-      return new FixedDialController(ctx.service, ctx.timeline, ctx.scenario.baselines.fixedDials);
+      return new FixedDialController(ctx.service, ctx.timeline, ctx.scenario.baselines.fixedDials, initial);
     case 'threshold':
-      return new ThresholdController(ctx.service, ctx.timeline, ctx.scenario.baselines.threshold, loadLagMs + 60_000);
+      return new ThresholdController(ctx.service, ctx.timeline, ctx.scenario.baselines.threshold, loadLagMs + 60_000, initial);
     case 'waterfall-oracle':
       return new WaterfallOracle(ctx.service, ctx.timeline);
     case 'ga-steer':
@@ -173,6 +203,7 @@ async function makeController(
         clock: ctx.clock,
         signals: new SimulationSignalSource(ctx.probes, ctx.observatory, ctx.scenario.measurement.demandLagSeconds * 1000, ctx.service.metros),
         loadLagMs,
+        initialDials: ctx.scenario.service.initialDials,
       });
   }
 }

@@ -1,4 +1,5 @@
-// The two latency bounds for a run's instants, computed every `everySteps` steps and shared by every
+// The latency bounds for a run's instants (LP and best dial, each with every Region up to its capacity
+// and up to its target), computed every `everySteps` steps and shared by every
 // controller's run of the same scenario (the truth's demand is the same for all of them).
 
 import type { BoundsFn } from '../run-simulation.js';
@@ -8,7 +9,8 @@ import { loadHighs, solveLpBound } from './lp-bound.js';
 export interface BoundsAtStep {
   readonly lpMeanMs: number;
   readonly bestDialMeanMs: number;
-  readonly bestDialFeasible: boolean;
+  readonly lpTargetMeanMs: number;
+  readonly bestDialTargetMeanMs: number;
 }
 
 export class BoundsCache {
@@ -18,18 +20,21 @@ export class BoundsCache {
 
   /** A BoundsFn for runSimulation: between computed instants it repeats the last computed bounds. */
   fn(): BoundsFn {
-    return async (problem, step) => {
+    return async (problems, step) => {
       const anchor = Math.floor(step / this.everySteps) * this.everySteps;
       let found = this.byStep.get(anchor);
       if (found === undefined) {
         if (step !== anchor) return undefined;
         const highs = await loadHighs();
-        const lp = solveLpBound(problem, highs);
-        const best = searchBestDials(problem, { stepPercent: 5 });
-        found = { lpMeanMs: lp.meanMs, bestDialMeanMs: best.meanMs, bestDialFeasible: best.feasible };
+        found = {
+          lpMeanMs: solveLpBound(problems.atCapacity, highs).meanMs,
+          bestDialMeanMs: searchBestDials(problems.atCapacity, { stepPercent: 5 }).meanMs,
+          lpTargetMeanMs: solveLpBound(problems.atTarget, highs).meanMs,
+          bestDialTargetMeanMs: searchBestDials(problems.atTarget, { stepPercent: 5 }).meanMs,
+        };
         this.byStep.set(anchor, found);
       }
-      return { lpMeanMs: found.lpMeanMs, bestDialMeanMs: found.bestDialMeanMs };
+      return found;
     };
   }
 }

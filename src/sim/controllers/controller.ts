@@ -54,3 +54,29 @@ export function gaRouting(service: ServiceModel, timeline: ScenarioTimeline, tMs
     return shares;
   };
 }
+
+/**
+ * GA's routing of new flows for several listeners, each with its own dials: every listener carries an
+ * equal share of each metro's flows (the same assumption ga-steer makes: demand per port is unknown).
+ */
+export function gaRoutingPerListener(
+  service: ServiceModel,
+  timeline: ScenarioTimeline,
+  tMs: number,
+  dialsPerListener: readonly Readonly<Record<RegionCode, number>>[],
+): RoutingFn {
+  if (dialsPerListener.length <= 1) return gaRouting(service, timeline, tMs, dialsPerListener[0] ?? {});
+  const routings = dialsPerListener.map((d) => gaRouting(service, timeline, tMs, d));
+  const cache = new Map<string, Readonly<Record<RegionCode, number>>>();
+  return (metro, i) => {
+    const key = metro.proximity.join(',');
+    let shares = cache.get(key);
+    if (shares === undefined) {
+      const sum: Record<RegionCode, number> = {};
+      for (const routing of routings) for (const [r, s] of Object.entries(routing(metro, i))) sum[r] = (sum[r] ?? 0) + s / routings.length;
+      shares = sum;
+      cache.set(key, shares);
+    }
+    return shares;
+  };
+}

@@ -16,8 +16,9 @@ abstract class DialController implements SimController {
   constructor(
     protected readonly service: ServiceModel,
     private readonly timeline: ScenarioTimeline,
+    initial: Readonly<Record<RegionCode, number>> = {},
   ) {
-    this.dialsNow = Object.fromEntries(service.regions.map((r) => [r.code, 100]));
+    this.dialsNow = Object.fromEntries(service.regions.map((r) => [r.code, initial[r.code] ?? 100]));
   }
 
   sync(): void {}
@@ -50,8 +51,8 @@ export class NoController extends DialController {
 export class FixedDialController extends DialController {
   readonly name = 'fixed-dial';
   private applied = false;
-  constructor(service: ServiceModel, timeline: ScenarioTimeline, private readonly fixed: Readonly<Record<RegionCode, number>>) {
-    super(service, timeline);
+  constructor(service: ServiceModel, timeline: ScenarioTimeline, private readonly fixed: Readonly<Record<RegionCode, number>>, initial: Readonly<Record<RegionCode, number>> = {}) {
+    super(service, timeline, initial);
   }
   async decide(ctx: ControllerContext): Promise<void> {
     if (this.applied) return;
@@ -68,8 +69,9 @@ export class ThresholdController extends DialController {
     timeline: ScenarioTimeline,
     private readonly settings: Scenario['baselines']['threshold'],
     private readonly loadLagMs: number,
+    initial: Readonly<Record<RegionCode, number>> = {},
   ) {
-    super(service, timeline);
+    super(service, timeline, initial);
   }
   async decide(ctx: ControllerContext): Promise<void> {
     const observed = ctx.observatory.at(ctx.tMs - this.loadLagMs);

@@ -16,14 +16,14 @@ import type { SignalSource } from '../../ports/signal-source.js';
 import type { ServiceModel } from '../service-model.js';
 import type { ScenarioTimeline } from '../truth/scenario-timeline.js';
 import type { RoutingFn } from '../truth/truth-world.js';
-import { gaRouting, type ChangeRecord, type ControllerContext, type SimController } from './controller.js';
+import { gaRoutingPerListener, type ChangeRecord, type ControllerContext, type SimController } from './controller.js';
 
 export interface SimClock {
   nowMs: number;
 }
 
 /** The accelerator the policy governs, with one NLB endpoint per Region and listener. */
-export function topologyFor(policy: Policy, service: ServiceModel, atMs: number): AcceleratorTopology {
+export function topologyFor(policy: Policy, service: ServiceModel, atMs: number, initialDials: readonly { region: string; listener: number; percent: number }[] = []): AcceleratorTopology {
   const accountId = /::(\d{12}):/.exec(policy.accelerator.arn)?.[1] ?? '123456789012';
   const listeners = policy.accelerator.listeners.length > 0 ? policy.accelerator.listeners : [`${policy.accelerator.arn}/listener/a1b2c3d4`];
   return {
@@ -40,7 +40,7 @@ export function topologyFor(policy: Policy, service: ServiceModel, atMs: number)
       endpointGroups: service.regions.map((r, ri) => ({
         arn: `${arn}/endpoint-group/${(li * 100 + ri).toString(16).padStart(12, '0')}`,
         region: r.code,
-        trafficDialPercent: 100,
+        trafficDialPercent: initialDials.find((d) => d.region === r.code && d.listener === li)?.percent ?? 100,
         healthCheck: { protocol: 'TCP' as const, port: 443 + li, intervalSeconds: 10, thresholdCount: 3 },
         endpoints: [
           {
@@ -78,9 +78,10 @@ export class GaSteerController implements SimController {
     clock: SimClock;
     signals: SignalSource;
     loadLagMs: number;
+    initialDials?: readonly { region: string; listener: number; percent: number }[];
   }): Promise<GaSteerController> {
     const { policy, service, clock } = options;
-    const emulator = await startEmulator({ topology: [topologyFor(policy, service, clock.nowMs)], now: () => clock.nowMs, deployDelayMs: 30_000 });
+    const emulator = await startEmulator({ topology: [topologyFor(policy, service, clock.nowMs, options.initialDials)], now: () => clock.nowMs, deployDelayMs: 30_000 });
     // Waits (deployment polls, retry back-off) pass simulated time, not real time.
     const sleep = async (ms: number): Promise<void> => {
       clock.nowMs += ms;
@@ -154,8 +155,13 @@ export class GaSteerController implements SimController {
     }));
   }
 
+  /** Each listener's dials, as the emulator holds them. */
+  listenerDials(): Record<RegionCode, number>[] {
+    return (this.emulator.ga.accelerators[0]?.listeners ?? []).map((l) => Object.fromEntries(l.endpointGroups.map((g) => [g.region, g.trafficDialPercent])));
+  }
+
   routing(tMs: number): RoutingFn {
-    return gaRouting(this.service, this.timeline, tMs, this.dials());
+    return gaRoutingPerListener(this.service, this.timeline, tMs, this.listenerDials());
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,7 @@
 // The waterfall oracle: knows every metro's true demand and every Region's true capacity, and assigns
 // demand directly (no dials): fill each metro's nearest Region up to its target, spill the rest to
-// the next nearest with room, as Google's waterfall-by-region does. Closest users keep their Region.
+// the next nearest with room, as Google's waterfall-by-region does; when the targets cannot carry
+// everyone, the same up to capacity. Closest users keep their Region.
 
 import type { RegionCode } from '../../domain/traffic.js';
 import type { ServiceModel } from '../service-model.js';
@@ -47,6 +48,15 @@ export function waterfallAssignment(
   return assignment;
 }
 
+/** Whether an assignment keeps every Region within its room. */
+function fits(assignment: readonly Record<RegionCode, number>[], demand: readonly number[], room: Readonly<Record<RegionCode, number>>): boolean {
+  const load: Record<RegionCode, number> = {};
+  assignment.forEach((shares, i) => {
+    for (const [r, s] of Object.entries(shares)) load[r] = (load[r] ?? 0) + s * (demand[i] ?? 0);
+  });
+  return Object.entries(load).every(([r, l]) => l <= (room[r] ?? 0) * (1 + 1e-9) + 1e-9);
+}
+
 export class WaterfallOracle implements SimController {
   readonly name = 'waterfall-oracle';
   readonly changes: ChangeRecord[] = [];
@@ -64,10 +74,12 @@ export class WaterfallOracle implements SimController {
 
   async decide(ctx: ControllerContext): Promise<void> {
     const demand = ctx.truth.demand();
-    const room: Record<RegionCode, number> = Object.fromEntries(
-      this.service.regions.map((r) => [r.code, this.timeline.healthy(ctx.tMs, r.code) ? (ctx.truth.capacity(ctx.tMs, r.code) * r.targetPercent) / 100 : 0]),
-    );
-    this.assignment = waterfallAssignment(this.service.metros, demand, room);
+    const roomAt = (percent: (r: (typeof this.service.regions)[number]) => number): Record<RegionCode, number> =>
+      Object.fromEntries(this.service.regions.map((r) => [r.code, this.timeline.healthy(ctx.tMs, r.code) ? (ctx.truth.capacity(ctx.tMs, r.code) * percent(r)) / 100 : 0]));
+    // Up to each Region's target when that carries everyone; otherwise up to capacity: over target is
+    // better than over capacity.
+    const atTarget = waterfallAssignment(this.service.metros, demand, roomAt((r) => r.targetPercent));
+    this.assignment = fits(atTarget, demand, roomAt((r) => r.targetPercent)) ? atTarget : waterfallAssignment(this.service.metros, demand, roomAt(() => 100));
     // Its "dial": the share of the demand nearest to each Region that the Region keeps.
     for (const r of this.service.regions) {
       let near = 0;

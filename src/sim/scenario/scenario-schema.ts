@@ -60,6 +60,10 @@ export const scenarioSchema = z.strictObject({
     peakFlows: z.number().positive('must be greater than 0').describe('Active flows of all clients together at the daily peak, before events.'),
     flowLifetimeSeconds: z.number().positive().default(600).describe('Mean flow duration: existing flows drain with this time constant after a dial change.'),
     demandNoisePercent: z.number().min(0).max(50).default(3).describe('Random minute-to-minute variation of each metro\'s demand.'),
+    initialDials: z
+      .array(z.strictObject({ region, listener: z.int().min(0).describe('Listener position in the policy (0 = first).'), percent: z.number().min(0).max(100) }))
+      .default([])
+      .describe('Endpoint-group dials at the start (default 100), e.g. one listener already turned down by hand.'),
   }),
   measurement: z
     .strictObject({
