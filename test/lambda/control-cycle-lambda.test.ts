@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestEmulator, TEST_CREDENTIALS, type TestEmulator } from '../support/emulator.js';
 import { startAtlasApiServer, type AtlasApiServer } from '../support/atlas-api-server.js';
 import { startLocalS3, type LocalS3 } from '../support/local-s3-server.js';
-import { REPO_ROOT } from '../support/shared-data.js';
+import { REPO_ROOT } from '../support/repo-data.js';
 
 let t: TestEmulator;
 let s3: LocalS3;
@@ -39,9 +39,10 @@ beforeAll(async () => {
   handler = mod.handler;
 });
 afterAll(async () => {
-  await t.close();
-  await s3.close();
-  await atlas.close();
+  // Guarded: when beforeAll failed, its error is the one to read, not a crash here.
+  await t?.close();
+  await s3?.close();
+  await atlas?.close();
   delete process.env.GA_STEER_ATLAS_URL;
 });
 
