@@ -40,8 +40,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  rmSync(dir, { recursive: true, force: true });
-  await atlas.close();
+  // Guarded: when beforeAll failed, its error is the one to read, not a crash here.
+  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  await atlas?.close();
 });
 
 /** Starts `ga-steer run` and hands back its cycle lines as they come. */
@@ -87,7 +88,7 @@ describe.concurrent('ga-steer run', () => {
     emu = await startTestEmulator('crazycall-hot.json', { deployDelayMs: 10 });
   });
   afterAll(async () => {
-    await emu.close();
+    await emu?.close(); // undefined when beforeAll failed
   });
 
   it('--once runs one cycle, writes state and health, prints one JSON line, exits 0', async () => {
