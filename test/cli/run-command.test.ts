@@ -45,6 +45,15 @@ afterAll(async () => {
   await atlas?.close();
 });
 
+/** Polls until `ok` holds; fails the test after `ms`. */
+async function until(ok: () => boolean, ms = 8000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 /** Starts `ga-steer run` and hands back its cycle lines as they come. */
 function startRun(args: readonly string[]) {
   const stop = new AbortController();
@@ -193,8 +202,9 @@ describe.concurrent('ga-steer run', () => {
     own.faults.add({ operation: 'DescribeAccelerator', kind: 'latency', delayMs: 1500, times: 1 });
     try {
       const run = startRun(['--schedule', EVERY_SECOND, '--policy', POLICY, '--state', join(dir, 'inflight-state.json'), '--endpoint-url', own.url]);
-      // The first tick comes within a second and its cycle lasts at least 1.5 s: at 1.1 s it is running.
-      await new Promise((r) => setTimeout(r, 1100));
+      // Once the slowed call has reached the emulator, the first cycle is in flight for another 1.5 s
+      // (waiting on the clock instead made the test fail on a busy machine, where the tick came late).
+      await until(() => own.faults.firedCounts()[0] === 1);
       expect(run.lines).toHaveLength(0);
       const result = await run.stop();
       expect(result.code, result.stderr).toBe(0);

@@ -16,6 +16,8 @@ let t: TestEmulator;
 let s3: LocalS3;
 let atlas: AtlasApiServer;
 let handler: (event: unknown) => Promise<{ verdict: string; holds: string[]; mode: string; applyOutcome: string | null }>;
+/** The environment before this suite configures the Lambda through it; put back afterwards, since other suites share the process. */
+const envBefore = { ...process.env };
 
 beforeAll(async () => {
   execFileSync(process.execPath, ['--import', 'tsx', 'scripts/build-lambda.ts'], { cwd: REPO_ROOT, stdio: 'pipe' });
@@ -43,7 +45,8 @@ afterAll(async () => {
   await t?.close();
   await s3?.close();
   await atlas?.close();
-  delete process.env.GA_STEER_ATLAS_URL;
+  for (const name of Object.keys(process.env)) if (!(name in envBefore)) delete process.env[name];
+  Object.assign(process.env, envBefore);
 });
 
 describe('control-cycle Lambda (bundled)', () => {
