@@ -9,6 +9,7 @@ import { startEmulator } from '../../src/emulator/emulator.js';
 import { startAtlasApiServer, type AtlasApiServer } from '../support/atlas-api-server.js';
 import { exampleSnapshot, startTestEmulator, type TestEmulator } from '../support/emulator.js';
 import { runGaSteer, type CliRun } from '../support/run-cli-in-process.js';
+import { until } from '../support/until.js';
 
 const EVERY_SECOND = '*/1 * * * * *';
 const POLICY = 'policies/crazycall-voip.yaml';
@@ -44,15 +45,6 @@ afterAll(async () => {
   if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   await atlas?.close();
 });
-
-/** Polls until `ok` holds; fails the test after `ms`. */
-async function until(ok: () => boolean, ms = 8000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** Starts `ga-steer run` and hands back its cycle lines as they come. */
 function startRun(args: readonly string[]) {

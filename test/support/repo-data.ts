@@ -1,5 +1,5 @@
 // Paths into the repository: its root, and the recorded real data in data/ (provenance and licences in
-// data/*/SOURCES.md). Tests, benchmarks and scripts read the data from here, never from outside the clone.
+// data/*/SOURCES.md). Tests and benchmarks find the data through here, never outside the clone.
 
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
