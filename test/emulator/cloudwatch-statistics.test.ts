@@ -1,7 +1,7 @@
 // GetMetricStatistics through the real SDK client (awsJson1_0): statistics and percentiles per period,
 // and CloudWatch's validation with its error codes.
 
-import { GetMetricStatisticsCommand, PutMetricDataCommand, type GetMetricStatisticsCommandInput } from '@aws-sdk/client-cloudwatch';
+import { GetMetricStatisticsCommand, PutMetricDataCommand, type GetMetricStatisticsCommandInput, type Statistic } from '@aws-sdk/client-cloudwatch';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startTestEmulator, type TestEmulator } from '../support/emulator.js';
 
@@ -52,7 +52,7 @@ describe('GetMetricStatistics (awsJson1_0, real SDK client)', () => {
     const cases: [Partial<GetMetricStatisticsCommandInput>, string, RegExp][] = [
       [{ Statistics: ['Sum'], ExtendedStatistics: ['p90'] }, 'InvalidParameterCombinationException', /either Statistics or ExtendedStatistics, but not both/],
       [{}, 'InvalidParameterCombinationException', /either Statistics or ExtendedStatistics/],
-      [{ Statistics: ['Median'] }, 'InvalidParameterValueException', /Statistics\.member\.1 must be a value in the set/],
+      [{ Statistics: ['Median' as Statistic] }, 'InvalidParameterValueException', /Statistics\.member\.1 must be a value in the set/],
       [{ Statistics: ['Sum'], Period: 90 }, 'InvalidParameterValueException', /Period must be a multiple of 60/],
       [{ Statistics: ['Sum'], StartTime: new Date(T0 + 600_000), EndTime: new Date(T0) }, 'InvalidParameterValueException', /StartTime must be less than the parameter EndTime/],
       [{ Statistics: ['Sum'], Period: 60, EndTime: new Date(T0 + 1441 * 60_000) }, 'InvalidParameterCombinationException', /requested up to 1441 datapoints, which exceeds the limit of 1440/],
