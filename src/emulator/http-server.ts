@@ -41,6 +41,8 @@ export interface EmulatorServerOptions {
 
 export interface RecordedCall {
   readonly target: string;
+  /** The wire protocol the call came in: a JSON protocol (X-Amz-Target) or awsQuery (form-encoded). */
+  readonly protocol: 'json' | 'query';
   readonly region: string;
   readonly status: number;
   readonly errorType?: string;
@@ -65,7 +67,7 @@ export async function startEmulatorServer(options: EmulatorServerOptions): Promi
   const record = (call: RecordedCall): void => {
     calls.push(call);
     if (calls.length > MAX_RECORDED_CALLS) calls.splice(0, calls.length - MAX_RECORDED_CALLS);
-    options.log?.(`${call.status} ${call.target} ${call.region}${call.errorType !== undefined ? ` ${call.errorType}` : ''}`);
+    options.log?.(`${call.status} ${call.target} ${call.protocol} ${call.region}${call.errorType !== undefined ? ` ${call.errorType}` : ''}`);
   };
 
   const server = createServer((req, res) => {
@@ -100,7 +102,7 @@ export async function startEmulatorServer(options: EmulatorServerOptions): Promi
       fail: (error) => sendJsonError(res, service, requestId, error),
     };
     const fail = (error: EmulatedServiceError, input: unknown): void => {
-      record({ target, region: region ?? '', status: error.httpStatus, errorType: error.errorType, input });
+      record({ target, protocol: 'json', region: region ?? '', status: error.httpStatus, errorType: error.errorType, input });
       reply.fail(error);
     };
 
@@ -120,7 +122,7 @@ export async function startEmulatorServer(options: EmulatorServerOptions): Promi
     if (!service.operations.has(operation)) {
       return fail(new EmulatedServiceError('UnknownOperationException', 400, `unknown operation ${operation}`), input);
     }
-    await serve({ req, service, operation, target, region, requestId, input: input as Record<string, unknown>, reply });
+    await serve({ req, protocol: 'json', service, operation, target, region, requestId, input: input as Record<string, unknown>, reply });
   }
 
   /** awsQuery: `Action` and `Version` in a form-encoded body; answers and errors in XML. */
@@ -138,7 +140,7 @@ export async function startEmulatorServer(options: EmulatorServerOptions): Promi
         sendXml(res, error.httpStatus, requestId, queryErrorXml({ type: error.fault, code: error.queryCode ?? error.errorType, message: error.message }, requestId, namespace)),
     };
     const fail = (error: EmulatedServiceError, input: unknown): void => {
-      record({ target, region: region ?? '', status: error.httpStatus, errorType: error.queryCode ?? error.errorType, input });
+      record({ target, protocol: 'query', region: region ?? '', status: error.httpStatus, errorType: error.queryCode ?? error.errorType, input });
       reply.fail(error);
     };
     if (region === undefined) return fail(missingAuthentication(), undefined);
@@ -155,12 +157,13 @@ export async function startEmulatorServer(options: EmulatorServerOptions): Promi
       if (e instanceof QueryInputError) return fail(new EmulatedServiceError('InvalidParameterValueException', 400, e.message, 'InvalidParameterValue'), undefined);
       throw e;
     }
-    await serve({ req, service, operation: action, target, region, requestId, input, reply });
+    await serve({ req, protocol: 'query', service, operation: action, target, region, requestId, input, reply });
   }
 
   /** Faults, then the operation, whichever protocol carried the call. */
   async function serve(call: {
     req: IncomingMessage;
+    protocol: RecordedCall['protocol'];
     service: EmulatedService;
     operation: string;
     target: string;
@@ -171,13 +174,13 @@ export async function startEmulatorServer(options: EmulatorServerOptions): Promi
   }): Promise<void> {
     const { service, target, region, input, reply } = call;
     const fail = (error: EmulatedServiceError): void => {
-      record({ target, region, status: error.httpStatus, errorType: error.errorType, input });
+      record({ target, protocol: call.protocol, region, status: error.httpStatus, errorType: error.errorType, input });
       reply.fail(error);
     };
     const firing = faults.match(target);
     for (const f of firing) if (f.kind === 'latency') await sleep(f.delayMs);
     if (firing.some((f) => f.kind === 'disconnect')) {
-      record({ target, region, status: 0, errorType: 'disconnect', input });
+      record({ target, protocol: call.protocol, region, status: 0, errorType: 'disconnect', input });
       call.req.socket.destroy();
       return;
     }
@@ -196,7 +199,7 @@ export async function startEmulatorServer(options: EmulatorServerOptions): Promi
     }
     // A human edits the resource right after this call was served: between the caller's read and write.
     for (const f of firing) if (f.kind === 'concurrent-edit' && f.edit !== undefined) options.applyHumanEdit?.(f.edit);
-    record({ target, region, status: 200, input });
+    record({ target, protocol: call.protocol, region, status: 200, input });
     reply.ok(output);
   }
 
