@@ -29,8 +29,9 @@ With --snapshot, the plan is made from a recorded snapshot. Without it (live mod
 the accelerator from Global Accelerator and load and demand from CloudWatch, with the AWS SDK's
 usual credentials and endpoints (AWS_ENDPOINT_URL_GLOBAL_ACCELERATOR, AWS_ENDPOINT_URL_CLOUDWATCH,
 AWS_ENDPOINT_URL), or from --endpoint-url (e.g. \`ga-steer emulator\`, which prints the whole
-command). Latency and landing come from the policy's RIPE Atlas measurements (results newer than guardrails.maxSignalAgeSeconds; the
-API key, if any, from the variable signals.ripeAtlas.apiKeyEnv names) and its synthetic feeds.
+command). Latency and landing come from the policy's RIPE Atlas measurements (results newer than
+guardrails.maxSignalAgeSeconds; the API key, if any, from the variable signals.ripeAtlas.apiKeyEnv
+names) and its synthetic feeds.
 
 Options:
   --policy FILE          the policy (YAML)
