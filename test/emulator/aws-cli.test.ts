@@ -117,5 +117,7 @@ describe.skipIf(!installed)(title, () => {
     const missing = await aws('us-west-2', 'globalaccelerator', 'describe-endpoint-group', '--endpoint-group-arn', `${group?.arn.slice(0, group.arn.lastIndexOf('/'))}/ffffffffffff`);
     expect(missing.code).not.toBe(0);
     expect(missing.stderr).toMatch(/\(EndpointGroupNotFoundException\)/);
+    // With the status the API reference documents for it.
+    expect(emulator.calls.find((c) => c.errorType === 'EndpointGroupNotFoundException')?.status).toBe(400);
   });
 });
