@@ -22,7 +22,7 @@ const demo = readmeDemo();
 const argvOf = (command: string): string[] => command.split(/\s+/).slice(1);
 
 let stop: AbortController;
-let emulatorRun: Promise<CliRun>;
+let emulatorRun: Promise<CliRun> | undefined;
 let printed = '';
 
 beforeAll(async () => {
@@ -37,6 +37,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  // Guarded: when beforeAll failed, its error is the one to read, not a crash here.
+  if (emulatorRun === undefined) return;
   stop.abort();
   const run = await emulatorRun;
   expect(run.code).toBe(0);

@@ -39,9 +39,9 @@ beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), 'ga-steer-aws-cli-'));
 });
 afterAll(async () => {
-  if (!installed) return;
-  await emulator.close();
-  rmSync(home, { recursive: true, force: true });
+  // Guarded: when beforeAll failed (or was skipped), its error is the one to read, not a crash here.
+  await emulator?.close();
+  if (home !== undefined) rmSync(home, { recursive: true, force: true });
 });
 
 /** Runs the CLI against the emulator (asynchronously: the emulator answers from this process). */
