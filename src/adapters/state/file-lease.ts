@@ -1,7 +1,8 @@
 // The lease of a state file, as lock files beside it: `STATE.lease.N` holds the lease with token N
 // (owner, token, expiry, as JSON). A new lease is created with link(2) from a complete temporary file,
 // which fails if the name exists, so of any number of processes taking over lease N exactly one creates
-// N+1 and tokens only grow. The current lease is the highest N; older files are removed by the winner.
+// N+1 and tokens only grow. The current lease is the highest N; older files are removed by the winner
+// (a slow contender can then create an old name again, so a new file counts only while it is the highest).
 // The holder renews or releases its own file by rename, which readers see whole or not at all.
 
 import { randomUUID } from 'node:crypto';
@@ -57,6 +58,11 @@ export class FileLease {
   /** Rewrites the holder's own lease file (renewal, release). */
   async replace(record: LeaseRecord): Promise<void> {
     await rename(await this.writeTemp(record), this.pathOf(record.token));
+  }
+
+  /** Removes one lease file (a stale one this process created). */
+  async remove(token: number): Promise<void> {
+    await unlink(this.pathOf(token)).catch(() => undefined);
   }
 
   /** Removes the files of leases older than `token`. */

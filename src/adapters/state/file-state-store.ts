@@ -40,8 +40,15 @@ export class FileStateStore implements StateStore {
       const decision = decideAcquire(current.record, current.token, owner, ttlMs, now);
       if ('heldBy' in decision) return { acquired: false, holder: decision.heldBy };
       if (await this.lease.create(decision.grant)) {
-        await this.lease.removeOlderThan(decision.grant.token);
-        return { acquired: true, lease: leaseOf(decision.grant), ...(decision.tookOverFrom !== undefined ? { tookOverFrom: decision.tookOverFrom } : {}) };
+        // The name may have been free only because a newer holder already removed it as old: the
+        // lease is this one only if no newer one exists.
+        const after = await this.lease.current();
+        if (after.token === decision.grant.token) {
+          await this.lease.removeOlderThan(decision.grant.token);
+          return { acquired: true, lease: leaseOf(decision.grant), ...(decision.tookOverFrom !== undefined ? { tookOverFrom: decision.tookOverFrom } : {}) };
+        }
+        await this.lease.remove(decision.grant.token);
+        continue;
       }
       // Another process created this token first: it holds the lease (unless it is gone already).
       const winner = await this.lease.read(decision.grant.token);
