@@ -34,7 +34,10 @@ export async function startLocalDynamoDb(): Promise<LocalDynamoDb> {
     },
     async close() {
       client.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // Clients elsewhere (a warm Lambda's) keep idle connections open: cut them, or close waits.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
     },
   };
 }
