@@ -15,6 +15,9 @@ export interface LocalDynamoDb {
 
 export async function startLocalDynamoDb(): Promise<LocalDynamoDb> {
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  // Node closes idle keep-alive connections after 5 s, and a client reusing one then reads ECONNRESET;
+  // DynamoDB keeps them open far longer.
+  server.keepAliveTimeout = 120_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const client = new DynamoDBClient({ region: 'us-west-2', endpoint: url, credentials: TEST_CREDENTIALS, maxAttempts: 1 });
