@@ -10,6 +10,7 @@ import type { StateStore } from '../../ports/state-store.js';
 import { AwsCallError } from '../aws/aws-call-error.js';
 import { callWithRetry, DEFAULT_RETRY, type RetryPolicy } from '../aws/retry.js';
 import { KEY_ATTRIBUTE, NAMES, parseLeaseItem, stateOfItem, type Item, type LeaseItem } from './dynamodb-lease-item.js';
+import { LeaseContendedError, MAX_ACQUIRE_ATTEMPTS } from './errors.js';
 import { checkAgainst, decideAcquire, holderOf, leaseOf, refusalOf, RELEASED_AT, type LeaseRecord } from './lease-record.js';
 import { stateToText } from './stored-state.js';
 
@@ -32,7 +33,7 @@ export class DynamoDbStateStore implements StateStore {
   }
 
   async acquireLease(owner: string, ttlMs: number, now: Date): Promise<LeaseAttempt> {
-    for (;;) {
+    for (let attempt = 1; attempt <= MAX_ACQUIRE_ATTEMPTS; attempt += 1) {
       const expiresAtMs = now.getTime() + ttlMs;
       const old = await this.update('acquire', {
         UpdateExpression: 'SET #owner = :owner, #exp = :exp, #acq = :acq ADD #token :one',
@@ -53,6 +54,7 @@ export class DynamoDbStateStore implements StateStore {
       if (current !== undefined && Date.parse(current.expiresAt) > now.getTime()) return { acquired: false, holder: holderOf(current) };
       // Released between the refusal and the read: try again.
     }
+    throw new LeaseContendedError(this.location, MAX_ACQUIRE_ATTEMPTS);
   }
 
   async renewLease(lease: Lease, ttlMs: number, now: Date): Promise<LeaseCheck> {

@@ -13,3 +13,17 @@ export class StateCorruptError extends GaSteerError {
     super(`${location}: the stored ${what} is not valid (${detail}); refusing to reset it`);
   }
 }
+
+/** The lease kept changing hands while this process tried to take it: the cycle fails and the next tries again. */
+export class LeaseContendedError extends GaSteerError {
+  override readonly name = 'LeaseContendedError';
+  constructor(
+    readonly location: string,
+    attempts: number,
+  ) {
+    super(`${location}: the lease changed hands ${attempts} times while it was being taken; not taken`);
+  }
+}
+
+/** How many times a store re-reads a lease that changed under it before giving up. */
+export const MAX_ACQUIRE_ATTEMPTS = 10;

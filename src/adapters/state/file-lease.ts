@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { link, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { StateCorruptError } from './errors.js';
+import { LeaseContendedError, MAX_ACQUIRE_ATTEMPTS, StateCorruptError } from './errors.js';
 import { leaseRecordSchema, type LeaseRecord } from './lease-record.js';
 
 export interface CurrentLease {
@@ -32,13 +32,13 @@ export class FileLease {
 
   async current(): Promise<CurrentLease> {
     // A file listed may be removed by a newer holder before it is read: list again.
-    for (let attempt = 0; attempt < 10; attempt += 1) {
+    for (let attempt = 0; attempt < MAX_ACQUIRE_ATTEMPTS; attempt += 1) {
       const token = Math.max(0, ...(await this.tokens()));
       if (token === 0) return { token, record: undefined };
       const record = await this.read(token);
       if (record !== undefined) return { token, record };
     }
-    throw new StateCorruptError(join(this.dir, `${this.prefix}*`), 'the lease files keep changing while being read', 'lease');
+    throw new LeaseContendedError(join(this.dir, `${this.prefix}*`), MAX_ACQUIRE_ATTEMPTS);
   }
 
   /** Creates the lease file for `record.token`; false when another process created it first. */

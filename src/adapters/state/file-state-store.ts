@@ -9,6 +9,7 @@ import { emptyControllerState, type ControllerState } from '../../planner/contro
 import type { FencedWrite, Lease, LeaseAttempt, LeaseCheck } from '../../ports/lease.js';
 import type { StateStore } from '../../ports/state-store.js';
 import { FileLease } from './file-lease.js';
+import { LeaseContendedError, MAX_ACQUIRE_ATTEMPTS } from './errors.js';
 import { checkAgainst, decideAcquire, holderOf, leaseOf, refusalOf, released, renewed } from './lease-record.js';
 import { parseStoredState, stateToText } from './stored-state.js';
 
@@ -35,7 +36,7 @@ export class FileStateStore implements StateStore {
   }
 
   async acquireLease(owner: string, ttlMs: number, now: Date): Promise<LeaseAttempt> {
-    for (;;) {
+    for (let attempt = 1; attempt <= MAX_ACQUIRE_ATTEMPTS; attempt += 1) {
       const current = await this.lease.current();
       const decision = decideAcquire(current.record, current.token, owner, ttlMs, now);
       if ('heldBy' in decision) return { acquired: false, holder: decision.heldBy };
@@ -54,6 +55,7 @@ export class FileStateStore implements StateStore {
       const winner = await this.lease.read(decision.grant.token);
       if (winner !== undefined) return { acquired: false, holder: holderOf(winner) };
     }
+    throw new LeaseContendedError(this.location, MAX_ACQUIRE_ATTEMPTS);
   }
 
   async renewLease(lease: Lease, ttlMs: number, now: Date): Promise<LeaseCheck> {

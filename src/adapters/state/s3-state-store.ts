@@ -9,6 +9,7 @@ import type { FencedWrite, Lease, LeaseAttempt, LeaseCheck } from '../../ports/l
 import type { StateStore } from '../../ports/state-store.js';
 import { AwsCallError } from '../aws/aws-call-error.js';
 import { callWithRetry, DEFAULT_RETRY, type RetryPolicy } from '../aws/retry.js';
+import { LeaseContendedError, MAX_ACQUIRE_ATTEMPTS } from './errors.js';
 import { checkAgainst, decideAcquire, leaseOf, refusalOf, released, renewed, type LeaseRecord } from './lease-record.js';
 import { parseS3StateObject, s3StateObjectText, stateOf, type S3StateObject } from './s3-state-object.js';
 
@@ -35,7 +36,7 @@ export class S3StateStore implements StateStore {
   }
 
   async acquireLease(owner: string, ttlMs: number, now: Date): Promise<LeaseAttempt> {
-    for (;;) {
+    for (let attempt = 1; attempt <= MAX_ACQUIRE_ATTEMPTS; attempt += 1) {
       const current = await this.read();
       const decision = decideAcquire(current.object.lease, 0, owner, ttlMs, now);
       if ('heldBy' in decision) return { acquired: false, holder: decision.heldBy };
@@ -44,6 +45,7 @@ export class S3StateStore implements StateStore {
       const won = written || (await this.read()).object.lease?.owner === owner;
       if (won) return { acquired: true, lease: leaseOf(decision.grant), ...(decision.tookOverFrom !== undefined ? { tookOverFrom: decision.tookOverFrom } : {}) };
     }
+    throw new LeaseContendedError(this.location, MAX_ACQUIRE_ATTEMPTS);
   }
 
   async renewLease(lease: Lease, ttlMs: number, now: Date): Promise<LeaseCheck> {
