@@ -21,7 +21,8 @@ import { systemClock, type Clock } from '../ports/clock.js';
 import type { Notifier } from '../ports/notifier.js';
 import type { SignalSource } from '../ports/signal-source.js';
 import type { StateStore } from '../ports/state-store.js';
-import type { ControlCycleDeps } from './control-cycle.js';
+import type { ControlCycleDeps, LeaseSettings } from './control-cycle.js';
+import { DEFAULT_LEASE_TTL_MS, processLeaseOwner } from './lease-owner.js';
 
 export interface LiveWiringOptions {
   /** The emulator or another endpoint for both GA and CloudWatch; otherwise the SDK resolves it. */
@@ -30,6 +31,8 @@ export interface LiveWiringOptions {
   /** Where state persists; absent means in memory (plan, tests). */
   readonly stateFile?: string;
   readonly stateStore?: StateStore;
+  /** The lease an applying cycle takes; default: this process as owner, DEFAULT_LEASE_TTL_MS. */
+  readonly lease?: Partial<LeaseSettings>;
   /** false: alerts only go to the log (plan never alerts Slack). */
   readonly notify: boolean;
   readonly log: (line: string) => void;
@@ -90,6 +93,7 @@ export function wireLive(policy: Policy, options: LiveWiringOptions): LiveWiring
       gateway,
       sources: [new CloudWatchSignalSource(cloudWatch, retry), ...policySourcesFor(policy, options), ...(options.extraSources ?? [])],
       stateStore,
+      lease: { owner: options.lease?.owner ?? processLeaseOwner(options.env), ttlMs: options.lease?.ttlMs ?? DEFAULT_LEASE_TTL_MS },
       notifier: notifierFor(policy, options),
       clock,
       log: options.log,

@@ -26,3 +26,11 @@ export function oneOf<T extends string>(value: string | undefined, flag: string,
   if ((allowed as readonly string[]).includes(value)) return value as T;
   throw new UsageError(`${flag} must be one of ${allowed.join(', ')} (got "${value}")`);
 }
+
+/** `--lease-ttl S`: seconds, at least 1 (a lease renewed every third of its life needs some room). */
+export function leaseTtlMsOf(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds < 1) throw new UsageError(`--lease-ttl must be a number of seconds, at least 1 (got "${value}")`);
+  return seconds * 1000;
+}

@@ -11,7 +11,7 @@
 
 import { dialsEqual } from '../../domain/traffic.js';
 import type { DialChange, Plan, PlannedChange, WeightsChange } from '../../plan/types.js';
-import type { ApplyReport, ChangeApplyOutcome } from '../../ports/accelerator-gateway.js';
+import type { ApplyReport, ChangeApplyOutcome, WriteGuard } from '../../ports/accelerator-gateway.js';
 import type { EndpointGroupTopology } from '../../snapshot/schema.js';
 import { AwsCallError } from '../aws/aws-call-error.js';
 import type { GaApi } from './ga-api.js';
@@ -27,23 +27,25 @@ export interface ApplyOptions {
 
 type Verdict = { status: 'write' } | { status: 'already-applied' | 'stale' | 'failed'; message: string };
 
-export async function applyPlanToGa(api: GaApi, plan: Plan, options: ApplyOptions = {}): Promise<ApplyReport> {
+export async function applyPlanToGa(api: GaApi, plan: Plan, options: ApplyOptions = {}, guard?: WriteGuard): Promise<ApplyReport> {
   const outcomes: ChangeApplyOutcome[] = [];
-  let stopped = false;
+  let stopped: string | undefined;
   let wrote = false;
   for (const change of plan.changes) {
     if (change.dryRun) {
       outcomes.push({ change, status: 'dry-run' });
       continue;
     }
-    if (stopped) {
-      outcomes.push({ change, status: 'not-attempted', message: 'an earlier change was stale or failed' });
+    const permit = stopped === undefined && guard !== undefined ? await guard.beforeWrite() : undefined;
+    if (permit !== undefined && !permit.allowed) stopped = permit.reason;
+    if (stopped !== undefined) {
+      outcomes.push({ change, status: 'not-attempted', message: stopped });
       continue;
     }
     const { outcome, concurrentEdit } = await applyOne(api, change);
     if (outcome.status === 'applied') wrote = true;
     // Someone else is editing the accelerator: finish this change, then leave the rest to them.
-    if (outcome.status === 'failed' || outcome.status === 'stale' || concurrentEdit) stopped = true;
+    if (outcome.status === 'failed' || outcome.status === 'stale' || concurrentEdit) stopped = 'an earlier change was stale or failed';
     outcomes.push(outcome);
   }
 

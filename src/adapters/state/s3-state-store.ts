@@ -1,35 +1,26 @@
-// Controller state as one JSON object in S3, for the Lambdas. Writes are conditional on the ETag read
-// (If-Match, or If-None-Match on the first write), so two overlapping runs can never silently overwrite
-// each other's state: the loser gets StateConflictError and its cycle reports it.
+// Controller state and its lease as one JSON object in S3 (s3-state-object.ts). Every write is a PUT
+// conditional on the ETag of the object just read (If-Match, or If-None-Match on the first write) after
+// checking the lease in it, so it lands only if nothing changed in between: of N processes taking the
+// lease exactly one succeeds, and a holder whose lease was taken over can no longer write.
 
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { GaSteerError } from '../../app/errors.js';
-import { controllerStateSchema, emptyControllerState, type ControllerState } from '../../planner/controller-state.js';
+import type { ControllerState } from '../../planner/controller-state.js';
+import type { FencedWrite, Lease, LeaseAttempt, LeaseCheck } from '../../ports/lease.js';
 import type { StateStore } from '../../ports/state-store.js';
 import { AwsCallError } from '../aws/aws-call-error.js';
 import { callWithRetry, DEFAULT_RETRY, type RetryPolicy } from '../aws/retry.js';
+import { LeaseContendedError, MAX_ACQUIRE_ATTEMPTS } from './errors.js';
+import { checkAgainst, decideAcquire, leaseOf, refusalOf, released, renewed, type LeaseRecord } from './lease-record.js';
+import { parseS3StateObject, s3StateObjectText, stateOf, type S3StateObject } from './s3-state-object.js';
 
-export class StateConflictError extends GaSteerError {
-  override readonly name = 'StateConflictError';
-  constructor(readonly location: string) {
-    super(`${location}: the state was changed by another ga-steer run since it was read; not overwritten`);
-  }
-}
-
-export class StateCorruptError extends GaSteerError {
-  override readonly name = 'StateCorruptError';
-  constructor(
-    readonly location: string,
-    detail: string,
-  ) {
-    super(`${location}: the stored state is not valid (${detail}); refusing to reset it`);
-  }
+interface ReadObject {
+  /** undefined: the object does not exist. */
+  readonly etag: string | undefined;
+  readonly object: S3StateObject;
 }
 
 export class S3StateStore implements StateStore {
-  /** ETag of the object as last read; undefined when it did not exist. */
-  private etag: string | undefined;
-  private readonly location: string;
+  readonly location: string;
 
   constructor(
     private readonly client: S3Client,
@@ -41,52 +32,95 @@ export class S3StateStore implements StateStore {
   }
 
   async load(): Promise<ControllerState> {
-    let text: string;
-    try {
-      const out = await callWithRetry('S3', 'GetObject', this.retry, () => this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key })));
-      this.etag = out.ETag;
-      text = (await out.Body?.transformToString('utf8')) ?? '';
-    } catch (e) {
-      if (isNoSuchKey(e)) {
-        this.etag = undefined;
-        return emptyControllerState();
-      }
-      throw e;
-    }
-    let data: unknown;
-    try {
-      data = JSON.parse(text);
-    } catch (e) {
-      throw new StateCorruptError(this.location, `not JSON: ${(e as Error).message}`);
-    }
-    const parsed = controllerStateSchema.safeParse(data);
-    if (!parsed.success) throw new StateCorruptError(this.location, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-    return parsed.data;
+    return stateOf((await this.read()).object);
   }
 
-  async save(state: ControllerState): Promise<void> {
-    const body = `${JSON.stringify(state, null, 2)}\n`;
+  async acquireLease(owner: string, ttlMs: number, now: Date): Promise<LeaseAttempt> {
+    for (let attempt = 1; attempt <= MAX_ACQUIRE_ATTEMPTS; attempt += 1) {
+      const current = await this.read();
+      const decision = decideAcquire(current.object.lease, 0, owner, ttlMs, now);
+      if ('heldBy' in decision) return { acquired: false, holder: decision.heldBy };
+      const written = await this.write({ ...current.object, lease: decision.grant }, current.etag);
+      // A lost response to a PUT that landed looks like a conflict: the owner is unique, so look.
+      const won = written || (await this.read()).object.lease?.owner === owner;
+      if (won) return { acquired: true, lease: leaseOf(decision.grant), ...(decision.tookOverFrom !== undefined ? { tookOverFrom: decision.tookOverFrom } : {}) };
+    }
+    throw new LeaseContendedError(this.location, MAX_ACQUIRE_ATTEMPTS);
+  }
+
+  async renewLease(lease: Lease, ttlMs: number, now: Date): Promise<LeaseCheck> {
+    const current = await this.read();
+    const check = checkAgainst(current.object.lease, lease, now);
+    if (!check.held || current.object.lease === undefined) return check;
+    const record = renewed(current.object.lease, ttlMs, now);
+    if (await this.write({ ...current.object, lease: record }, current.etag)) return { held: true, lease: leaseOf(record) };
+    const after = (await this.read()).object.lease;
+    return after !== undefined && sameRecord(after, record) ? { held: true, lease: leaseOf(record) } : checkAgainst(after, lease, now);
+  }
+
+  async checkLease(lease: Lease, now: Date): Promise<LeaseCheck> {
+    return checkAgainst((await this.read()).object.lease, lease, now);
+  }
+
+  async save(state: ControllerState, lease: Lease, now: Date): Promise<FencedWrite> {
+    const current = await this.read();
+    const check = checkAgainst(current.object.lease, lease, now);
+    if (!check.held) return refusalOf(check);
+    const next: S3StateObject = { ...current.object, state };
+    if (await this.write(next, current.etag)) return { written: true };
+    const after = await this.read();
+    if (s3StateObjectText(after.object) === s3StateObjectText(next)) return { written: true };
+    const recheck = checkAgainst(after.object.lease, lease, now);
+    return refusalOf(recheck.held ? { held: false, reason: `${this.location} changed while the state was being saved` } : recheck);
+  }
+
+  async releaseLease(lease: Lease): Promise<void> {
+    const current = await this.read();
+    const record = current.object.lease;
+    if (record === undefined || record.token !== lease.token || record.owner !== lease.owner) return;
+    // A conflict means someone else wrote since: the lease is no longer this holder's to release.
+    await this.write({ ...current.object, lease: released(record) }, current.etag);
+  }
+
+  private async read(): Promise<ReadObject> {
+    let text: string;
+    let etag: string | undefined;
     try {
-      const out = await callWithRetry('S3', 'PutObject', this.retry, () =>
+      const out = await callWithRetry('S3', 'GetObject', this.retry, () => this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key })));
+      etag = out.ETag;
+      text = (await out.Body?.transformToString('utf8')) ?? '';
+    } catch (e) {
+      if (isNoSuchKey(e)) return { etag: undefined, object: { lease: undefined, state: undefined } };
+      throw e;
+    }
+    return { etag, object: parseS3StateObject(text, this.location) };
+  }
+
+  /** PUT conditional on `etag` (or on absence); false when the condition failed. */
+  private async write(object: S3StateObject, etag: string | undefined): Promise<boolean> {
+    try {
+      await callWithRetry('S3', 'PutObject', this.retry, () =>
         this.client.send(
           new PutObjectCommand({
             Bucket: this.bucket,
             Key: this.key,
-            Body: body,
+            Body: s3StateObjectText(object),
             ContentType: 'application/json',
-            ...(this.etag !== undefined ? { IfMatch: this.etag } : { IfNoneMatch: '*' }),
+            ...(etag !== undefined ? { IfMatch: etag } : { IfNoneMatch: '*' }),
           }),
         ),
       );
-      this.etag = out.ETag;
+      return true;
     } catch (e) {
       // 412: the object changed (or appeared) since it was read; 409: a concurrent conditional write.
-      if (e instanceof AwsCallError && (e.httpStatus === 412 || e.code === 'PreconditionFailed' || e.code === 'ConditionalRequestConflict')) {
-        throw new StateConflictError(this.location);
-      }
+      if (e instanceof AwsCallError && (e.httpStatus === 412 || e.httpStatus === 409 || e.code === 'PreconditionFailed' || e.code === 'ConditionalRequestConflict')) return false;
       throw e;
     }
   }
+}
+
+function sameRecord(a: LeaseRecord, b: LeaseRecord): boolean {
+  return a.owner === b.owner && a.token === b.token && a.expiresAt === b.expiresAt;
 }
 
 function isNoSuchKey(e: unknown): boolean {

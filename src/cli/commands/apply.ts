@@ -2,12 +2,13 @@
 // stale checks and read-back verification, persist state, alert.
 
 import { runControlCycle } from '../../app/control-cycle.js';
+import { leaseLostNote } from '../../app/lease-lost-note.js';
 import { loadPolicyFile } from '../../app/input-files.js';
 import { wireLive } from '../../app/live-wiring.js';
 import { formatIssue } from '../../policy/issues.js';
 import { renderApplyReportText } from '../../plan/render-apply-report.js';
 import { writeFile } from 'node:fs/promises';
-import { oneOf, parseCommandArgs, requireOption, UsageError } from '../args.js';
+import { leaseTtlMsOf, oneOf, parseCommandArgs, requireOption, UsageError } from '../args.js';
 import { EXIT_APPLY_INCOMPLETE, EXIT_OK, type Command } from '../command.js';
 import { renderPlan, type PlanFormat } from '../render-plan.js';
 
@@ -38,9 +39,13 @@ Options:
   --format FORMAT       how to print the plan: text | json | markdown (default text)
   --out FILE            also write the plan and the apply report (JSON) to FILE
   --deploy-timeout S    seconds to wait for DEPLOYED after the writes (default 300)
+  --lease-ttl S         seconds the accelerator's lease lasts unless renewed (default 120)
 
-Exit codes: 0 applied (or nothing to apply), 3 some changes were not applied (stale, failed or
-not attempted; see the report), 1 error.`,
+One writer per accelerator: apply first takes the lease on the state file (see \`ga-steer run
+--help\`). While another ga-steer holds it, apply holds (LeaseHeld) and changes nothing.
+
+Exit codes: 0 applied (or nothing to apply, or LeaseHeld), 3 some changes were not applied (stale,
+failed or not attempted; see the report) or the lease was lost (the state was not saved), 1 error.`,
   async run(argv, io) {
     const { values } = parseCommandArgs(argv, {
       policy: { type: 'string' },
@@ -50,12 +55,14 @@ not attempted; see the report), 1 error.`,
       format: { type: 'string' },
       out: { type: 'string' },
       'deploy-timeout': { type: 'string' },
+      'lease-ttl': { type: 'string' },
     });
     const format = oneOf<PlanFormat>(values.format, '--format', ['json', 'text', 'markdown'], 'text');
     const { policy, warnings } = await loadPolicyFile(requireOption(values.policy, '--policy'));
     const stateFile = requireOption(values.state, '--state');
     const deployTimeout = values['deploy-timeout'] !== undefined ? Number(values['deploy-timeout']) : 300;
     if (!Number.isFinite(deployTimeout) || deployTimeout < 0) throw new UsageError('--deploy-timeout must be a number of seconds');
+    const leaseTtlMs = leaseTtlMsOf(values['lease-ttl']);
     for (const w of warnings) io.stderr(`${formatIssue(w)}\n`);
 
     const wiring = wireLive(policy, {
@@ -66,14 +73,16 @@ not attempted; see the report), 1 error.`,
       notify: true,
       log: (line) => io.stderr(`${line}\n`),
       deployTimeoutMs: deployTimeout * 1000,
+      ...(leaseTtlMs !== undefined ? { lease: { ttlMs: leaseTtlMs } } : {}),
       pollIntervalMs: 1000,
     });
     try {
-      const { plan, report } = await runControlCycle(wiring.deps, policy, 'apply');
+      const { plan, report, lease } = await runControlCycle(wiring.deps, policy, 'apply');
       io.stdout(renderPlan(plan, format));
       if (report !== undefined) io.stdout(`\n${renderApplyReportText(report)}`);
+      if (lease.status === 'lost') io.stderr(`ga-steer apply: ${leaseLostNote(stateFile, lease, report)}\n`);
       if (values.out !== undefined) await writeFile(values.out, `${JSON.stringify({ plan, report: report ?? null }, null, 2)}\n`);
-      const incomplete = report !== undefined && (report.outcome === 'partial' || report.outcome === 'failed');
+      const incomplete = lease.status === 'lost' || (report !== undefined && (report.outcome === 'partial' || report.outcome === 'failed'));
       return incomplete ? EXIT_APPLY_INCOMPLETE : EXIT_OK;
     } finally {
       wiring.close();

@@ -3,7 +3,7 @@
 
 import { loadPolicyFile } from '../../app/input-files.js';
 import { formatIssue } from '../../policy/issues.js';
-import { parseCommandArgs, requireOption, UsageError } from '../args.js';
+import { leaseTtlMsOf, parseCommandArgs, requireOption, UsageError } from '../args.js';
 import { EXIT_APPLY_INCOMPLETE, EXIT_ERROR, EXIT_OK, type CliIo, type Command } from '../command.js';
 import { ControllerCycle } from '../run/controller-cycle.js';
 import { CycleSchedule, InvalidScheduleError, checkSchedule } from '../run/cycle-schedule.js';
@@ -44,10 +44,18 @@ Options:
   --health-file FILE    after each cycle, write {lastCycleAt, lastOutcome, consecutiveFailures}
                         (JSON, atomically) for a liveness probe; any outcome but ok is a failure
   --deploy-timeout S    seconds to wait for DEPLOYED after the writes (default 300)
+  --lease-ttl S         seconds the accelerator's lease lasts unless renewed (default 120): how long
+                        a crashed writer can block the next one
 
-Exit codes: 0 stopped by a signal (or --once: applied, nothing to apply, or planned), 3 (--once) some
-changes were not applied, 1 error (bad options, a policy that is invalid at start, or a failed
---once cycle).`,
+One writer per accelerator: each applying cycle first takes the lease on the state file (lock files
+STATE.lease.N beside it, with owner, expiry and fencing token N). While another ga-steer holds it,
+the cycle holds (LeaseHeld, naming the holder and expiry) and reads and changes nothing. The lease is
+renewed while the cycle runs and every write checks it; a cycle that loses it stops writing, does
+not save the state, logs outcome lease-lost and alerts. --plan-only cycles take no lease.
+
+Exit codes: 0 stopped by a signal (or --once: applied, nothing to apply, planned, or LeaseHeld), 3
+(--once) some changes were not applied, or the lease was lost, 1 error (bad options, a policy that
+is invalid at start, or a failed --once cycle).`,
   async run(argv, io) {
     const { values } = parseCommandArgs(argv, {
       policy: { type: 'string' },
@@ -59,6 +67,7 @@ changes were not applied, 1 error (bad options, a policy that is invalid at star
       'plan-only': { type: 'boolean' },
       'health-file': { type: 'string' },
       'deploy-timeout': { type: 'string' },
+      'lease-ttl': { type: 'string' },
     });
     const policyFile = requireOption(values.policy, '--policy');
     const stateFile = requireOption(values.state, '--state');
@@ -71,6 +80,7 @@ changes were not applied, 1 error (bad options, a policy that is invalid at star
     }
     const deployTimeout = values['deploy-timeout'] !== undefined ? Number(values['deploy-timeout']) : 300;
     if (!Number.isFinite(deployTimeout) || deployTimeout < 0) throw new UsageError('--deploy-timeout must be a number of seconds');
+    const leaseTtlMs = leaseTtlMsOf(values['lease-ttl']);
 
     const controller = new ControllerCycle({
       policyFile,
@@ -80,6 +90,7 @@ changes were not applied, 1 error (bad options, a policy that is invalid at star
       ...(values['atlas-url'] !== undefined ? { atlasUrl: values['atlas-url'] } : {}),
       ...(values['health-file'] !== undefined ? { healthFile: values['health-file'] } : {}),
       deployTimeoutMs: deployTimeout * 1000,
+      ...(leaseTtlMs !== undefined ? { leaseTtlMs } : {}),
       env: io.env,
       stdout: (line) => io.stdout(`${line}\n`),
       stderr: (line) => io.stderr(`${line}\n`),
@@ -87,7 +98,7 @@ changes were not applied, 1 error (bad options, a policy that is invalid at star
 
     if (values.once === true) {
       const line = await controller.run();
-      if (line.outcome === 'apply-incomplete') return EXIT_APPLY_INCOMPLETE;
+      if (line.outcome === 'apply-incomplete' || line.outcome === 'lease-lost') return EXIT_APPLY_INCOMPLETE;
       if (line.outcome === 'ok') return EXIT_OK;
       io.stderr(`ga-steer run: ${line.outcome === 'policy-invalid' ? `${policyFile} is not a valid policy` : (line.error ?? 'the cycle failed')}\n`);
       return EXIT_ERROR;

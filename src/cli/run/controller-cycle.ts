@@ -21,6 +21,8 @@ export interface ControllerSettings {
   readonly atlasUrl?: string;
   readonly healthFile?: string;
   readonly deployTimeoutMs: number;
+  /** How long the accelerator's lease lasts unless renewed (default DEFAULT_LEASE_TTL_MS). */
+  readonly leaseTtlMs?: number;
   readonly env: Readonly<Record<string, string | undefined>>;
   /** The cycle's JSON line. */
   readonly stdout: (line: string) => void;
@@ -91,6 +93,7 @@ export class ControllerCycle {
         log: (l) => this.#warn(l),
         clock: this.#clock,
         deployTimeoutMs: s.deployTimeoutMs,
+        ...(s.leaseTtlMs !== undefined ? { lease: { ttlMs: s.leaseTtlMs } } : {}),
         pollIntervalMs: 1000,
       });
       try {

@@ -9,6 +9,8 @@ export type CycleOutcome =
   | 'ok'
   /** The apply stopped early: some changes were stale, failed or not attempted. */
   | 'apply-incomplete'
+  /** The lease was lost mid-cycle (expired or taken over): it stopped writing and did not save the state. */
+  | 'lease-lost'
   /** The policy file could not be read or is invalid: the cycle held and did nothing. */
   | 'policy-invalid'
   /** The cycle threw (an AWS call failed for good, the state file is corrupt, ...). */
@@ -29,6 +31,8 @@ export interface CycleLogLine {
   /** Hold reason -> how many scopes held for it. */
   readonly holds: Readonly<Record<string, number>>;
   readonly applyOutcome: string | null;
+  /** The accelerator's lease: kept, held-elsewhere (this cycle held), lost, not-taken (plan only). */
+  readonly lease: CycleResult['lease']['status'] | null;
   readonly problems: number;
   readonly durationMs: number;
   /** Every policy issue, `file:line:col path: message`, when the outcome is `policy-invalid`. */
@@ -43,6 +47,7 @@ export interface CycleStart {
 }
 
 export function cycleOutcomeOf(result: CycleResult): CycleOutcome {
+  if (result.lease.status === 'lost') return 'lease-lost';
   const outcome = result.report?.outcome;
   return outcome === 'partial' || outcome === 'failed' ? 'apply-incomplete' : 'ok';
 }
@@ -59,6 +64,7 @@ export function completedCycleLine(start: CycleStart, policyName: string, result
     changes: result.plan.changes.length,
     holds,
     applyOutcome: result.report?.outcome ?? null,
+    lease: result.lease.status,
     problems: result.problems.length,
   };
 }
@@ -74,6 +80,7 @@ export function policyInvalidLine(start: CycleStart, issues: readonly string[], 
     changes: 0,
     holds: { PolicyInvalid: 1 },
     applyOutcome: null,
+    lease: null,
     problems: 0,
     issues,
   };
@@ -89,6 +96,7 @@ export function failedCycleLine(start: CycleStart, policyName: string | null, er
     changes: 0,
     holds: {},
     applyOutcome: null,
+    lease: null,
     problems: 0,
     error,
   };

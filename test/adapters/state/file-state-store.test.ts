@@ -1,0 +1,63 @@
+// What only the file store does, beyond the contract: its lock files, contenders in separate
+// processes, the lock of a crashed process, and a lock file that is not a lease.
+
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { StateCorruptError } from '../../../src/adapters/state/errors.js';
+import { FileStateStore } from '../../../src/adapters/state/file-state-store.js';
+import { REPO_ROOT } from '../../support/repo-data.js';
+
+const run = promisify(execFile);
+let dir: string;
+let file: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'ga-steer-file-lease-'));
+  file = join(dir, 'state.json');
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('file state store', () => {
+  it('keeps the lease in STATE.lease.N beside the state (owner, token, expiry), and only the newest one', async () => {
+    const now = new Date('2026-12-01T18:00:00Z');
+    const a = await new FileStateStore(file).acquireLease('a', 1000, now);
+    expect(a.acquired).toBe(true);
+    expect(JSON.parse(readFileSync(`${file}.lease.1`, 'utf8'))).toEqual({ owner: 'a', token: 1, expiresAt: '2026-12-01T18:00:01.000Z', acquiredAt: '2026-12-01T18:00:00.000Z' });
+    await new FileStateStore(file).acquireLease('b', 1000, new Date('2026-12-01T18:00:05Z'));
+    expect(readdirSync(dir).sort()).toEqual(['state.json.lease.2']);
+  });
+
+  it('contenders in separate processes never share a token: each grant is exclusive', async () => {
+    // Four processes take, check and release the lease in a loop at the same time. Two winners of one
+    // token would show as a duplicate; a lost grant as a gap.
+    const startAt = Date.now() + 5000;
+    const script = join(REPO_ROOT, 'test/support/acquire-file-lease.ts');
+    const outs = await Promise.all(
+      Array.from({ length: 4 }, (_, i) => run(process.execPath, ['--import', 'tsx', script, file, `process-${i}`, String(startAt), '150'], { cwd: REPO_ROOT, timeout: 30_000 })),
+    );
+    const won = outs.map((o) => JSON.parse(o.stdout) as number[]);
+    const all = won.flat().sort((a, b) => a - b);
+    expect(all.length).toBeGreaterThan(0);
+    expect(all).toEqual(Array.from({ length: all.length }, (_, i) => i + 1));
+    // They did contend: more than one process won some rounds.
+    expect(won.filter((w) => w.length > 0).length).toBeGreaterThan(1);
+  });
+
+  it('takes over the lock of a crashed process once it has expired, never before', async () => {
+    writeFileSync(`${file}.lease.7`, JSON.stringify({ owner: 'ga-steer on old-host pid 9', token: 7, expiresAt: '2026-12-01T18:02:00.000Z', acquiredAt: '2026-12-01T18:00:00.000Z' }));
+    const store = new FileStateStore(file);
+    expect(await store.acquireLease('new', 60_000, new Date('2026-12-01T18:01:59Z'))).toMatchObject({ acquired: false, holder: { owner: 'ga-steer on old-host pid 9', token: 7 } });
+    expect(await store.acquireLease('new', 60_000, new Date('2026-12-01T18:02:00Z'))).toMatchObject({ acquired: true, lease: { token: 8 }, tookOverFrom: { token: 7 } });
+  });
+
+  it('a lock file that is not a lease is an error naming it, and nothing is taken over', async () => {
+    writeFileSync(`${file}.lease.3`, 'garbage');
+    const error = await new FileStateStore(file).acquireLease('a', 1000, new Date()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StateCorruptError);
+    expect((error as Error).message).toBe(`${file}.lease.3: the stored lease is not valid (not JSON: Unexpected token 'g', "garbage" is not valid JSON); refusing to reset it`);
+    expect(readdirSync(dir)).toEqual(['state.json.lease.3']);
+  });
+});

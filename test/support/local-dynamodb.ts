@@ -1,0 +1,46 @@
+// A local DynamoDB on loopback (dynalite, in memory) with the state table created, and a real
+// @aws-sdk/client-dynamodb client pointed at it.
+
+import type { AddressInfo } from 'node:net';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import { TEST_CREDENTIALS } from './emulator.js';
+
+export interface LocalDynamoDb {
+  readonly url: string;
+  readonly client: DynamoDBClient;
+  createTable(name: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startLocalDynamoDb(): Promise<LocalDynamoDb> {
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  // Node closes idle keep-alive connections after 5 s, and a client reusing one then reads ECONNRESET;
+  // DynamoDB keeps them open far longer.
+  server.keepAliveTimeout = 120_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const client = new DynamoDBClient({ region: 'us-west-2', endpoint: url, credentials: TEST_CREDENTIALS, maxAttempts: 1 });
+  return {
+    url,
+    client,
+    async createTable(name) {
+      // As serverless.yml declares it: a string partition key `id`, on demand.
+      await client.send(
+        new CreateTableCommand({
+          TableName: name,
+          AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+          KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+          BillingMode: 'PAY_PER_REQUEST',
+        }),
+      );
+    },
+    async close() {
+      client.destroy();
+      // Clients elsewhere (a warm Lambda's) keep idle connections open: cut them, or close waits.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}
