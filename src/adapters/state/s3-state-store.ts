@@ -43,9 +43,19 @@ export class S3StateStore implements StateStore {
   async load(): Promise<ControllerState> {
     let text: string;
     try {
-      const out = await callWithRetry('S3', 'GetObject', this.retry, () => this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key })));
-      this.etag = out.ETag;
-      text = (await out.Body?.transformToString('utf8')) ?? '';
+      // The body is read inside the attempt: a stalled or trickling body is bounded by the same deadline.
+      const out = await callWithRetry(
+        'S3',
+        'GetObject',
+        this.retry,
+        async (abortSignal) => {
+          const res = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key }), { abortSignal });
+          return { etag: res.ETag, text: (await res.Body?.transformToString('utf8')) ?? '' };
+        },
+        this.bucket,
+      );
+      this.etag = out.etag;
+      text = out.text;
     } catch (e) {
       if (isNoSuchKey(e)) {
         this.etag = undefined;
@@ -67,16 +77,22 @@ export class S3StateStore implements StateStore {
   async save(state: ControllerState): Promise<void> {
     const body = `${JSON.stringify(state, null, 2)}\n`;
     try {
-      const out = await callWithRetry('S3', 'PutObject', this.retry, () =>
-        this.client.send(
-          new PutObjectCommand({
-            Bucket: this.bucket,
-            Key: this.key,
-            Body: body,
-            ContentType: 'application/json',
-            ...(this.etag !== undefined ? { IfMatch: this.etag } : { IfNoneMatch: '*' }),
-          }),
-        ),
+      const out = await callWithRetry(
+        'S3',
+        'PutObject',
+        this.retry,
+        (abortSignal) =>
+          this.client.send(
+            new PutObjectCommand({
+              Bucket: this.bucket,
+              Key: this.key,
+              Body: body,
+              ContentType: 'application/json',
+              ...(this.etag !== undefined ? { IfMatch: this.etag } : { IfNoneMatch: '*' }),
+            }),
+            { abortSignal },
+          ),
+        this.bucket,
       );
       this.etag = out.ETag;
     } catch (e) {
