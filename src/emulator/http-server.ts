@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { FaultInjector, faultRuleSchema, type HumanEdit } from './faults.js';
+import { FaultInjector, faultRuleSchema, type FaultRule, type HumanEdit } from './faults.js';
 import { EmulatedServiceError, type EmulatedService, type RequestContext } from './service.js';
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -98,18 +98,35 @@ export async function startEmulatorServer(options: EmulatorServerOptions): Promi
     }
 
     const firing = faults.match(target);
+    const has = (kind: FaultRule['kind']): FaultRule | undefined => firing.find((f) => f.kind === kind);
+    // A human edits the resource right after this call, whatever became of it: between the caller's
+    // read and its write, or during its back-off after a write that failed.
+    const humanEdits = (): void => {
+      for (const f of firing) if (f.kind === 'concurrent-edit' && f.edit !== undefined) options.applyHumanEdit?.(f.edit);
+    };
     for (const f of firing) if (f.kind === 'latency') await sleep(f.delayMs);
-    if (firing.some((f) => f.kind === 'disconnect')) {
+    if (has('disconnect') !== undefined) {
       record({ target, region, status: 0, errorType: 'disconnect', input });
       req.socket.destroy();
+      humanEdits();
       return;
     }
-    if (firing.some((f) => f.kind === 'throttle')) {
-      return fail(new EmulatedServiceError('ThrottlingException', 400, 'Rate exceeded', 'Throttling'), input);
+    if (has('hang') !== undefined) {
+      // Read and never answered: the connection stays open until the caller gives up.
+      record({ target, region, status: 0, errorType: 'hang', input });
+      humanEdits();
+      return;
     }
-    if (firing.some((f) => f.kind === 'server-error')) {
+    if (has('throttle') !== undefined) {
+      fail(new EmulatedServiceError('ThrottlingException', 400, 'Rate exceeded', 'Throttling'), input);
+      humanEdits();
+      return;
+    }
+    if (has('server-error') !== undefined) {
       const type = service.protocol === 'awsJson1_1' ? 'InternalServiceErrorException' : 'InternalServiceFault';
-      return fail(new EmulatedServiceError(type, 500, 'An internal error occurred', 'InternalServiceError'), input);
+      fail(new EmulatedServiceError(type, 500, 'An internal error occurred', 'InternalServiceError'), input);
+      humanEdits();
+      return;
     }
 
     let output: unknown;
@@ -119,9 +136,18 @@ export async function startEmulatorServer(options: EmulatorServerOptions): Promi
       if (e instanceof EmulatedServiceError) return fail(e, input);
       throw e;
     }
-    // A human edits the resource right after this call was served: between the caller's read and write.
-    for (const f of firing) if (f.kind === 'concurrent-edit' && f.edit !== undefined) options.applyHumanEdit?.(f.edit);
-    record({ target, region, status: 200, input });
+    // Served: whatever happens to the answer now, the call has taken effect.
+    humanEdits();
+    if (has('drop-response') !== undefined) {
+      record({ target, region, status: 0, errorType: 'drop-response', input });
+      req.socket.destroy();
+      return;
+    }
+    const stall = has('stall-body');
+    const trickle = has('trickle');
+    record({ target, region, status: 200, ...(stall !== undefined ? { errorType: 'stall-body' } : trickle !== undefined ? { errorType: 'trickle' } : {}), input });
+    if (stall !== undefined) return sendPartly(res, expectedType, requestId, output, 'stall', 0);
+    if (trickle !== undefined) return sendPartly(res, expectedType, requestId, output, 'trickle', trickle.delayMs > 0 ? trickle.delayMs : 200);
     sendJson(res, 200, expectedType, requestId, output);
   }
 
@@ -207,6 +233,27 @@ function sendJson(res: ServerResponse, status: number, contentType: string, requ
     ...extra,
   });
   res.end(text);
+}
+
+/** The answer's headers, then half its body and silence (`stall`), or its body one byte at a time (`trickle`). */
+function sendPartly(res: ServerResponse, contentType: string, requestId: string, body: unknown, mode: 'stall' | 'trickle', byteEveryMs: number): void {
+  const bytes = Buffer.from(JSON.stringify(body));
+  res.writeHead(200, { 'content-type': contentType, 'content-length': bytes.length, 'x-amzn-requestid': requestId });
+  if (mode === 'stall') {
+    res.write(bytes.subarray(0, Math.floor(bytes.length / 2)));
+    return;
+  }
+  let sent = 0;
+  const timer = setInterval(() => {
+    if (res.destroyed || sent >= bytes.length) {
+      clearInterval(timer);
+      if (!res.destroyed) res.end();
+      return;
+    }
+    res.write(bytes.subarray(sent, sent + 1));
+    sent += 1;
+  }, byteEveryMs);
+  res.on('close', () => clearInterval(timer));
 }
 
 function sendError(res: ServerResponse, service: EmulatedService, requestId: string, error: EmulatedServiceError): void {

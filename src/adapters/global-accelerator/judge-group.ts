@@ -64,10 +64,12 @@ function ownSetting(change: PlannedChange, g: EndpointGroupTopology): 'before' |
     if (dialsEqual(g.trafficDialPercent, change.before.trafficDialPercent)) return 'before';
     return `dial is ${round(g.trafficDialPercent)}`;
   }
-  const planIds = change.before.endpoints.map((e) => e.endpointId).sort();
-  if (idsOf(g).join('\n') !== planIds.join('\n')) return `endpoints are [${idsOf(g).join(', ')}]`;
-  if (weightsMatch(g, change.after.endpoints)) return 'after';
-  if (weightsMatch(g, change.before.endpoints)) return 'before';
+  // The planned endpoints' weights; an endpoint added or removed is judged with the other settings.
+  const planned = change.before.endpoints.map((e) => e.endpointId);
+  const weightOf = (id: string): number | undefined => g.endpoints.find((e) => e.endpointId === id)?.weight;
+  if (planned.some((id) => weightOf(id) === undefined)) return `endpoints are [${idsOf(g).join(', ')}]`;
+  if (planned.every((id) => weightOf(id) === weightIn(change.after.endpoints, id))) return 'after';
+  if (planned.every((id) => weightOf(id) === weightIn(change.before.endpoints, id))) return 'before';
   return `weights are ${weightsOf(g)}`;
 }
 
@@ -75,7 +77,7 @@ function ownSetting(change: PlannedChange, g: EndpointGroupTopology): 'before' |
 function otherSettingChanges(change: PlannedChange, a: EndpointGroupTopology, b: EndpointGroupTopology): string[] {
   const out: string[] = [];
   if (change.kind === 'weights' && !dialsEqual(a.trafficDialPercent, b.trafficDialPercent)) out.push(`dial is ${round(b.trafficDialPercent)} where it was ${round(a.trafficDialPercent)}`);
-  if (change.kind === 'dial' && idsOf(a).join('\n') !== idsOf(b).join('\n')) out.push(`endpoints are [${idsOf(b).join(', ')}]`);
+  if (idsOf(a).join('\n') !== idsOf(b).join('\n')) out.push(`endpoints are [${idsOf(b).join(', ')}]`);
   for (const e of a.endpoints) {
     const now = b.endpoints.find((x) => x.endpointId === e.endpointId);
     if (now === undefined) continue;
