@@ -23,6 +23,7 @@ export class CycleDeadline {
     const left = Math.max(0, startedAt + limitMs - performance.now());
     // Never what keeps the process alive: the calls it bounds do that.
     this.#timer = setTimeout(() => this.#controller.abort(), left).unref();
+    if (left === 0) this.#controller.abort();
     if (parent !== undefined) {
       if (parent.signal.aborted) this.#controller.abort();
       else parent.signal.addEventListener('abort', () => this.#controller.abort(), { once: true });
@@ -45,6 +46,8 @@ export class CycleDeadline {
   }
 
   get expired(): boolean {
+    // The timer may be a tick late; the clock is not.
+    if (!this.#controller.signal.aborted && this.elapsedMs() >= this.limitMs) this.#controller.abort();
     return this.#controller.signal.aborted;
   }
 
