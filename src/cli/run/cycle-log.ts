@@ -2,6 +2,7 @@
 // never the plan itself and never a secret.
 
 import type { CycleMode, CycleResult } from '../../app/control-cycle.js';
+import type { RanOutCall } from '../../ports/ran-out-call.js';
 
 /** How a cycle ended. Anything but `ok` counts as a failure for the health file. */
 export type CycleOutcome =
@@ -11,6 +12,8 @@ export type CycleOutcome =
   | 'apply-incomplete'
   /** The policy file could not be read or is invalid: the cycle held and did nothing. */
   | 'policy-invalid'
+  /** The cycle's deadline passed: it stopped at the call `ranOut` names, saving what it had applied. */
+  | 'timed-out'
   /** The cycle threw (an AWS call failed for good, the state file is corrupt, ...). */
   | 'error';
 
@@ -34,6 +37,8 @@ export interface CycleLogLine {
   /** Every policy issue, `file:line:col path: message`, when the outcome is `policy-invalid`. */
   readonly issues?: readonly string[];
   readonly error?: string;
+  /** The call the cycle's deadline cut off: service, operation, Region or host, elapsed. */
+  readonly ranOut?: RanOutCall;
 }
 
 export interface CycleStart {
@@ -43,6 +48,7 @@ export interface CycleStart {
 }
 
 export function cycleOutcomeOf(result: CycleResult): CycleOutcome {
+  if (result.ranOut !== undefined) return 'timed-out';
   const outcome = result.report?.outcome;
   return outcome === 'partial' || outcome === 'failed' ? 'apply-incomplete' : 'ok';
 }
@@ -60,6 +66,7 @@ export function completedCycleLine(start: CycleStart, policyName: string, result
     holds,
     applyOutcome: result.report?.outcome ?? null,
     problems: result.problems.length,
+    ...(result.ranOut !== undefined ? { ranOut: result.ranOut } : {}),
   };
 }
 
@@ -79,11 +86,12 @@ export function policyInvalidLine(start: CycleStart, issues: readonly string[], 
   };
 }
 
-export function failedCycleLine(start: CycleStart, policyName: string | null, error: string, finishedAt: Date): CycleLogLine {
+/** The cycle threw; `deadline` when its deadline stopped it (with the call it cut off, if one was). */
+export function failedCycleLine(start: CycleStart, policyName: string | null, error: string, finishedAt: Date, deadline?: { ranOut: RanOutCall | undefined }): CycleLogLine {
   return {
     ...common(start, finishedAt),
     policy: policyName,
-    outcome: 'error',
+    outcome: deadline !== undefined ? 'timed-out' : 'error',
     verdict: null,
     headline: null,
     changes: 0,
@@ -91,6 +99,7 @@ export function failedCycleLine(start: CycleStart, policyName: string | null, er
     applyOutcome: null,
     problems: 0,
     error,
+    ...(deadline?.ranOut !== undefined ? { ranOut: deadline.ranOut } : {}),
   };
 }
 
