@@ -11,11 +11,13 @@ import { startTestEmulator, TEST_CREDENTIALS, type TestEmulator } from '../suppo
 import { startAtlasApiServer, type AtlasApiServer } from '../support/atlas-api-server.js';
 import { startLocalS3, type LocalS3 } from '../support/local-s3-server.js';
 import { REPO_ROOT } from '../support/shared-data.js';
+import { startStallingServer } from '../support/stalling-server.js';
+import { DEFAULT_LAMBDA_CYCLE_TIMEOUT_SECONDS } from '../../src/app/lambda-cycle.js';
 
 let t: TestEmulator;
 let s3: LocalS3;
 let atlas: AtlasApiServer;
-let handler: (event: unknown) => Promise<{ verdict: string; holds: string[]; mode: string; applyOutcome: string | null }>;
+let handler: (event: unknown, context?: { getRemainingTimeInMillis: () => number }) => Promise<{ verdict: string; holds: string[]; mode: string; applyOutcome: string | null }>;
 
 beforeAll(async () => {
   execFileSync(process.execPath, ['--import', 'tsx', 'scripts/build-lambda.ts'], { cwd: REPO_ROOT, stdio: 'pipe' });
@@ -66,6 +68,30 @@ describe('control-cycle Lambda (bundled)', () => {
     }
   });
 
+  it('ends its cycle before the function times out: a GA endpoint that never answers is cut off, and named', async () => {
+    const silent = await startStallingServer('never-answer');
+    process.env.AWS_ENDPOINT_URL_GLOBAL_ACCELERATOR = silent.url;
+    const logged: string[] = [];
+    const log = console.log;
+    console.log = (line: string) => void logged.push(line);
+    try {
+      const started = Date.now();
+      // 16.5 s left, 15 s kept back for the runtime: a 1.5 s cycle.
+      const error = await handler({}, { getRemainingTimeInMillis: () => 16_500 }).then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      );
+      expect(Date.now() - started).toBeLessThan(4_000);
+      expect(error?.message).toMatch(/GlobalAccelerator DescribeAccelerator \(us-west-2\) ran out of time after \d+ ms \(the cycle deadline of 1275 ms passed\)/);
+      const line = JSON.parse(logged.at(-1) ?? '{}') as { level: string; ranOut?: Record<string, unknown> };
+      expect(line).toMatchObject({ level: 'error', ranOut: { service: 'GlobalAccelerator', operation: 'DescribeAccelerator', target: 'us-west-2', limit: 'cycle' } });
+    } finally {
+      console.log = log;
+      process.env.AWS_ENDPOINT_URL_GLOBAL_ACCELERATOR = t.emulator.url;
+      await silent.close();
+    }
+  });
+
   it('refuses a misconfigured environment with a message naming the variable', async () => {
     const bucket = process.env.GA_STEER_STATE_BUCKET;
     delete process.env.GA_STEER_STATE_BUCKET;
@@ -81,7 +107,7 @@ describe('serverless.yml', () => {
   // CloudFormation's short form `!Sub` is a custom tag to the yaml package.
   const cfnSub = { tag: '!Sub', resolve: (value: string) => ({ 'Fn::Sub': value }) };
   const config = parse(readFileSync(resolve(REPO_ROOT, 'serverless.yml'), 'utf8'), { customTags: [cfnSub] }) as {
-    provider: { runtime: string; iam: { role: { statements: { Action: string[] }[] } } };
+    provider: { runtime: string; timeout: number; environment: Record<string, string>; iam: { role: { statements: { Action: string[] }[] } } };
     functions: Record<string, { handler: string; reservedConcurrency?: number }>;
   };
 
@@ -91,6 +117,13 @@ describe('serverless.yml', () => {
     expect(existsSync(resolve(REPO_ROOT, 'dist/lambda/control-cycle.mjs'))).toBe(true);
     expect(config.provider.runtime).toMatch(/^nodejs(22|24)\.x$/);
     expect(fn?.reservedConcurrency).toBe(1);
+  });
+
+  it('gives the cycle a deadline below the function timeout, and so does the code by default', () => {
+    const configured = Number(config.provider.environment['GA_STEER_CYCLE_TIMEOUT_SECONDS']);
+    expect(configured).toBeGreaterThan(0);
+    expect(configured).toBeLessThan(config.provider.timeout);
+    expect(DEFAULT_LAMBDA_CYCLE_TIMEOUT_SECONDS).toBeLessThan(config.provider.timeout);
   });
 
   it('grants every AWS action the adapters call, and nothing that adds or removes endpoints', () => {
