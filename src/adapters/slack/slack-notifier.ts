@@ -72,7 +72,8 @@ export class SlackNotifier implements Notifier {
         await sleep(this.#retryDelayMs, scope.signal);
         continue;
       }
-      throw new SlackWebhookRejected(status, text);
+      // Hidden before the body is cut short, so no part of a secret survives the cut.
+      throw new SlackWebhookRejected(status, this.#redact(text));
     }
   }
 
