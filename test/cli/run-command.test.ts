@@ -194,8 +194,10 @@ describe.concurrent('ga-steer run', () => {
     own.faults.add({ operation: 'DescribeAccelerator', kind: 'latency', delayMs: 1500, times: 1 });
     try {
       const run = startRun([...LONG_CYCLES, '--schedule', EVERY_SECOND, '--policy', POLICY, '--state', join(dir, 'inflight-state.json'), '--endpoint-url', own.url]);
-      // The first tick comes within a second and its cycle lasts at least 1.5 s: at 1.1 s it is running.
-      await new Promise((r) => setTimeout(r, 1100));
+      // The first cycle is in flight once its DescribeAccelerator is being held back (1.5 s).
+      const until = Date.now() + 8000;
+      while (own.faults.firedCounts()[0] !== 1 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      expect(own.faults.firedCounts()[0]).toBe(1);
       expect(run.lines).toHaveLength(0);
       const result = await run.stop();
       expect(result.code, result.stderr).toBe(0);

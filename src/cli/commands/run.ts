@@ -80,7 +80,7 @@ changes were not applied, 1 error (bad options, a policy that is invalid at star
       throw e;
     }
     const deployTimeoutMs = secondsOption(values['deploy-timeout'], '--deploy-timeout', 300);
-    const limitMs = cycleTimeoutMs(values['cycle-timeout'], defaultCycleTimeoutMsFor(expression));
+    const limitMs = values['cycle-timeout'] !== undefined ? cycleTimeoutMs(values['cycle-timeout']) : defaultCycleTimeoutMsFor(expression);
 
     const controller = new ControllerCycle({
       policyFile,
