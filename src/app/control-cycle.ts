@@ -9,7 +9,8 @@
 import { withinDeadline } from '../adapters/deadline/ambient-deadline.js';
 import { finishWithin } from '../adapters/deadline/call-deadline.js';
 import type { CycleDeadline } from '../adapters/deadline/cycle-deadline.js';
-import { CycleDeadlineError } from '../adapters/deadline/errors.js';
+import { CycleDeadlineError, type CallLabel } from '../adapters/deadline/errors.js';
+import type { ControllerState } from '../planner/controller-state.js';
 import { evaluate } from '../planner/evaluate.js';
 import type { Plan } from '../plan/types.js';
 import type { Policy } from '../policy/schema.js';
@@ -60,25 +61,26 @@ export async function runControlCycle(deps: ControlCycleDeps, policy: Policy, mo
   const work = deadline?.earlier(reserveMsFor(deadline.limitMs));
   try {
     const decided = await withinDeadline(work, () => gatherDecideApply(deps, policy, mode, work));
-    const { plan, report } = decided;
-    await withinDeadline(deadline, async () => {
-      if (mode === 'apply') await finishWithin(deadline, port('state store', 'save'), deps.stateStore.save(report !== undefined ? stateAfterApply(decided.previous, decided.planned, report) : decided.planned));
-      const events = alertEventsOf(plan, report).filter((e) => policy.alerts.slack?.on.includes(e) ?? false);
-      if (events.length > 0) {
-        try {
-          await finishWithin(deadline, port('notifier', 'notify'), deps.notifier.notify({ events, plan, ...(report !== undefined ? { report } : {}) }));
-        } catch (e) {
-          deps.log(`notification failed: ${errorMessage(e)}`);
-        }
-      }
-    });
-    return { snapshot: decided.snapshot, plan, report, problems: decided.problems, ...(report?.ranOut !== undefined ? { ranOut: report.ranOut } : {}) };
+    await withinDeadline(deadline, () => persistAndNotify(deps, policy, mode, decided, deadline));
+    const { snapshot, problems, plan, report } = decided;
+    return { snapshot, plan, report, problems, ...(report?.ranOut !== undefined ? { ranOut: report.ranOut } : {}) };
   } finally {
     work?.dispose();
   }
 }
 
-async function gatherDecideApply(deps: ControlCycleDeps, policy: Policy, mode: CycleMode, work: CycleDeadline | undefined) {
+/** What the cycle read, decided and applied. */
+interface Decided {
+  readonly snapshot: Snapshot;
+  readonly problems: readonly string[];
+  readonly previous: ControllerState;
+  readonly plan: Plan;
+  /** The state for a fully applied plan. */
+  readonly planned: ControllerState;
+  readonly report: ApplyReport | undefined;
+}
+
+async function gatherDecideApply(deps: ControlCycleDeps, policy: Policy, mode: CycleMode, work: CycleDeadline | undefined): Promise<Decided> {
   const now = deps.clock.now();
   const topology = await finishWithin(work, port('accelerator gateway', 'readTopology'), deps.gateway.readTopology(policy.accelerator.arn, policy.accelerator.listeners));
   const settled = await Promise.allSettled(deps.sources.map((s) => finishWithin(work, port(`signal source ${s.name}`, 'collect'), s.collect(policy, now))));
@@ -95,12 +97,28 @@ async function gatherDecideApply(deps: ControlCycleDeps, policy: Policy, mode: C
   const { plan, state: planned } = evaluate(policy, snapshot, previous, now);
   // Applying is bounded by the work deadline through its calls, and returns a report when it passes.
   const apply = mode === 'apply' && plan.changes.some((c) => !c.dryRun);
-  const report: ApplyReport | undefined = apply ? await finishWithin(work, port('accelerator gateway', 'applyPlan'), deps.gateway.applyPlan(plan)) : undefined;
+  const report = apply ? await finishWithin(work, port('accelerator gateway', 'applyPlan'), deps.gateway.applyPlan(plan)) : undefined;
   return { snapshot, problems, previous, plan, planned, report };
 }
 
+/** In the time kept for it: the state (what was applied), then the alert. */
+async function persistAndNotify(deps: ControlCycleDeps, policy: Policy, mode: CycleMode, decided: Decided, deadline: CycleDeadline | undefined): Promise<void> {
+  const { plan, report } = decided;
+  if (mode === 'apply') {
+    const state = report !== undefined ? stateAfterApply(decided.previous, decided.planned, report) : decided.planned;
+    await finishWithin(deadline, port('state store', 'save'), deps.stateStore.save(state));
+  }
+  const events = alertEventsOf(plan, report).filter((e) => policy.alerts.slack?.on.includes(e) ?? false);
+  if (events.length === 0) return;
+  try {
+    await finishWithin(deadline, port('notifier', 'notify'), deps.notifier.notify({ events, plan, ...(report !== undefined ? { report } : {}) }));
+  } catch (e) {
+    deps.log(`notification failed: ${errorMessage(e)}`);
+  }
+}
+
 /** A port of the cycle, named for the backstop that stops waiting for it after the deadline. */
-function port(service: string, operation: string) {
+function port(service: string, operation: string): CallLabel {
   return { service, operation, target: '' };
 }
 

@@ -2,7 +2,7 @@
 // reader, arrives whole and parses, with the exit code kept; a reader that leaves early (`| head`)
 // does not crash the process or change its exit code.
 
-import { spawn } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -37,39 +37,31 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** Runs `ga-steer plan ... | READER` in bash (a real pipe, as in a terminal); the CLI's exit code and stderr. */
+function pipeInto(reader: string): { code: number; stderr: string } {
+  const quoted = [process.execPath, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  const result = spawnSync('bash', ['-c', `${quoted} 2>"$ERR" | ${reader}; echo "\${PIPESTATUS[0]}" > "$CODE"`], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, OUT: join(dir, 'out.json'), ERR: join(dir, 'err.txt'), CODE: join(dir, 'code.txt') },
+    encoding: 'utf8',
+  });
+  expect(result.status, result.stderr).toBe(0);
+  return { code: Number(readFileSync(join(dir, 'code.txt'), 'utf8').trim()), stderr: readFileSync(join(dir, 'err.txt'), 'utf8') };
+}
+
 describe('ga-steer plan --format json into a pipe', () => {
-  it('a slow reader gets the whole plan, and the exit code is kept', async () => {
-    const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    // Read nothing for a while: the pipe fills and the rest of the plan waits in the process.
-    child.stdout.pause();
-    const chunks: Buffer[] = [];
-    let stderr = '';
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-    const code = await new Promise<number | null>((done) => {
-      child.on('close', (c) => done(c));
-      setTimeout(() => {
-        // Then read slowly, a chunk at a time.
-        child.stdout.on('data', (c: Buffer) => {
-          chunks.push(c);
-          child.stdout.pause();
-          setTimeout(() => child.stdout.resume(), 2);
-        });
-        child.stdout.resume();
-      }, 2_500);
-    });
-    const text = Buffer.concat(chunks).toString('utf8');
+  it('a slow reader gets the whole plan, and the exit code is kept', () => {
+    // The reader starts late: the pipe fills and the rest of the plan waits in the process.
+    const { code, stderr } = pipeInto('(sleep 2; cat > "$OUT")');
+    const text = readFileSync(join(dir, 'out.json'), 'utf8');
     expect(text.length, stderr).toBeGreaterThan(3 * 65_536);
     const plan = JSON.parse(text) as { changes: { address: { region: string } }[] };
     expect(plan.changes.filter((c) => c.address.region === 'eu-central-1')).toHaveLength(LISTENERS);
     expect(code).toBe(2);
   });
 
-  it('a reader that leaves early (| head) neither crashes the process nor changes its exit code', async () => {
-    const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-    child.stdout.once('data', () => child.stdout.destroy());
-    const code = await new Promise<number | null>((done) => child.on('close', (c) => done(c)));
+  it('a reader that leaves early (| head) neither crashes the process nor changes its exit code', () => {
+    const { code, stderr } = pipeInto('head -c 100 > /dev/null');
     expect(stderr).not.toMatch(/EPIPE|Unhandled/);
     expect(code).toBe(2);
   });

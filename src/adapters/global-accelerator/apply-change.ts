@@ -43,38 +43,54 @@ export async function applyChange(api: GaApi, change: PlannedChange): Promise<Ch
     try {
       written = await write(api, change, live, attempt);
     } catch (e) {
-      const failure = classifyWriteFailure(e);
-      if (failure === undefined) return failed(change, describe(e), e);
-      if (failure.refused) return failed(change, `${failure.message}; refused, nothing was written`, e);
-      if (failure.cycleDeadline) {
-        return failed(change, `${failure.message}; whether it landed is unknown (the next cycle reads the group, and treats the new value as someone else's if it did)`, e);
-      }
-      const delay = failure.retryable !== undefined ? schedule.nextDelay(failure.retryable, attempt) : undefined;
-      if (delay !== undefined) await schedule.wait(delay);
-      let fresh: EndpointGroupTopology;
-      try {
-        fresh = await api.describeEndpointGroup(arn);
-      } catch (readError) {
-        return failed(change, `${failure.message}; then the group could not be read to learn whether it landed: ${describe(readError)}`, readError);
-      }
-      const judged = rejudgeChange(change, found, fresh);
-      if (judged.kind === 'landed') {
-        const others = judged.others.length > 0 ? `; concurrent edit by someone else: ${judged.others.join('; ')}` : '';
-        return { outcome: { change, status: 'applied', message: `the write's outcome was unknown (${failure.message}); a fresh read shows it landed${others}` }, concurrentEdit: judged.others.length > 0 };
-      }
-      if (judged.kind === 'moved') {
-        return {
-          outcome: { change, status: 'stale', message: `the write failed (${failure.message}); then a fresh read showed ${judged.what}: someone else is editing the group, nothing more was written` },
-          concurrentEdit: true,
-        };
-      }
-      if (delay === undefined) return failed(change, `${failure.message}; a fresh read shows it did not land`, e);
-      earlier.push(failure.message);
-      live = fresh;
+      const next = await afterFailedWrite(api, change, found, e, schedule, attempt);
+      if ('result' in next) return next.result;
+      earlier.push(next.failure);
+      live = next.fresh;
       continue;
     }
     return verified(api, change, live, written, earlier);
   }
+}
+
+/**
+ * After a write that failed: done (a result), or write again from `fresh`, the group as just read,
+ * unchanged since it was first `found`.
+ */
+async function afterFailedWrite(
+  api: GaApi,
+  change: PlannedChange,
+  found: EndpointGroupTopology,
+  e: unknown,
+  schedule: RetrySchedule,
+  attempt: number,
+): Promise<{ result: ChangeResult } | { failure: string; fresh: EndpointGroupTopology }> {
+  const failure = classifyWriteFailure(e);
+  if (failure === undefined) return { result: failed(change, describe(e), e) };
+  if (failure.refused) return { result: failed(change, `${failure.message}; refused, nothing was written`, e) };
+  if (failure.cycleDeadline) {
+    return { result: failed(change, `${failure.message}; whether it landed is unknown (the next cycle reads the group, and treats the new value as someone else's if it did)`, e) };
+  }
+  const delay = failure.retryable !== undefined ? schedule.nextDelay(failure.retryable, attempt) : undefined;
+  if (delay !== undefined) await schedule.wait(delay);
+  // Whether or not another attempt is allowed, a fresh read says what landed.
+  let fresh: EndpointGroupTopology;
+  try {
+    fresh = await api.describeEndpointGroup(change.address.endpointGroupArn);
+  } catch (readError) {
+    return { result: failed(change, `${failure.message}; then the group could not be read to learn whether it landed: ${describe(readError)}`, readError) };
+  }
+  const judged = rejudgeChange(change, found, fresh);
+  if (judged.kind === 'landed') {
+    const others = judged.others.length > 0 ? `; concurrent edit by someone else: ${judged.others.join('; ')}` : '';
+    return { result: { outcome: { change, status: 'applied', message: `the write's outcome was unknown (${failure.message}); a fresh read shows it landed${others}` }, concurrentEdit: judged.others.length > 0 } };
+  }
+  if (judged.kind === 'moved') {
+    const message = `the write failed (${failure.message}); then a fresh read showed ${judged.what}: someone else is editing the group, nothing more was written`;
+    return { result: { outcome: { change, status: 'stale', message }, concurrentEdit: true } };
+  }
+  if (delay === undefined) return { result: failed(change, `${failure.message}; a fresh read shows it did not land`, e) };
+  return { failure: failure.message, fresh };
 }
 
 /** The write, built from `live`: a dial alone, or every endpoint as just read with the new weights. */
