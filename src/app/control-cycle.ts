@@ -1,17 +1,29 @@
 // One control cycle: [take the lease] -> gather -> decide -> [apply -> verify] -> persist -> notify.
 // The single place that wires ports together; Lambda handlers, `ga-steer run` and the demo call it.
+//
 // An applying cycle takes the accelerator's lease before it reads anything and keeps it until the state
 // is saved; every write to the accelerator and the state save is made only under the current lease.
+//
+// With a deadline, every outbound call of the cycle is bounded by it (adapters/deadline), the lease's
+// store calls included: taking the lease, gathering, deciding and applying must end a reserve before
+// it, so the state is still persisted and the outcome reported. When the deadline passes while the
+// cycle is still reading, it stops there, having changed nothing; when it passes during the apply, the
+// apply stops and its report says which call ran out.
 
 import { randomUUID } from 'node:crypto';
-import { evaluate } from '../planner/evaluate.js';
+import { withinDeadline } from '../adapters/deadline/ambient-deadline.js';
+import { finishWithin } from '../adapters/deadline/call-deadline.js';
+import type { CycleDeadline } from '../adapters/deadline/cycle-deadline.js';
+import { CycleDeadlineError, type CallLabel } from '../adapters/deadline/errors.js';
 import type { ControllerState } from '../planner/controller-state.js';
+import { evaluate } from '../planner/evaluate.js';
 import type { Plan } from '../plan/types.js';
 import type { Policy } from '../policy/schema.js';
 import type { AcceleratorGateway, ApplyReport } from '../ports/accelerator-gateway.js';
 import type { Clock } from '../ports/clock.js';
-import type { LeaseHolder } from '../ports/lease.js';
+import type { LeaseAttempt, LeaseHolder } from '../ports/lease.js';
 import type { Notifier } from '../ports/notifier.js';
+import type { RanOutCall } from '../ports/ran-out-call.js';
 import type { SignalReadout, SignalSource } from '../ports/signal-source.js';
 import type { StateStore } from '../ports/state-store.js';
 import type { Snapshot } from '../snapshot/schema.js';
@@ -54,26 +66,44 @@ export interface CycleResult {
   readonly report: ApplyReport | undefined;
   readonly problems: readonly string[];
   readonly lease: CycleLease;
+  /** The call the cycle's deadline cut off, when it stopped the apply. */
+  readonly ranOut?: RanOutCall;
 }
 
 export type CycleMode = 'apply' | 'plan';
 
-export async function runControlCycle(deps: ControlCycleDeps, policy: Policy, mode: CycleMode): Promise<CycleResult> {
-  const result = mode === 'plan' ? await planOnly(deps, policy) : await applyUnderLease(deps, policy);
-  await notify(deps, policy, result);
-  return result;
+export interface CycleOptions {
+  /** The whole cycle's deadline; none (the simulator's simulated time): each call's own deadline only. */
+  readonly deadline?: CycleDeadline;
 }
 
-async function planOnly(deps: ControlCycleDeps, policy: Policy): Promise<CycleResult> {
-  const decision = await decide(deps, policy);
-  return { snapshot: decision.snapshot, plan: decision.plan, report: undefined, problems: decision.problems, lease: { status: 'not-taken' } };
+/** Time kept at the end of the cycle to persist the state and notify: 15 %, at most 20 s. */
+export function reserveMsFor(limitMs: number): number {
+  return Math.min(20_000, limitMs * 0.15);
 }
 
-async function applyUnderLease(deps: ControlCycleDeps, policy: Policy): Promise<CycleResult> {
+export async function runControlCycle(deps: ControlCycleDeps, policy: Policy, mode: CycleMode, options: CycleOptions = {}): Promise<CycleResult> {
+  const deadline = options.deadline;
+  const work = deadline?.earlier(reserveMsFor(deadline.limitMs));
+  try {
+    const result = mode === 'plan' ? await planOnly(deps, policy, work) : await applyUnderLease(deps, policy, deadline, work);
+    await withinDeadline(deadline, () => notify(deps, policy, result, deadline));
+    return result;
+  } finally {
+    work?.dispose();
+  }
+}
+
+async function planOnly(deps: ControlCycleDeps, policy: Policy, work: CycleDeadline | undefined): Promise<CycleResult> {
+  const { snapshot, plan, problems } = await withinDeadline(work, () => gatherAndDecide(deps, policy, work));
+  return { snapshot, plan, report: undefined, problems, lease: { status: 'not-taken' } };
+}
+
+async function applyUnderLease(deps: ControlCycleDeps, policy: Policy, deadline: CycleDeadline | undefined, work: CycleDeadline | undefined): Promise<CycleResult> {
   const store = deps.stateStore;
-  // Unique per attempt, so a store can tell its own retried write from another process's.
+  // Unique per attempt, so a store can tell its own write that landed unseen from another process's.
   const owner = `${deps.lease.owner} cycle ${randomUUID().slice(0, 8)}`;
-  const attempt = await store.acquireLease(owner, deps.lease.ttlMs, deps.clock.now());
+  const attempt = await withinDeadline(work, () => takeLease(deps, owner, work));
   if (!attempt.acquired) {
     return { snapshot: null, plan: leaseHeldPlan(policy, store.location, attempt.holder, deps.clock.now()), report: undefined, problems: [], lease: { status: 'held-elsewhere', holder: attempt.holder } };
   }
@@ -82,53 +112,95 @@ async function applyUnderLease(deps: ControlCycleDeps, policy: Policy): Promise<
     deps.log(`lease: took over ${store.location} from ${old.owner} (token ${old.token}, expired ${old.expiresAt.toISOString()})`);
   }
   const keeper = new LeaseKeeper(store, attempt.lease, deps.lease.ttlMs, deps.clock, deps.log);
-  keeper.start();
+  // The keeper's background renewals run under the whole cycle's deadline (started in its context).
+  return withinDeadline(deadline, async () => {
+    keeper.start();
+    try {
+      const decided = await withinDeadline(work, () => gatherDecideApply(deps, policy, work, keeper));
+      const saved = await persist(deps, decided, keeper, deadline);
+      const lost = keeper.lost;
+      const lease: CycleLease = saved || lost === undefined ? { status: 'kept', token: keeper.lease.token } : { status: 'lost', token: keeper.lease.token, reason: lost.reason };
+      const { snapshot, plan, report, problems } = decided;
+      return { snapshot, plan, report, problems, lease, ...(report?.ranOut !== undefined ? { ranOut: report.ranOut } : {}) };
+    } finally {
+      await keeper.release();
+    }
+  });
+}
+
+/** The lease first, before anything is read; the cycle's deadline passing meanwhile stops the cycle. */
+async function takeLease(deps: ControlCycleDeps, owner: string, work: CycleDeadline | undefined): Promise<LeaseAttempt> {
   try {
-    const { snapshot, plan, previous, planned, problems } = await decide(deps, policy);
-    const report = plan.changes.some((c) => !c.dryRun) ? await deps.gateway.applyPlan(plan, keeper) : undefined;
-    const saved = await keeper.save(report !== undefined ? stateAfterApply(previous, planned, report) : planned);
-    const lost = keeper.lost;
-    const lease: CycleLease = saved || lost === undefined ? { status: 'kept', token: keeper.lease.token } : { status: 'lost', token: keeper.lease.token, reason: lost.reason };
-    return { snapshot, plan, report, problems, lease };
-  } finally {
-    await keeper.release();
+    return await finishWithin(work, port('state store', 'acquireLease'), deps.stateStore.acquireLease(owner, deps.lease.ttlMs, deps.clock.now()));
+  } catch (e) {
+    if (work?.expired === true) throw new CycleDeadlineError('taking the lease', work.limitMs, work.ranOut);
+    throw e;
   }
 }
 
+/** What the cycle read and decided. */
 interface Decision {
   readonly snapshot: Snapshot;
-  readonly plan: Plan;
-  readonly previous: ControllerState;
-  readonly planned: ControllerState;
   readonly problems: readonly string[];
+  readonly previous: ControllerState;
+  readonly plan: Plan;
+  /** The state for a fully applied plan. */
+  readonly planned: ControllerState;
 }
 
-async function decide(deps: ControlCycleDeps, policy: Policy): Promise<Decision> {
+/** What the cycle read, decided and applied. */
+interface Decided extends Decision {
+  readonly report: ApplyReport | undefined;
+}
+
+async function gatherAndDecide(deps: ControlCycleDeps, policy: Policy, work: CycleDeadline | undefined): Promise<Decision> {
   const now = deps.clock.now();
-  const topology = await deps.gateway.readTopology(policy.accelerator.arn, policy.accelerator.listeners);
-  const settled = await Promise.allSettled(deps.sources.map((s) => s.collect(policy, now)));
+  const topology = await finishWithin(work, port('accelerator gateway', 'readTopology'), deps.gateway.readTopology(policy.accelerator.arn, policy.accelerator.listeners));
+  const settled = await Promise.allSettled(deps.sources.map((s) => finishWithin(work, port(`signal source ${s.name}`, 'collect'), s.collect(policy, now))));
   const readouts: SignalReadout[] = settled.map((r, i) =>
     r.status === 'fulfilled' ? r.value : { problems: [`${deps.sources[i]?.name ?? 'source'}: ${errorMessage(r.reason)}`] },
   );
   const problems = readouts.flatMap((r) => r.problems);
   for (const p of problems) deps.log(`signal problem: ${p}`);
+  // Signals cut off by the deadline would make a plan from half a picture, with no time to apply it.
+  if (work?.expired === true) throw new CycleDeadlineError('reading the accelerator and its signals', work.limitMs, work.ranOut);
 
   const snapshot = assembleSnapshot(topology, readouts, now, policy.signals.demand.sourceAreas);
-  const previous = await deps.stateStore.load();
+  const previous = await finishWithin(work, port('state store', 'load'), deps.stateStore.load());
   const { plan, state: planned } = evaluate(policy, snapshot, previous, now);
-  return { snapshot, plan, previous, planned, problems };
+  return { snapshot, problems, previous, plan, planned };
 }
 
-async function notify(deps: ControlCycleDeps, policy: Policy, result: CycleResult): Promise<void> {
+/** Applying is bounded by the work deadline through its calls, and returns a report when it passes; the lease guards each write. */
+async function gatherDecideApply(deps: ControlCycleDeps, policy: Policy, work: CycleDeadline | undefined, keeper: LeaseKeeper): Promise<Decided> {
+  const decision = await gatherAndDecide(deps, policy, work);
+  const apply = decision.plan.changes.some((c) => !c.dryRun);
+  const report = apply ? await finishWithin(work, port('accelerator gateway', 'applyPlan'), deps.gateway.applyPlan(decision.plan, keeper)) : undefined;
+  return { ...decision, report };
+}
+
+/** In the time kept for it: the state (what was applied), under the lease; false when the store refused it. */
+async function persist(deps: ControlCycleDeps, decided: Decided, keeper: LeaseKeeper, deadline: CycleDeadline | undefined): Promise<boolean> {
+  const { report } = decided;
+  const state = report !== undefined ? stateAfterApply(decided.previous, decided.planned, report) : decided.planned;
+  return finishWithin(deadline, port('state store', 'save'), keeper.save(state));
+}
+
+async function notify(deps: ControlCycleDeps, policy: Policy, result: CycleResult, deadline: CycleDeadline | undefined): Promise<void> {
   const { plan, report, lease } = result;
   const events = alertEventsOf(plan, report, lease.status === 'lost').filter((e) => policy.alerts.slack?.on.includes(e) ?? false);
   if (events.length === 0) return;
   const notes = lease.status === 'lost' ? [leaseLostNote(deps.stateStore.location, lease, report)] : [];
   try {
-    await deps.notifier.notify({ events, plan, ...(report !== undefined ? { report } : {}), ...(notes.length > 0 ? { notes } : {}) });
+    await finishWithin(deadline, port('notifier', 'notify'), deps.notifier.notify({ events, plan, ...(report !== undefined ? { report } : {}), ...(notes.length > 0 ? { notes } : {}) }));
   } catch (e) {
     deps.log(`notification failed: ${errorMessage(e)}`);
   }
+}
+
+/** A port of the cycle, named for the backstop that stops waiting for it after the deadline. */
+function port(service: string, operation: string): CallLabel {
+  return { service, operation, target: '' };
 }
 
 function errorMessage(e: unknown): string {

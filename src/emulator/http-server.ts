@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { QueryInputError, readQueryInput } from './aws-query/form-input.js';
 import { queryErrorXml, queryResponseXml } from './aws-query/xml-output.js';
-import { FaultInjector, faultRuleSchema, type HumanEdit } from './faults.js';
+import { FaultInjector, faultRuleSchema, type FaultRule, type HumanEdit } from './faults.js';
 import { EmulatedServiceError, type EmulatedService } from './service.js';
 import { toJsonWire } from './wire-values.js';
 
@@ -22,7 +22,8 @@ export interface HttpRoute {
 }
 
 interface Responder {
-  ok(output: unknown): void;
+  /** A served call's answer in the protocol's format (sent whole, or cut short by a fault). */
+  render(output: unknown): { readonly contentType: string; readonly text: string };
   fail(error: EmulatedServiceError): void;
 }
 
@@ -98,7 +99,7 @@ export async function startEmulatorServer(options: EmulatorServerOptions): Promi
     const region = regionFromAuthorization(header(req, 'authorization'));
     const expectedType = service.protocol === 'awsJson1_1' ? 'application/x-amz-json-1.1' : 'application/x-amz-json-1.0';
     const reply: Responder = {
-      ok: (output) => sendJson(res, 200, expectedType, requestId, toJsonWire(output)),
+      render: (output) => ({ contentType: expectedType, text: JSON.stringify(toJsonWire(output)) }),
       fail: (error) => sendJsonError(res, service, requestId, error),
     };
     const fail = (error: EmulatedServiceError, input: unknown): void => {
@@ -122,7 +123,7 @@ export async function startEmulatorServer(options: EmulatorServerOptions): Promi
     if (!service.operations.has(operation)) {
       return fail(new EmulatedServiceError('UnknownOperationException', 400, `unknown operation ${operation}`), input);
     }
-    await serve({ req, protocol: 'json', service, operation, target, region, requestId, input: input as Record<string, unknown>, reply });
+    await serve({ req, res, protocol: 'json', service, operation, target, region, requestId, input: input as Record<string, unknown>, reply });
   }
 
   /** awsQuery: `Action` and `Version` in a form-encoded body; answers and errors in XML. */
@@ -135,7 +136,7 @@ export async function startEmulatorServer(options: EmulatorServerOptions): Promi
     const target = `${service?.targetPrefix ?? version}.${action}`;
     const region = regionFromAuthorization(header(req, 'authorization'));
     const reply: Responder = {
-      ok: (output) => sendXml(res, 200, requestId, queryResponseXml(action, output, requestId, namespace)),
+      render: (output) => ({ contentType: 'text/xml', text: queryResponseXml(action, output, requestId, namespace) }),
       fail: (error) =>
         sendXml(res, error.httpStatus, requestId, queryErrorXml({ type: error.fault, code: error.queryCode ?? error.errorType, message: error.message }, requestId, namespace)),
     };
@@ -157,12 +158,13 @@ export async function startEmulatorServer(options: EmulatorServerOptions): Promi
       if (e instanceof QueryInputError) return fail(new EmulatedServiceError('InvalidParameterValueException', 400, e.message, 'InvalidParameterValue'), undefined);
       throw e;
     }
-    await serve({ req, protocol: 'query', service, operation: action, target, region, requestId, input, reply });
+    await serve({ req, res, protocol: 'query', service, operation: action, target, region, requestId, input, reply });
   }
 
   /** Faults, then the operation, whichever protocol carried the call. */
   async function serve(call: {
     req: IncomingMessage;
+    res: ServerResponse;
     protocol: RecordedCall['protocol'];
     service: EmulatedService;
     operation: string;
@@ -178,16 +180,35 @@ export async function startEmulatorServer(options: EmulatorServerOptions): Promi
       reply.fail(error);
     };
     const firing = faults.match(target);
+    const has = (kind: FaultRule['kind']): FaultRule | undefined => firing.find((f) => f.kind === kind);
+    // A human edits the resource right after this call, whatever became of it: between the caller's
+    // read and its write, or during its back-off after a write that failed.
+    const humanEdits = (): void => {
+      for (const f of firing) if (f.kind === 'concurrent-edit' && f.edit !== undefined) options.applyHumanEdit?.(f.edit);
+    };
     for (const f of firing) if (f.kind === 'latency') await sleep(f.delayMs);
-    if (firing.some((f) => f.kind === 'disconnect')) {
+    if (has('disconnect') !== undefined) {
       record({ target, protocol: call.protocol, region, status: 0, errorType: 'disconnect', input });
       call.req.socket.destroy();
+      humanEdits();
       return;
     }
-    if (firing.some((f) => f.kind === 'throttle')) return fail(new EmulatedServiceError('ThrottlingException', 400, 'Rate exceeded', 'Throttling'));
-    if (firing.some((f) => f.kind === 'server-error')) {
+    if (has('hang') !== undefined) {
+      // Read and never answered: the connection stays open until the caller gives up.
+      record({ target, protocol: call.protocol, region, status: 0, errorType: 'hang', input });
+      humanEdits();
+      return;
+    }
+    if (has('throttle') !== undefined) {
+      fail(new EmulatedServiceError('ThrottlingException', 400, 'Rate exceeded', 'Throttling'));
+      humanEdits();
+      return;
+    }
+    if (has('server-error') !== undefined) {
       const type = service.protocol === 'awsJson1_1' ? 'InternalServiceErrorException' : 'InternalServiceFault';
-      return fail(new EmulatedServiceError(type, 500, 'An internal error occurred', 'InternalServiceError'));
+      fail(new EmulatedServiceError(type, 500, 'An internal error occurred', 'InternalServiceError'));
+      humanEdits();
+      return;
     }
 
     let output: unknown;
@@ -197,10 +218,20 @@ export async function startEmulatorServer(options: EmulatorServerOptions): Promi
       if (e instanceof EmulatedServiceError) return fail(e);
       throw e;
     }
-    // A human edits the resource right after this call was served: between the caller's read and write.
-    for (const f of firing) if (f.kind === 'concurrent-edit' && f.edit !== undefined) options.applyHumanEdit?.(f.edit);
-    record({ target, protocol: call.protocol, region, status: 200, input });
-    reply.ok(output);
+    // Served: whatever happens to the answer now, the call has taken effect.
+    humanEdits();
+    if (has('drop-response') !== undefined) {
+      record({ target, protocol: call.protocol, region, status: 0, errorType: 'drop-response', input });
+      call.req.socket.destroy();
+      return;
+    }
+    const stall = has('stall-body');
+    const trickle = has('trickle');
+    record({ target, protocol: call.protocol, region, status: 200, ...(stall !== undefined ? { errorType: 'stall-body' } : trickle !== undefined ? { errorType: 'trickle' } : {}), input });
+    const answer = reply.render(output);
+    if (stall !== undefined) return sendPartly(call.res, answer.contentType, call.requestId, answer.text, 'stall', 0);
+    if (trickle !== undefined) return sendPartly(call.res, answer.contentType, call.requestId, answer.text, 'trickle', trickle.delayMs > 0 ? trickle.delayMs : 200);
+    sendText(call.res, 200, answer.contentType, call.requestId, answer.text);
   }
 
   function admin(req: IncomingMessage, res: ServerResponse, body: Buffer): void {
@@ -288,8 +319,33 @@ function sendJson(res: ServerResponse, status: number, contentType: string, requ
 }
 
 function sendXml(res: ServerResponse, status: number, requestId: string, xml: string): void {
-  res.writeHead(status, { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(xml), 'x-amzn-requestid': requestId });
-  res.end(xml);
+  sendText(res, status, 'text/xml', requestId, xml);
+}
+
+function sendText(res: ServerResponse, status: number, contentType: string, requestId: string, text: string): void {
+  res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text), 'x-amzn-requestid': requestId });
+  res.end(text);
+}
+
+/** The answer's headers, then half its body and silence (`stall`), or its body one byte at a time (`trickle`). */
+function sendPartly(res: ServerResponse, contentType: string, requestId: string, text: string, mode: 'stall' | 'trickle', byteEveryMs: number): void {
+  const bytes = Buffer.from(text);
+  res.writeHead(200, { 'content-type': contentType, 'content-length': bytes.length, 'x-amzn-requestid': requestId });
+  if (mode === 'stall') {
+    res.write(bytes.subarray(0, Math.floor(bytes.length / 2)));
+    return;
+  }
+  let sent = 0;
+  const timer = setInterval(() => {
+    if (res.destroyed || sent >= bytes.length) {
+      clearInterval(timer);
+      if (!res.destroyed) res.end();
+      return;
+    }
+    res.write(bytes.subarray(sent, sent + 1));
+    sent += 1;
+  }, byteEveryMs);
+  res.on('close', () => clearInterval(timer));
 }
 
 function missingAuthentication(): EmulatedServiceError {

@@ -3,6 +3,7 @@
 
 import type { Plan, PlannedChange } from '../plan/types.js';
 import type { AcceleratorTopology } from '../snapshot/schema.js';
+import type { RanOutCall } from './ran-out-call.js';
 
 export interface AcceleratorGateway {
   /** The governed part of the accelerator (all listeners when `listenerArns` is empty). */
@@ -44,4 +45,6 @@ export interface ApplyReport {
   readonly changes: readonly ChangeApplyOutcome[];
   /** Whether the accelerator reached DEPLOYED after the writes (undefined when nothing was written). */
   readonly deployed?: boolean;
+  /** The call the cycle's deadline cut off, when it stopped the apply. */
+  readonly ranOut?: RanOutCall;
 }

@@ -64,7 +64,7 @@ describe('live commands against `ga-steer emulator`', () => {
     expect(run.stderr).toContain('policies/nope.yaml: cannot read the file (ENOENT)');
     const mixed = await runGaSteer(['plan', '--policy', 'policies/crazycall-voip.yaml', '--snapshot', 'examples/snapshots/crazycall-hot.json', '--endpoint-url', url]);
     expect(mixed.code).toBe(1);
-    expect(mixed.stderr).toContain('--endpoint-url, --atlas-url and --save-snapshot are for live mode');
+    expect(mixed.stderr).toContain('--endpoint-url, --atlas-url, --save-snapshot and --cycle-timeout are for live mode');
   });
 
   it('an unreachable endpoint is a clear error, not a hang', async () => {

@@ -12,6 +12,8 @@ import { runGaSteer, type CliRun } from '../support/run-cli-in-process.js';
 import { until } from '../support/until.js';
 
 const EVERY_SECOND = '*/1 * * * * *';
+/** A cycle here can take longer than the one-second interval the default deadline is made from. */
+const LONG_CYCLES = ['--cycle-timeout', '20'];
 const POLICY = 'policies/crazycall-voip.yaml';
 
 interface CycleLine {
@@ -129,7 +131,7 @@ describe.concurrent('ga-steer run', () => {
   it('runs a cycle every tick, then stops on the abort signal with exit 0 and the health file current', async () => {
     const state = join(dir, 'loop-state.json');
     const health = join(dir, 'loop-health.json');
-    const run = startRun(['--schedule', EVERY_SECOND, '--policy', POLICY, '--state', state, '--endpoint-url', emu.emulator.url, '--health-file', health]);
+    const run = startRun([...LONG_CYCLES, '--schedule', EVERY_SECOND, '--policy', POLICY, '--state', state, '--endpoint-url', emu.emulator.url, '--health-file', health]);
     await run.waitFor((l) => l.length >= 2);
     const result = await run.stop();
     expect(result.code, result.stderr).toBe(0);
@@ -149,7 +151,7 @@ describe.concurrent('ga-steer run', () => {
     copyFileSync(POLICY, policy);
     const good = readFileSync(policy, 'utf8');
     const health = join(dir, 'edit-health.json');
-    const run = startRun(['--schedule', EVERY_SECOND, '--policy', policy, '--state', join(dir, 'edit-state.json'), '--endpoint-url', emu.emulator.url, '--health-file', health]);
+    const run = startRun([...LONG_CYCLES, '--schedule', EVERY_SECOND, '--policy', policy, '--state', join(dir, 'edit-state.json'), '--endpoint-url', emu.emulator.url, '--health-file', health]);
     await run.waitFor((l) => l.some((x) => x.outcome === 'ok'));
     const targetLine = good.split('\n').findIndex((l) => l.includes('targetPercent: 75')) + 1;
     writeFileSync(policy, good.replace('targetPercent: 75', 'targetPercent: 750'));
@@ -193,7 +195,7 @@ describe.concurrent('ga-steer run', () => {
     const own = await startEmulator({ topology: exampleSnapshot('crazycall-hot.json').accelerators, deployDelayMs: 10 });
     own.faults.add({ operation: 'DescribeAccelerator', kind: 'latency', delayMs: 1500, times: 1 });
     try {
-      const run = startRun(['--schedule', EVERY_SECOND, '--policy', POLICY, '--state', join(dir, 'inflight-state.json'), '--endpoint-url', own.url]);
+      const run = startRun([...LONG_CYCLES, '--schedule', EVERY_SECOND, '--policy', POLICY, '--state', join(dir, 'inflight-state.json'), '--endpoint-url', own.url]);
       // Once the slowed call has reached the emulator, the first cycle is in flight for another 1.5 s
       // (waiting on the clock instead made the test fail on a busy machine, where the tick came late).
       await until(() => own.faults.firedCounts()[0] === 1);
@@ -214,7 +216,7 @@ describe.concurrent('ga-steer run', () => {
     const url = own.url;
     const port = own.port;
     const health = join(dir, 'throw-health.json');
-    const run = startRun(['--schedule', EVERY_SECOND, '--policy', POLICY, '--state', join(dir, 'throw-state.json'), '--endpoint-url', url, '--health-file', health]);
+    const run = startRun([...LONG_CYCLES, '--schedule', EVERY_SECOND, '--policy', POLICY, '--state', join(dir, 'throw-state.json'), '--endpoint-url', url, '--health-file', health]);
     await run.waitFor((l) => l.some((x) => x.outcome === 'ok'));
     await own.close();
     await run.waitFor((l) => l.some((x) => x.outcome === 'error'));

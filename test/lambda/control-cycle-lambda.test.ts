@@ -12,15 +12,20 @@ import { parse } from 'yaml';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DynamoDbStateStore } from '../../src/adapters/state/dynamodb-state-store.js';
 import { startAtlasApiServer, type AtlasApiServer } from '../support/atlas-api-server.js';
+import { DEFAULT_LAMBDA_CYCLE_TIMEOUT_SECONDS } from '../../src/app/lambda-cycle.js';
 import { startTestEmulator, TEST_CREDENTIALS, type TestEmulator } from '../support/emulator.js';
 import { startLocalDynamoDb, type LocalDynamoDb } from '../support/local-dynamodb.js';
 import { REPO_ROOT } from '../support/repo-data.js';
+import { startStallingServer } from '../support/stalling-server.js';
 import { liveDials, publishLoad, writeSteeringPolicy } from '../support/steering-fixture.js';
 
 let t: TestEmulator;
 let db: LocalDynamoDb;
 let atlas: AtlasApiServer;
-let handler: (event: unknown) => Promise<{ verdict: string; holds: string[]; mode: string; applyOutcome: string | null; lease: string }>;
+let handler: (
+  event: unknown,
+  context?: { getRemainingTimeInMillis: () => number },
+) => Promise<{ verdict: string; holds: string[]; mode: string; applyOutcome: string | null; lease: string }>;
 const TABLE = 'ga-steer-state';
 /** The environment before this suite configures the Lambda through it; put back afterwards, since other suites share the process. */
 const envBefore = { ...process.env };
@@ -81,6 +86,30 @@ describe('control-cycle Lambda (bundled)', () => {
       expect(out.applyOutcome).toBeNull();
     } finally {
       delete process.env.GA_STEER_MODE;
+    }
+  });
+
+  it('ends its cycle before the function times out: a GA endpoint that never answers is cut off, and named', async () => {
+    const silent = await startStallingServer('never-answer');
+    process.env.AWS_ENDPOINT_URL_GLOBAL_ACCELERATOR = silent.url;
+    const logged: string[] = [];
+    const log = console.log;
+    console.log = (line: string) => void logged.push(line);
+    try {
+      const started = Date.now();
+      // 16.5 s left, 15 s kept back for the runtime: a 1.5 s cycle.
+      const error = await handler({}, { getRemainingTimeInMillis: () => 16_500 }).then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      );
+      expect(Date.now() - started).toBeLessThan(4_000);
+      expect(error?.message).toMatch(/GlobalAccelerator DescribeAccelerator \(us-west-2\) ran out of time after \d+ ms \(the cycle deadline of 1275 ms passed\)/);
+      const line = JSON.parse(logged.at(-1) ?? '{}') as { level: string; ranOut?: Record<string, unknown> };
+      expect(line).toMatchObject({ level: 'error', ranOut: { service: 'GlobalAccelerator', operation: 'DescribeAccelerator', target: 'us-west-2', limit: 'cycle' } });
+    } finally {
+      console.log = log;
+      process.env.AWS_ENDPOINT_URL_GLOBAL_ACCELERATOR = t.emulator.url;
+      await silent.close();
     }
   });
 
@@ -163,7 +192,7 @@ describe('serverless.yml', () => {
   const cfnRef = { tag: '!Ref', resolve: (value: string) => ({ Ref: value }) };
   const cfnGetAtt = { tag: '!GetAtt', resolve: (value: string) => ({ 'Fn::GetAtt': value.split('.') }) };
   const config = parse(readFileSync(resolve(REPO_ROOT, 'serverless.yml'), 'utf8'), { customTags: [cfnSub, cfnRef, cfnGetAtt] }) as {
-    provider: { runtime: string; environment: Record<string, unknown>; iam: { role: { statements: { Action: string[]; Resource: unknown; Condition?: unknown }[] } } };
+    provider: { runtime: string; timeout: number; environment: Record<string, unknown>; iam: { role: { statements: { Action: string[]; Resource: unknown; Condition?: unknown }[] } } };
     resources: { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
     functions: Record<string, { handler: string; reservedConcurrency?: number }>;
   };
@@ -174,6 +203,13 @@ describe('serverless.yml', () => {
     expect(existsSync(resolve(REPO_ROOT, 'dist/lambda/control-cycle.mjs'))).toBe(true);
     expect(config.provider.runtime).toMatch(/^nodejs(22|24)\.x$/);
     expect(fn?.reservedConcurrency).toBe(1);
+  });
+
+  it('gives the cycle a deadline below the function timeout, and so does the code by default', () => {
+    const configured = Number(config.provider.environment['GA_STEER_CYCLE_TIMEOUT_SECONDS']);
+    expect(configured).toBeGreaterThan(0);
+    expect(configured).toBeLessThan(config.provider.timeout);
+    expect(DEFAULT_LAMBDA_CYCLE_TIMEOUT_SECONDS).toBeLessThan(config.provider.timeout);
   });
 
   it('grants every AWS action the adapters call, and nothing that adds or removes endpoints', () => {

@@ -1,7 +1,8 @@
 // Controller state and its lease as one JSON object in S3 (s3-state-object.ts). Every write is a PUT
 // conditional on the ETag of the object just read (If-Match, or If-None-Match on the first write) after
 // checking the lease in it, so it lands only if nothing changed in between: of N processes taking the
-// lease exactly one succeeds, and a holder whose lease was taken over can no longer write.
+// lease exactly one succeeds, and a holder whose lease was taken over can no longer write. Every call,
+// the body of a read included, is bounded by its deadline and the cycle's.
 
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { ControllerState } from '../../planner/controller-state.js';
@@ -83,32 +84,45 @@ export class S3StateStore implements StateStore {
   }
 
   private async read(): Promise<ReadObject> {
-    let text: string;
-    let etag: string | undefined;
+    let out: { etag: string | undefined; text: string };
     try {
-      const out = await callWithRetry('S3', 'GetObject', this.retry, () => this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key })));
-      etag = out.ETag;
-      text = (await out.Body?.transformToString('utf8')) ?? '';
+      // The body is read inside the attempt: a stalled or trickling body is bounded by the same deadline.
+      out = await callWithRetry(
+        'S3',
+        'GetObject',
+        this.retry,
+        async (abortSignal) => {
+          const res = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key }), { abortSignal });
+          return { etag: res.ETag, text: (await res.Body?.transformToString('utf8')) ?? '' };
+        },
+        this.bucket,
+      );
     } catch (e) {
       if (isNoSuchKey(e)) return { etag: undefined, object: { lease: undefined, state: undefined } };
       throw e;
     }
-    return { etag, object: parseS3StateObject(text, this.location) };
+    return { etag: out.etag, object: parseS3StateObject(out.text, this.location) };
   }
 
   /** PUT conditional on `etag` (or on absence); false when the condition failed. */
   private async write(object: S3StateObject, etag: string | undefined): Promise<boolean> {
     try {
-      await callWithRetry('S3', 'PutObject', this.retry, () =>
-        this.client.send(
-          new PutObjectCommand({
-            Bucket: this.bucket,
-            Key: this.key,
-            Body: s3StateObjectText(object),
-            ContentType: 'application/json',
-            ...(etag !== undefined ? { IfMatch: etag } : { IfNoneMatch: '*' }),
-          }),
-        ),
+      await callWithRetry(
+        'S3',
+        'PutObject',
+        this.retry,
+        (abortSignal) =>
+          this.client.send(
+            new PutObjectCommand({
+              Bucket: this.bucket,
+              Key: this.key,
+              Body: s3StateObjectText(object),
+              ContentType: 'application/json',
+              ...(etag !== undefined ? { IfMatch: etag } : { IfNoneMatch: '*' }),
+            }),
+            { abortSignal },
+          ),
+        this.bucket,
       );
       return true;
     } catch (e) {

@@ -45,7 +45,8 @@ Options:
   --deploy-delay-ms N    how long a change keeps the accelerator IN_PROGRESS (default 2000)
   --faults FILE          fault rules (JSON: {"faults": [{"operation", "kind", "times", "after",
                          "delayMs", "edit"}]}); kinds: throttle, server-error, latency,
-                         disconnect, concurrent-edit. More can be POSTed to /_emulator/faults.
+                         disconnect, hang, drop-response, stall-body, trickle, concurrent-edit.
+                         More can be POSTed to /_emulator/faults.
   --log                  print every call
 
 Exit codes: 0 after an interrupt, 1 error (bad input names the file and place).`,
