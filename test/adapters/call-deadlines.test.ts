@@ -1,9 +1,11 @@
 // Every outbound call has a deadline that really ends it: against real local servers that accept and
 // never answer, answer the headers and stall, or trickle their body a byte at a time, each client
-// (GA and CloudWatch through the AWS SDK, S3 for state and feeds, RIPE Atlas, HTTP feeds, Slack) gives
-// up at its deadline, names the call, and closes the connection. The cycle's deadline bounds them too.
+// (GA and CloudWatch through the AWS SDK, S3 and DynamoDB for state and lease, S3 for feeds, RIPE Atlas,
+// HTTP feeds, Slack) gives up at its deadline, names the call, and closes the connection. The cycle's
+// deadline bounds them too, and a conditional write that goes unanswered is not sent again blindly.
 
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GlobalAcceleratorClient } from '@aws-sdk/client-global-accelerator';
 import { S3Client } from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -15,6 +17,7 @@ import { DeadlineExceededError } from '../../src/adapters/deadline/errors.js';
 import { GlobalAcceleratorGateway } from '../../src/adapters/global-accelerator/gateway.js';
 import { RipeAtlasSignalSource } from '../../src/adapters/ripe-atlas/atlas-signal-source.js';
 import { SlackNotifier } from '../../src/adapters/slack/slack-notifier.js';
+import { DynamoDbStateStore } from '../../src/adapters/state/dynamodb-state-store.js';
 import { S3StateStore } from '../../src/adapters/state/s3-state-store.js';
 import { FeedFetchError } from '../../src/adapters/synthetic/feed-fetch-error.js';
 import { FeedFetcher } from '../../src/adapters/synthetic/fetch-feed.js';
@@ -38,6 +41,13 @@ afterEach(async () => {
   await server?.close();
   server = undefined;
 });
+
+/** The DynamoDB state store against `s`, its client closed after the test. */
+function dynamoDbStore(s: StallingServer, retry: typeof ONE_ATTEMPT): DynamoDbStateStore {
+  const client = new DynamoDBClient({ region: 'eu-central-1', endpoint: s.url, credentials: TEST_CREDENTIALS, maxAttempts: 1 });
+  closers.push(() => client.destroy());
+  return new DynamoDbStateStore(client, 'ga-steer-state', ACCELERATOR, retry);
+}
 
 async function serve(mode: StallMode): Promise<StallingServer> {
   server = await startStallingServer(mode);
@@ -91,6 +101,12 @@ describe.each(MODES)('a server that %s', (mode) => {
     closers.push(() => client.destroy());
     const { error, elapsedMs } = await timed(() => new S3StateStore(client, 'ops-state', 'ga-steer/state.json', ONE_ATTEMPT).load());
     expectCutOff(error, elapsedMs, { service: 'S3', operation: 'GetObject', target: 'ops-state' });
+  });
+
+  it('DynamoDB state and lease (AWS SDK): reading the item gives up at its deadline', async () => {
+    const s = await serve(mode);
+    const { error, elapsedMs } = await timed(() => dynamoDbStore(s, ONE_ATTEMPT).load());
+    expectCutOff(error, elapsedMs, { service: 'DynamoDB', operation: 'GetItem', target: 'eu-central-1' });
   });
 
   it('a synthetic feed over HTTP: the whole transfer has one deadline', async () => {
@@ -173,6 +189,27 @@ describe('the cycle deadline', () => {
     const error = await rejection(callWithDeadline({ service: 'Test', operation: 'Ignore', target: 'nowhere' }, 100, () => new Promise(() => undefined)));
     expect(error).toBeInstanceOf(DeadlineExceededError);
     expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
+  it("the lease's DynamoDB write stops at the cycle deadline: sent once, named, nothing more", async () => {
+    const s = await serve('never-answer');
+    const deadline = CycleDeadline.start(LIMIT_MS);
+    const store = dynamoDbStore(s, { ...ONE_ATTEMPT, maxAttempts: 5, attemptTimeoutMs: 10_000 });
+    const { error, elapsedMs } = await timed(() => withinDeadline(deadline, () => store.acquireLease('ga-steer test cycle 1', 120_000, NOW)));
+    expect(error).toBeInstanceOf(DeadlineExceededError);
+    expect((error as Error).message).toMatch(/^DynamoDB UpdateItem \(acquire\) \(eu-central-1\) ran out of time after \d+ ms \(the cycle deadline of 300 ms passed\)$/);
+    expect(elapsedMs).toBeLessThan(LIMIT_MS + 1_500);
+    expect(s.requests.map((r) => r.target)).toEqual(['DynamoDB_20120810.UpdateItem']);
+    expect(deadline.ranOut).toMatchObject({ service: 'DynamoDB', operation: 'UpdateItem (acquire)', target: 'eu-central-1', limit: 'cycle' });
+  });
+
+  it('a conditional DynamoDB write that runs out of its own time is not sent again blindly: the item is read first', async () => {
+    const s = await serve('never-answer');
+    const store = dynamoDbStore(s, { ...ONE_ATTEMPT, maxAttempts: 2, attemptTimeoutMs: 150 });
+    const error = await rejection(store.acquireLease('ga-steer test cycle 1', 120_000, NOW));
+    // The write, unanswered; then the reads that would tell whether it landed, each retried as reads are.
+    expect(s.requests.map((r) => r.target)).toEqual(['DynamoDB_20120810.UpdateItem', 'DynamoDB_20120810.GetItem', 'DynamoDB_20120810.GetItem']);
+    expect((error as Error).message).toMatch(/^DynamoDB GetItem \(eu-central-1\) ran out of time after \d+ ms \(its deadline is 150 ms\) on attempt 2$/);
   });
 
   it('a read that runs out of its own time is retried; the cycle deadline is not', async () => {

@@ -1,6 +1,8 @@
 // A local DynamoDB on loopback (dynalite, in memory) with the state table created, and a real
-// @aws-sdk/client-dynamodb client pointed at it.
+// @aws-sdk/client-dynamodb client pointed at it. It records the operations called, and can lose the
+// answers to UpdateItem calls it has carried out.
 
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
@@ -10,6 +12,10 @@ export interface LocalDynamoDb {
   readonly url: string;
   readonly client: DynamoDBClient;
   createTable(name: string): Promise<void>;
+  /** X-Amz-Target of every request, in order (`DynamoDB_20120810.UpdateItem`). */
+  readonly targets: string[];
+  /** The next N UpdateItem calls are carried out, then their connection is cut before the answer. */
+  cutUpdateResponses: number;
   close(): Promise<void>;
 }
 
@@ -21,9 +27,26 @@ export async function startLocalDynamoDb(): Promise<LocalDynamoDb> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const client = new DynamoDBClient({ region: 'us-west-2', endpoint: url, credentials: TEST_CREDENTIALS, maxAttempts: 1 });
-  return {
+  const handlers = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
+  server.removeAllListeners('request');
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const target = req.headers['x-amz-target'];
+    if (typeof target === 'string') local.targets.push(target);
+    if (local.cutUpdateResponses > 0 && target === 'DynamoDB_20120810.UpdateItem') {
+      local.cutUpdateResponses -= 1;
+      // Carried out as usual; then the connection is cut instead of the answer: a lost response.
+      res.end = (() => {
+        req.socket.destroy();
+        return res;
+      }) as typeof res.end;
+    }
+    for (const handle of handlers) handle.call(server, req, res);
+  });
+  const local: LocalDynamoDb = {
     url,
     client,
+    targets: [],
+    cutUpdateResponses: 0,
     async createTable(name) {
       // As serverless.yml declares it: a string partition key `id`, on demand.
       await client.send(
@@ -43,4 +66,5 @@ export async function startLocalDynamoDb(): Promise<LocalDynamoDb> {
       await closed;
     },
   };
+  return local;
 }

@@ -12,8 +12,8 @@ export interface StallingServer {
   readonly url: string;
   readonly host: string;
   mode: StallMode;
-  /** Requests received, in order. */
-  readonly requests: { method: string; path: string; at: number }[];
+  /** Requests received, in order (`target`: the AWS JSON protocols' X-Amz-Target, when sent). */
+  readonly requests: { method: string; path: string; target?: string; at: number }[];
   /** When each connection was closed (by either side), in ms since the epoch. */
   readonly closedAt: number[];
   close(): Promise<void>;
@@ -26,7 +26,8 @@ export async function startStallingServer(mode: StallMode, options: { status?: n
   const requests: StallingServer['requests'] = [];
   const closedAt: number[] = [];
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    requests.push({ method: req.method ?? '', path: req.url ?? '', at: Date.now() });
+    const target = req.headers['x-amz-target'];
+    requests.push({ method: req.method ?? '', path: req.url ?? '', ...(typeof target === 'string' ? { target } : {}), at: Date.now() });
     req.resume();
     if (state.mode === 'never-answer') return;
     res.writeHead(options.status ?? 200, { 'content-type': options.contentType ?? 'application/json', 'content-length': '1000000' });

@@ -1,8 +1,9 @@
 // Controller state and its lease as one JSON object in S3 (s3-state-object.ts). Every write is a PUT
 // conditional on the ETag of the object just read (If-Match, or If-None-Match on the first write) after
 // checking the lease in it, so it lands only if nothing changed in between: of N processes taking the
-// lease exactly one succeeds, and a holder whose lease was taken over can no longer write. Every call,
-// the body of a read included, is bounded by its deadline and the cycle's.
+// lease exactly one succeeds, and a holder whose lease was taken over can no longer write. A PUT is made
+// once; after one that failed or went unanswered the object is read and judged again (conditional-write.ts).
+// Every call, the body of a read included, is bounded by its deadline and the cycle's.
 
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { ControllerState } from '../../planner/controller-state.js';
@@ -10,8 +11,8 @@ import type { FencedWrite, Lease, LeaseAttempt, LeaseCheck } from '../../ports/l
 import type { StateStore } from '../../ports/state-store.js';
 import { AwsCallError } from '../aws/aws-call-error.js';
 import { callWithRetry, DEFAULT_RETRY, type RetryPolicy } from '../aws/retry.js';
-import { LeaseContendedError, MAX_ACQUIRE_ATTEMPTS } from './errors.js';
-import { checkAgainst, decideAcquire, leaseOf, refusalOf, released, renewed, type LeaseRecord } from './lease-record.js';
+import { WriteRounds, writeOnce, type WriteOutcome } from './conditional-write.js';
+import { checkAgainst, decideAcquire, isLive, leaseOf, refusalOf, released, RELEASED_AT, renewed, type LeaseRecord } from './lease-record.js';
 import { parseS3StateObject, s3StateObjectText, stateOf, type S3StateObject } from './s3-state-object.js';
 
 interface ReadObject {
@@ -19,6 +20,9 @@ interface ReadObject {
   readonly etag: string | undefined;
   readonly object: S3StateObject;
 }
+
+/** What an operation makes of the object as just read: its answer, or the object to write and the answer once written. */
+type Judged<T> = { readonly done: T } | { readonly write: S3StateObject; readonly then: T };
 
 export class S3StateStore implements StateStore {
   readonly location: string;
@@ -36,51 +40,62 @@ export class S3StateStore implements StateStore {
     return stateOf((await this.read()).object);
   }
 
-  async acquireLease(owner: string, ttlMs: number, now: Date): Promise<LeaseAttempt> {
-    for (let attempt = 1; attempt <= MAX_ACQUIRE_ATTEMPTS; attempt += 1) {
-      const current = await this.read();
-      const decision = decideAcquire(current.object.lease, 0, owner, ttlMs, now);
-      if ('heldBy' in decision) return { acquired: false, holder: decision.heldBy };
-      const written = await this.write({ ...current.object, lease: decision.grant }, current.etag);
-      // A lost response to a PUT that landed looks like a conflict: the owner is unique, so look.
-      const won = written || (await this.read()).object.lease?.owner === owner;
-      if (won) return { acquired: true, lease: leaseOf(decision.grant), ...(decision.tookOverFrom !== undefined ? { tookOverFrom: decision.tookOverFrom } : {}) };
-    }
-    throw new LeaseContendedError(this.location, MAX_ACQUIRE_ATTEMPTS);
+  acquireLease(owner: string, ttlMs: number, now: Date): Promise<LeaseAttempt> {
+    return this.update('acquire', ({ object }): Judged<LeaseAttempt> => {
+      // This attempt's own grant, landed unseen: the owner is unique per attempt.
+      if (object.lease !== undefined && object.lease.owner === owner && isLive(object.lease, now)) return { done: { acquired: true, lease: leaseOf(object.lease) } };
+      const decision = decideAcquire(object.lease, 0, owner, ttlMs, now);
+      if ('heldBy' in decision) return { done: { acquired: false, holder: decision.heldBy } };
+      const granted: LeaseAttempt = { acquired: true, lease: leaseOf(decision.grant), ...(decision.tookOverFrom !== undefined ? { tookOverFrom: decision.tookOverFrom } : {}) };
+      return { write: { ...object, lease: decision.grant }, then: granted };
+    });
   }
 
-  async renewLease(lease: Lease, ttlMs: number, now: Date): Promise<LeaseCheck> {
-    const current = await this.read();
-    const check = checkAgainst(current.object.lease, lease, now);
-    if (!check.held || current.object.lease === undefined) return check;
-    const record = renewed(current.object.lease, ttlMs, now);
-    if (await this.write({ ...current.object, lease: record }, current.etag)) return { held: true, lease: leaseOf(record) };
-    const after = (await this.read()).object.lease;
-    return after !== undefined && sameRecord(after, record) ? { held: true, lease: leaseOf(record) } : checkAgainst(after, lease, now);
+  renewLease(lease: Lease, ttlMs: number, now: Date): Promise<LeaseCheck> {
+    return this.update('renew', ({ object }): Judged<LeaseCheck> => {
+      const check = checkAgainst(object.lease, lease, now);
+      if (!check.held || object.lease === undefined) return { done: check };
+      const record = renewed(object.lease, ttlMs, now);
+      if (sameRecord(object.lease, record)) return { done: { held: true, lease: leaseOf(record) } };
+      return { write: { ...object, lease: record }, then: { held: true, lease: leaseOf(record) } };
+    });
   }
 
   async checkLease(lease: Lease, now: Date): Promise<LeaseCheck> {
     return checkAgainst((await this.read()).object.lease, lease, now);
   }
 
-  async save(state: ControllerState, lease: Lease, now: Date): Promise<FencedWrite> {
-    const current = await this.read();
-    const check = checkAgainst(current.object.lease, lease, now);
-    if (!check.held) return refusalOf(check);
-    const next: S3StateObject = { ...current.object, state };
-    if (await this.write(next, current.etag)) return { written: true };
-    const after = await this.read();
-    if (s3StateObjectText(after.object) === s3StateObjectText(next)) return { written: true };
-    const recheck = checkAgainst(after.object.lease, lease, now);
-    return refusalOf(recheck.held ? { held: false, reason: `${this.location} changed while the state was being saved` } : recheck);
+  save(state: ControllerState, lease: Lease, now: Date): Promise<FencedWrite> {
+    return this.update('save', ({ object }): Judged<FencedWrite> => {
+      const check = checkAgainst(object.lease, lease, now);
+      if (!check.held) return { done: refusalOf(check) };
+      const next: S3StateObject = { ...object, state };
+      if (s3StateObjectText(object) === s3StateObjectText(next)) return { done: { written: true } };
+      return { write: next, then: { written: true } };
+    });
   }
 
   async releaseLease(lease: Lease): Promise<void> {
-    const current = await this.read();
-    const record = current.object.lease;
-    if (record === undefined || record.token !== lease.token || record.owner !== lease.owner) return;
-    // A conflict means someone else wrote since: the lease is no longer this holder's to release.
-    await this.write({ ...current.object, lease: released(record) }, current.etag);
+    await this.update('release', ({ object }): Judged<undefined> => {
+      const record = object.lease;
+      // No longer this holder's to release (someone else wrote since), or released already.
+      if (record === undefined || record.token !== lease.token || record.owner !== lease.owner || Date.parse(record.expiresAt) === RELEASED_AT.getTime()) return { done: undefined };
+      return { write: { ...object, lease: released(record) }, then: undefined };
+    });
+  }
+
+  /** Read, judge, write once conditionally; again from a fresh read after a write that did not land for sure. */
+  private async update<T>(purpose: string, judge: (current: ReadObject) => Judged<T>): Promise<T> {
+    const rounds = new WriteRounds(this.retry, this.location);
+    for (;;) {
+      const current = await this.read();
+      const verdict = judge(current);
+      if ('done' in verdict) return verdict.done;
+      rounds.mayWrite();
+      const outcome = await this.write(purpose, verdict.write, current.etag);
+      if (outcome.status === 'written') return verdict.then;
+      await rounds.after(outcome);
+    }
   }
 
   private async read(): Promise<ReadObject> {
@@ -104,37 +119,30 @@ export class S3StateStore implements StateStore {
     return { etag: out.etag, object: parseS3StateObject(out.text, this.location) };
   }
 
-  /** PUT conditional on `etag` (or on absence); false when the condition failed. */
-  private async write(object: S3StateObject, etag: string | undefined): Promise<boolean> {
-    try {
-      await callWithRetry(
-        'S3',
-        'PutObject',
-        this.retry,
-        (abortSignal) =>
-          this.client.send(
-            new PutObjectCommand({
-              Bucket: this.bucket,
-              Key: this.key,
-              Body: s3StateObjectText(object),
-              ContentType: 'application/json',
-              ...(etag !== undefined ? { IfMatch: etag } : { IfNoneMatch: '*' }),
-            }),
-            { abortSignal },
-          ),
-        this.bucket,
-      );
-      return true;
-    } catch (e) {
-      // 412: the object changed (or appeared) since it was read; 409: a concurrent conditional write.
-      if (e instanceof AwsCallError && (e.httpStatus === 412 || e.httpStatus === 409 || e.code === 'PreconditionFailed' || e.code === 'ConditionalRequestConflict')) return false;
-      throw e;
-    }
+  /** One PUT conditional on `etag` (or on absence). */
+  private write(purpose: string, object: S3StateObject, etag: string | undefined): Promise<WriteOutcome<unknown>> {
+    return writeOnce({ service: 'S3', operation: `PutObject (${purpose})`, target: this.bucket }, this.retry, isConditionFailure, (abortSignal) =>
+      this.client.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: this.key,
+          Body: s3StateObjectText(object),
+          ContentType: 'application/json',
+          ...(etag !== undefined ? { IfMatch: etag } : { IfNoneMatch: '*' }),
+        }),
+        { abortSignal },
+      ),
+    );
   }
 }
 
 function sameRecord(a: LeaseRecord, b: LeaseRecord): boolean {
   return a.owner === b.owner && a.token === b.token && a.expiresAt === b.expiresAt;
+}
+
+/** 412: the object changed (or appeared) since it was read; 409: a concurrent conditional write. */
+function isConditionFailure(e: AwsCallError): boolean {
+  return e.httpStatus === 412 || e.httpStatus === 409 || e.code === 'PreconditionFailed' || e.code === 'ConditionalRequestConflict';
 }
 
 function isNoSuchKey(e: unknown): boolean {

@@ -1,5 +1,6 @@
 // What only the DynamoDB store does, beyond the contract: the item's layout (what serverless.yml's
-// table and IAM statement are written for) and an item whose lease attributes are not a lease.
+// table and IAM statement are written for), an item whose lease attributes are not a lease, and an
+// UpdateItem whose answer was lost (never sent again blindly: the item is read and judged again).
 
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,5 +44,22 @@ describe('DynamoDB state store', () => {
     const error = await new DynamoDbStateStore(db.client, TABLE, key).acquireLease('a', 1000, new Date()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StateCorruptError);
     expect((error as Error).message).toContain(`dynamodb://${TABLE}/${key}: the stored`);
+  });
+
+  it('an UpdateItem that landed but whose answer was lost still counts, and is not sent again: the acquisition and the save', async () => {
+    const key = `${ARN}-lost-answers`;
+    const store = new DynamoDbStateStore(db.client, TABLE, key, { maxAttempts: 3, budgetMs: 1000, baseDelayMs: 1, maxDelayMs: 2 });
+    const now = new Date('2026-12-01T18:00:00Z');
+    const updates = () => db.targets.filter((t) => t.endsWith('.UpdateItem')).length;
+    const before = updates();
+    db.cutUpdateResponses = 1;
+    const attempt = await store.acquireLease('only-contender cycle 1', 120_000, now);
+    expect(attempt).toMatchObject({ acquired: true, lease: { owner: 'only-contender cycle 1', token: 1 } });
+    if (!attempt.acquired) throw new Error('lease expected');
+    const state = { ...emptyControllerState(), groups: { g: { lastChangeAt: '2026-12-01T18:00:00Z', expectedDialPercent: 80 } } };
+    db.cutUpdateResponses = 1;
+    expect(await store.save(state, attempt.lease, now)).toEqual({ written: true });
+    expect(await store.load()).toEqual(state);
+    expect(updates() - before).toBe(2);
   });
 });
