@@ -1,7 +1,10 @@
 // Keeps a cycle's lease while it works: renews it in the background (a cycle waiting minutes for
 // DEPLOYED outlives a short lease), confirms it with the store before every write, and saves the state
-// under it. Once the store says the lease is gone, it stays gone: nothing more is written.
+// under it. Once the store says the lease is gone, it stays gone: nothing more is written. The store's
+// calls run under the cycle's deadline: one the deadline cut off stops the writes without counting the
+// lease lost, so the state is still saved under it in the time the cycle keeps for that.
 
+import { DeadlineExceededError } from '../adapters/deadline/errors.js';
 import type { ControllerState } from '../planner/controller-state.js';
 import type { WriteGuard, WritePermit } from '../ports/accelerator-gateway.js';
 import type { Clock } from '../ports/clock.js';
@@ -49,11 +52,16 @@ export class LeaseKeeper implements WriteGuard {
 
   /** Before a write: the store confirms the lease (renewed first once half of it is spent). */
   async beforeWrite(): Promise<WritePermit> {
-    const check = await this.#serially(() => this.#confirm());
+    let check: LeaseCheck;
+    try {
+      check = await this.#serially(() => this.#confirm());
+    } catch (e) {
+      return { allowed: false, reason: `${this.store.location}: the lease could not be confirmed before the deadline (${errorText(e)}); stopped, nothing more is written` };
+    }
     return check.held ? { allowed: true } : { allowed: false, reason: `${this.store.location}: ${check.reason}; stopped, nothing more is written` };
   }
 
-  /** Saves the state under the lease; false (and the lease counted lost) when the store refused. */
+  /** Saves the state under the lease; false (and the lease counted lost) when the store refused; throws when the cycle's deadline cut it off. */
   async save(state: ControllerState): Promise<boolean> {
     return this.#serially(async () => {
       const check = await this.#confirm();
@@ -83,6 +91,8 @@ export class LeaseKeeper implements WriteGuard {
     try {
       check = halfSpent ? await this.store.renewLease(this.#lease, this.ttlMs, now) : await this.store.checkLease(this.#lease, now);
     } catch (e) {
+      // Out of time is not out of lease: the caller stops writing, and the state can still be saved.
+      if (e instanceof DeadlineExceededError && e.limit === 'cycle') throw e;
       // A lease that cannot be confirmed is not written under.
       check = { held: false, reason: `the lease could not be confirmed: ${errorText(e)}` };
     }

@@ -1,6 +1,6 @@
 // A local DynamoDB on loopback (dynalite, in memory) with the state table created, and a real
-// @aws-sdk/client-dynamodb client pointed at it. It records the operations called, and can lose the
-// answers to UpdateItem calls it has carried out.
+// @aws-sdk/client-dynamodb client pointed at it. It records the operations called, can lose the
+// answers to UpdateItem calls it has carried out, and can leave GetItem calls unanswered.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,6 +16,8 @@ export interface LocalDynamoDb {
   readonly targets: string[];
   /** The next N UpdateItem calls are carried out, then their connection is cut before the answer. */
   cutUpdateResponses: number;
+  /** The next N GetItem calls are read and never answered: the connection stays open until the caller gives up. */
+  stallGetItems: number;
   close(): Promise<void>;
 }
 
@@ -32,6 +34,11 @@ export async function startLocalDynamoDb(): Promise<LocalDynamoDb> {
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const target = req.headers['x-amz-target'];
     if (typeof target === 'string') local.targets.push(target);
+    if (local.stallGetItems > 0 && target === 'DynamoDB_20120810.GetItem') {
+      local.stallGetItems -= 1;
+      req.resume();
+      return;
+    }
     if (local.cutUpdateResponses > 0 && target === 'DynamoDB_20120810.UpdateItem') {
       local.cutUpdateResponses -= 1;
       // Carried out as usual; then the connection is cut instead of the answer: a lost response.
@@ -47,6 +54,7 @@ export async function startLocalDynamoDb(): Promise<LocalDynamoDb> {
     client,
     targets: [],
     cutUpdateResponses: 0,
+    stallGetItems: 0,
     async createTable(name) {
       // As serverless.yml declares it: a string partition key `id`, on demand.
       await client.send(

@@ -3,10 +3,11 @@
 // longer hold, so it is never sent again as it was: after the back-off the group is read afresh and
 // judged again. The change landed: done, verified by that read. The group is exactly as first read:
 // write again, built from the fresh read (for weights, the whole endpoint list as just read). Anything
-// else changed: someone else is editing the group, so nothing more is written.
+// else changed: someone else is editing the group, so nothing more is written. Before writing again,
+// the write guard (the lease) is asked again: the back-off may have outlasted it.
 
 import type { PlannedChange } from '../../plan/types.js';
-import type { ChangeApplyOutcome } from '../../ports/accelerator-gateway.js';
+import type { ChangeApplyOutcome, WriteGuard } from '../../ports/accelerator-gateway.js';
 import type { RanOutCall } from '../../ports/ran-out-call.js';
 import type { EndpointGroupTopology } from '../../snapshot/schema.js';
 import { AwsCallError } from '../aws/aws-call-error.js';
@@ -22,9 +23,11 @@ export interface ChangeResult {
   readonly concurrentEdit: boolean;
   /** The cycle's deadline cut a call of this change off. */
   readonly ranOut?: RanOutCall;
+  /** The write guard refused a write again after a failed one: why (nothing more is to be written). */
+  readonly guardRefusal?: string;
 }
 
-export async function applyChange(api: GaApi, change: PlannedChange): Promise<ChangeResult> {
+export async function applyChange(api: GaApi, change: PlannedChange, guard?: WriteGuard): Promise<ChangeResult> {
   const arn = change.address.endpointGroupArn;
   let found: EndpointGroupTopology;
   try {
@@ -47,6 +50,11 @@ export async function applyChange(api: GaApi, change: PlannedChange): Promise<Ch
       if ('result' in next) return next.result;
       earlier.push(next.failure);
       live = next.fresh;
+      const permit = guard !== undefined ? await guard.beforeWrite() : undefined;
+      if (permit !== undefined && !permit.allowed) {
+        const message = `${next.failure}; a fresh read shows it did not land, and it was not written again: ${permit.reason}`;
+        return { outcome: { change, status: 'failed', message }, concurrentEdit: false, guardRefusal: permit.reason };
+      }
       continue;
     }
     return verified(api, change, live, written, earlier);

@@ -40,13 +40,13 @@ export async function applyPlanToGa(api: GaApi, plan: Plan, options: ApplyOption
       outcomes.push({ change, status: 'not-attempted', message: stopped });
       continue;
     }
-    const result = await applyChange(api, change);
+    const result = await applyChange(api, change, guard);
     if (result.outcome.status === 'applied') wrote = true;
     ranOut ??= result.ranOut;
     // Someone else is editing the accelerator: finish this change, then leave the rest to them.
     const status = result.outcome.status;
     if (status === 'failed' || status === 'stale' || result.concurrentEdit) {
-      stopped = result.ranOut !== undefined ? 'the cycle deadline passed during an earlier change' : 'an earlier change was stale or failed';
+      stopped = result.ranOut !== undefined ? 'the cycle deadline passed during an earlier change' : (result.guardRefusal ?? 'an earlier change was stale or failed');
     }
     outcomes.push(result.outcome);
   }
