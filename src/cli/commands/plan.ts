@@ -1,12 +1,13 @@
 // `ga-steer plan`: a dry run. Reads a policy and a snapshot, prints the plan; changes nothing.
 
 import { CycleDeadline } from '../../adapters/deadline/cycle-deadline.js';
+import { FileStateStore } from '../../adapters/state/file-state-store.js';
 import { MemoryStateStore } from '../../adapters/state/memory-state-store.js';
 import { runControlCycle } from '../../app/control-cycle.js';
 import { wireLive } from '../../app/live-wiring.js';
 import type { Plan } from '../../plan/types.js';
 import type { Notifier } from '../../ports/notifier.js';
-import { loadPolicyFile, loadSnapshotFile, loadStateFile } from '../../app/input-files.js';
+import { loadPolicyFile, loadSnapshotFile } from '../../app/input-files.js';
 import { emptyControllerState } from '../../planner/controller-state.js';
 import { evaluate } from '../../planner/evaluate.js';
 import { formatIssue } from '../../policy/issues.js';
@@ -83,13 +84,13 @@ passed).`,
         throw new UsageError('--endpoint-url, --atlas-url, --save-snapshot and --cycle-timeout are for live mode, without --snapshot');
       }
       const snapshot = await loadSnapshotFile(values.snapshot);
-      const state = values.state !== undefined ? await loadStateFile(values.state) : emptyControllerState();
+      const state = values.state !== undefined ? await new FileStateStore(values.state).load() : emptyControllerState();
       const now = values.now !== undefined ? parseNow(values.now) : new Date(snapshot.takenAt);
       plan = evaluate(policy, snapshot, state, now).plan;
     } else {
       if (values.now !== undefined) throw new UsageError('--now is for recorded snapshots; live mode plans as of now');
       const limitMs = cycleTimeoutMs(values['cycle-timeout']);
-      const state = values.state !== undefined ? await loadStateFile(values.state) : emptyControllerState();
+      const state = values.state !== undefined ? await new FileStateStore(values.state).load() : emptyControllerState();
       const wiring = wireLive(policy, {
         ...(values['endpoint-url'] !== undefined ? { endpointUrl: values['endpoint-url'] } : {}),
         ...(values['atlas-url'] !== undefined ? { atlasBaseUrl: values['atlas-url'] } : {}),
