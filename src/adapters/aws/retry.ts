@@ -5,7 +5,8 @@
 //
 // Reads retry through callWithRetry. Writes do not: a write that failed or went unanswered may have
 // landed, and the request was built from a read that may no longer hold, so its caller makes one
-// attempt (callAwsOnce), reads afresh and judges again before writing (see apply-plan.ts).
+// attempt (callAwsOnce), reads afresh and judges again before writing (see
+// global-accelerator/apply-change.ts and state/conditional-write.ts).
 
 import { setTimeout as sleepMs } from 'node:timers/promises';
 import { callWithDeadline, fitsBeforeDeadline } from '../deadline/call-deadline.js';

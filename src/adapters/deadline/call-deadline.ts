@@ -4,9 +4,10 @@
 // headers or trickles its body cannot hold the cycle. The caller is not left waiting even when a
 // client ignores the signal: the helper gives up at the deadline itself.
 //
-// For DynamoDB and any other client:
-//   callWithDeadline({ service: 'DynamoDB', operation: 'PutItem', target: region }, 10_000,
-//     (signal) => client.send(command, { abortSignal: signal }));
+// AWS clients go through adapters/aws/retry.ts, which builds on this (the DynamoDB state store:
+//   callWithRetry('DynamoDB', 'GetItem', retry, (abortSignal) => client.send(command, { abortSignal }), region));
+// any other client:
+//   callWithDeadline({ service, operation, target }, timeoutMs, (signal) => send(request, { signal }));
 
 import { performance } from 'node:perf_hooks';
 import { currentDeadline } from './ambient-deadline.js';
