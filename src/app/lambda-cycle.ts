@@ -47,7 +47,7 @@ export async function runLambdaCycle(event: unknown, env: Readonly<Record<string
   const mode: CycleMode = config.data.GA_STEER_MODE === 'plan' || (parsedEvent.success && parsedEvent.data.mode === 'plan') ? 'plan' : 'apply';
 
   if (cachedPolicy?.file !== config.data.GA_STEER_POLICY) {
-    cachedPolicy = { file: config.data.GA_STEER_POLICY, policy: (await loadPolicyFile(config.data.GA_STEER_POLICY)).policy };
+    cachedPolicy = { file: config.data.GA_STEER_POLICY, policy: (await loadPolicyFile(config.data.GA_STEER_POLICY, { use: 'live' })).policy };
   }
   const policy = cachedPolicy.policy;
   // Made once per warm container, like the policy: not on every invocation.

@@ -4,10 +4,13 @@
 
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { GaSteerError } from '../../app/errors.js';
-import { controllerStateSchema, emptyControllerState, type ControllerState } from '../../planner/controller-state.js';
+import { isTooLarge, tooLargeIssue } from '../../input/text-size.js';
+import { emptyControllerState, type ControllerState } from '../../planner/controller-state.js';
+import { formatIssue } from '../../policy/issues.js';
 import type { StateStore } from '../../ports/state-store.js';
 import { AwsCallError } from '../aws/aws-call-error.js';
 import { callWithRetry, DEFAULT_RETRY, type RetryPolicy } from '../aws/retry.js';
+import { parseControllerStateText } from './parse-state-text.js';
 
 export class StateConflictError extends GaSteerError {
   override readonly name = 'StateConflictError';
@@ -45,6 +48,11 @@ export class S3StateStore implements StateStore {
     try {
       const out = await callWithRetry('S3', 'GetObject', this.retry, () => this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key })));
       this.etag = out.ETag;
+      // Refuse an oversized object before buffering it (parseControllerStateText checks the text too).
+      if (out.ContentLength !== undefined && isTooLarge('state', out.ContentLength)) {
+        discardBody(out.Body);
+        throw new StateCorruptError(this.location, formatIssue(tooLargeIssue(this.location, 'state', out.ContentLength)));
+      }
       text = (await out.Body?.transformToString('utf8')) ?? '';
     } catch (e) {
       if (isNoSuchKey(e)) {
@@ -53,15 +61,9 @@ export class S3StateStore implements StateStore {
       }
       throw e;
     }
-    let data: unknown;
-    try {
-      data = JSON.parse(text);
-    } catch (e) {
-      throw new StateCorruptError(this.location, `not JSON: ${(e as Error).message}`);
-    }
-    const parsed = controllerStateSchema.safeParse(data);
-    if (!parsed.success) throw new StateCorruptError(this.location, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-    return parsed.data;
+    const parsed = parseControllerStateText(text, this.location);
+    if (!parsed.ok) throw new StateCorruptError(this.location, parsed.issues.map(formatIssue).join('; '));
+    return parsed.state;
   }
 
   async save(state: ControllerState): Promise<void> {
@@ -86,6 +88,15 @@ export class S3StateStore implements StateStore {
       }
       throw e;
     }
+  }
+}
+
+/** Lets the connection go without reading an object that will not be used. */
+function discardBody(body: { transformToWebStream: () => ReadableStream } | undefined): void {
+  try {
+    body?.transformToWebStream().cancel().catch(() => undefined);
+  } catch {
+    // Already consumed or not a stream: nothing to release.
   }
 }
 

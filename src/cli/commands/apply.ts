@@ -52,7 +52,7 @@ not attempted; see the report), 1 error.`,
       'deploy-timeout': { type: 'string' },
     });
     const format = oneOf<PlanFormat>(values.format, '--format', ['json', 'text', 'markdown'], 'text');
-    const { policy, warnings } = await loadPolicyFile(requireOption(values.policy, '--policy'));
+    const { policy, warnings } = await loadPolicyFile(requireOption(values.policy, '--policy'), { use: 'live' });
     const stateFile = requireOption(values.state, '--state');
     const deployTimeout = values['deploy-timeout'] !== undefined ? Number(values['deploy-timeout']) : 300;
     if (!Number.isFinite(deployTimeout) || deployTimeout < 0) throw new UsageError('--deploy-timeout must be a number of seconds');

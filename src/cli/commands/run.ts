@@ -94,7 +94,7 @@ changes were not applied, 1 error (bad options, a policy that is invalid at star
     }
 
     // A policy that is broken at start is a deployment mistake: fail now rather than hold forever.
-    const { warnings } = await loadPolicyFile(policyFile);
+    const { warnings } = await loadPolicyFile(policyFile, { use: 'live' });
     for (const w of warnings) io.stderr(`${formatIssue(w)}\n`);
     return runUntilStopped(controller, expression, io);
   },

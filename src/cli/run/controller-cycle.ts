@@ -66,7 +66,7 @@ export class ControllerCycle {
     const s = this.#settings;
     let policy: Policy;
     try {
-      const loaded = await loadPolicyFile(s.policyFile);
+      const loaded = await loadPolicyFile(s.policyFile, { use: 'live' });
       policy = loaded.policy;
       this.#rememberSecrets(policy);
       this.#reportWarnings(loaded.warnings);
