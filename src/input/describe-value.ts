@@ -23,9 +23,18 @@ export function describeValue(value: unknown, redact = false): string {
 
 /** `'text'`, cut to a readable length, control characters escaped. */
 export function quote(text: string): string {
-  const cut = text.length > MAX_QUOTED_LENGTH ? `${text.slice(0, MAX_QUOTED_LENGTH - 3)}...` : text;
+  return `'${clip(text)}'`;
+}
+
+/** Text from the input, cut to a readable length, control characters escaped. */
+export function clip(text: string): string {
+  return escapeControls(text.length > MAX_QUOTED_LENGTH ? `${text.slice(0, MAX_QUOTED_LENGTH - 3)}...` : text);
+}
+
+/** Control characters and line separators as \uXXXX, so a message stays on one line. */
+export function escapeControls(text: string): string {
   // eslint-disable-next-line no-control-regex
-  return `'${cut.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}'`;
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** "a boolean", "a number", "a mapping" for zod's `expected` names. */

@@ -2,6 +2,7 @@
 // into file:line:col by a locator built once per document.
 
 import { formatPath, sortIssues, type IssueSeverity, type PolicyIssue } from '../policy/issues.js';
+import { escapeControls } from './describe-value.js';
 import { MAX_REPORTED_ISSUES } from './limits.js';
 
 export interface SourcePosition {
@@ -30,7 +31,16 @@ export interface Finding {
 export const NO_POSITION: SourcePosition = { line: 0, column: 0 };
 
 export function issueAt(file: string, severity: IssueSeverity, position: SourcePosition, message: string, path = ''): PolicyIssue {
-  return { severity, file, line: position.line, column: position.column, path, message };
+  return { severity, file, line: position.line, column: position.column, path, message: escapeControls(message) };
+}
+
+/** Longest key shown in a path: the rest of a 5,000-character key says nothing more. */
+const MAX_SHOWN_KEY_LENGTH = 64;
+
+/** The path as issues show it: on one line, each key cut to a readable length. */
+function displayPath(path: readonly PropertyKey[]): string {
+  const shown = path.map((p) => (typeof p === 'string' && p.length > MAX_SHOWN_KEY_LENGTH ? `${p.slice(0, MAX_SHOWN_KEY_LENGTH - 3)}...` : p));
+  return escapeControls(formatPath(shown));
 }
 
 /** Findings -> issues with file:line:col. */
@@ -39,7 +49,7 @@ export function placeFindings(findings: readonly Finding[], file: string, locate
   return findings.map((f, i): PolicyIssue => {
     const pos = f.position ?? positions[i] ?? NO_POSITION;
     const path = f.place.key === undefined ? f.place.path : [...f.place.path, f.place.key];
-    return { severity: f.severity, file, line: pos.line, column: pos.column, path: formatPath(path), message: f.message };
+    return { severity: f.severity, file, line: pos.line, column: pos.column, path: displayPath(path), message: escapeControls(f.message) };
   });
 }
 

@@ -69,10 +69,9 @@ function firstSyntaxError(text: string): SourcePosition {
 /** V8's message without its own position (the issue has line:col) or its quote of the text. */
 function jsonErrorText(e: unknown): string {
   const message = e instanceof Error ? e.message : String(e);
-  return message
-    .replace(/, "[\s\S]*" is not valid JSON$/, '')
-    .replace(/ (in JSON )?at position \d+( \(line \d+ column \d+\))?/, '')
-    .slice(0, 200);
+  const quoteStart = message.search(/, (\.\.\.)?"/);
+  const head = quoteStart === -1 ? message : message.slice(0, quoteStart);
+  return (head.split('\n')[0] ?? head).replace(/ (in JSON )?at position \d+( \(line \d+ column \d+\))?/, '').slice(0, 200);
 }
 
 function positionOf(text: string, offset: number): SourcePosition {

@@ -8,10 +8,13 @@ import type { PolicyIssue } from '../policy/issues.js';
 import { findTooDeep } from './cst-depth.js';
 import { checkTextSize } from './text-size.js';
 import { MAX_NESTING_DEPTH, MAX_YAML_ALIASES, type InputKind } from './limits.js';
+import { escapeControls } from './describe-value.js';
 import { finishIssues, issueAt, NO_POSITION, placeFindings, type Locator, type SourcePosition } from './places.js';
 import { YamlDepthGuard } from './yaml-depth-guard.js';
 import { yamlLocator } from './yaml-locator.js';
 import { walkYamlDocument } from './yaml-walk.js';
+
+const MAX_MESSAGE_LENGTH = 160;
 
 export type YamlReadResult =
   | {
@@ -54,7 +57,7 @@ export function readYamlText(text: string, file: string, kind: InputKind): YamlR
   if (second !== undefined) {
     syntax.push(issueAt(file, 'error', position(second.range[0]), `the file holds more than one YAML document: a ${kind} is one document`));
   }
-  if (syntax.length > 0) return { ok: false, issues: syntax };
+  if (syntax.length > 0) return { ok: false, issues: finishIssues(syntax, file) };
   if (doc.contents === null) return fail(undefined, `the ${kind} is empty`);
 
   const locate = yamlLocator(doc, lineCounter);
@@ -100,6 +103,8 @@ function firstAliasOffset(doc: Document): number | undefined {
   return offset;
 }
 
+/** yaml's message, on one line and short: some quote a whole token of the text. */
 function firstLine(message: string): string {
-  return message.split('\n')[0] ?? message;
+  const line = escapeControls(message.split('\n')[0] ?? message);
+  return line.length > MAX_MESSAGE_LENGTH ? `${line.slice(0, MAX_MESSAGE_LENGTH - 3)}...` : line;
 }

@@ -4,6 +4,7 @@
 // words that YAML 1.1 tools read as booleans (warnings).
 
 import { isAlias, isMap, isPair, isScalar, isSeq, Scalar, type Document, type Node } from 'yaml';
+import { clip } from './describe-value.js';
 import { forbiddenKeyMessage, isForbiddenKey } from './forbidden-keys.js';
 import type { Finding, Place, SourcePosition } from './places.js';
 import { keyText } from './yaml-locator.js';
@@ -43,9 +44,9 @@ export function walkYamlDocument(doc: Document, maxAliases: number, positionOf: 
         break;
       }
       if (!anchorsSeen.has(node.source)) {
-        errors.push({ severity: 'error', place, message: `alias *${node.source} refers to no anchor &${node.source} defined before it` });
+        errors.push({ severity: 'error', place, message: `alias *${clip(node.source)} refers to no anchor &${clip(node.source)} defined before it` });
       } else if (openAnchors.has(node.source)) {
-        errors.push({ severity: 'error', place, message: `alias *${node.source} refers to the node that contains it (a cycle)` });
+        errors.push({ severity: 'error', place, message: `alias *${clip(node.source)} refers to the node that contains it (a cycle)` });
       }
       continue;
     }
@@ -73,7 +74,7 @@ export function walkYamlDocument(doc: Document, maxAliases: number, positionOf: 
           // Placed by position: the path names the first occurrence, which the locator would find.
           const at = (pair.key as Node).range?.[0];
           const position = at === undefined ? undefined : positionOf(at);
-          errors.push({ severity: 'error', place: { path, key }, ...(position !== undefined ? { position } : {}), message: `duplicate key "${key}": keys must be unique` });
+          errors.push({ severity: 'error', place: { path, key }, ...(position !== undefined ? { position } : {}), message: `duplicate key "${clip(key)}": keys must be unique` });
           continue;
         }
         keys.add(key);

@@ -2,6 +2,7 @@
 // parts of the policy parsed (see policy-parts.ts), each check only where its inputs are present, so
 // shape and meaning are reported in one pass.
 
+import { clip } from '../input/describe-value.js';
 import { compileAnswerPattern } from './answer-pattern.js';
 import type { IssueSeverity } from './issues.js';
 import type { PolicyParts, RegionParts } from './policy-parts.js';
@@ -45,7 +46,7 @@ export function checkPolicySemantics(parts: PolicyParts, use: PolicyUse): Semant
     const seen = new Set<string>();
     queries.forEach((q, i) => {
       const key = `${q.signal}/${q.endpointId ?? ''}`;
-      if (seen.has(key)) error(['signals', 'load', region, i, 'signal'], `duplicate load query for signal "${q.signal}"${q.endpointId !== undefined ? ` and endpoint ${q.endpointId}` : ''}`);
+      if (seen.has(key)) error(['signals', 'load', region, i, 'signal'], `duplicate load query for signal "${clip(q.signal)}"${q.endpointId !== undefined ? ` and endpoint ${clip(q.endpointId)}` : ''}`);
       seen.add(key);
     });
   }
@@ -53,7 +54,7 @@ export function checkPolicySemantics(parts: PolicyParts, use: PolicyUse): Semant
   if (signals?.ripeAtlas !== undefined) checkAtlas(signals.ripeAtlas, listed, error);
   const feedNames = new Set<string>();
   signals?.synthetic?.forEach((f, i) => {
-    if (feedNames.has(f.name)) error(['signals', 'synthetic', i, 'name'], `duplicate synthetic feed "${f.name}"`);
+    if (feedNames.has(f.name)) error(['signals', 'synthetic', i, 'name'], `duplicate synthetic feed "${clip(f.name)}"`);
     feedNames.add(f.name);
   });
   if (signals?.demand !== undefined) checkSourceAreas(signals.demand.sourceAreas, error);
@@ -96,11 +97,11 @@ function checkRegion(region: string, { settings: rp, broken }: RegionParts, part
   const signalAt = [...at, 'capacity', 'signal'];
   const queries = parts.load.get(region);
   if (!parts.loadRegionNames.has(region) || queries?.length === 0) {
-    const message = `no load query in signals.load.${region} measures signal "${signal}"`;
+    const message = `no load query in signals.load.${region} measures signal "${clip(signal)}"`;
     if (use === 'live') error(signalAt, `${message}: live collection would find no load for this Region and hold (NoData) every cycle`);
     else warn(signalAt, `${message}: fine with recorded snapshots, which carry the load; live collection (validate, plan without --snapshot, apply, run) needs one`);
   } else if (queries !== undefined && !queries.some((q) => q.signal === signal)) {
-    error(signalAt, `no load query in signals.load.${region} defines signal "${signal}"`);
+    error(signalAt, `no load query in signals.load.${region} defines signal "${clip(signal)}"`);
   }
 }
 
@@ -126,7 +127,7 @@ function checkSourceAreas(sourceAreas: Policy['signals']['demand']['sourceAreas'
   for (const [area, countries] of Object.entries(sourceAreas)) {
     countries.forEach((c, i) => {
       const other = areaOf.get(c);
-      if (other !== undefined) error(['signals', 'demand', 'sourceAreas', area, i], `${c} is already in source area ${other}`);
+      if (other !== undefined) error(['signals', 'demand', 'sourceAreas', area, i], `${c} is already in source area ${clip(other)}`);
       else areaOf.set(c, area);
     });
   }
@@ -151,7 +152,7 @@ function checkPeak(peak: NonNullable<Policy['expectedPeak']>, regions: Policy['r
     if (rp.capacity.signal === peak.signal) usable += (rp.capacity.full * rp.targetPercent) / 100;
   }
   if (usable === 0) {
-    report.error(['expectedPeak', 'signal'], `no Region measures its capacity with signal "${peak.signal}"`);
+    report.error(['expectedPeak', 'signal'], `no Region measures its capacity with signal "${clip(peak.signal)}"`);
   } else if (usable < peak.value) {
     report.warn(['expectedPeak', 'value'], `total capacity at target utilization is ${round(usable)} but the stated peak is ${round(peak.value)}: the service cannot carry its peak without overloading a Region`);
   }

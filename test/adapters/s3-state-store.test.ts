@@ -51,4 +51,19 @@ describe('S3 state store', () => {
     s3.objects.set('/ops-state/ga-steer/crazycall.json', { body: Buffer.from('{"stateVersion": 9}'), etag: '"x"' });
     await expect(store().load()).rejects.toBeInstanceOf(StateCorruptError);
   });
+
+  it('names the place of what is wrong in the stored state', async () => {
+    s3.objects.set('/ops-state/ga-steer/crazycall.json', { body: Buffer.from('{\n  "stateVersion": 1,\n  "groups": {"g": {"expectedDialPercent": "85"}}\n}'), etag: '"x"' });
+    await expect(store().load()).rejects.toThrow(
+      "s3://ops-state/ga-steer/crazycall.json: the stored state is not valid (s3://ops-state/ga-steer/crazycall.json:3:43 groups.g.expectedDialPercent: expected a number, got the string '85'); refusing to reset it",
+    );
+    s3.objects.set('/ops-state/ga-steer/crazycall.json', { body: Buffer.from(`{"stateVersion": 1, "groups": ${'['.repeat(100)}${']'.repeat(100)}}`), etag: '"x"' });
+    await expect(store().load()).rejects.toThrow(/crazycall\.json:1:\d+ nested deeper than 64 levels of objects and arrays/);
+  });
+
+  it('refuses an object over the state size cap without reading it', async () => {
+    const huge = Buffer.alloc(8 * 1024 * 1024 + 1, 0x20);
+    s3.objects.set('/ops-state/ga-steer/crazycall.json', { body: huge, etag: '"x"' });
+    await expect(store().load()).rejects.toThrow('the state is 8,388,609 bytes; a state may be at most 8 MiB (8,388,608 bytes)');
+  });
 });
