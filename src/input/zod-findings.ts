@@ -33,6 +33,7 @@ function toFindings(issue: ZodIssue, schema: z.ZodType): Finding[] {
 }
 
 function unknownKeyMessage(key: string, allowed: readonly string[]): string {
+  if (key === '<<') return 'YAML merge keys (<<) are not supported: write the keys out';
   const hint = didYouMean(key, allowed);
   if (hint !== '') return `unknown key${hint}`;
   if (allowed.length > 0 && allowed.length <= MAX_LISTED_KEYS) return `unknown key (allowed here: ${allowed.join(', ')})`;

@@ -1,6 +1,6 @@
 // Fuzzed loaders: arbitrary text, mutations of the real example files and structurally wrong data
 // for the policy, scenario, snapshot and state loaders. Every input ends in an answer whose issues
-// name their place (loaders.ts), never an exception, in bounded time. `npm test` runs about two hundred
+// name their place (loaders.ts), never an exception, in bounded time. `npm test` runs about 150
 // inputs with a fixed seed; `npm run fuzz` runs many more with a new seed (FUZZ_RUNS, FUZZ_SEED).
 
 import { readdirSync, readFileSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { parse, stringify } from 'yaml';
 import { loadChecked, type LoaderName } from './loaders.js';
 
 const LONG_RUN = process.env.FUZZ_RUNS !== undefined;
-const RUNS = Number(process.env.FUZZ_RUNS ?? 12);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 8);
 const SEED = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED) : LONG_RUN ? Date.now() : 20261130;
 const PARAMS = { numRuns: RUNS, seed: SEED, endOnFailure: true };
 /** A long run takes as long as it needs; `npm test`'s runs stay within vitest's default. */

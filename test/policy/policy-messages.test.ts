@@ -92,6 +92,19 @@ latencyy:
     `);
   });
 
+  it('say that YAML merge keys are not supported', () => {
+    const text = `${HEAD}regions:
+  eu-central-1: &region
+    capacity: { signal: flows, full: 1000 }
+  eu-west-1:
+    <<: *region
+`;
+    expect(issuesOf(text).filter((l) => !l.includes('warning:'))).toEqual([
+      'p.yaml:9:5 regions.eu-west-1.<<: YAML merge keys (<<) are not supported: write the keys out',
+      'p.yaml:9:5 regions.eu-west-1.capacity: is required',
+    ]);
+  });
+
   it('suggest the nearest option of a fixed set', () => {
     const text = `${HEAD}${REGION}${LOAD}latency:
   statistic: p99
