@@ -1,18 +1,35 @@
-// The emulator's HTTP front: a real server on loopback that speaks the AWS JSON protocols, so the
-// unmodified AWS SDK clients talk to it. It routes on X-Amz-Target, reads the Region from the SigV4
-// credential scope, formats errors as each protocol does, and injects configured faults.
+// The emulator's HTTP front: a real server on loopback that speaks the AWS JSON protocols (routed on
+// X-Amz-Target) and awsQuery (form-encoded, routed on Version and Action), so unmodified AWS SDKs and
+// the AWS CLI talk to it. It reads the Region from the SigV4 credential scope, formats errors as each
+// protocol does, injects configured faults, and serves plain HTTP routes (RIPE Atlas, feeds) beside.
 
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { QueryInputError, readQueryInput } from './aws-query/form-input.js';
+import { queryErrorXml, queryResponseXml } from './aws-query/xml-output.js';
 import { FaultInjector, faultRuleSchema, type HumanEdit } from './faults.js';
-import { EmulatedServiceError, type EmulatedService, type RequestContext } from './service.js';
+import { EmulatedServiceError, type EmulatedService } from './service.js';
+import { toJsonWire } from './wire-values.js';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
+/** A plain HTTP API served beside the AWS ones (RIPE Atlas, a synthetic feed). */
+export interface HttpRoute {
+  matches(pathname: string): boolean;
+  handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> | void;
+}
+
+interface Responder {
+  ok(output: unknown): void;
+  fail(error: EmulatedServiceError): void;
+}
+
 export interface EmulatorServerOptions {
   readonly services: readonly EmulatedService[];
+  /** Paths answered by these instead of the AWS protocols. */
+  readonly routes?: readonly HttpRoute[];
   readonly faults?: FaultInjector;
   /** Applies a `concurrent-edit` fault's change, as a human at the console would make it. */
   readonly applyHumanEdit?: (edit: HumanEdit) => void;
@@ -24,6 +41,8 @@ export interface EmulatorServerOptions {
 
 export interface RecordedCall {
   readonly target: string;
+  /** The wire protocol the call came in: a JSON protocol (X-Amz-Target) or awsQuery (form-encoded). */
+  readonly protocol: 'json' | 'query';
   readonly region: string;
   readonly status: number;
   readonly errorType?: string;
@@ -48,7 +67,7 @@ export async function startEmulatorServer(options: EmulatorServerOptions): Promi
   const record = (call: RecordedCall): void => {
     calls.push(call);
     if (calls.length > MAX_RECORDED_CALLS) calls.splice(0, calls.length - MAX_RECORDED_CALLS);
-    options.log?.(`${call.status} ${call.target} ${call.region}${call.errorType !== undefined ? ` ${call.errorType}` : ''}`);
+    options.log?.(`${call.status} ${call.target} ${call.protocol} ${call.region}${call.errorType !== undefined ? ` ${call.errorType}` : ''}`);
   };
 
   const server = createServer((req, res) => {
@@ -61,8 +80,14 @@ export async function startEmulatorServer(options: EmulatorServerOptions): Promi
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
     if (req.url?.startsWith('/_emulator/') === true) return admin(req, res, body);
+    const url = new URL(req.url ?? '/', 'http://emulator.invalid');
+    const route = options.routes?.find((r) => r.matches(url.pathname));
+    if (route !== undefined) return route.handle(req, res, url);
 
     const requestId = randomUUID();
+    const contentType = header(req, 'content-type')?.split(';')[0]?.trim().toLowerCase();
+    if (req.method === 'POST' && contentType === 'application/x-www-form-urlencoded') return handleQuery(req, res, body, requestId);
+
     const target = header(req, 'x-amz-target') ?? '';
     const dot = target.indexOf('.');
     const service = byPrefix.get(dot > 0 ? target.slice(0, dot) : '');
@@ -71,17 +96,18 @@ export async function startEmulatorServer(options: EmulatorServerOptions): Promi
     }
     const operation = target.slice(dot + 1);
     const region = regionFromAuthorization(header(req, 'authorization'));
-    const context: RequestContext = { region: region ?? '', requestId };
+    const expectedType = service.protocol === 'awsJson1_1' ? 'application/x-amz-json-1.1' : 'application/x-amz-json-1.0';
+    const reply: Responder = {
+      ok: (output) => sendJson(res, 200, expectedType, requestId, toJsonWire(output)),
+      fail: (error) => sendJsonError(res, service, requestId, error),
+    };
     const fail = (error: EmulatedServiceError, input: unknown): void => {
-      record({ target, region: context.region, status: error.httpStatus, errorType: error.errorType, input });
-      sendError(res, service, requestId, error);
+      record({ target, protocol: 'json', region: region ?? '', status: error.httpStatus, errorType: error.errorType, input });
+      reply.fail(error);
     };
 
-    if (region === undefined) {
-      return fail(new EmulatedServiceError('MissingAuthenticationTokenException', 403, 'Missing Authentication Token'), undefined);
-    }
-    const expectedType = service.protocol === 'awsJson1_1' ? 'application/x-amz-json-1.1' : 'application/x-amz-json-1.0';
-    if (header(req, 'content-type')?.split(';')[0]?.trim() !== expectedType) {
+    if (region === undefined) return fail(missingAuthentication(), undefined);
+    if (contentType !== expectedType) {
       return fail(new EmulatedServiceError('SerializationException', 400, `Content-Type must be ${expectedType}`), undefined);
     }
     let input: unknown;
@@ -96,33 +122,85 @@ export async function startEmulatorServer(options: EmulatorServerOptions): Promi
     if (!service.operations.has(operation)) {
       return fail(new EmulatedServiceError('UnknownOperationException', 400, `unknown operation ${operation}`), input);
     }
+    await serve({ req, protocol: 'json', service, operation, target, region, requestId, input: input as Record<string, unknown>, reply });
+  }
 
+  /** awsQuery: `Action` and `Version` in a form-encoded body; answers and errors in XML. */
+  async function handleQuery(req: IncomingMessage, res: ServerResponse, body: Buffer, requestId: string): Promise<void> {
+    const params = new URLSearchParams(body.toString('utf8'));
+    const version = params.get('Version') ?? '';
+    const action = params.get('Action') ?? '';
+    const service = options.services.find((s) => s.query !== undefined && s.query.version === version);
+    const namespace = service?.query?.xmlNamespace ?? '';
+    const target = `${service?.targetPrefix ?? version}.${action}`;
+    const region = regionFromAuthorization(header(req, 'authorization'));
+    const reply: Responder = {
+      ok: (output) => sendXml(res, 200, requestId, queryResponseXml(action, output, requestId, namespace)),
+      fail: (error) =>
+        sendXml(res, error.httpStatus, requestId, queryErrorXml({ type: error.fault, code: error.queryCode ?? error.errorType, message: error.message }, requestId, namespace)),
+    };
+    const fail = (error: EmulatedServiceError, input: unknown): void => {
+      record({ target, protocol: 'query', region: region ?? '', status: error.httpStatus, errorType: error.queryCode ?? error.errorType, input });
+      reply.fail(error);
+    };
+    if (region === undefined) return fail(missingAuthentication(), undefined);
+    if (service?.query === undefined) return fail(new EmulatedServiceError('NoSuchVersion', 400, `no service here speaks API version "${version}" over the query protocol`, 'NoSuchVersion'), undefined);
+    if (action === '') return fail(new EmulatedServiceError('MissingAction', 400, 'The request must contain the parameter Action.', 'MissingAction'), undefined);
+    const shape = service.query.inputs[action];
+    if (shape === undefined || !service.operations.has(action)) {
+      return fail(new EmulatedServiceError('InvalidAction', 400, `The action ${action} is not valid for this web service.`, 'InvalidAction'), undefined);
+    }
+    let input: Record<string, unknown>;
+    try {
+      input = readQueryInput(params, shape);
+    } catch (e) {
+      if (e instanceof QueryInputError) return fail(new EmulatedServiceError('InvalidParameterValueException', 400, e.message, 'InvalidParameterValue'), undefined);
+      throw e;
+    }
+    await serve({ req, protocol: 'query', service, operation: action, target, region, requestId, input, reply });
+  }
+
+  /** Faults, then the operation, whichever protocol carried the call. */
+  async function serve(call: {
+    req: IncomingMessage;
+    protocol: RecordedCall['protocol'];
+    service: EmulatedService;
+    operation: string;
+    target: string;
+    region: string;
+    requestId: string;
+    input: Record<string, unknown>;
+    reply: Responder;
+  }): Promise<void> {
+    const { service, target, region, input, reply } = call;
+    const fail = (error: EmulatedServiceError): void => {
+      record({ target, protocol: call.protocol, region, status: error.httpStatus, errorType: error.errorType, input });
+      reply.fail(error);
+    };
     const firing = faults.match(target);
     for (const f of firing) if (f.kind === 'latency') await sleep(f.delayMs);
     if (firing.some((f) => f.kind === 'disconnect')) {
-      record({ target, region, status: 0, errorType: 'disconnect', input });
-      req.socket.destroy();
+      record({ target, protocol: call.protocol, region, status: 0, errorType: 'disconnect', input });
+      call.req.socket.destroy();
       return;
     }
-    if (firing.some((f) => f.kind === 'throttle')) {
-      return fail(new EmulatedServiceError('ThrottlingException', 400, 'Rate exceeded', 'Throttling'), input);
-    }
+    if (firing.some((f) => f.kind === 'throttle')) return fail(new EmulatedServiceError('ThrottlingException', 400, 'Rate exceeded', 'Throttling'));
     if (firing.some((f) => f.kind === 'server-error')) {
       const type = service.protocol === 'awsJson1_1' ? 'InternalServiceErrorException' : 'InternalServiceFault';
-      return fail(new EmulatedServiceError(type, 500, 'An internal error occurred', 'InternalServiceError'), input);
+      return fail(new EmulatedServiceError(type, 500, 'An internal error occurred', 'InternalServiceError'));
     }
 
     let output: unknown;
     try {
-      output = await service.handle(operation, input as Record<string, unknown>, context);
+      output = await service.handle(call.operation, input, { region, requestId: call.requestId });
     } catch (e) {
-      if (e instanceof EmulatedServiceError) return fail(e, input);
+      if (e instanceof EmulatedServiceError) return fail(e);
       throw e;
     }
     // A human edits the resource right after this call was served: between the caller's read and write.
     for (const f of firing) if (f.kind === 'concurrent-edit' && f.edit !== undefined) options.applyHumanEdit?.(f.edit);
-    record({ target, region, status: 200, input });
-    sendJson(res, 200, expectedType, requestId, output);
+    record({ target, protocol: call.protocol, region, status: 200, input });
+    reply.ok(output);
   }
 
   function admin(req: IncomingMessage, res: ServerResponse, body: Buffer): void {
@@ -209,7 +287,16 @@ function sendJson(res: ServerResponse, status: number, contentType: string, requ
   res.end(text);
 }
 
-function sendError(res: ServerResponse, service: EmulatedService, requestId: string, error: EmulatedServiceError): void {
+function sendXml(res: ServerResponse, status: number, requestId: string, xml: string): void {
+  res.writeHead(status, { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(xml), 'x-amzn-requestid': requestId });
+  res.end(xml);
+}
+
+function missingAuthentication(): EmulatedServiceError {
+  return new EmulatedServiceError('MissingAuthenticationTokenException', 403, 'Missing Authentication Token', 'MissingAuthenticationToken');
+}
+
+function sendJsonError(res: ServerResponse, service: EmulatedService, requestId: string, error: EmulatedServiceError): void {
   const contentType = service.protocol === 'awsJson1_1' ? 'application/x-amz-json-1.1' : 'application/x-amz-json-1.0';
   const common = new Set(['ThrottlingException', 'SerializationException', 'UnknownOperationException', 'MissingAuthenticationTokenException']);
   const type = common.has(error.errorType) ? error.errorType : `${service.errorNamespace}#${error.errorType}`;

@@ -9,6 +9,7 @@ import { startEmulator } from '../../src/emulator/emulator.js';
 import { startAtlasApiServer, type AtlasApiServer } from '../support/atlas-api-server.js';
 import { exampleSnapshot, startTestEmulator, type TestEmulator } from '../support/emulator.js';
 import { runGaSteer, type CliRun } from '../support/run-cli-in-process.js';
+import { until } from '../support/until.js';
 
 const EVERY_SECOND = '*/1 * * * * *';
 const POLICY = 'policies/crazycall-voip.yaml';
@@ -40,8 +41,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  rmSync(dir, { recursive: true, force: true });
-  await atlas.close();
+  // Guarded: when beforeAll failed, its error is the one to read, not a crash here.
+  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  await atlas?.close();
 });
 
 /** Starts `ga-steer run` and hands back its cycle lines as they come. */
@@ -87,7 +89,7 @@ describe.concurrent('ga-steer run', () => {
     emu = await startTestEmulator('crazycall-hot.json', { deployDelayMs: 10 });
   });
   afterAll(async () => {
-    await emu.close();
+    await emu?.close(); // undefined when beforeAll failed
   });
 
   it('--once runs one cycle, writes state and health, prints one JSON line, exits 0', async () => {
@@ -192,8 +194,9 @@ describe.concurrent('ga-steer run', () => {
     own.faults.add({ operation: 'DescribeAccelerator', kind: 'latency', delayMs: 1500, times: 1 });
     try {
       const run = startRun(['--schedule', EVERY_SECOND, '--policy', POLICY, '--state', join(dir, 'inflight-state.json'), '--endpoint-url', own.url]);
-      // The first tick comes within a second and its cycle lasts at least 1.5 s: at 1.1 s it is running.
-      await new Promise((r) => setTimeout(r, 1100));
+      // Once the slowed call has reached the emulator, the first cycle is in flight for another 1.5 s
+      // (waiting on the clock instead made the test fail on a busy machine, where the tick came late).
+      await until(() => own.faults.firedCounts()[0] === 1);
       expect(run.lines).toHaveLength(0);
       const result = await run.stop();
       expect(result.code, result.stderr).toBe(0);

@@ -8,15 +8,7 @@ import { CycleSchedule, InvalidScheduleError } from '../../src/cli/run/cycle-sch
 import { HealthTracker, writeHealthFile } from '../../src/cli/run/health-file.js';
 import { redactorFor, secretEnvNames } from '../../src/cli/run/redact.js';
 import { parsePolicyText } from '../../src/policy/parse-policy.js';
-
-/** Polls until `ok` holds; fails after `ms`. */
-async function until(ok: () => boolean, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+import { until } from '../support/until.js';
 
 describe.concurrent('CycleSchedule', () => {
   it('never runs two cycles at once: a tick during a cycle is skipped and reported', async () => {

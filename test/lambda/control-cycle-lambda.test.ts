@@ -10,12 +10,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestEmulator, TEST_CREDENTIALS, type TestEmulator } from '../support/emulator.js';
 import { startAtlasApiServer, type AtlasApiServer } from '../support/atlas-api-server.js';
 import { startLocalS3, type LocalS3 } from '../support/local-s3-server.js';
-import { REPO_ROOT } from '../support/shared-data.js';
+import { REPO_ROOT } from '../support/repo-data.js';
 
 let t: TestEmulator;
 let s3: LocalS3;
 let atlas: AtlasApiServer;
 let handler: (event: unknown) => Promise<{ verdict: string; holds: string[]; mode: string; applyOutcome: string | null }>;
+/** The environment before this suite configures the Lambda through it; put back afterwards, since other suites share the process. */
+const envBefore = { ...process.env };
 
 beforeAll(async () => {
   execFileSync(process.execPath, ['--import', 'tsx', 'scripts/build-lambda.ts'], { cwd: REPO_ROOT, stdio: 'pipe' });
@@ -39,10 +41,12 @@ beforeAll(async () => {
   handler = mod.handler;
 });
 afterAll(async () => {
-  await t.close();
-  await s3.close();
-  await atlas.close();
-  delete process.env.GA_STEER_ATLAS_URL;
+  // Guarded: when beforeAll failed, its error is the one to read, not a crash here.
+  await t?.close();
+  await s3?.close();
+  await atlas?.close();
+  for (const name of Object.keys(process.env)) if (!(name in envBefore)) delete process.env[name];
+  Object.assign(process.env, envBefore);
 });
 
 describe('control-cycle Lambda (bundled)', () => {

@@ -21,7 +21,7 @@ describe('Slack notifier against a local webhook receiver', () => {
     hook = await startWebhookReceiver();
   });
   afterAll(async () => {
-    await hook.close();
+    await hook?.close(); // undefined when beforeAll failed
   });
 
   it('posts a valid message naming the change and its reason', async () => {

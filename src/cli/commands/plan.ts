@@ -28,16 +28,17 @@ and evidence; each hold with its reason. Nothing is changed.
 With --snapshot, the plan is made from a recorded snapshot. Without it (live mode), ga-steer reads
 the accelerator from Global Accelerator and load and demand from CloudWatch, with the AWS SDK's
 usual credentials and endpoints (AWS_ENDPOINT_URL_GLOBAL_ACCELERATOR, AWS_ENDPOINT_URL_CLOUDWATCH,
-AWS_ENDPOINT_URL), or from --endpoint-url (e.g. \`ga-steer emulator\`). Latency and landing come
-from the policy's RIPE Atlas measurements (results newer than guardrails.maxSignalAgeSeconds; the
-API key, if any, from the variable signals.ripeAtlas.apiKeyEnv names) and its synthetic feeds.
+AWS_ENDPOINT_URL), or from --endpoint-url (e.g. \`ga-steer emulator\`, which prints the whole
+command). Latency and landing come from the policy's RIPE Atlas measurements (results newer than
+guardrails.maxSignalAgeSeconds; the API key, if any, from the variable signals.ripeAtlas.apiKeyEnv
+names) and its synthetic feeds.
 
 Options:
   --policy FILE          the policy (YAML)
   --snapshot FILE        a snapshot (JSON, see schemas/snapshot.schema.json)
   --endpoint-url URL     live mode: send GA and CloudWatch calls here (the emulator)
   --atlas-url URL        live mode: the RIPE Atlas API origin (default: env GA_STEER_ATLAS_URL,
-                         else https://atlas.ripe.net)
+                         else https://atlas.ripe.net; \`ga-steer emulator --policy\` serves one)
   --save-snapshot FILE   live mode: also write the collected snapshot (to replay it later)
   --state FILE           controller state from earlier cycles (cooldowns, ga-steer's last values);
                          default: none, a first run
