@@ -92,7 +92,7 @@ async function runCycle(event: unknown, env: Readonly<Record<string, string | un
   const mode: CycleMode = config.data.GA_STEER_MODE === 'plan' || (parsedEvent.success && parsedEvent.data.mode === 'plan') ? 'plan' : 'apply';
 
   if (cachedPolicy?.file !== config.data.GA_STEER_POLICY) {
-    cachedPolicy = { file: config.data.GA_STEER_POLICY, policy: (await loadPolicyFile(config.data.GA_STEER_POLICY)).policy };
+    cachedPolicy = { file: config.data.GA_STEER_POLICY, policy: (await loadPolicyFile(config.data.GA_STEER_POLICY, { use: 'live' })).policy };
   }
   const policy = cachedPolicy.policy;
   secrets.protectPolicy(policy);

@@ -26,7 +26,7 @@ const nowMs = Date.UTC(2026, 11, 1, 18, 0, 20);
 beforeEach(async () => {
   const started = Date.now();
   t = await startTestEmulator('crazycall-hot.json', { deployDelayMs: 20, now: () => nowMs + (Date.now() - started) });
-  policy = (await loadPolicyFile('policies/crazycall-voip.yaml')).policy;
+  policy = (await loadPolicyFile('policies/crazycall-voip.yaml', { use: 'live' })).policy;
   policy = { ...policy, signals: { ...policy.signals, demand: { source: 'snapshot', sourceAreas: {} } } };
   dir = mkdtempSync(join(tmpdir(), 'ga-steer-deadline-'));
   new MetricFeeder(t.emulator.metrics, metricSeedsOf(t.snapshot, policy).seeds).tick(nowMs);

@@ -17,7 +17,7 @@ import { runGaSteer } from '../support/run-cli-in-process.js';
 import { REPO_ROOT } from '../support/shared-data.js';
 
 const world = loadWorld();
-const policy = (await loadPolicyFile('policies/crazycall-voip.yaml')).policy;
+const policy = (await loadPolicyFile('policies/crazycall-voip.yaml', { use: 'snapshot' })).policy;
 const dir = mkdtempSync(join(tmpdir(), 'ga-steer-sim-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -46,8 +46,8 @@ describe('scenario files', () => {
       'bad.yaml:3:7 name: must be lower-case letters, digits and dashes',
       'bad.yaml:8:12 service.clients: name countries, maxRttMs, or both',
       'bad.yaml:9:14 service.peakFlows: must be greater than 0',
-      'bad.yaml:10:3 service.surprise: unknown key',
-      'bad.yaml:12:65 events[0].region: must be an AWS Region code such as eu-central-1',
+      'bad.yaml:10:3 service.surprise: unknown key (allowed here: capacity, clients, peakFlows, flowLifetimeSeconds, demandNoisePercent)',
+      "bad.yaml:12:65 events[0].region: unknown AWS Region 'mars-1'",
     ]);
   });
 

@@ -1,19 +1,19 @@
 // The S3 state object: the controller state and its lease in one JSON object, so a conditional PUT
 // (If-Match on the ETag just read) changes both or neither. An object written before leases existed
-// (the bare state) reads as a state with no lease.
+// (the bare state) reads as a state with no lease. Read through the one guarded state parser.
 
 import { z } from 'zod';
-import { emptyControllerState, type ControllerState } from '../../planner/controller-state.js';
-import { StateCorruptError } from './errors.js';
+import { controllerStateSchema, emptyControllerState, type ControllerState } from '../../planner/controller-state.js';
 import { leaseRecordSchema, type LeaseRecord } from './lease-record.js';
-import { parseStateValue } from './stored-state.js';
+import { checkStored, readStoredJson } from './parse-state-text.js';
+import { corruptError } from './stored-state.js';
 
 export const S3_OBJECT_VERSION = 1;
 
 const objectSchema = z.strictObject({
   objectVersion: z.literal(S3_OBJECT_VERSION),
   lease: leaseRecordSchema.nullable(),
-  state: z.unknown(),
+  state: controllerStateSchema.nullable(),
 });
 
 export interface S3StateObject {
@@ -23,16 +23,16 @@ export interface S3StateObject {
 }
 
 export function parseS3StateObject(text: string, location: string): S3StateObject {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (e) {
-    throw new StateCorruptError(location, `not JSON: ${(e as Error).message}`);
+  const read = readStoredJson(text, location);
+  if (!read.ok) throw corruptError(location, read.issues);
+  if (typeof read.data === 'object' && read.data !== null && 'stateVersion' in read.data) {
+    const bare = checkStored(controllerStateSchema, read, location);
+    if (!bare.ok) throw corruptError(location, bare.issues);
+    return { lease: undefined, state: bare.value };
   }
-  if (typeof data === 'object' && data !== null && 'stateVersion' in data) return { lease: undefined, state: parseStateValue(data, location) };
-  const parsed = objectSchema.safeParse(data);
-  if (!parsed.success) throw new StateCorruptError(location, parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '));
-  return { lease: parsed.data.lease ?? undefined, state: parsed.data.state === null || parsed.data.state === undefined ? undefined : parseStateValue(parsed.data.state, location) };
+  const parsed = checkStored(objectSchema, read, location);
+  if (!parsed.ok) throw corruptError(location, parsed.issues);
+  return { lease: parsed.value.lease ?? undefined, state: parsed.value.state ?? undefined };
 }
 
 export function s3StateObjectText(object: S3StateObject): string {

@@ -6,6 +6,7 @@
 // Every call, the body of a read included, is bounded by its deadline and the cycle's.
 
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { isTooLarge, tooLargeIssue } from '../../input/text-size.js';
 import type { ControllerState } from '../../planner/controller-state.js';
 import type { FencedWrite, Lease, LeaseAttempt, LeaseCheck } from '../../ports/lease.js';
 import type { StateStore } from '../../ports/state-store.js';
@@ -14,6 +15,7 @@ import { callWithRetry, DEFAULT_RETRY, type RetryPolicy } from '../aws/retry.js'
 import { WriteRounds, writeOnce, type WriteOutcome } from './conditional-write.js';
 import { checkAgainst, decideAcquire, isLive, leaseOf, refusalOf, released, RELEASED_AT, renewed, type LeaseRecord } from './lease-record.js';
 import { parseS3StateObject, s3StateObjectText, stateOf, type S3StateObject } from './s3-state-object.js';
+import { corruptError } from './stored-state.js';
 
 interface ReadObject {
   /** undefined: the object does not exist. */
@@ -99,7 +101,7 @@ export class S3StateStore implements StateStore {
   }
 
   private async read(): Promise<ReadObject> {
-    let out: { etag: string | undefined; text: string };
+    let out: { etag: string | undefined; text: string } | { tooLarge: number };
     try {
       // The body is read inside the attempt: a stalled or trickling body is bounded by the same deadline.
       out = await callWithRetry(
@@ -108,6 +110,11 @@ export class S3StateStore implements StateStore {
         this.retry,
         async (abortSignal) => {
           const res = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key }), { abortSignal });
+          // Refuse an oversized object before buffering it (the state parser checks the text too).
+          if (res.ContentLength !== undefined && isTooLarge('state', res.ContentLength)) {
+            discardBody(res.Body);
+            return { tooLarge: res.ContentLength };
+          }
           return { etag: res.ETag, text: (await res.Body?.transformToString('utf8')) ?? '' };
         },
         this.bucket,
@@ -116,6 +123,7 @@ export class S3StateStore implements StateStore {
       if (isNoSuchKey(e)) return { etag: undefined, object: { lease: undefined, state: undefined } };
       throw e;
     }
+    if ('tooLarge' in out) throw corruptError(this.location, [tooLargeIssue(this.location, 'state', out.tooLarge)]);
     return { etag: out.etag, object: parseS3StateObject(out.text, this.location) };
   }
 
@@ -143,6 +151,15 @@ function sameRecord(a: LeaseRecord, b: LeaseRecord): boolean {
 /** 412: the object changed (or appeared) since it was read; 409: a concurrent conditional write. */
 function isConditionFailure(e: AwsCallError): boolean {
   return e.httpStatus === 412 || e.httpStatus === 409 || e.code === 'PreconditionFailed' || e.code === 'ConditionalRequestConflict';
+}
+
+/** Lets the connection go without reading an object that will not be used. */
+function discardBody(body: { transformToWebStream: () => ReadableStream } | undefined): void {
+  try {
+    body?.transformToWebStream().cancel().catch(() => undefined);
+  } catch {
+    // Already consumed or not a stream: nothing to release.
+  }
 }
 
 function isNoSuchKey(e: unknown): boolean {

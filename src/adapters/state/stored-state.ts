@@ -1,7 +1,10 @@
-// The controller state as stored text, parsed the same way by every store.
+// The controller state as stored text, parsed the same way by every store: through the one guarded
+// state parser (parse-state-text.ts), a problem becoming a StateCorruptError naming the store and key.
 
-import { controllerStateSchema, type ControllerState } from '../../planner/controller-state.js';
+import type { ControllerState } from '../../planner/controller-state.js';
+import { formatIssue, type PolicyIssue } from '../../policy/issues.js';
 import { StateCorruptError } from './errors.js';
+import { parseControllerStateText } from './parse-state-text.js';
 
 export function stateToText(state: ControllerState): string {
   return `${JSON.stringify(state, null, 2)}\n`;
@@ -9,17 +12,12 @@ export function stateToText(state: ControllerState): string {
 
 /** Parses stored state text; anything else is a StateCorruptError naming `location`. */
 export function parseStoredState(text: string, location: string): ControllerState {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (e) {
-    throw new StateCorruptError(location, `not JSON: ${(e as Error).message}`);
-  }
-  return parseStateValue(data, location);
+  const parsed = parseControllerStateText(text, location);
+  if (!parsed.ok) throw corruptError(location, parsed.issues);
+  return parsed.state;
 }
 
-export function parseStateValue(data: unknown, location: string): ControllerState {
-  const parsed = controllerStateSchema.safeParse(data);
-  if (!parsed.success) throw new StateCorruptError(location, parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; '));
-  return parsed.data;
+/** The issues found in what a store holds at `location`, as one error (each issue names its place). */
+export function corruptError(location: string, issues: readonly PolicyIssue[], what: 'state' | 'lease' = 'state'): StateCorruptError {
+  return new StateCorruptError(location, issues.map(formatIssue).join('; '), what);
 }

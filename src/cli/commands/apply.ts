@@ -72,7 +72,7 @@ failed or not attempted; see the report) or the lease was lost (the state was no
       'cycle-timeout': { type: 'string' },
     });
     const format = oneOf<PlanFormat>(values.format, '--format', ['json', 'text', 'markdown'], 'text');
-    const { policy, warnings } = await loadPolicyFile(requireOption(values.policy, '--policy'));
+    const { policy, warnings } = await loadPolicyFile(requireOption(values.policy, '--policy'), { use: 'live' });
     io.secrets.protectPolicy(policy);
     const stateFile = requireOption(values.state, '--state');
     const deployTimeoutMs = secondsOption(values['deploy-timeout'], '--deploy-timeout', 300);

@@ -62,7 +62,7 @@ Exit codes: 0 success (dry run or created), 1 error (nothing created).`,
       true,
     );
     if (positionals[0] !== 'setup' || positionals.length > 1) throw new UsageError(positionals.length === 0 ? 'name a sub-command: setup' : `unknown sub-command "${positionals.join(' ')}" (known: setup)`);
-    const { policy, warnings } = await loadPolicyFile(requireOption(values.policy, '--policy'));
+    const { policy, warnings } = await loadPolicyFile(requireOption(values.policy, '--policy'), { use: 'snapshot' });
     io.secrets.protectPolicy(policy);
     for (const w of warnings) io.stderr(`${formatIssue(w)}\n`);
     const probes = wholeNumber(values.probes, '--probes', SETUP_DEFAULTS.probes);

@@ -61,7 +61,7 @@ Exit codes: 0 after an interrupt, 1 error (bad input names the file and place).`
       log: { type: 'boolean' },
     });
     const snapshot = await loadSnapshotFile(requireOption(values.snapshot, '--snapshot'));
-    const policy = values.policy !== undefined ? (await loadPolicyFile(values.policy)).policy : undefined;
+    const policy = values.policy !== undefined ? (await loadPolicyFile(values.policy, { use: 'snapshot' })).policy : undefined;
     const port = integerOption(values.port, '--port', 4590);
     const deployDelayMs = integerOption(values['deploy-delay-ms'], '--deploy-delay-ms', 2000);
     let faultRules: ReturnType<typeof faultPlanSchema.parse>['faults'] = [];
@@ -69,7 +69,7 @@ Exit codes: 0 after an interrupt, 1 error (bad input names the file and place).`
       const file = values.faults;
       let data: unknown;
       try {
-        data = JSON.parse(await readTextFile(file));
+        data = JSON.parse(await readTextFile(file, 'fault plan'));
       } catch (e) {
         if (e instanceof SyntaxError) throw new UsageError(`${file}: not valid JSON: ${e.message}`);
         throw e;

@@ -75,7 +75,8 @@ passed).`,
     });
     const format = oneOf<PlanFormat>(values.format, '--format', ['json', 'text', 'markdown'], 'text');
     const policyFile = requireOption(values.policy, '--policy');
-    const { policy, warnings } = await loadPolicyFile(policyFile);
+    // Live mode collects load from CloudWatch: every Region then needs a load query.
+    const { policy, warnings } = await loadPolicyFile(policyFile, { use: values.snapshot !== undefined ? 'snapshot' : 'live' });
     io.secrets.protectPolicy(policy);
     for (const w of warnings) io.stderr(`${formatIssue(w)}\n`);
     let plan: Plan;

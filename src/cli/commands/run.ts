@@ -118,7 +118,7 @@ is invalid at start, or a failed --once cycle).`,
     }
 
     // A policy that is broken at start is a deployment mistake: fail now rather than hold forever.
-    const { policy, warnings } = await loadPolicyFile(policyFile);
+    const { policy, warnings } = await loadPolicyFile(policyFile, { use: 'live' });
     io.secrets.protectPolicy(policy);
     for (const w of warnings) io.stderr(`${formatIssue(w)}\n`);
     return runUntilStopped(controller, expression, io);

@@ -71,7 +71,7 @@ export class ControllerCycle {
     const s = this.#settings;
     let policy: Policy;
     try {
-      const loaded = await loadPolicyFile(s.policyFile);
+      const loaded = await loadPolicyFile(s.policyFile, { use: 'live' });
       policy = loaded.policy;
       // Every secret any policy seen so far named stays hidden.
       s.secrets.protectPolicy(policy);

@@ -1,6 +1,7 @@
 // What only the S3 store does, beyond the contract: the conditional headers on the wire, the object
 // written before leases (the bare state) read and carried over, and a PUT whose response was lost
-// (never sent again blindly: the object is read and judged again).
+// (never sent again blindly: the object is read and judged again), and an object over the state size cap
+// refused before its body is read.
 
 import { S3Client } from '@aws-sdk/client-s3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -59,5 +60,20 @@ describe('S3 state store', () => {
     expect(await store().save(state('2026-12-01T18:00:00Z'), granted(attempt), T0)).toEqual({ written: true });
     expect(await store().load()).toEqual(state('2026-12-01T18:00:00Z'));
     expect(s3.requests.filter((r) => r.method === 'PUT')).toHaveLength(2);
+  });
+
+  it('names the place of what is wrong in the stored state', async () => {
+    s3.objects.set(KEY, { body: Buffer.from('{\n  "stateVersion": 1,\n  "groups": {"g": {"expectedDialPercent": "85"}}\n}'), etag: '"x"' });
+    await expect(store().load()).rejects.toThrow(
+      "s3://ops-state/ga-steer/crazycall.json: the stored state is not valid (s3://ops-state/ga-steer/crazycall.json:3:43 groups.g.expectedDialPercent: expected a number, got the string '85'); refusing to reset it",
+    );
+    s3.objects.set(KEY, { body: Buffer.from(`{"stateVersion": 1, "groups": ${'['.repeat(100)}${']'.repeat(100)}}`), etag: '"x"' });
+    await expect(store().load()).rejects.toThrow(/crazycall\.json:1:\d+ nested deeper than 64 levels of objects and arrays/);
+  });
+
+  it('refuses an object over the state size cap without reading it', async () => {
+    const huge = Buffer.alloc(8 * 1024 * 1024 + 1, 0x20);
+    s3.objects.set(KEY, { body: huge, etag: '"x"' });
+    await expect(store().load()).rejects.toThrow('the state is 8,388,609 bytes; a state may be at most 8 MiB (8,388,608 bytes)');
   });
 });
