@@ -88,7 +88,10 @@ describe('hostile and oversized files through the CLI', () => {
     writeFileSync(state, '{\n  "stateVersion": 1,\n  "groups": { "g": { "lastDirection": "sideways" } }\n}\n');
     const r = await runGaSteer(['plan', '--policy', 'policies/crazycall-voip.yaml', '--snapshot', HOT, '--state', state]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe(`ga-steer plan: ${state}:3:39 groups.g.lastDirection: must be one of "down", "up", "weights", got the string 'sideways'\n`);
+    // Read by the file store (as apply and run read it): its StateCorruptError names each issue's place.
+    expect(r.stderr).toBe(
+      `ga-steer plan: ${state}: the stored state is not valid (${state}:3:39 groups.g.lastDirection: must be one of "down", "up", "weights", got the string 'sideways'); refusing to reset it\n`,
+    );
   });
 
   it('validates every file named even when one cannot be read', async () => {

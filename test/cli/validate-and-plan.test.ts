@@ -96,7 +96,7 @@ describe('ga-steer plan', () => {
     writeFileSync(state, '{"stateVersion": 1, "groups": ');
     const corrupt = await runGaSteer(['plan', '--policy', POLICY, '--snapshot', HOT, '--state', state]);
     expect(corrupt.code).toBe(1);
-    expect(corrupt.stderr).toContain(`${state}: the stored state is not valid (not JSON:`);
+    expect(corrupt.stderr).toContain(`${state}: the stored state is not valid (${state}:1:31 not valid JSON: Unexpected end of JSON input); refusing to reset it`);
     expect(corrupt.stdout).toBe('');
   });
 
