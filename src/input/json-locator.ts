@@ -27,6 +27,10 @@ export function jsonLocator(text: string): Locator {
       {
         onObjectBegin: (_o, _l, line, character, pathOf) => atValue(line, character, pathOf),
         onArrayBegin: (_o, _l, line, character, pathOf) => atValue(line, character, pathOf),
+        // Needed although empty: jsonc-parser counts a skipped object or list as ended only through
+        // these; without them everything after the first skipped one is skipped too.
+        onObjectEnd: () => undefined,
+        onArrayEnd: () => undefined,
         onLiteralValue: (_v, _o, _l, line, character, pathOf) => void atValue(line, character, pathOf),
         onObjectProperty: (property, _o, _l, line, character, pathOf) => {
           const path = encode([...pathOf(), property]);
