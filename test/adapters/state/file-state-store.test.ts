@@ -1,8 +1,9 @@
 // What only the file store does, beyond the contract: its lock files, contenders in separate
-// processes, the lock of a crashed process, and a lock file that is not a lease.
+// processes, the lock of a crashed process, a lock file that is not a lease, and a state file over the
+// state size cap.
 
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -59,5 +60,15 @@ describe('file state store', () => {
     expect(error).toBeInstanceOf(StateCorruptError);
     expect((error as Error).message).toBe(`${file}.lease.3: the stored lease is not valid (not JSON: Unexpected token 'g', "garbage" is not valid JSON); refusing to reset it`);
     expect(readdirSync(dir)).toEqual(['state.json.lease.3']);
+  });
+
+  it('refuses a state file over the state size cap, naming the file and the sizes', async () => {
+    writeFileSync(file, '');
+    truncateSync(file, 8 * 1024 * 1024 + 1);
+    const error = await new FileStateStore(file).load().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StateCorruptError);
+    expect((error as Error).message).toBe(
+      `${file}: the stored state is not valid (${file} the state is 8,388,609 bytes; a state may be at most 8 MiB (8,388,608 bytes)); refusing to reset it`,
+    );
   });
 });

@@ -13,6 +13,8 @@ export interface StoreFixture {
   open(): StateStore;
   /** Makes the stored state unreadable (garbage where the state should be). */
   corrupt(): Promise<void>;
+  /** Puts `text` where the store keeps the state's text, as another writer might have left it. */
+  storeStateText(text: string): Promise<void>;
   /** What a StateCorruptError must name: the store and the key. */
   readonly location: string;
 }
@@ -174,6 +176,27 @@ export function describeStateStoreContract(contract: StateStoreContract): void {
       expect(error).toBeInstanceOf(StateCorruptError);
       expect((error as StateCorruptError).message).toContain(f.location);
       expect((error as StateCorruptError).location).toBe(f.location);
+    });
+
+    it('reads the stored text through the one guarded state parser: each issue at its place, nesting bounded', async () => {
+      const f = await contract.fresh();
+      const loadError = async (): Promise<StateCorruptError> => {
+        const error = await f.open().load().then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(error).toBeInstanceOf(StateCorruptError);
+        return error as StateCorruptError;
+      };
+      await f.storeStateText('{\n  "stateVersion": 1,\n  "groups": {"g": {"expectedDialPercent": "85"}}\n}\n');
+      expect((await loadError()).message).toBe(
+        `${f.location}: the stored state is not valid (${f.location}:3:43 groups.g.expectedDialPercent: expected a number, got the string '85'); refusing to reset it`,
+      );
+      await f.storeStateText(`{"stateVersion": 1, "groups": ${'['.repeat(100)}${']'.repeat(100)}}`);
+      expect((await loadError()).message).toContain(`(${f.location}:1:94 nested deeper than 64 levels of objects and arrays)`);
+      await f.storeStateText('{"stateVersion": 1, "groups": {}, "__proto__": {"polluted": true}}');
+      expect((await loadError()).message).toMatch(new RegExp(`\\(${f.location.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:1:35 __proto__: `));
+      expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
     });
   });
 }

@@ -28,6 +28,7 @@ describeStateStoreContract({
     return {
       open: () => new MemoryStateStore(undefined, storage),
       corrupt: async () => void (storage.stateText = '{"stateVersion": 9}'),
+      storeStateText: async (text) => void (storage.stateText = text),
       location: 'memory',
     };
   },
@@ -40,7 +41,12 @@ describeStateStoreContract({
   stop: async () => rmSync(dir, { recursive: true, force: true }),
   async fresh() {
     const file = join(dir, `state-${(keys += 1)}.json`);
-    return { open: () => new FileStateStore(file), corrupt: async () => writeFileSync(file, '{"stateVersion": 1, "groups": '), location: file };
+    return {
+      open: () => new FileStateStore(file),
+      corrupt: async () => writeFileSync(file, '{"stateVersion": 1, "groups": '),
+      storeStateText: async (text) => writeFileSync(file, text),
+      location: file,
+    };
   },
 });
 
@@ -61,6 +67,8 @@ describeStateStoreContract({
     return {
       open: () => new S3StateStore(s3Client, 'ops-state', key, retry),
       corrupt: async () => void s3.objects.set(`/ops-state/${key}`, { body: Buffer.from('{"objectVersion": 1, "lease": null, "state": {"stateVersion": 9}}'), etag: '"corrupt"' }),
+      // A bare state: what the store wrote before leases, still read as the object.
+      storeStateText: async (text) => void s3.objects.set(`/ops-state/${key}`, { body: Buffer.from(text), etag: '"text"' }),
       location: `s3://ops-state/${key}`,
     };
   },
@@ -79,6 +87,7 @@ describeStateStoreContract({
     return {
       open: () => new DynamoDbStateStore(db.client, 'ga-steer-state', key, retry),
       corrupt: async () => void (await db.client.send(new PutItemCommand({ TableName: 'ga-steer-state', Item: { id: { S: key }, state: { S: 'not json' } } }))),
+      storeStateText: async (text) => void (await db.client.send(new PutItemCommand({ TableName: 'ga-steer-state', Item: { id: { S: key }, state: { S: text } } }))),
       location: `dynamodb://ga-steer-state/${key}`,
     };
   },
