@@ -2,7 +2,7 @@
 // in a clear issue instead of a crash. Each input kind has its own size cap; the structural limits are
 // shared.
 
-export type InputKind = 'policy' | 'scenario' | 'snapshot' | 'state' | 'fault plan';
+export type InputKind = 'policy' | 'scenario' | 'snapshot' | 'state' | 'lease' | 'fault plan';
 
 const MiB = 1024 * 1024;
 
@@ -13,6 +13,8 @@ export const MAX_INPUT_BYTES: Readonly<Record<InputKind, number>> = {
   // A recorded snapshot of a large service (thousands of client groups x Regions) runs to a few MiB.
   snapshot: 32 * MiB,
   state: 8 * MiB,
+  // A file store's lock file: one lease record of a few hundred bytes.
+  lease: 1 * MiB,
   'fault plan': 1 * MiB,
 };
 

@@ -6,10 +6,13 @@
 // The holder renews or releases its own file by rename, which readers see whole or not at all.
 
 import { randomUUID } from 'node:crypto';
-import { link, readdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { link, readdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { LeaseContendedError, MAX_ACQUIRE_ATTEMPTS, StateCorruptError } from './errors.js';
 import { leaseRecordSchema, type LeaseRecord } from './lease-record.js';
+import { checkStored, readStoredJson } from './parse-state-text.js';
+import { readStateFile } from './read-state-file.js';
+import { corruptError } from './stored-state.js';
 
 export interface CurrentLease {
   /** The highest token granted so far (0: never). */
@@ -72,24 +75,15 @@ export class FileLease {
 
   async read(token: number): Promise<LeaseRecord | undefined> {
     const file = this.pathOf(token);
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (e) {
-      if (codeOf(e) === 'ENOENT') return undefined;
-      throw e;
-    }
-    let data: unknown;
-    try {
-      data = JSON.parse(text);
-    } catch (e) {
-      throw new StateCorruptError(file, `not JSON: ${(e as Error).message}`, 'lease');
-    }
-    const parsed = leaseRecordSchema.safeParse(data);
-    if (!parsed.success || parsed.data.token !== token) {
-      throw new StateCorruptError(file, parsed.success ? `token ${parsed.data.token} in a file named for ${token}` : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '), 'lease');
-    }
-    return parsed.data;
+    const text = await readStateFile(file, 'lease');
+    if (text === undefined) return undefined;
+    // Through the same guarded reader as the state: a lock file is text another process left.
+    const read = readStoredJson(text, file, 'lease');
+    if (!read.ok) throw corruptError(file, read.issues, 'lease');
+    const parsed = checkStored(leaseRecordSchema, read, file);
+    if (!parsed.ok) throw corruptError(file, parsed.issues, 'lease');
+    if (parsed.value.token !== token) throw new StateCorruptError(file, `token ${parsed.value.token} in a file named for ${token}`, 'lease');
+    return parsed.value;
   }
 
   private async tokens(): Promise<number[]> {

@@ -3,16 +3,15 @@
 // lease files confirm that the writer's lease is still the current one.
 
 import { randomUUID } from 'node:crypto';
-import { open, rename, unlink, writeFile, type FileHandle } from 'node:fs/promises';
-import { FileReadError } from '../../app/errors.js';
-import { isTooLarge, tooLargeIssue } from '../../input/text-size.js';
+import { rename, unlink, writeFile } from 'node:fs/promises';
 import { emptyControllerState, type ControllerState } from '../../planner/controller-state.js';
 import type { FencedWrite, Lease, LeaseAttempt, LeaseCheck } from '../../ports/lease.js';
 import type { StateStore } from '../../ports/state-store.js';
 import { FileLease } from './file-lease.js';
-import { LeaseContendedError, MAX_ACQUIRE_ATTEMPTS, StateCorruptError } from './errors.js';
+import { LeaseContendedError, MAX_ACQUIRE_ATTEMPTS } from './errors.js';
 import { checkAgainst, decideAcquire, holderOf, leaseOf, refusalOf, released, renewed } from './lease-record.js';
-import { corruptError, parseStoredState, stateToText } from './stored-state.js';
+import { readStateFile } from './read-state-file.js';
+import { parseStoredState, stateToText } from './stored-state.js';
 
 export class FileStateStore implements StateStore {
   private readonly lease: FileLease;
@@ -26,26 +25,8 @@ export class FileStateStore implements StateStore {
   }
 
   async load(): Promise<ControllerState> {
-    let handle: FileHandle;
-    try {
-      handle = await open(this.file, 'r');
-    } catch (e) {
-      if ((e as { code?: string }).code === 'ENOENT') return emptyControllerState();
-      throw new FileReadError(this.file, e);
-    }
-    let text: string;
-    try {
-      // Refuse an oversized file before reading it (the state parser checks the text too).
-      const { size } = await handle.stat();
-      if (isTooLarge('state', size)) throw corruptError(this.file, [tooLargeIssue(this.file, 'state', size)]);
-      text = await handle.readFile('utf8');
-    } catch (e) {
-      if (e instanceof StateCorruptError) throw e;
-      throw new FileReadError(this.file, e);
-    } finally {
-      await handle.close();
-    }
-    return parseStoredState(text, this.file);
+    const text = await readStateFile(this.file, 'state');
+    return text === undefined ? emptyControllerState() : parseStoredState(text, this.file);
   }
 
   async acquireLease(owner: string, ttlMs: number, now: Date): Promise<LeaseAttempt> {

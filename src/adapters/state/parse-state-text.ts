@@ -13,9 +13,9 @@ import type { PolicyIssue } from '../../policy/issues.js';
 export type StoredCheck<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly issues: readonly PolicyIssue[] };
 export type StateParseResult = { readonly ok: true; readonly state: ControllerState } | { readonly ok: false; readonly issues: readonly PolicyIssue[] };
 
-/** Stored text -> plain data, within the state's size cap and depth limit. `where`: the file name or object location, for the messages. */
-export function readStoredJson(text: string, where: string): JsonReadResult {
-  return readJsonText(text, where, 'state');
+/** Stored text -> plain data, within its size cap and the depth limit. `where`: the file name or object location, for the messages. */
+export function readStoredJson(text: string, where: string, kind: 'state' | 'lease' = 'state'): JsonReadResult {
+  return readJsonText(text, where, kind);
 }
 
 /** Data read by readStoredJson against what the store keeps there (the state, or a store's envelope around it). */

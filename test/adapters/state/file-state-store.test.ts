@@ -58,8 +58,22 @@ describe('file state store', () => {
     writeFileSync(`${file}.lease.3`, 'garbage');
     const error = await new FileStateStore(file).acquireLease('a', 1000, new Date()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StateCorruptError);
-    expect((error as Error).message).toBe(`${file}.lease.3: the stored lease is not valid (not JSON: Unexpected token 'g', "garbage" is not valid JSON); refusing to reset it`);
+    expect((error as Error).message).toBe(`${file}.lease.3: the stored lease is not valid (${file}.lease.3:1:1 not valid JSON: Unexpected token 'g'); refusing to reset it`);
     expect(readdirSync(dir)).toEqual(['state.json.lease.3']);
+  });
+
+  it('a lock file is read through the guarded state reader: its issues at their places, its size capped', async () => {
+    writeFileSync(`${file}.lease.4`, '{\n  "owner": "a",\n  "token": "4",\n  "expiresAt": "2026-12-01T18:00:01.000Z",\n  "acquiredAt": "2026-12-01T18:00:00.000Z"\n}\n');
+    const wrongType = await new FileStateStore(file).acquireLease('b', 1000, new Date()).catch((e: unknown) => e);
+    expect((wrongType as Error).message).toBe(`${file}.lease.4: the stored lease is not valid (${file}.lease.4:3:12 token: expected a number, got the string '4'); refusing to reset it`);
+    writeFileSync(`${file}.lease.5`, '');
+    truncateSync(`${file}.lease.5`, 1024 * 1024 + 1);
+    const huge = await new FileStateStore(file).acquireLease('b', 1000, new Date()).catch((e: unknown) => e);
+    expect(huge).toBeInstanceOf(StateCorruptError);
+    expect((huge as Error).message).toBe(
+      `${file}.lease.5: the stored lease is not valid (${file}.lease.5 the lease is 1,048,577 bytes; a lease may be at most 1 MiB (1,048,576 bytes)); refusing to reset it`,
+    );
+    expect(readdirSync(dir).sort()).toEqual(['state.json.lease.4', 'state.json.lease.5']);
   });
 
   it('refuses a state file over the state size cap, naming the file and the sizes', async () => {
