@@ -13,7 +13,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { AtlasClient, AtlasLineError } from '../src/adapters/ripe-atlas/client/index.js';
 import { parseResultLines } from '../src/adapters/ripe-atlas/client/results-stream.js';
 import { startAtlasApiServer } from '../test/support/atlas-api-server.js';
-import { sharedDataPath } from '../test/support/shared-data.js';
+import { dataPath } from '../test/support/repo-data.js';
 
 export interface AtlasStreamBenchOptions {
   readonly results?: number;
@@ -54,7 +54,7 @@ interface Template {
 function loadTemplates(): Template[] {
   const templates: Template[] = [];
   for (const file of ['ping.jsonl', 'dns.jsonl', 'http.jsonl', 'traceroute.jsonl']) {
-    for (const line of readFileSync(sharedDataPath('ripe-atlas', file), 'utf8').split('\n')) {
+    for (const line of readFileSync(dataPath('ripe-atlas', file), 'utf8').split('\n')) {
       if (line.trim().length === 0) continue;
       const o = JSON.parse(line) as Record<string, unknown>;
       const timestamp = Number(o['timestamp']);

@@ -1,8 +1,10 @@
-// Derives src/sim/world/world.json from the shared real data.
-// Usage: npx tsx scripts/derive-world.ts [--shared ../shared] [--out src/sim/world/world.json]
+// Derives src/sim/world/world.json from the repository's real data in data/world/ (sources: data/world/SOURCES.md).
+// Usage: npx tsx scripts/derive-world.ts [--data data] [--out src/sim/world/world.json]
+// Defaults are in the repository, wherever it is run from; given paths are relative to the working directory.
 
 import { writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { deriveWorld } from './world/derive-world.js';
 import { formatWorldJson } from './world/format-world.js';
@@ -10,14 +12,15 @@ import { readWorldSources } from './world/read-sources.js';
 import { formatWorldIssue } from '../src/sim/world/errors.js';
 import { parseWorld } from '../src/sim/world/load-world.js';
 
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
   options: {
-    shared: { type: 'string', default: '../shared' },
-    out: { type: 'string', default: 'src/sim/world/world.json' },
+    data: { type: 'string', default: resolve(repoRoot, 'data') },
+    out: { type: 'string', default: resolve(repoRoot, 'src/sim/world/world.json') },
   },
 });
 
-const checked = parseWorld(deriveWorld(readWorldSources(join(resolve(values.shared), 'data'))));
+const checked = parseWorld(deriveWorld(readWorldSources(resolve(values.data))));
 if (!checked.ok) {
   process.stderr.write(`derived world is not valid:\n${checked.issues.map(formatWorldIssue).join('\n')}\n`);
   process.exit(1);

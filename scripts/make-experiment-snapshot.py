@@ -2,10 +2,12 @@
 """Builds examples/snapshots/atlas-experiment-hot.json from public data: the RIPE Atlas probes of the GA
 dial experiment (grouped by the country of the nearest GeoNames city), WonderNetwork client->Region RTTs
 per country (median over the country's servers), and probe counts as relative demand. Load numbers are
-illustrative: eu-central-1 running hot. Run from the repository root with ../shared beside it."""
-import csv, json, math, statistics, collections, sys
+illustrative: eu-central-1 running hot. Reads the repository's data/ (sources in data/*/SOURCES.md); runs from
+any directory."""
+import csv, json, math, os, statistics, collections, sys
 
-SHARED = '../shared/data'
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DATA = os.path.join(ROOT, 'data')
 REGIONS = ['us-east-1', 'us-west-2', 'eu-central-1', 'ap-southeast-1']
 
 def hav(a, b):
@@ -14,13 +16,13 @@ def hav(a, b):
     return 2 * 6371 * math.asin(math.sqrt(h))
 
 cities = [(float(r['latitude']), float(r['longitude']), r['country_code'])
-          for r in csv.DictReader(open(f'{SHARED}/world/demand/geonames_cities15000_slim.csv')) if int(r['population'] or 0) > 100000]
+          for r in csv.DictReader(open(f'{DATA}/world/demand/geonames_cities15000_slim.csv')) if int(r['population'] or 0) > 100000]
 rtt = collections.defaultdict(list)
-for r in csv.DictReader(open(f'{SHARED}/world/latency/derived_wondernetwork_client_to_aws_region_rtt.csv')):
+for r in csv.DictReader(open(f'{DATA}/world/latency/derived_wondernetwork_client_to_aws_region_rtt.csv')):
     if r['region'] in REGIONS and r['rtt_avg_ms']:
         rtt[(r['client_country_code'], r['region'])].append(float(r['rtt_avg_ms']))
 
-probes = list(csv.DictReader(open(f'{SHARED}/ga-dial-experiment/ripe-atlas-22698168-before.csv')))
+probes = list(csv.DictReader(open(f'{DATA}/ga-dial-experiment/ripe-atlas-22698168-before.csv')))
 groups = collections.defaultdict(lambda: {'n': 0, 'landed': collections.Counter()})
 for p in probes:
     loc = (float(p['lat']), float(p['lon']))
@@ -57,5 +59,5 @@ for cc, g in sorted(groups.items()):
                             'unmatchedCount': 0, 'observedAt': '2026-11-22T11:30:00Z', 'source': 'ripe-atlas'})
     snap['demand'].append({'clientGroup': cc, 'value': g['n'], 'unit': 'probes', 'observedAt': '2026-11-22T11:58:00Z', 'source': 'recorded'})
     snap['clientGroups'].append({'id': cc, 'countryCode': cc})
-json.dump(snap, open('examples/snapshots/atlas-experiment-hot.json', 'w'), indent=1)
+json.dump(snap, open(os.path.join(ROOT, 'examples/snapshots/atlas-experiment-hot.json'), 'w'), indent=1)
 print(len(snap['clientGroups']), 'client groups', file=sys.stderr)

@@ -2,7 +2,7 @@
 
 export { evaluate, type Evaluation } from './planner/evaluate.js';
 export { emptyControllerState, controllerStateSchema, storedControllerStateSchema, type ControllerState, type ControllerStateInput } from './planner/controller-state.js';
-export { parsePolicyText, type PolicyParseResult } from './policy/parse-policy.js';
+export { parsePolicyText, type PolicyParseOptions, type PolicyParseResult, type PolicyUse } from './policy/parse-policy.js';
 export { policySchema, POLICY_API_VERSION, type Policy } from './policy/schema.js';
 export { formatIssue, type PolicyIssue } from './policy/issues.js';
 export { parseSnapshotText } from './snapshot/parse-snapshot.js';

@@ -1,4 +1,4 @@
-// Sources and licences of the inputs, as stated in the shared data's data/world/SOURCES.md.
+// Sources and licences of the inputs, as stated in data/world/SOURCES.md.
 
 import type { Attribution } from '../../src/sim/world/world-schema.js';
 import { WORLD_SOURCE_FILES as F } from './read-sources.js';
@@ -17,13 +17,13 @@ export const WORLD_ATTRIBUTION: readonly Attribution[] = [
   },
   {
     file: `world/${F.clientRegionRtts}`,
-    source: `Derived in the shared data from ${WONDERNETWORK}: median RTT per server pair, client server to each Region's nearest server`,
+    source: `Derived for this project from ${WONDERNETWORK}: median RTT per server pair, client server to each Region's nearest server`,
     license: WONDERNETWORK_LICENSE,
     usedFor: 'metro to Region RTT (public internet, 2020)',
   },
   {
     file: `world/${F.regionProxies}`,
-    source: 'Derived in the shared data: the WonderNetwork servers nearest each AWS Region city (haversine)',
+    source: 'Derived for this project: the WonderNetwork servers nearest each AWS Region city (haversine)',
     license: WONDERNETWORK_LICENSE,
     usedFor: 'which server stands in for each Region',
   },
@@ -37,7 +37,7 @@ export const WORLD_ATTRIBUTION: readonly Attribution[] = [
   {
     file: `world/${F.awsRegions}`,
     source:
-      'Derived in the shared data: region list from aws/aws-sdk-js-v3 partitions.json @ 685ff5d03588f81121c6fa9466771cd444492209 (Apache-2.0), ' +
+      'Derived for this project: region list from aws/aws-sdk-js-v3 partitions.json @ 685ff5d03588f81121c6fa9466771cd444492209 (Apache-2.0), ' +
       'city from ipregistry/aws-regions-location @ 9f0d7311cb392e07ed838dfc72d065166bd7cb92 (MIT, AWS geofeed), coordinates and time zone from GeoNames cities15000 (CC BY 4.0)',
     license: 'Apache-2.0 (AWS SDK), MIT (ipregistry), CC BY 4.0 (GeoNames)',
     usedFor: 'Region list, names, city coordinates, time zones',

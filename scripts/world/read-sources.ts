@@ -1,4 +1,4 @@
-// Reads the shared world data files into typed rows. Every row is checked, so a changed column fails here.
+// Reads the world data files (data/world/) into typed rows. Every row is checked, so a changed column fails here.
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,8 +19,18 @@ export class SourceDataError extends Error {
   }
 }
 
+/** The file's text; an unreadable file is a SourceDataError naming it. */
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new SourceDataError(file, `cannot read the file${code === undefined ? '' : ` (${code})`}`);
+  }
+}
+
 function readCsv<S extends z.ZodType>(file: string, row: S, delimiter = ','): z.infer<S>[] {
-  const records: unknown[] = parse(readFileSync(file, 'utf8'), { columns: true, skip_empty_lines: true, delimiter, bom: true });
+  const records: unknown[] = parse(readText(file), { columns: true, skip_empty_lines: true, delimiter, bom: true });
   return records.map((record, i) => {
     const parsed = row.safeParse(record);
     if (!parsed.success) {
@@ -142,12 +152,12 @@ export const WORLD_SOURCE_FILES = {
   internetShare: 'demand/owid_share_of_individuals_using_the_internet.csv',
 } as const;
 
-/** Reads every input from `<sharedData>/world/`. */
-export function readWorldSources(sharedData: string): WorldSources {
-  const at = (rel: string): string => join(sharedData, 'world', rel);
+/** Reads every input from `<dataDir>/world/` (the repository's `data/` folder by default). */
+export function readWorldSources(dataDir: string): WorldSources {
+  const at = (rel: string): string => join(dataDir, 'world', rel);
   const f = WORLD_SOURCE_FILES;
   const interRegionPath = at(f.interRegion);
-  const interRegion = interRegionFile.safeParse(JSON.parse(readFileSync(interRegionPath, 'utf8')));
+  const interRegion = interRegionFile.safeParse(JSON.parse(readText(interRegionPath)));
   if (!interRegion.success) throw new SourceDataError(interRegionPath, interRegion.error.message);
   return {
     wnServers: readCsv(at(f.wnServers), wnServerRow),

@@ -21,7 +21,8 @@ import { systemClock, type Clock } from '../ports/clock.js';
 import type { Notifier } from '../ports/notifier.js';
 import type { SignalSource } from '../ports/signal-source.js';
 import type { StateStore } from '../ports/state-store.js';
-import type { ControlCycleDeps } from './control-cycle.js';
+import type { ControlCycleDeps, LeaseSettings } from './control-cycle.js';
+import { DEFAULT_LEASE_TTL_MS, processLeaseOwner } from './lease-owner.js';
 
 export interface LiveWiringOptions {
   /** The emulator or another endpoint for both GA and CloudWatch; otherwise the SDK resolves it. */
@@ -30,6 +31,8 @@ export interface LiveWiringOptions {
   /** Where state persists; absent means in memory (plan, tests). */
   readonly stateFile?: string;
   readonly stateStore?: StateStore;
+  /** The lease an applying cycle takes; default: this process as owner, DEFAULT_LEASE_TTL_MS. */
+  readonly lease?: Partial<LeaseSettings>;
   /** false: alerts only go to the log (plan never alerts Slack). */
   readonly notify: boolean;
   readonly log: (line: string) => void;
@@ -50,6 +53,8 @@ export interface LiveWiringOptions {
   readonly reuseSources?: boolean;
   /** Waits between polls and retries; the simulator passes one that advances simulated time. */
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Hides secrets in alert texts before they leave (the CLI's and Lambda's redactor). */
+  readonly redact?: (text: string) => string;
 }
 
 export interface LiveWiring {
@@ -90,6 +95,7 @@ export function wireLive(policy: Policy, options: LiveWiringOptions): LiveWiring
       gateway,
       sources: [new CloudWatchSignalSource(cloudWatch, retry), ...policySourcesFor(policy, options), ...(options.extraSources ?? [])],
       stateStore,
+      lease: { owner: options.lease?.owner ?? processLeaseOwner(options.env), ttlMs: options.lease?.ttlMs ?? DEFAULT_LEASE_TTL_MS },
       notifier: notifierFor(policy, options),
       clock,
       log: options.log,
@@ -103,6 +109,8 @@ export function wireLive(policy: Policy, options: LiveWiringOptions): LiveWiring
 
 /** A control cycle runs every minute or so: the Atlas client gives up sooner than its defaults. */
 const ATLAS_CYCLE_CLIENT = { timeoutMs: 20_000, maxRetries: 2 } as const;
+/** Each RIPE Atlas request, body included, within this (and the cycle's deadline). */
+const ATLAS_CALL_TIMEOUT_MS = 60_000;
 /** Ask again for a few minutes before the last result seen: RIPE Atlas stores some results late. */
 const ATLAS_OVERLAP_SECONDS = 300;
 
@@ -126,6 +134,7 @@ function policySourcesFor(policy: Policy, options: LiveWiringOptions): SignalSou
         env: options.env,
         baseUrl,
         overlapSeconds: ATLAS_OVERLAP_SECONDS,
+        callTimeoutMs: ATLAS_CALL_TIMEOUT_MS,
         client: { ...ATLAS_CYCLE_CLIENT, ...(sleep !== undefined ? { sleep: (ms: number) => sleep(ms) } : {}) },
       });
     if (options.reuseSources === true) {
@@ -152,5 +161,5 @@ function notifierFor(policy: Policy, options: LiveWiringOptions): Notifier {
     options.log(`alerts: ${slack.webhookUrlEnv} is not set; alerts go to the log only`);
     return new LogNotifier(options.log);
   }
-  return new SlackNotifier({ webhookUrl: url, ...(slack.channel !== undefined ? { channel: slack.channel } : {}) });
+  return new SlackNotifier({ webhookUrl: url, ...(slack.channel !== undefined ? { channel: slack.channel } : {}), ...(options.redact !== undefined ? { redact: options.redact } : {}) });
 }

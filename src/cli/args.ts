@@ -26,3 +26,21 @@ export function oneOf<T extends string>(value: string | undefined, flag: string,
   if ((allowed as readonly string[]).includes(value)) return value as T;
   throw new UsageError(`${flag} must be one of ${allowed.join(', ')} (got "${value}")`);
 }
+
+/** A number of seconds given on the command line, as milliseconds. */
+export function secondsOption(value: string | undefined, flag: string, fallbackSeconds: number, options: { positive?: boolean } = {}): number {
+  if (value === undefined) return fallbackSeconds * 1000;
+  const seconds = Number(value);
+  if (value.trim() === '' || !Number.isFinite(seconds) || seconds < 0 || (options.positive === true && seconds === 0)) {
+    throw new UsageError(`${flag} must be a ${options.positive === true ? 'positive ' : ''}number of seconds (got "${value}")`);
+  }
+  return seconds * 1000;
+}
+
+/** `--lease-ttl S`: seconds, at least 1 (a lease renewed every third of its life needs some room). */
+export function leaseTtlMsOf(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const seconds = Number(value);
+  if (value.trim() === '' || !Number.isFinite(seconds) || seconds < 1) throw new UsageError(`--lease-ttl must be a number of seconds, at least 1 (got "${value}")`);
+  return seconds * 1000;
+}

@@ -1,6 +1,8 @@
 // One `ga-steer` sub-command. Commands write through `io`, never to process.stdout directly,
 // so tests can run them in-process.
 
+import type { SecretRedactor } from '../app/redact.js';
+
 export interface CliIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
@@ -10,13 +12,19 @@ export interface CliIo {
   readonly signal?: AbortSignal;
 }
 
+/** What a command gets: `stdout` and `stderr` hide every secret `secrets` knows of. */
+export interface CommandIo extends CliIo {
+  /** Built once by runCli; commands add the secrets their policy names, and write files through it. */
+  readonly secrets: SecretRedactor;
+}
+
 export interface Command {
   readonly name: string;
   readonly summary: string;
   /** Full `--help` text. */
   readonly help: string;
   /** Returns the process exit code. Bad input: message on stderr naming the place, exit 1. */
-  run(argv: readonly string[], io: CliIo): Promise<number>;
+  run(argv: readonly string[], io: CommandIo): Promise<number>;
 }
 
 export const EXIT_OK = 0;

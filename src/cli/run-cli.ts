@@ -1,12 +1,16 @@
 // Dispatches `ga-steer <command> ...`. Errors become a message on stderr and exit code 1; only
-// unexpected faults print a stack.
+// unexpected faults print a stack. Everything written to stdout and stderr first passes through the
+// one secret redactor, built here when the command starts.
 
 import { GaSteerError } from '../app/errors.js';
+import { SecretRedactor } from '../app/redact.js';
 import { UsageError } from './args.js';
-import { EXIT_ERROR, EXIT_OK, type CliIo, type Command } from './command.js';
+import { EXIT_ERROR, EXIT_OK, type CliIo, type Command, type CommandIo } from './command.js';
 import { COMMANDS } from './commands/index.js';
 
-export async function runCli(argv: readonly string[], io: CliIo, commands: readonly Command[] = COMMANDS): Promise<number> {
+export async function runCli(argv: readonly string[], rawIo: CliIo, commands: readonly Command[] = COMMANDS): Promise<number> {
+  const secrets = new SecretRedactor(rawIo.env);
+  const io: CommandIo = { ...rawIo, secrets, stdout: (t) => rawIo.stdout(secrets.redact(t)), stderr: (t) => rawIo.stderr(secrets.redact(t)) };
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.stdout(usage(commands));

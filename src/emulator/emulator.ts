@@ -1,5 +1,6 @@
-// The whole emulator: Global Accelerator and CloudWatch behind one loopback HTTP server.
-// Started by `ga-steer emulator`, by the integration tests and by the simulator.
+// The whole emulator: Global Accelerator, CloudWatch and (with `signals`) a RIPE Atlas API and a
+// synthetic feed behind one loopback HTTP server. Started by `ga-steer emulator`, by the integration
+// tests and by the simulator.
 
 import type { AcceleratorTopology } from '../snapshot/schema.js';
 import { CloudWatchService } from './cloudwatch/service.js';
@@ -9,6 +10,7 @@ import { GlobalAcceleratorService } from './global-accelerator/service.js';
 import { applyHumanEdit } from './global-accelerator/human-edit.js';
 import { GaStore } from './global-accelerator/store.js';
 import { startEmulatorServer, type RecordedCall } from './http-server.js';
+import { emulateSignals, type EmulatedSignals, type SignalOptions } from './signals/emulated-signals.js';
 
 export interface EmulatorOptions {
   readonly topology: readonly AcceleratorTopology[];
@@ -19,6 +21,8 @@ export interface EmulatorOptions {
   /** Milliseconds since the epoch; the simulator passes its accelerated clock. */
   readonly now?: () => number;
   readonly log?: (line: string) => void;
+  /** Serve latency and landing that follow this snapshot (RIPE Atlas with the policy, a synthetic feed). */
+  readonly signals?: Omit<SignalOptions, 'anycastAddress'>;
 }
 
 export interface Emulator {
@@ -28,6 +32,8 @@ export interface Emulator {
   readonly metrics: MetricStore;
   readonly faults: FaultInjector;
   readonly calls: RecordedCall[];
+  /** Set when started with `signals`. */
+  readonly signals: EmulatedSignals | undefined;
   close(): Promise<void>;
 }
 
@@ -36,13 +42,21 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const ga = GaStore.fromTopology(options.topology, { now, ...(options.deployDelayMs !== undefined ? { deployDelayMs: options.deployDelayMs } : {}) });
   const metrics = new MetricStore(now);
   const faults = new FaultInjector();
+  const signals = options.signals === undefined ? undefined : emulateSignals({ ...options.signals, anycastAddress: anycastAddressOf(ga, options.signals.policy?.accelerator.arn) }, now);
   const server = await startEmulatorServer({
     services: [new GlobalAcceleratorService(ga), new CloudWatchService(metrics)],
+    ...(signals !== undefined ? { routes: signals.routes } : {}),
     faults,
     applyHumanEdit: (edit) => applyHumanEdit(ga, edit),
     ...(options.host !== undefined ? { host: options.host } : {}),
     ...(options.port !== undefined ? { port: options.port } : {}),
     ...(options.log !== undefined ? { log: options.log } : {}),
   });
-  return { url: server.url, port: server.port, ga, metrics, faults, calls: server.calls, close: server.close };
+  return { url: server.url, port: server.port, ga, metrics, faults, calls: server.calls, signals, close: server.close };
+}
+
+/** The first anycast address of the policy's accelerator (or of the first one seeded). */
+function anycastAddressOf(ga: GaStore, acceleratorArn: string | undefined): string | undefined {
+  const accelerator = (acceleratorArn !== undefined ? ga.findAccelerator(acceleratorArn) : undefined) ?? ga.accelerators[0];
+  return accelerator?.ipAddresses[0];
 }

@@ -1,5 +1,12 @@
 // Fault injection, configurable per operation: what a flaky network, a throttled API or a human at the
 // console does to a controller. Rules are consumed in order; each fires `times` times (default once).
+//
+// Before the call is served (nothing changes): throttle, server-error, latency, disconnect (the
+// connection is cut), hang (the request is read and never answered). After it is served (a write has
+// landed): drop-response (the connection is cut instead of the answer), stall-body (the headers and
+// half the body, then silence), trickle (the answer one byte every `delayMs`, default 200).
+// concurrent-edit: a human's change made right after the call, whatever became of it (so after a
+// write that failed it lands during the caller's back-off).
 
 import { z } from 'zod';
 
@@ -15,7 +22,7 @@ const humanEdit = z.strictObject({
 export const faultRuleSchema = z.strictObject({
   /** `GlobalAccelerator_V20180706.UpdateEndpointGroup`, or just the operation name, or `*`. */
   operation: z.string().min(1),
-  kind: z.enum(['throttle', 'server-error', 'latency', 'disconnect', 'concurrent-edit']),
+  kind: z.enum(['throttle', 'server-error', 'latency', 'disconnect', 'hang', 'drop-response', 'stall-body', 'trickle', 'concurrent-edit']),
   /** How many matching calls it affects; 0 means every call. */
   times: z.int().min(0).default(1),
   /** Matching calls to let through before the rule starts firing. */

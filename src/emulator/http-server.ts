@@ -1,18 +1,36 @@
-// The emulator's HTTP front: a real server on loopback that speaks the AWS JSON protocols, so the
-// unmodified AWS SDK clients talk to it. It routes on X-Amz-Target, reads the Region from the SigV4
-// credential scope, formats errors as each protocol does, and injects configured faults.
+// The emulator's HTTP front: a real server on loopback that speaks the AWS JSON protocols (routed on
+// X-Amz-Target) and awsQuery (form-encoded, routed on Version and Action), so unmodified AWS SDKs and
+// the AWS CLI talk to it. It reads the Region from the SigV4 credential scope, formats errors as each
+// protocol does, injects configured faults, and serves plain HTTP routes (RIPE Atlas, feeds) beside.
 
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { FaultInjector, faultRuleSchema, type HumanEdit } from './faults.js';
-import { EmulatedServiceError, type EmulatedService, type RequestContext } from './service.js';
+import { QueryInputError, readQueryInput } from './aws-query/form-input.js';
+import { queryErrorXml, queryResponseXml } from './aws-query/xml-output.js';
+import { FaultInjector, faultRuleSchema, type FaultRule, type HumanEdit } from './faults.js';
+import { EmulatedServiceError, type EmulatedService } from './service.js';
+import { toJsonWire } from './wire-values.js';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
+/** A plain HTTP API served beside the AWS ones (RIPE Atlas, a synthetic feed). */
+export interface HttpRoute {
+  matches(pathname: string): boolean;
+  handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> | void;
+}
+
+interface Responder {
+  /** A served call's answer in the protocol's format (sent whole, or cut short by a fault). */
+  render(output: unknown): { readonly contentType: string; readonly text: string };
+  fail(error: EmulatedServiceError): void;
+}
+
 export interface EmulatorServerOptions {
   readonly services: readonly EmulatedService[];
+  /** Paths answered by these instead of the AWS protocols. */
+  readonly routes?: readonly HttpRoute[];
   readonly faults?: FaultInjector;
   /** Applies a `concurrent-edit` fault's change, as a human at the console would make it. */
   readonly applyHumanEdit?: (edit: HumanEdit) => void;
@@ -24,6 +42,8 @@ export interface EmulatorServerOptions {
 
 export interface RecordedCall {
   readonly target: string;
+  /** The wire protocol the call came in: a JSON protocol (X-Amz-Target) or awsQuery (form-encoded). */
+  readonly protocol: 'json' | 'query';
   readonly region: string;
   readonly status: number;
   readonly errorType?: string;
@@ -48,7 +68,7 @@ export async function startEmulatorServer(options: EmulatorServerOptions): Promi
   const record = (call: RecordedCall): void => {
     calls.push(call);
     if (calls.length > MAX_RECORDED_CALLS) calls.splice(0, calls.length - MAX_RECORDED_CALLS);
-    options.log?.(`${call.status} ${call.target} ${call.region}${call.errorType !== undefined ? ` ${call.errorType}` : ''}`);
+    options.log?.(`${call.status} ${call.target} ${call.protocol} ${call.region}${call.errorType !== undefined ? ` ${call.errorType}` : ''}`);
   };
 
   const server = createServer((req, res) => {
@@ -61,8 +81,14 @@ export async function startEmulatorServer(options: EmulatorServerOptions): Promi
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
     if (req.url?.startsWith('/_emulator/') === true) return admin(req, res, body);
+    const url = new URL(req.url ?? '/', 'http://emulator.invalid');
+    const route = options.routes?.find((r) => r.matches(url.pathname));
+    if (route !== undefined) return route.handle(req, res, url);
 
     const requestId = randomUUID();
+    const contentType = header(req, 'content-type')?.split(';')[0]?.trim().toLowerCase();
+    if (req.method === 'POST' && contentType === 'application/x-www-form-urlencoded') return handleQuery(req, res, body, requestId);
+
     const target = header(req, 'x-amz-target') ?? '';
     const dot = target.indexOf('.');
     const service = byPrefix.get(dot > 0 ? target.slice(0, dot) : '');
@@ -71,17 +97,18 @@ export async function startEmulatorServer(options: EmulatorServerOptions): Promi
     }
     const operation = target.slice(dot + 1);
     const region = regionFromAuthorization(header(req, 'authorization'));
-    const context: RequestContext = { region: region ?? '', requestId };
+    const expectedType = service.protocol === 'awsJson1_1' ? 'application/x-amz-json-1.1' : 'application/x-amz-json-1.0';
+    const reply: Responder = {
+      render: (output) => ({ contentType: expectedType, text: JSON.stringify(toJsonWire(output)) }),
+      fail: (error) => sendJsonError(res, service, requestId, error),
+    };
     const fail = (error: EmulatedServiceError, input: unknown): void => {
-      record({ target, region: context.region, status: error.httpStatus, errorType: error.errorType, input });
-      sendError(res, service, requestId, error);
+      record({ target, protocol: 'json', region: region ?? '', status: error.httpStatus, errorType: error.errorType, input });
+      reply.fail(error);
     };
 
-    if (region === undefined) {
-      return fail(new EmulatedServiceError('MissingAuthenticationTokenException', 403, 'Missing Authentication Token'), undefined);
-    }
-    const expectedType = service.protocol === 'awsJson1_1' ? 'application/x-amz-json-1.1' : 'application/x-amz-json-1.0';
-    if (header(req, 'content-type')?.split(';')[0]?.trim() !== expectedType) {
+    if (region === undefined) return fail(missingAuthentication(), undefined);
+    if (contentType !== expectedType) {
       return fail(new EmulatedServiceError('SerializationException', 400, `Content-Type must be ${expectedType}`), undefined);
     }
     let input: unknown;
@@ -96,33 +123,115 @@ export async function startEmulatorServer(options: EmulatorServerOptions): Promi
     if (!service.operations.has(operation)) {
       return fail(new EmulatedServiceError('UnknownOperationException', 400, `unknown operation ${operation}`), input);
     }
+    await serve({ req, res, protocol: 'json', service, operation, target, region, requestId, input: input as Record<string, unknown>, reply });
+  }
 
+  /** awsQuery: `Action` and `Version` in a form-encoded body; answers and errors in XML. */
+  async function handleQuery(req: IncomingMessage, res: ServerResponse, body: Buffer, requestId: string): Promise<void> {
+    const params = new URLSearchParams(body.toString('utf8'));
+    const version = params.get('Version') ?? '';
+    const action = params.get('Action') ?? '';
+    const service = options.services.find((s) => s.query !== undefined && s.query.version === version);
+    const namespace = service?.query?.xmlNamespace ?? '';
+    const target = `${service?.targetPrefix ?? version}.${action}`;
+    const region = regionFromAuthorization(header(req, 'authorization'));
+    const reply: Responder = {
+      render: (output) => ({ contentType: 'text/xml', text: queryResponseXml(action, output, requestId, namespace) }),
+      fail: (error) =>
+        sendXml(res, error.httpStatus, requestId, queryErrorXml({ type: error.fault, code: error.queryCode ?? error.errorType, message: error.message }, requestId, namespace)),
+    };
+    const fail = (error: EmulatedServiceError, input: unknown): void => {
+      record({ target, protocol: 'query', region: region ?? '', status: error.httpStatus, errorType: error.queryCode ?? error.errorType, input });
+      reply.fail(error);
+    };
+    if (region === undefined) return fail(missingAuthentication(), undefined);
+    if (service?.query === undefined) return fail(new EmulatedServiceError('NoSuchVersion', 400, `no service here speaks API version "${version}" over the query protocol`, 'NoSuchVersion'), undefined);
+    if (action === '') return fail(new EmulatedServiceError('MissingAction', 400, 'The request must contain the parameter Action.', 'MissingAction'), undefined);
+    const shape = service.query.inputs[action];
+    if (shape === undefined || !service.operations.has(action)) {
+      return fail(new EmulatedServiceError('InvalidAction', 400, `The action ${action} is not valid for this web service.`, 'InvalidAction'), undefined);
+    }
+    let input: Record<string, unknown>;
+    try {
+      input = readQueryInput(params, shape);
+    } catch (e) {
+      if (e instanceof QueryInputError) return fail(new EmulatedServiceError('InvalidParameterValueException', 400, e.message, 'InvalidParameterValue'), undefined);
+      throw e;
+    }
+    await serve({ req, res, protocol: 'query', service, operation: action, target, region, requestId, input, reply });
+  }
+
+  /** Faults, then the operation, whichever protocol carried the call. */
+  async function serve(call: {
+    req: IncomingMessage;
+    res: ServerResponse;
+    protocol: RecordedCall['protocol'];
+    service: EmulatedService;
+    operation: string;
+    target: string;
+    region: string;
+    requestId: string;
+    input: Record<string, unknown>;
+    reply: Responder;
+  }): Promise<void> {
+    const { service, target, region, input, reply } = call;
+    const fail = (error: EmulatedServiceError): void => {
+      record({ target, protocol: call.protocol, region, status: error.httpStatus, errorType: error.errorType, input });
+      reply.fail(error);
+    };
     const firing = faults.match(target);
+    const has = (kind: FaultRule['kind']): FaultRule | undefined => firing.find((f) => f.kind === kind);
+    // A human edits the resource right after this call, whatever became of it: between the caller's
+    // read and its write, or during its back-off after a write that failed.
+    const humanEdits = (): void => {
+      for (const f of firing) if (f.kind === 'concurrent-edit' && f.edit !== undefined) options.applyHumanEdit?.(f.edit);
+    };
     for (const f of firing) if (f.kind === 'latency') await sleep(f.delayMs);
-    if (firing.some((f) => f.kind === 'disconnect')) {
-      record({ target, region, status: 0, errorType: 'disconnect', input });
-      req.socket.destroy();
+    if (has('disconnect') !== undefined) {
+      record({ target, protocol: call.protocol, region, status: 0, errorType: 'disconnect', input });
+      call.req.socket.destroy();
+      humanEdits();
       return;
     }
-    if (firing.some((f) => f.kind === 'throttle')) {
-      return fail(new EmulatedServiceError('ThrottlingException', 400, 'Rate exceeded', 'Throttling'), input);
+    if (has('hang') !== undefined) {
+      // Read and never answered: the connection stays open until the caller gives up.
+      record({ target, protocol: call.protocol, region, status: 0, errorType: 'hang', input });
+      humanEdits();
+      return;
     }
-    if (firing.some((f) => f.kind === 'server-error')) {
+    if (has('throttle') !== undefined) {
+      fail(new EmulatedServiceError('ThrottlingException', 400, 'Rate exceeded', 'Throttling'));
+      humanEdits();
+      return;
+    }
+    if (has('server-error') !== undefined) {
       const type = service.protocol === 'awsJson1_1' ? 'InternalServiceErrorException' : 'InternalServiceFault';
-      return fail(new EmulatedServiceError(type, 500, 'An internal error occurred', 'InternalServiceError'), input);
+      fail(new EmulatedServiceError(type, 500, 'An internal error occurred', 'InternalServiceError'));
+      humanEdits();
+      return;
     }
 
     let output: unknown;
     try {
-      output = await service.handle(operation, input as Record<string, unknown>, context);
+      output = await service.handle(call.operation, input, { region, requestId: call.requestId });
     } catch (e) {
-      if (e instanceof EmulatedServiceError) return fail(e, input);
+      if (e instanceof EmulatedServiceError) return fail(e);
       throw e;
     }
-    // A human edits the resource right after this call was served: between the caller's read and write.
-    for (const f of firing) if (f.kind === 'concurrent-edit' && f.edit !== undefined) options.applyHumanEdit?.(f.edit);
-    record({ target, region, status: 200, input });
-    sendJson(res, 200, expectedType, requestId, output);
+    // Served: whatever happens to the answer now, the call has taken effect.
+    humanEdits();
+    if (has('drop-response') !== undefined) {
+      record({ target, protocol: call.protocol, region, status: 0, errorType: 'drop-response', input });
+      call.req.socket.destroy();
+      return;
+    }
+    const stall = has('stall-body');
+    const trickle = has('trickle');
+    record({ target, protocol: call.protocol, region, status: 200, ...(stall !== undefined ? { errorType: 'stall-body' } : trickle !== undefined ? { errorType: 'trickle' } : {}), input });
+    const answer = reply.render(output);
+    if (stall !== undefined) return sendPartly(call.res, answer.contentType, call.requestId, answer.text, 'stall', 0);
+    if (trickle !== undefined) return sendPartly(call.res, answer.contentType, call.requestId, answer.text, 'trickle', trickle.delayMs > 0 ? trickle.delayMs : 200);
+    sendText(call.res, 200, answer.contentType, call.requestId, answer.text);
   }
 
   function admin(req: IncomingMessage, res: ServerResponse, body: Buffer): void {
@@ -209,7 +318,41 @@ function sendJson(res: ServerResponse, status: number, contentType: string, requ
   res.end(text);
 }
 
-function sendError(res: ServerResponse, service: EmulatedService, requestId: string, error: EmulatedServiceError): void {
+function sendXml(res: ServerResponse, status: number, requestId: string, xml: string): void {
+  sendText(res, status, 'text/xml', requestId, xml);
+}
+
+function sendText(res: ServerResponse, status: number, contentType: string, requestId: string, text: string): void {
+  res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text), 'x-amzn-requestid': requestId });
+  res.end(text);
+}
+
+/** The answer's headers, then half its body and silence (`stall`), or its body one byte at a time (`trickle`). */
+function sendPartly(res: ServerResponse, contentType: string, requestId: string, text: string, mode: 'stall' | 'trickle', byteEveryMs: number): void {
+  const bytes = Buffer.from(text);
+  res.writeHead(200, { 'content-type': contentType, 'content-length': bytes.length, 'x-amzn-requestid': requestId });
+  if (mode === 'stall') {
+    res.write(bytes.subarray(0, Math.floor(bytes.length / 2)));
+    return;
+  }
+  let sent = 0;
+  const timer = setInterval(() => {
+    if (res.destroyed || sent >= bytes.length) {
+      clearInterval(timer);
+      if (!res.destroyed) res.end();
+      return;
+    }
+    res.write(bytes.subarray(sent, sent + 1));
+    sent += 1;
+  }, byteEveryMs);
+  res.on('close', () => clearInterval(timer));
+}
+
+function missingAuthentication(): EmulatedServiceError {
+  return new EmulatedServiceError('MissingAuthenticationTokenException', 403, 'Missing Authentication Token', 'MissingAuthenticationToken');
+}
+
+function sendJsonError(res: ServerResponse, service: EmulatedService, requestId: string, error: EmulatedServiceError): void {
   const contentType = service.protocol === 'awsJson1_1' ? 'application/x-amz-json-1.1' : 'application/x-amz-json-1.0';
   const common = new Set(['ThrottlingException', 'SerializationException', 'UnknownOperationException', 'MissingAuthenticationTokenException']);
   const type = common.has(error.errorType) ? error.errorType : `${service.errorNamespace}#${error.errorType}`;

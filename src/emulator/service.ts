@@ -1,5 +1,7 @@
 // What the emulator's HTTP server needs from each emulated AWS service.
 
+import type { QueryProtocol } from './aws-query/shapes.js';
+
 /** A service error as the real service would return it. */
 export class EmulatedServiceError extends Error {
   override readonly name = 'EmulatedServiceError';
@@ -31,8 +33,13 @@ export interface EmulatedService {
   readonly protocol: 'awsJson1_1' | 'awsJson1_0-query-compatible';
   /** Name of the error message member: GA uses `Message`, CloudWatch mostly `message`. */
   readonly messageMember: 'Message' | 'message';
+  /** Services that also speak awsQuery (form-encoded requests, XML answers) on the same endpoint. */
+  readonly query?: QueryProtocol;
   /** Operations this service implements; anything else is `UnknownOperationException`. */
   readonly operations: ReadonlySet<string>;
-  /** Handles one operation. Throws EmulatedServiceError for service errors. */
+  /**
+   * Handles one operation, whichever protocol carried it. Answers with Date for timestamps and Map for
+   * maps; the protocol layer writes them. Throws EmulatedServiceError for service errors.
+   */
   handle(operation: string, input: Readonly<Record<string, unknown>>, context: RequestContext): Promise<unknown> | unknown;
 }

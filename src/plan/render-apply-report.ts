@@ -18,5 +18,9 @@ export function renderApplyReportText(report: ApplyReport): string {
     lines.push(`  [${MARK[c.status] ?? c.status}] ${describeAddress(c.change.address)}: ${describeChangeValues(c.change)}${c.message !== undefined ? `\n      ${c.message}` : ''}`);
   }
   if (report.changes.length === 0) lines.push('  No changes.');
+  const r = report.ranOut;
+  if (r !== undefined) {
+    lines.push(`  Stopped by the cycle deadline (${r.limitMs} ms): ${r.service} ${r.operation}${r.target !== '' ? ` (${r.target})` : ''} was cut off after ${r.elapsedMs} ms.`);
+  }
   return `${lines.join('\n')}\n`;
 }

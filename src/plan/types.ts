@@ -24,7 +24,9 @@ export type HoldReason =
   | 'LatencyBudgetExceeded'
   | 'InsufficientCapacity'
   | 'ReceiverAtCapacity'
-  | 'NoHealthyEndpoints';
+  | 'NoHealthyEndpoints'
+  /** Another ga-steer process holds the accelerator's lease: this cycle read and changed nothing. */
+  | 'LeaseHeld';
 
 /** Where a change lands: one endpoint group of one listener. */
 export interface ChangeAddress {

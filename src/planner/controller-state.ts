@@ -72,7 +72,7 @@ const versionOneSchema = z.strictObject({
 });
 
 /** Reads a stored state of any known version; version 1 becomes version 2. */
-export const storedControllerStateSchema = z.union([
+export const storedControllerStateSchema = z.discriminatedUnion('stateVersion', [
   controllerStateSchema,
   versionOneSchema.transform((v1): ControllerState => ({ stateVersion: CONTROLLER_STATE_VERSION, groups: v1.groups, regions: {}, history: [] })),
 ]);

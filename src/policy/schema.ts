@@ -2,12 +2,12 @@
 // the Policy type, of the documented defaults and of schemas/policy.schema.json.
 
 import { z } from 'zod';
+import { secretEnvVarName } from './env-var-names.js';
+import { regionCodeSchema } from './region-codes.js';
 
 export const POLICY_API_VERSION = 'ga-steer.io/v1';
 
-const region = z
-  .string()
-  .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS Region code such as eu-central-1');
+const region = regionCodeSchema;
 const percent = z.number().min(0, 'must be between 0 and 100').max(100, 'must be between 0 and 100');
 const positiveSeconds = z.int('must be a whole number of seconds').min(0, 'must not be negative');
 const acceleratorArn = z
@@ -105,7 +105,7 @@ export const policySchema = z.strictObject({
       ripeAtlas: z
         .strictObject({
           clientGroupBy: z.enum(['country', 'country-asn']).default('country'),
-          apiKeyEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).default('RIPE_ATLAS_KEY').describe('Environment variable that holds the API key; the key itself never goes in a policy.'),
+          apiKeyEnv: secretEnvVarName({ holds: 'the RIPE Atlas API key', sentTo: 'RIPE Atlas', example: 'RIPE_ATLAS_KEY' }).default('RIPE_ATLAS_KEY').describe('Environment variable that holds the API key; the key itself never goes in a policy.'),
           measurements: z.array(atlasMeasurement).default([]),
         })
         .optional(),
@@ -162,7 +162,7 @@ export const policySchema = z.strictObject({
     .strictObject({
       slack: z
         .strictObject({
-          webhookUrlEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).default('SLACK_WEBHOOK_URL').describe('Environment variable that holds the webhook URL; never the URL itself.'),
+          webhookUrlEnv: secretEnvVarName({ holds: 'the Slack webhook URL', sentTo: 'Slack', example: 'SLACK_WEBHOOK_URL' }).default('SLACK_WEBHOOK_URL').describe('Environment variable that holds the webhook URL; never the URL itself.'),
           channel: z.string().optional(),
           on: z.array(alertEvent).default(['changes', 'holds', 'apply-failed', 'human-override']),
         })

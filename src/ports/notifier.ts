@@ -9,6 +9,8 @@ export interface Alert {
   readonly events: readonly AlertEvent[];
   readonly plan: Plan;
   readonly report?: ApplyReport;
+  /** Facts about the cycle beyond the plan and report (a lost lease): shown as they are. */
+  readonly notes?: readonly string[];
 }
 
 export interface Notifier {

@@ -7,7 +7,7 @@ import { callWithRetry } from '../../src/adapters/aws/retry.js';
 
 const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } });
 const invalid = Object.assign(new Error('bad dial'), { name: 'InvalidArgumentException', $metadata: { httpStatusCode: 400 } });
-const quota = Object.assign(new Error('too many'), { name: 'LimitExceededException', $metadata: { httpStatusCode: 403 } });
+const quota = Object.assign(new Error('too many'), { name: 'LimitExceededException', $metadata: { httpStatusCode: 400 } });
 
 function counting(error: Error) {
   let calls = 0;

@@ -19,7 +19,7 @@ const retry = { maxAttempts: 3, budgetMs: 2_000, baseDelayMs: 1, maxDelayMs: 2 }
 beforeEach(async () => {
   t = await startTestEmulator('crazycall-hot.json', { now: () => NOW });
   pool = new CloudWatchClientPool({ endpoint: t.emulator.url, credentials: TEST_CREDENTIALS });
-  policy = (await loadPolicyFile('policies/crazycall-voip.yaml')).policy;
+  policy = (await loadPolicyFile('policies/crazycall-voip.yaml', { use: 'live' })).policy;
 });
 afterEach(async () => {
   pool.destroy();

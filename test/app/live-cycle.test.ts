@@ -39,7 +39,7 @@ beforeEach(async () => {
   // The emulator's clock runs in real time from nowMs, so deployments finish.
   const started = Date.now();
   t = await startTestEmulator('crazycall-hot.json', { deployDelayMs: 20, now: () => nowMs + (Date.now() - started) });
-  policy = (await loadPolicyFile('policies/crazycall-voip.yaml')).policy;
+  policy = (await loadPolicyFile('policies/crazycall-voip.yaml', { use: 'live' })).policy;
   // GA flow metrics by area would spread demand over areas; this test takes the snapshot's per-group demand.
   policy = { ...policy, signals: { ...policy.signals, demand: { source: 'snapshot', sourceAreas: {} } } };
   dir = mkdtempSync(join(tmpdir(), 'ga-steer-live-'));

@@ -5,7 +5,7 @@ import { RipeAtlasSignalSource } from '../../src/adapters/ripe-atlas/atlas-signa
 import { loadPolicyFile } from '../../src/app/input-files.js';
 import { wireLive } from '../../src/app/live-wiring.js';
 
-const policy = (await loadPolicyFile('policies/crazycall-voip.yaml')).policy;
+const policy = (await loadPolicyFile('policies/crazycall-voip.yaml', { use: 'live' })).policy;
 const base = { env: { RIPE_ATLAS_KEY: 'k1' }, notify: false, log: () => undefined, atlasBaseUrl: 'http://127.0.0.1:9', endpointUrl: 'http://127.0.0.1:9' } as const;
 
 function atlasSource(reuse: boolean, env: Record<string, string> = base.env): unknown {

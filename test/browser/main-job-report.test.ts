@@ -9,7 +9,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/chromium.js';
 import { runGaSteer } from '../support/run-cli-in-process.js';
-import { REPO_ROOT } from '../support/shared-data.js';
+import { REPO_ROOT } from '../support/repo-data.js';
 
 describe('main job report (simulate --report) in headless Chromium', () => {
   let browser: Browser;

@@ -23,8 +23,9 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ga-steer-atlas-setup-'));
 });
 afterAll(async () => {
-  await server.close();
-  rmSync(dir, { recursive: true, force: true });
+  // Guarded: when beforeAll failed, its error is the one to read, not a crash here.
+  await server?.close();
+  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
 });
 afterEach(() => {
   server.reset();

@@ -11,13 +11,13 @@ import { parse, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { snapshotSchema } from '../../src/snapshot/schema.js';
 import { startAtlasApiServer, type AtlasApiServer } from '../support/atlas-api-server.js';
+import { startCliEmulator, type CliEmulator } from '../support/cli-emulator.js';
 import { freshResultSource } from '../support/fresh-atlas-results.js';
-import { runGaSteer, type CliRun } from '../support/run-cli-in-process.js';
+import { runGaSteer } from '../support/run-cli-in-process.js';
 
 const KEY = 'abad1dea-SECRET-live-atlas-key-0001';
 
-let stop: AbortController;
-let emulator: Promise<CliRun>;
+let emulator: CliEmulator | undefined;
 let emulatorUrl: string;
 let atlas: AtlasApiServer;
 let feed: Server;
@@ -77,27 +77,16 @@ beforeAll(async () => {
   policyFile = join(dir, 'policy.yaml');
   writeFileSync(policyFile, stringify(policy));
 
-  stop = new AbortController();
-  let resolveUrl: (u: string) => void = () => undefined;
-  const ready = new Promise<string>((r) => (resolveUrl = r));
-  emulator = runGaSteer(
-    ['emulator', '--snapshot', 'examples/snapshots/crazycall-hot.json', '--policy', 'policies/crazycall-voip.yaml', '--port', '0', '--deploy-delay-ms', '10'],
-    {},
-    stop.signal,
-    (text) => {
-      const m = /listening on (http:\/\/\S+)/.exec(text);
-      if (m?.[1] !== undefined) resolveUrl(m[1]);
-    },
-  );
-  emulatorUrl = await ready;
+  emulator = await startCliEmulator('examples/snapshots/crazycall-hot.json', 'policies/crazycall-voip.yaml');
+  emulatorUrl = emulator.url;
 });
 
 afterAll(async () => {
-  stop.abort();
-  expect((await emulator).code).toBe(0);
-  await atlas.close();
-  await new Promise<void>((resolve) => feed.close(() => resolve()));
-  rmSync(dir, { recursive: true, force: true });
+  // Guarded: when beforeAll failed, its error is the one to read, not a crash here.
+  if (emulator !== undefined) expect((await emulator.stop()).code).toBe(0);
+  await atlas?.close();
+  if (feed !== undefined) await new Promise<void>((resolve) => feed.close(() => resolve()));
+  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
 });
 
 describe('live plan with RIPE Atlas and synthetic signals', () => {

@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { snapshotSchema } from '../../src/snapshot/schema.js';
 import { startAtlasApiServer, type AtlasApiServer } from '../support/atlas-api-server.js';
-import { runGaSteer, type CliRun } from '../support/run-cli-in-process.js';
+import { startCliEmulator, type CliEmulator } from '../support/cli-emulator.js';
+import { runGaSteer } from '../support/run-cli-in-process.js';
 
-let stop: AbortController;
-let running: Promise<CliRun>;
+let emulator: CliEmulator | undefined;
 let url: string;
 let dir: string;
 let atlas: AtlasApiServer;
@@ -20,28 +20,19 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ga-steer-cli-'));
   atlas = await startAtlasApiServer();
   NO_ATLAS['GA_STEER_ATLAS_URL'] = atlas.url;
-  stop = new AbortController();
-  let resolveUrl: (u: string) => void = () => undefined;
-  const ready = new Promise<string>((r) => (resolveUrl = r));
-  running = runGaSteer(
-    ['emulator', '--snapshot', 'examples/snapshots/crazycall-hot.json', '--policy', 'policies/crazycall-voip.yaml', '--port', '0', '--deploy-delay-ms', '10'],
-    {},
-    stop.signal,
-    (text) => {
-      const m = /listening on (http:\/\/\S+)/.exec(text);
-      if (m?.[1] !== undefined) resolveUrl(m[1]);
-    },
-  );
-  url = await ready;
+  emulator = await startCliEmulator('examples/snapshots/crazycall-hot.json', 'policies/crazycall-voip.yaml');
+  url = emulator.url;
 });
 
 afterAll(async () => {
-  stop.abort();
-  const done = await running;
-  expect(done.code).toBe(0);
-  expect(done.stdout).toContain('ga-steer emulator stopped');
-  rmSync(dir, { recursive: true, force: true });
-  await atlas.close();
+  // Guarded: when beforeAll failed, its error is the one to read, not a crash here.
+  if (emulator !== undefined) {
+    const done = await emulator.stop();
+    expect(done.code).toBe(0);
+    expect(done.stdout).toContain('ga-steer emulator stopped');
+  }
+  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  await atlas?.close();
 });
 
 describe('live commands against `ga-steer emulator`', () => {
@@ -73,7 +64,7 @@ describe('live commands against `ga-steer emulator`', () => {
     expect(run.stderr).toContain('policies/nope.yaml: cannot read the file (ENOENT)');
     const mixed = await runGaSteer(['plan', '--policy', 'policies/crazycall-voip.yaml', '--snapshot', 'examples/snapshots/crazycall-hot.json', '--endpoint-url', url]);
     expect(mixed.code).toBe(1);
-    expect(mixed.stderr).toContain('--endpoint-url, --atlas-url and --save-snapshot are for live mode');
+    expect(mixed.stderr).toContain('--endpoint-url, --atlas-url, --save-snapshot and --cycle-timeout are for live mode');
   });
 
   it('an unreachable endpoint is a clear error, not a hang', async () => {

@@ -9,8 +9,11 @@ import { startEmulator } from '../../src/emulator/emulator.js';
 import { startAtlasApiServer, type AtlasApiServer } from '../support/atlas-api-server.js';
 import { exampleSnapshot, startTestEmulator, type TestEmulator } from '../support/emulator.js';
 import { runGaSteer, type CliRun } from '../support/run-cli-in-process.js';
+import { until } from '../support/until.js';
 
 const EVERY_SECOND = '*/1 * * * * *';
+/** A cycle here can take longer than the one-second interval the default deadline is made from. */
+const LONG_CYCLES = ['--cycle-timeout', '20'];
 const POLICY = 'policies/crazycall-voip.yaml';
 
 interface CycleLine {
@@ -40,8 +43,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  rmSync(dir, { recursive: true, force: true });
-  await atlas.close();
+  // Guarded: when beforeAll failed, its error is the one to read, not a crash here.
+  if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  await atlas?.close();
 });
 
 /** Starts `ga-steer run` and hands back its cycle lines as they come. */
@@ -87,7 +91,7 @@ describe.concurrent('ga-steer run', () => {
     emu = await startTestEmulator('crazycall-hot.json', { deployDelayMs: 10 });
   });
   afterAll(async () => {
-    await emu.close();
+    await emu?.close(); // undefined when beforeAll failed
   });
 
   it('--once runs one cycle, writes state and health, prints one JSON line, exits 0', async () => {
@@ -127,7 +131,7 @@ describe.concurrent('ga-steer run', () => {
   it('runs a cycle every tick, then stops on the abort signal with exit 0 and the health file current', async () => {
     const state = join(dir, 'loop-state.json');
     const health = join(dir, 'loop-health.json');
-    const run = startRun(['--schedule', EVERY_SECOND, '--policy', POLICY, '--state', state, '--endpoint-url', emu.emulator.url, '--health-file', health]);
+    const run = startRun([...LONG_CYCLES, '--schedule', EVERY_SECOND, '--policy', POLICY, '--state', state, '--endpoint-url', emu.emulator.url, '--health-file', health]);
     await run.waitFor((l) => l.length >= 2);
     const result = await run.stop();
     expect(result.code, result.stderr).toBe(0);
@@ -147,7 +151,7 @@ describe.concurrent('ga-steer run', () => {
     copyFileSync(POLICY, policy);
     const good = readFileSync(policy, 'utf8');
     const health = join(dir, 'edit-health.json');
-    const run = startRun(['--schedule', EVERY_SECOND, '--policy', policy, '--state', join(dir, 'edit-state.json'), '--endpoint-url', emu.emulator.url, '--health-file', health]);
+    const run = startRun([...LONG_CYCLES, '--schedule', EVERY_SECOND, '--policy', policy, '--state', join(dir, 'edit-state.json'), '--endpoint-url', emu.emulator.url, '--health-file', health]);
     await run.waitFor((l) => l.some((x) => x.outcome === 'ok'));
     const targetLine = good.split('\n').findIndex((l) => l.includes('targetPercent: 75')) + 1;
     writeFileSync(policy, good.replace('targetPercent: 75', 'targetPercent: 750'));
@@ -191,9 +195,10 @@ describe.concurrent('ga-steer run', () => {
     const own = await startEmulator({ topology: exampleSnapshot('crazycall-hot.json').accelerators, deployDelayMs: 10 });
     own.faults.add({ operation: 'DescribeAccelerator', kind: 'latency', delayMs: 1500, times: 1 });
     try {
-      const run = startRun(['--schedule', EVERY_SECOND, '--policy', POLICY, '--state', join(dir, 'inflight-state.json'), '--endpoint-url', own.url]);
-      // The first tick comes within a second and its cycle lasts at least 1.5 s: at 1.1 s it is running.
-      await new Promise((r) => setTimeout(r, 1100));
+      const run = startRun([...LONG_CYCLES, '--schedule', EVERY_SECOND, '--policy', POLICY, '--state', join(dir, 'inflight-state.json'), '--endpoint-url', own.url]);
+      // Once the slowed call has reached the emulator, the first cycle is in flight for another 1.5 s
+      // (waiting on the clock instead made the test fail on a busy machine, where the tick came late).
+      await until(() => own.faults.firedCounts()[0] === 1);
       expect(run.lines).toHaveLength(0);
       const result = await run.stop();
       expect(result.code, result.stderr).toBe(0);
@@ -211,7 +216,7 @@ describe.concurrent('ga-steer run', () => {
     const url = own.url;
     const port = own.port;
     const health = join(dir, 'throw-health.json');
-    const run = startRun(['--schedule', EVERY_SECOND, '--policy', POLICY, '--state', join(dir, 'throw-state.json'), '--endpoint-url', url, '--health-file', health]);
+    const run = startRun([...LONG_CYCLES, '--schedule', EVERY_SECOND, '--policy', POLICY, '--state', join(dir, 'throw-state.json'), '--endpoint-url', url, '--health-file', health]);
     await run.waitFor((l) => l.some((x) => x.outcome === 'ok'));
     await own.close();
     await run.waitFor((l) => l.some((x) => x.outcome === 'error'));

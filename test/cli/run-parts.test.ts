@@ -6,17 +6,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CycleSchedule, InvalidScheduleError } from '../../src/cli/run/cycle-schedule.js';
 import { HealthTracker, writeHealthFile } from '../../src/cli/run/health-file.js';
-import { redactorFor, secretEnvNames } from '../../src/cli/run/redact.js';
+import { policySecretEnvNames, SecretRedactor } from '../../src/app/redact.js';
 import { parsePolicyText } from '../../src/policy/parse-policy.js';
-
-/** Polls until `ok` holds; fails after `ms`. */
-async function until(ok: () => boolean, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+import { until } from '../support/until.js';
 
 describe.concurrent('CycleSchedule', () => {
   it('never runs two cycles at once: a tick during a cycle is skipped and reported', async () => {
@@ -99,13 +91,32 @@ describe('redaction', () => {
   it('hides the values of the secret variables the policy names, and the AWS keys', () => {
     const parsed = parsePolicyText(readFileSync('policies/crazycall-voip.yaml', 'utf8'), 'p.yaml');
     if (!parsed.ok) throw new Error('example policy must parse');
-    const names = secretEnvNames(parsed.policy);
-    expect(names).toContain('RIPE_ATLAS_KEY');
-    const redact = redactorFor({ RIPE_ATLAS_KEY: 'atlas-key-0123456789', AWS_SECRET_ACCESS_KEY: 'aws-secret-abcdefgh', HOME: '/home/someone' }, names);
-    expect(redact('refused key atlas-key-0123456789 and aws-secret-abcdefgh at /home/someone')).toBe('refused key [redacted] and [redacted] at /home/someone');
+    expect(policySecretEnvNames(parsed.policy)).toEqual(['RIPE_ATLAS_KEY', 'SLACK_WEBHOOK_URL']);
+    const secrets = new SecretRedactor({ RIPE_ATLAS_KEY: 'atlas-key-0123456789', AWS_SECRET_ACCESS_KEY: 'aws-secret-abcdefgh', HOME: '/home/someone' });
+    // The AWS keys from the start; the policy's once it is known.
+    expect(secrets.redact('refused key atlas-key-0123456789 and aws-secret-abcdefgh')).toBe('refused key atlas-key-0123456789 and [redacted]');
+    secrets.protectPolicy(parsed.policy);
+    expect(secrets.redact('refused key atlas-key-0123456789 and aws-secret-abcdefgh at /home/someone')).toBe('refused key [redacted] and [redacted] at /home/someone');
+  });
+
+  it('hides a secret however it comes back: JSON-escaped, percent-encoded, or a webhook quoted by its path or token', () => {
+    const webhook = 'https://hooks.slack.example/services/T0AAAA/B0BBBB/wxyzWXYZ0123456789abcd';
+    const token = 'IQoJb3JpZ2luX2VjE/xyz+abc==';
+    const secrets = new SecretRedactor({ AWS_SESSION_TOKEN: token, SLACK_WEBHOOK_URL: webhook }, ['AWS_SESSION_TOKEN', 'SLACK_WEBHOOK_URL']);
+    const echoed = [
+      `{"message":"bad token ${JSON.stringify(token).slice(1, -1).replaceAll('/', '\\/')}"}`,
+      `x-amz-security-token=${encodeURIComponent(token)}`,
+      'no route for POST /services/T0AAAA/B0BBBB/wxyzWXYZ0123456789abcd',
+      'invalid_token: wxyzWXYZ0123456789abcd',
+    ];
+    for (const text of echoed) {
+      const out = secrets.redact(text);
+      expect(out).toContain('[redacted]');
+      expect(out).not.toMatch(/IQoJb3JpZ2luX2VjE|wxyzWXYZ0123456789abcd/);
+    }
   });
 
   it('leaves short values alone rather than mangle ordinary words', () => {
-    expect(redactorFor({ AWS_SESSION_TOKEN: 'a' }, ['AWS_SESSION_TOKEN'])('a cat')).toBe('a cat');
+    expect(new SecretRedactor({ AWS_SESSION_TOKEN: 'a' }).redact('a cat')).toBe('a cat');
   });
 });

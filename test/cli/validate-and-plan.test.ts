@@ -80,6 +80,26 @@ describe('ga-steer plan', () => {
     expect((await runGaSteer(['plan', '--snapshot', HOT])).stderr).toContain('--policy is required');
   });
 
+  it('reads --state as the file the controller keeps: a recent change cools down; a corrupt one is an error naming it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ga-steer-'));
+    const snapshot = JSON.parse(readFileSync(HOT, 'utf8')) as { takenAt: string; accelerators: { listeners: { endpointGroups: { arn: string; region: string; trafficDialPercent: number }[] }[] }[] };
+    const justChanged = new Date(Date.parse(snapshot.takenAt) - 60_000).toISOString();
+    const groups = Object.fromEntries(
+      snapshot.accelerators.flatMap((a) => a.listeners.flatMap((l) => l.endpointGroups)).map((g) => [g.arn, { lastChangeAt: justChanged, expectedDialPercent: g.trafficDialPercent }]),
+    );
+    const state = join(dir, 'state.json');
+    writeFileSync(state, JSON.stringify({ stateVersion: 1, groups }));
+    const cooling = await runGaSteer(['plan', '--policy', POLICY, '--snapshot', HOT, '--state', state, '--format', 'json']);
+    expect(cooling.code, cooling.stderr).toBe(0);
+    expect((JSON.parse(cooling.stdout) as { holds: { reason: string }[] }).holds.map((h) => h.reason)).toContain('CoolingDown');
+
+    writeFileSync(state, '{"stateVersion": 1, "groups": ');
+    const corrupt = await runGaSteer(['plan', '--policy', POLICY, '--snapshot', HOT, '--state', state]);
+    expect(corrupt.code).toBe(1);
+    expect(corrupt.stderr).toContain(`${state}: the stored state is not valid (${state}:1:31 not valid JSON: Unexpected end of JSON input); refusing to reset it`);
+    expect(corrupt.stdout).toBe('');
+  });
+
   it('holds on stale data when evaluated later than the snapshot', async () => {
     const r = await runGaSteer(['plan', '--policy', POLICY, '--snapshot', HOT, '--now', '2026-11-22T14:00:00Z', '--detailed-exitcode']);
     expect(r.code).toBe(0);

@@ -15,6 +15,7 @@ import {
   RemoveEndpointsCommand,
   UpdateEndpointGroupCommand,
   AcceleratorNotFoundException,
+  ListenerNotFoundException,
 } from '@aws-sdk/client-global-accelerator';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startTestEmulator, type TestEmulator } from '../support/emulator.js';
@@ -99,20 +100,27 @@ describe('Global Accelerator emulator (awsJson1_1 over HTTP, real SDK client)', 
     expect(t.emulator.ga.writeLog).toHaveLength(0);
   });
 
-  it('reports unknown resources with the not-found shapes and status 404', async () => {
+  it('reports unknown resources with the not-found shapes and status 400, as the API reference documents', async () => {
     const unknownGroup = `${listener()}/endpoint-group/ffffffffffff`;
     const e = await t.ga.send(new DescribeEndpointGroupCommand({ EndpointGroupArn: unknownGroup })).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(EndpointGroupNotFoundException);
-    expect((e as EndpointGroupNotFoundException).$metadata.httpStatusCode).toBe(404);
+    expect((e as EndpointGroupNotFoundException).$metadata.httpStatusCode).toBe(400);
     expect((e as EndpointGroupNotFoundException).message).toContain(unknownGroup);
-    await expect(t.ga.send(new DescribeAcceleratorCommand({ AcceleratorArn: 'arn:aws:globalaccelerator::123456789012:accelerator/nope' }))).rejects.toBeInstanceOf(AcceleratorNotFoundException);
+    const noAccelerator = await t.ga.send(new DescribeAcceleratorCommand({ AcceleratorArn: 'arn:aws:globalaccelerator::123456789012:accelerator/nope' })).catch((x: unknown) => x);
+    expect(noAccelerator).toBeInstanceOf(AcceleratorNotFoundException);
+    expect((noAccelerator as AcceleratorNotFoundException).$metadata.httpStatusCode).toBe(400);
+    const noListener = await t.ga.send(new ListEndpointGroupsCommand({ ListenerArn: `${accelerator()}/listener/ffffffff` })).catch((x: unknown) => x);
+    expect(noListener).toBeInstanceOf(ListenerNotFoundException);
+    expect((noListener as ListenerNotFoundException).$metadata.httpStatusCode).toBe(400);
   });
 
   it('adds and removes endpoints, within the 10-endpoint limit', async () => {
     const ids = Array.from({ length: 9 }, (_, i) => `i-0000000000000000${i}`);
     const added = await t.ga.send(new AddEndpointsCommand({ EndpointGroupArn: group(), EndpointConfigurations: ids.map((id) => ({ EndpointId: id, Weight: 10 })) }));
     expect(added.EndpointDescriptions).toHaveLength(9);
-    await expect(t.ga.send(new AddEndpointsCommand({ EndpointGroupArn: group(), EndpointConfigurations: [{ EndpointId: 'i-00000000000000aa' }] }))).rejects.toBeInstanceOf(LimitExceededException);
+    const over = await t.ga.send(new AddEndpointsCommand({ EndpointGroupArn: group(), EndpointConfigurations: [{ EndpointId: 'i-00000000000000aa' }] })).catch((x: unknown) => x);
+    expect(over).toBeInstanceOf(LimitExceededException);
+    expect((over as LimitExceededException).$metadata.httpStatusCode).toBe(400);
     await t.ga.send(new RemoveEndpointsCommand({ EndpointGroupArn: group(), EndpointIdentifiers: [{ EndpointId: ids[0] as string }] }));
     const g = await t.ga.send(new DescribeEndpointGroupCommand({ EndpointGroupArn: group() }));
     expect(g.EndpointGroup?.EndpointDescriptions?.map((e) => e.EndpointId)).toEqual([nlb, ...ids.slice(1)]);

@@ -1,37 +1,56 @@
 // The Lambda as deployed: the esbuild bundle of lambda/control-cycle.ts, invoked with a scheduler event,
-// talking to the emulator (GA, CloudWatch) and a local S3 (state) through the SDK's endpoint variables.
+// talking to the emulator (GA, CloudWatch) and a local DynamoDB (state and lease) through the SDK's
+// endpoint variables.
 
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { parse } from 'yaml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestEmulator, TEST_CREDENTIALS, type TestEmulator } from '../support/emulator.js';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { DynamoDbStateStore } from '../../src/adapters/state/dynamodb-state-store.js';
 import { startAtlasApiServer, type AtlasApiServer } from '../support/atlas-api-server.js';
-import { startLocalS3, type LocalS3 } from '../support/local-s3-server.js';
-import { REPO_ROOT } from '../support/shared-data.js';
+import { DEFAULT_LAMBDA_CYCLE_TIMEOUT_SECONDS } from '../../src/app/lambda-cycle.js';
+import { startTestEmulator, TEST_CREDENTIALS, type TestEmulator } from '../support/emulator.js';
+import { startLocalDynamoDb, type LocalDynamoDb } from '../support/local-dynamodb.js';
+import { REPO_ROOT } from '../support/repo-data.js';
+import { startStallingServer } from '../support/stalling-server.js';
+import { liveDials, publishLoad, writeSteeringPolicy } from '../support/steering-fixture.js';
 
 let t: TestEmulator;
-let s3: LocalS3;
+let db: LocalDynamoDb;
 let atlas: AtlasApiServer;
-let handler: (event: unknown) => Promise<{ verdict: string; holds: string[]; mode: string; applyOutcome: string | null }>;
+let handler: (
+  event: unknown,
+  context?: { getRemainingTimeInMillis: () => number },
+) => Promise<{ verdict: string; holds: string[]; mode: string; applyOutcome: string | null; lease: string }>;
+const TABLE = 'ga-steer-state';
+/** The environment before this suite configures the Lambda through it; put back afterwards, since other suites share the process. */
+const envBefore = { ...process.env };
+
+/** Puts the environment back in place (the same object: other suites in this process hold it). */
+function restoreEnv(to: Record<string, string | undefined>): void {
+  for (const name of Object.keys(process.env)) if (!(name in to)) delete process.env[name];
+  Object.assign(process.env, to);
+}
 
 beforeAll(async () => {
   execFileSync(process.execPath, ['--import', 'tsx', 'scripts/build-lambda.ts'], { cwd: REPO_ROOT, stdio: 'pipe' });
   t = await startTestEmulator('crazycall-hot.json');
-  s3 = await startLocalS3();
+  db = await startLocalDynamoDb();
+  await db.createTable(TABLE);
   atlas = await startAtlasApiServer();
   Object.assign(process.env, {
     AWS_ENDPOINT_URL_GLOBAL_ACCELERATOR: t.emulator.url,
     AWS_ENDPOINT_URL_CLOUDWATCH: t.emulator.url,
-    AWS_ENDPOINT_URL_S3: s3.url,
+    AWS_ENDPOINT_URL_DYNAMODB: db.url,
     AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
     AWS_REGION: 'eu-central-1',
     GA_STEER_POLICY: resolve(REPO_ROOT, 'policies/crazycall-voip.yaml'),
-    GA_STEER_STATE_BUCKET: 'ops-state',
-    GA_STEER_STATE_KEY: 'ga-steer/crazycall-voip.json',
+    GA_STEER_STATE_TABLE: TABLE,
     // The policy's RIPE Atlas measurements go to a local Atlas server, which has no results for them.
     GA_STEER_ATLAS_URL: atlas.url,
   });
@@ -39,19 +58,23 @@ beforeAll(async () => {
   handler = mod.handler;
 });
 afterAll(async () => {
-  await t.close();
-  await s3.close();
-  await atlas.close();
-  delete process.env.GA_STEER_ATLAS_URL;
+  // Guarded: when beforeAll failed, its error is the one to read, not a crash here.
+  await t?.close();
+  await db?.close();
+  await atlas?.close();
+  restoreEnv(envBefore);
 });
 
 describe('control-cycle Lambda (bundled)', () => {
-  it('runs a cycle against GA and CloudWatch and keeps its state in S3', async () => {
+  it('runs a cycle against GA and CloudWatch and keeps its state in DynamoDB under the lease', async () => {
     const out = await handler({ 'detail-type': 'Scheduled Event' });
     expect(out.mode).toBe('apply');
+    expect(out.lease).toBe('kept');
     // No latency source reachable: the controller holds rather than guess.
     expect(out.holds).toContain('NoData');
-    expect(JSON.parse(s3.objects.get('/ops-state/ga-steer/crazycall-voip.json')?.body.toString() ?? 'null')).toMatchObject({ stateVersion: 1 });
+    const item = await db.client.send(new GetItemCommand({ TableName: TABLE, Key: { id: { S: 'arn:aws:globalaccelerator::123456789012:accelerator/4f6d1c2a-7b3e-4c19-9a55-0e8d2b7c1f30' } } }));
+    expect(JSON.parse(item.Item?.state?.S ?? 'null')).toMatchObject({ stateVersion: 1 });
+    expect(item.Item?.leaseOwner?.S).toMatch(/^ga-steer on \S+ pid \d+ cycle \w+$/);
     expect(t.emulator.calls.some((c) => c.target.endsWith('DescribeAccelerator'))).toBe(true);
   });
 
@@ -66,13 +89,99 @@ describe('control-cycle Lambda (bundled)', () => {
     }
   });
 
-  it('refuses a misconfigured environment with a message naming the variable', async () => {
-    const bucket = process.env.GA_STEER_STATE_BUCKET;
-    delete process.env.GA_STEER_STATE_BUCKET;
+  it('ends its cycle before the function times out: a GA endpoint that never answers is cut off, and named', async () => {
+    const silent = await startStallingServer('never-answer');
+    process.env.AWS_ENDPOINT_URL_GLOBAL_ACCELERATOR = silent.url;
+    const logged: string[] = [];
+    const log = console.log;
+    console.log = (line: string) => void logged.push(line);
     try {
-      await expect(handler({})).rejects.toThrow(/GA_STEER_STATE_BUCKET/);
+      const started = Date.now();
+      // 16.5 s left, 15 s kept back for the runtime: a 1.5 s cycle.
+      const error = await handler({}, { getRemainingTimeInMillis: () => 16_500 }).then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      );
+      expect(Date.now() - started).toBeLessThan(4_000);
+      expect(error?.message).toMatch(/GlobalAccelerator DescribeAccelerator \(us-west-2\) ran out of time after \d+ ms \(the cycle deadline of 1275 ms passed\)/);
+      const line = JSON.parse(logged.at(-1) ?? '{}') as { level: string; ranOut?: Record<string, unknown> };
+      expect(line).toMatchObject({ level: 'error', ranOut: { service: 'GlobalAccelerator', operation: 'DescribeAccelerator', target: 'us-west-2', limit: 'cycle' } });
     } finally {
-      process.env.GA_STEER_STATE_BUCKET = bucket;
+      console.log = log;
+      process.env.AWS_ENDPOINT_URL_GLOBAL_ACCELERATOR = t.emulator.url;
+      await silent.close();
+    }
+  });
+
+  it('refuses a misconfigured environment with a message naming the variable', async () => {
+    const table = process.env.GA_STEER_STATE_TABLE;
+    delete process.env.GA_STEER_STATE_TABLE;
+    try {
+      await expect(handler({})).rejects.toThrow(/GA_STEER_STATE_TABLE/);
+    } finally {
+      process.env.GA_STEER_STATE_TABLE = table;
+    }
+  });
+});
+
+describe('two overlapping invocations (bundled), against the emulator with Frankfurt hot', () => {
+  const ARN = 'arn:aws:globalaccelerator::123456789012:accelerator/4f6d1c2a-7b3e-4c19-9a55-0e8d2b7c1f30';
+  let r: TestEmulator;
+  let dir: string;
+  let saved: Record<string, string | undefined>;
+  beforeEach(async () => {
+    r = await startTestEmulator('crazycall-hot.json', { deployDelayMs: 400 });
+    dir = mkdtempSync(join(tmpdir(), 'ga-steer-lambda-lease-'));
+    const policy = writeSteeringPolicy(dir);
+    publishLoad(r, policy);
+    saved = { ...process.env };
+    Object.assign(process.env, { GA_STEER_POLICY: policy, AWS_ENDPOINT_URL_GLOBAL_ACCELERATOR: r.emulator.url, AWS_ENDPOINT_URL_CLOUDWATCH: r.emulator.url, GA_STEER_STATE_TABLE: `lease-${Math.random().toString(36).slice(2)}` });
+    await db.createTable(process.env.GA_STEER_STATE_TABLE ?? '');
+  });
+  afterEach(async () => {
+    restoreEnv(saved);
+    await r.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const itemIn = async () => (await db.client.send(new GetItemCommand({ TableName: process.env.GA_STEER_STATE_TABLE, Key: { id: { S: ARN } }, ConsistentRead: true }))).Item;
+
+  it('one writes and records every change; the other holds LeaseHeld and writes nothing', async () => {
+    const mod = (await import(pathToFileURL(resolve(REPO_ROOT, 'dist/lambda/control-cycle.mjs')).href)) as { handler: typeof handler };
+    const [a, b] = await Promise.all([mod.handler({}), mod.handler({})]);
+    const writer = [a, b].find((o) => o.lease === 'kept');
+    const other = [a, b].find((o) => o.lease === 'held-elsewhere');
+    expect(writer, JSON.stringify([a, b])).toMatchObject({ verdict: 'changes', applyOutcome: 'applied' });
+    expect(other, JSON.stringify([a, b])).toMatchObject({ verdict: 'hold', holds: ['LeaseHeld'], applyOutcome: null });
+    const writes = r.emulator.ga.writeLog.filter((w) => w.operation === 'UpdateEndpointGroup');
+    expect(writes.length).toBeGreaterThan(0);
+    // Every landed change is in the stored state.
+    const state = JSON.parse((await itemIn())?.state?.S ?? 'null') as { groups: Record<string, { expectedDialPercent?: number }> };
+    const live = liveDials(r);
+    for (const w of writes) expect(state.groups[w.arn]?.expectedDialPercent, w.arn).toBeCloseTo(live[w.arn] ?? -1, 3);
+    // The next invocation cools down: it does not take its own change for a human's.
+    const next = await mod.handler({});
+    expect(next.holds).toContain('CoolingDown');
+    expect(next.holds).not.toContain('HumanOverride');
+  });
+
+  it('an invocation whose lease is taken over while it waits for DEPLOYED saves nothing and reports what landed', async () => {
+    const mod = (await import(pathToFileURL(resolve(REPO_ROOT, 'dist/lambda/control-cycle.mjs')).href)) as { handler: typeof handler };
+    const logged: string[] = [];
+    const spy = vi.spyOn(console, 'log').mockImplementation((line: unknown) => void logged.push(String(line)));
+    try {
+      const running = mod.handler({});
+      // Once both writes landed, another invocation, its clock past the lease, takes it over.
+      while (r.emulator.ga.writeLog.length < 2) await new Promise((res) => setTimeout(res, 5));
+      const intruder = new DynamoDbStateStore(db.client, process.env.GA_STEER_STATE_TABLE ?? '', ARN);
+      expect(await intruder.acquireLease('intruder', 120_000, new Date(Date.now() + 121_000))).toMatchObject({ acquired: true, lease: { token: 2 } });
+      const out = await running;
+      expect(out).toMatchObject({ verdict: 'changes', applyOutcome: 'applied', lease: 'lost' });
+      expect((await itemIn())?.state).toBeUndefined();
+      expect((await itemIn())?.leaseOwner?.S).toBe('intruder');
+      expect(logged.some((l) => l.includes('alert [changes, apply-failed]'))).toBe(true);
+      expect(logged.join('\n')).toMatch(/Lease lost on dynamodb:\/\/lease-\w+\/arn:aws:globalaccelerator::123456789012:accelerator\/4f6d1c2a-7b3e-4c19-9a55-0e8d2b7c1f30 \(token 1\): lease token 1 was superseded by token 2 of intruder\. The state was not saved; 2 change\(s\) landed before it stopped/);
+    } finally {
+      spy.mockRestore();
     }
   });
 });
@@ -80,8 +189,11 @@ describe('control-cycle Lambda (bundled)', () => {
 describe('serverless.yml', () => {
   // CloudFormation's short form `!Sub` is a custom tag to the yaml package.
   const cfnSub = { tag: '!Sub', resolve: (value: string) => ({ 'Fn::Sub': value }) };
-  const config = parse(readFileSync(resolve(REPO_ROOT, 'serverless.yml'), 'utf8'), { customTags: [cfnSub] }) as {
-    provider: { runtime: string; iam: { role: { statements: { Action: string[] }[] } } };
+  const cfnRef = { tag: '!Ref', resolve: (value: string) => ({ Ref: value }) };
+  const cfnGetAtt = { tag: '!GetAtt', resolve: (value: string) => ({ 'Fn::GetAtt': value.split('.') }) };
+  const config = parse(readFileSync(resolve(REPO_ROOT, 'serverless.yml'), 'utf8'), { customTags: [cfnSub, cfnRef, cfnGetAtt] }) as {
+    provider: { runtime: string; timeout: number; environment: Record<string, unknown>; iam: { role: { statements: { Action: string[]; Resource: unknown; Condition?: unknown }[] } } };
+    resources: { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
     functions: Record<string, { handler: string; reservedConcurrency?: number }>;
   };
 
@@ -93,20 +205,44 @@ describe('serverless.yml', () => {
     expect(fn?.reservedConcurrency).toBe(1);
   });
 
+  it('gives the cycle a deadline below the function timeout, and so does the code by default', () => {
+    const configured = Number(config.provider.environment['GA_STEER_CYCLE_TIMEOUT_SECONDS']);
+    expect(configured).toBeGreaterThan(0);
+    expect(configured).toBeLessThan(config.provider.timeout);
+    expect(DEFAULT_LAMBDA_CYCLE_TIMEOUT_SECONDS).toBeLessThan(config.provider.timeout);
+  });
+
   it('grants every AWS action the adapters call, and nothing that adds or removes endpoints', () => {
     const granted = new Set(config.provider.iam.role.statements.flatMap((s) => s.Action));
     const used = [
       ...['DescribeAccelerator', 'ListListeners', 'ListEndpointGroups', 'DescribeEndpointGroup', 'UpdateEndpointGroup'].map((a) => `globalaccelerator:${a}`),
       'cloudwatch:GetMetricData',
       'cloudwatch:ListMetrics',
-      's3:GetObject',
-      's3:PutObject',
+      'dynamodb:GetItem',
+      'dynamodb:UpdateItem',
     ];
     for (const a of used) expect(granted.has(a), a).toBe(true);
-    expect([...granted].some((a) => /AddEndpoints|RemoveEndpoints|Delete/.test(a))).toBe(false);
+    expect([...granted].some((a) => /AddEndpoints|RemoveEndpoints|Delete|PutItem|Scan|Query|BatchWrite/.test(a))).toBe(false);
+    // The store's DynamoDB calls are exactly the two granted.
+    const store = readFileSync(resolve(REPO_ROOT, 'src/adapters/state/dynamodb-state-store.ts'), 'utf8');
+    expect(new Set([...store.matchAll(/new (\w+)Command\(/g)].map((m) => `dynamodb:${m[1]}`))).toEqual(new Set(['dynamodb:GetItem', 'dynamodb:UpdateItem']));
     // Every GA command the adapter sends is in the list above.
     const api = readFileSync(resolve(REPO_ROOT, 'src/adapters/global-accelerator/ga-api.ts'), 'utf8');
     const commands = [...api.matchAll(/new (\w+)Command\(/g)].map((m) => `globalaccelerator:${m[1]}`);
     for (const c of commands) expect(granted.has(c), c).toBe(true);
+  });
+
+  it('declares the lease and state table, and lets the Lambda only read and conditionally update its accelerator\'s item', () => {
+    expect(config.resources.Resources.StateTable).toMatchObject({ Type: 'AWS::DynamoDB::Table', Properties: { KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }] } });
+    expect(config.provider.environment.GA_STEER_STATE_TABLE).toEqual({ Ref: 'StateTable' });
+    const dynamo = config.provider.iam.role.statements.filter((s) => s.Action.some((a) => a.startsWith('dynamodb:')));
+    expect(dynamo).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        Resource: { 'Fn::GetAtt': ['StateTable', 'Arn'] },
+        Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['${file(policies/${param:policy}.yaml):accelerator.arn}'] } },
+      },
+    ]);
   });
 });

@@ -1,10 +1,10 @@
-// The recorded RIPE Atlas results in shared/data/ripe-atlas, with their MANIFEST provenance and tags.
+// The recorded RIPE Atlas results in data/ripe-atlas, with their MANIFEST provenance and tags.
 
 import { readFileSync } from 'node:fs';
 import { ResultParseError } from '../../src/adapters/ripe-atlas/parse/errors.js';
 import { parseAtlasResult } from '../../src/adapters/ripe-atlas/parse/parse-result.js';
 import type { ParsedResult } from '../../src/adapters/ripe-atlas/parse/result-types.js';
-import { sharedDataPath } from '../support/shared-data.js';
+import { dataPath } from '../support/repo-data.js';
 
 export type FixtureFile = 'ping.jsonl' | 'dns.jsonl' | 'traceroute.jsonl' | 'http.jsonl';
 
@@ -37,9 +37,9 @@ export function atlasFixtures(): Fixture[] {
   if (cache) return cache;
   const files = new Map<FixtureFile, string[]>();
   for (const f of ['ping.jsonl', 'dns.jsonl', 'traceroute.jsonl', 'http.jsonl'] as const) {
-    files.set(f, lines(sharedDataPath('ripe-atlas', f)));
+    files.set(f, lines(dataPath('ripe-atlas', f)));
   }
-  cache = lines(sharedDataPath('ripe-atlas', 'MANIFEST.jsonl')).map((l) => {
+  cache = lines(dataPath('ripe-atlas', 'MANIFEST.jsonl')).map((l) => {
     const m = JSON.parse(l) as ManifestLine;
     const text = files.get(m.file)?.[m.line - 1];
     if (text === undefined) throw new Error(`MANIFEST points at a missing line: ${m.file}:${m.line}`);

@@ -26,7 +26,8 @@ beforeAll(async () => {
   server = await startAtlasApiServer({ apiKey: KEY, resultSource: freshResultSource(nowSeconds) });
 });
 afterAll(async () => {
-  await server.close();
+  // Guarded: when beforeAll failed, its error is the one to read, not a crash here.
+  await server?.close();
 });
 afterEach(() => {
   server.reset();
@@ -278,7 +279,7 @@ describe('RipeAtlasSignalSource, incremental against a growing archive', () => {
     api = await startAtlasApiServer({ apiKey: KEY, resultSource: archive.source });
   });
   afterAll(async () => {
-    await api.close();
+    await api?.close(); // undefined when beforeAll failed
   });
   afterEach(() => {
     api.reset();

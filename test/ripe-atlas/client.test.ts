@@ -77,7 +77,8 @@ beforeAll(async () => {
   server = await startAtlasApiServer({ apiKey: KEY, maxPageSize: 10 });
 });
 afterAll(async () => {
-  await server.close();
+  // Guarded: when beforeAll failed, its error is the one to read, not a crash here.
+  await server?.close();
 });
 beforeEach(() => {
   server.reset();

@@ -7,7 +7,7 @@ import { dnsTypeName } from '../../src/adapters/ripe-atlas/parse/dns-codes.js';
 import type { DnsDialect } from '../../src/adapters/ripe-atlas/parse/dns-dialect.js';
 import { formatIpv6, latin1 } from '../../src/adapters/ripe-atlas/parse/dns-rdata.js';
 import { DnsDecodeError } from '../../src/adapters/ripe-atlas/parse/errors.js';
-import { sharedDataPath } from '../support/shared-data.js';
+import { dataPath } from '../support/repo-data.js';
 
 // RIPE NCC's decoding of real Atlas abufs (ripe-atlas-bigquery's JavaScript parser). Its output is a
 // flat list of strings; `toRipeShape` below projects our decoded message onto that list so that every
@@ -19,7 +19,7 @@ interface RipeVector {
   readonly source_file: string;
 }
 
-const vectors: RipeVector[] = readFileSync(sharedDataPath('ripe-atlas', 'dns_abuf_vectors.jsonl'), 'utf8')
+const vectors: RipeVector[] = readFileSync(dataPath('ripe-atlas', 'dns_abuf_vectors.jsonl'), 'utf8')
   .split('\n')
   .filter((l) => l.trim() !== '')
   .map((l) => JSON.parse(l) as RipeVector);

@@ -28,7 +28,7 @@ describe('incremental cursor against the local API server', () => {
     server = await startAtlasApiServer();
   });
   afterAll(async () => {
-    await server.close();
+    await server?.close(); // undefined when beforeAll failed
   });
   beforeEach(() => server.reset());
 

@@ -5,7 +5,7 @@ import { probeDirectoryFromApi, type ProbeInfo } from '../../src/adapters/ripe-a
 import { summarizeLanding, summarizeLatency } from '../../src/adapters/ripe-atlas/parse/summarize-signals.js';
 import { toLandingSamples, toLatencySamples } from '../../src/adapters/ripe-atlas/parse/to-samples.js';
 import { landingMeasurementSchema, latencyMeasurementSchema } from '../../src/snapshot/schema.js';
-import { sharedDataPath } from '../support/shared-data.js';
+import { dataPath } from '../support/repo-data.js';
 import { parsedOf } from './atlas-fixtures.js';
 
 
@@ -20,7 +20,7 @@ function land(vantage: string, region: string | null, at: string, extra: Partial
 }
 
 describe('latency measurements from the recorded pings', () => {
-  const probes = probeDirectoryFromApi(JSON.parse(readFileSync(sharedDataPath('ripe-atlas', 'probes.json'), 'utf8'))).directory;
+  const probes = probeDirectoryFromApi(JSON.parse(readFileSync(dataPath('ripe-atlas', 'probes.json'), 'utf8'))).directory;
   const samples = toLatencySamples(parsedOf('ping.jsonl'), {
     probes,
     clientGroupRule: 'country',

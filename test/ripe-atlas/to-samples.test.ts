@@ -6,7 +6,7 @@ import { parseAtlasResult } from '../../src/adapters/ripe-atlas/parse/parse-resu
 import { clientGroupOf, probeDirectoryFromApi, type ProbeInfo } from '../../src/adapters/ripe-atlas/parse/probe-directory.js';
 import type { ParsedResult, PingResult } from '../../src/adapters/ripe-atlas/parse/result-types.js';
 import { pingRtt, toLandingSamples, toLatencySamples } from '../../src/adapters/ripe-atlas/parse/to-samples.js';
-import { sharedDataPath } from '../support/shared-data.js';
+import { dataPath } from '../support/repo-data.js';
 import { atlasFixtures, fixtureOf, parsedOf, withFeature } from './atlas-fixtures.js';
 
 
@@ -17,7 +17,7 @@ function parsed(json: unknown): ParsedResult {
 }
 
 // The 115 probes recorded from /api/v2/probes/ in 2016 (pierky/ripe-atlas-monitor).
-const recorded = probeDirectoryFromApi(JSON.parse(readFileSync(sharedDataPath('ripe-atlas', 'probes.json'), 'utf8')));
+const recorded = probeDirectoryFromApi(JSON.parse(readFileSync(dataPath('ripe-atlas', 'probes.json'), 'utf8')));
 // For results from probes whose metadata was not recorded, a stand-in directory: every probe in one
 // made-up country, so that what is tested is the result handling, not the placement.
 const everyone = new Map<number, ProbeInfo>(atlasFixtures().map((f) => [f.probeId, { countryCode: 'ZZ', asn: 64500 }]));

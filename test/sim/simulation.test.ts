@@ -14,10 +14,10 @@ import { ScenarioTimeline } from '../../src/sim/truth/scenario-timeline.js';
 import { TruthWorld } from '../../src/sim/truth/truth-world.js';
 import { loadWorld } from '../../src/sim/world/load-world.js';
 import { runGaSteer } from '../support/run-cli-in-process.js';
-import { REPO_ROOT } from '../support/shared-data.js';
+import { REPO_ROOT } from '../support/repo-data.js';
 
 const world = loadWorld();
-const policy = (await loadPolicyFile('policies/crazycall-voip.yaml')).policy;
+const policy = (await loadPolicyFile('policies/crazycall-voip.yaml', { use: 'snapshot' })).policy;
 const dir = mkdtempSync(join(tmpdir(), 'ga-steer-sim-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -46,8 +46,8 @@ describe('scenario files', () => {
       'bad.yaml:3:7 name: must be lower-case letters, digits and dashes',
       'bad.yaml:8:12 service.clients: name countries, maxRttMs, or both',
       'bad.yaml:9:14 service.peakFlows: must be greater than 0',
-      'bad.yaml:10:3 service.surprise: unknown key',
-      'bad.yaml:12:65 events[0].region: must be an AWS Region code such as eu-central-1',
+      'bad.yaml:10:3 service.surprise: unknown key (allowed here: capacity, clients, peakFlows, flowLifetimeSeconds, demandNoisePercent)',
+      "bad.yaml:12:65 events[0].region: unknown AWS Region 'mars-1'",
     ]);
   });
 
@@ -64,7 +64,7 @@ describe('scenario files', () => {
 
 describe('flow-level ground truth', () => {
   it('only new flows follow a dial change: load moves with the flow lifetime', () => {
-    const scenario = flashCrowd({ events: [], service: { clients: { countries: ['DE'] }, peakFlows: 10000, flowLifetimeSeconds: 600, demandNoisePercent: 0 } });
+    const scenario = flashCrowd({ events: [], service: { clients: { countries: ['DE'] }, peakFlows: 10000, flowLifetimeSeconds: 600, demandNoisePercent: 0, initialDials: [] } });
     const service = { regions: [{ code: 'eu-central-1', capacity: 1e6, policyCapacity: 1e6, targetPercent: 75, drainAbovePercent: 80 }, { code: 'eu-west-1', capacity: 1e6, policyCapacity: 1e6, targetPercent: 75, drainAbovePercent: 80 }], metros: [{ id: 'de-x', countryCode: 'DE', clientGroup: 'DE', demandShare: 1, utcOffsetHours: 1, rttMs: { 'eu-central-1': 5, 'eu-west-1': 25 }, proximity: ['eu-central-1', 'eu-west-1'] }] };
     const truth = new TruthWorld(service, scenario, new ScenarioTimeline(scenario), new Random(1));
     const t0 = Date.parse(scenario.start);

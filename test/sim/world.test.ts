@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ import { greatCircleKm } from '../../src/model/geo-distance.js';
 import { WorldFileError } from '../../src/sim/world/errors.js';
 import { COMMITTED_WORLD_FILE, loadWorld } from '../../src/sim/world/load-world.js';
 import type { Metro, World } from '../../src/sim/world/world-schema.js';
-import { SHARED_DATA } from '../support/shared-data.js';
+import { DATA_DIR } from '../support/repo-data.js';
 
 let world: World;
 beforeAll(() => {
@@ -105,9 +105,9 @@ describe('committed world file', () => {
   });
 });
 
-describe.skipIf(!existsSync(join(SHARED_DATA, 'world')))('derivation from the shared data', () => {
+describe('derivation from the repository data', () => {
   it('reproduces the committed file byte for byte', () => {
-    const derived = formatWorldJson(deriveWorld(readWorldSources(SHARED_DATA)));
+    const derived = formatWorldJson(deriveWorld(readWorldSources(DATA_DIR)));
     expect(derived === readFileSync(COMMITTED_WORLD_FILE, 'utf8')).toBe(true);
   });
 });

@@ -21,7 +21,7 @@ describe('Slack notifier against a local webhook receiver', () => {
     hook = await startWebhookReceiver();
   });
   afterAll(async () => {
-    await hook.close();
+    await hook?.close(); // undefined when beforeAll failed
   });
 
   it('posts a valid message naming the change and its reason', async () => {
@@ -30,6 +30,15 @@ describe('Slack notifier against a local webhook receiver', () => {
     expect(msg?.body.text).toContain('ga-steer test-service');
     expect(JSON.stringify(msg?.body.blocks)).toContain('DialReduced');
     expect(msg?.body.channel).toBe('#netops');
+  });
+
+  it('a lost lease comes first in the message, under the alarm icon', async () => {
+    const note = 'Lease lost on dynamodb://t/arn (token 3): lease token 3 expired at 2026-11-22T12:02:00.000Z. The state was not saved; nothing was changed.';
+    await new SlackNotifier({ webhookUrl: hook.url }).notify({ ...ALERT, events: ['changes', 'apply-failed'], notes: [note] });
+    const msg = hook.received.at(-1);
+    expect(msg?.body.text).toMatch(/^:rotating_light: ga-steer test-service/);
+    const section = (msg?.body.blocks as { text?: { text: string } }[] | undefined)?.[2]?.text?.text ?? '';
+    expect(section.split('\n')[0]).toBe(`• ${note}`);
   });
 
   it('retries once on 5xx and 429', async () => {

@@ -1,5 +1,5 @@
 // A local RIPE Atlas REST API v2 server (node:http, 127.0.0.1, a free port) serving the recorded
-// results, probes and measurement metadata from shared/data/ripe-atlas. It answers like the real
+// results, probes and measurement metadata from data/ripe-atlas. It answers like the real
 // API (JSON Lines for format=txt, count/next/previous pages, the documented error body) and can
 // inject faults per route: statuses with Retry-After, resets, slow or truncated streams, garbage
 // lines, oversize bodies. Every request it sees is recorded.
@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { sharedDataPath } from './shared-data.js';
+import { dataPath } from './repo-data.js';
 
 export type AtlasRoute = 'results' | 'latest' | 'measurement' | 'probes' | 'create';
 
@@ -89,7 +89,7 @@ const FLUSH_BYTES = 64 * 1024;
 export function loadRecordedResults(): RecordedResult[] {
   const out: RecordedResult[] = [];
   for (const file of RESULT_FILES) {
-    for (const line of readFileSync(sharedDataPath('ripe-atlas', file), 'utf8').split('\n')) {
+    for (const line of readFileSync(dataPath('ripe-atlas', file), 'utf8').split('\n')) {
       if (line.trim().length === 0) continue;
       const o = JSON.parse(line) as Record<string, unknown>;
       out.push({ line, msmId: intOf(o['msm_id']), prbId: intOf(o['prb_id']), timestamp: intOf(o['timestamp']) });
@@ -99,14 +99,14 @@ export function loadRecordedResults(): RecordedResult[] {
 }
 
 export function loadRecordedProbes(): Record<string, unknown>[] {
-  const pages = JSON.parse(readFileSync(sharedDataPath('ripe-atlas', 'probes.json'), 'utf8')) as { results: Record<string, unknown>[] }[];
+  const pages = JSON.parse(readFileSync(dataPath('ripe-atlas', 'probes.json'), 'utf8')) as { results: Record<string, unknown>[] }[];
   const byId = new Map<number, Record<string, unknown>>();
   for (const page of pages) for (const p of page.results) if (typeof p['id'] === 'number') byId.set(p['id'], p);
   return [...byId.values()].sort((a, b) => (a['id'] as number) - (b['id'] as number));
 }
 
 export function loadRecordedMeasurements(): Map<number, unknown> {
-  const docs = JSON.parse(readFileSync(sharedDataPath('ripe-atlas', 'measurement_meta_v1.json'), 'utf8')) as Record<string, unknown>[];
+  const docs = JSON.parse(readFileSync(dataPath('ripe-atlas', 'measurement_meta_v1.json'), 'utf8')) as Record<string, unknown>[];
   return new Map(docs.map((d) => [d['msm_id'] as number, d]));
 }
 

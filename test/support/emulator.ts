@@ -6,7 +6,7 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { GlobalAcceleratorClient } from '@aws-sdk/client-global-accelerator';
 import { startEmulator, type Emulator } from '../../src/emulator/emulator.js';
 import { snapshotSchema, type Snapshot } from '../../src/snapshot/schema.js';
-import { REPO_ROOT } from './shared-data.js';
+import { REPO_ROOT } from './repo-data.js';
 
 export const TEST_CREDENTIALS = { accessKeyId: 'local-emulator-access-key', secretAccessKey: 'emulator-secret' };
 

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { greatCircleKm } from '../../src/model/geo-distance.js';
 import { REGION_COORDINATES } from '../../src/model/region-coordinates.js';
-import { sharedDataPath } from './shared-data.js';
+import { dataPath } from './repo-data.js';
 
 export const EXPERIMENT_REGIONS = ['us-east-1', 'us-west-2', 'eu-central-1', 'ap-southeast-1'] as const;
 
@@ -18,7 +18,7 @@ export interface ExperimentProbe {
 }
 
 export function readExperimentCsv(file: string): ExperimentProbe[] {
-  const [header, ...lines] = readFileSync(sharedDataPath('ga-dial-experiment', file), 'utf8').trim().split('\n');
+  const [header, ...lines] = readFileSync(dataPath('ga-dial-experiment', file), 'utf8').trim().split('\n');
   if (header !== 'lon,lat,region,rtt_ms') throw new Error(`unexpected header in ${file}: ${header}`);
   return lines.map((line) => {
     const [lon, lat, region, rtt] = line.split(',');
@@ -32,7 +32,7 @@ interface Edge {
 }
 
 function readEdges(): Edge[] {
-  const [, ...lines] = readFileSync(sharedDataPath('world', 'regions', 'aws_cloudfront_edge_locations_2025-05.csv'), 'utf8').trim().split('\n');
+  const [, ...lines] = readFileSync(dataPath('world', 'regions', 'aws_cloudfront_edge_locations_2025-05.csv'), 'utf8').trim().split('\n');
   return lines.map((line) => {
     // code,city,country,country_code,latitude,longitude,pricing_region (pricing_region may be quoted with commas)
     const cells = line.split(',');
@@ -41,7 +41,7 @@ function readEdges(): Edge[] {
 }
 
 function readBackbone(): Record<string, Record<string, number>> {
-  const json = JSON.parse(readFileSync(sharedDataPath('world', 'latency', 'cloudping_aws_interregion_p50_1y_captured_2025-05-29.json'), 'utf8')) as {
+  const json = JSON.parse(readFileSync(dataPath('world', 'latency', 'cloudping_aws_interregion_p50_1y_captured_2025-05-29.json'), 'utf8')) as {
     data: Record<string, Record<string, number>>;
   };
   return json.data;

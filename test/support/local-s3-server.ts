@@ -9,6 +9,8 @@ export interface LocalS3 {
   readonly url: string;
   readonly objects: Map<string, { body: Buffer; etag: string }>;
   readonly requests: { method: string; path: string; headers: Record<string, string | string[] | undefined> }[];
+  /** The next N PUTs are stored, then their connection is cut before the response: a lost response. */
+  cutPutResponses: number;
   close(): Promise<void>;
 }
 
@@ -43,6 +45,11 @@ export async function startLocalS3(): Promise<LocalS3> {
         const body = Buffer.concat(chunks);
         const etag = `"${createHash('md5').update(body).digest('hex')}"`;
         objects.set(path, { body, etag });
+        if (local.cutPutResponses > 0) {
+          local.cutPutResponses -= 1;
+          req.socket.destroy();
+          return;
+        }
         return send(200, '', { etag });
       }
       send(405, xmlError('MethodNotAllowed', 'not supported here'), { 'content-type': 'application/xml' });
@@ -50,13 +57,15 @@ export async function startLocalS3(): Promise<LocalS3> {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const port = (server.address() as AddressInfo).port;
-  return {
+  const local: LocalS3 = {
     url: `http://127.0.0.1:${port}`,
     objects,
     requests,
+    cutPutResponses: 0,
     close: () => new Promise<void>((r) => {
       server.close(() => r());
       server.closeAllConnections();
     }),
   };
+  return local;
 }

@@ -3,28 +3,38 @@
 
 import { dialsEqual } from '../../src/domain/traffic.js';
 import type { Plan } from '../../src/plan/types.js';
-import type { AcceleratorGateway, ApplyReport, ChangeApplyOutcome } from '../../src/ports/accelerator-gateway.js';
+import type { AcceleratorGateway, ApplyReport, ChangeApplyOutcome, WriteGuard } from '../../src/ports/accelerator-gateway.js';
 import type { AcceleratorTopology } from '../../src/snapshot/schema.js';
 
 export class MemoryGateway implements AcceleratorGateway {
   failWrites = new Set<number>();
+  /** Called after each write lands: tests use it to act between two writes (a takeover, a stall). */
+  afterWrite: (() => Promise<void>) | undefined;
+  readCount = 0;
   private writes = 0;
   constructor(public topology: AcceleratorTopology) {}
 
   async readTopology(): Promise<AcceleratorTopology> {
+    this.readCount += 1;
     return structuredClone(this.topology);
   }
 
-  async applyPlan(plan: Plan): Promise<ApplyReport> {
+  async applyPlan(plan: Plan, guard?: WriteGuard): Promise<ApplyReport> {
     const outcomes: ChangeApplyOutcome[] = [];
     let stopped = false;
+    let refusal: string | undefined;
     for (const change of plan.changes) {
       if (change.dryRun) {
         outcomes.push({ change, status: 'dry-run' });
         continue;
       }
+      const permit = !stopped && guard !== undefined ? await guard.beforeWrite() : undefined;
+      if (permit !== undefined && !permit.allowed) {
+        refusal = permit.reason;
+        stopped = true;
+      }
       if (stopped) {
-        outcomes.push({ change, status: 'not-attempted' });
+        outcomes.push({ change, status: 'not-attempted', ...(refusal !== undefined ? { message: refusal } : {}) });
         continue;
       }
       const group = this.topology.listeners.flatMap((l) => l.endpointGroups).find((g) => g.arn === change.address.endpointGroupArn);
@@ -44,9 +54,10 @@ export class MemoryGateway implements AcceleratorGateway {
       if (change.kind === 'dial') group.trafficDialPercent = change.after.trafficDialPercent;
       else change.after.endpoints.forEach((e, i) => { const ep = group.endpoints[i]; if (ep !== undefined) ep.weight = e.weight; });
       outcomes.push({ change, status: 'applied' });
+      await this.afterWrite?.();
     }
     const applied = outcomes.filter((o) => o.status === 'applied').length;
-    const bad = outcomes.some((o) => o.status === 'failed' || o.status === 'stale');
+    const bad = outcomes.some((o) => o.status === 'failed' || o.status === 'stale' || o.status === 'not-attempted');
     return { outcome: !bad ? (applied > 0 ? 'applied' : 'nothing-to-do') : applied > 0 ? 'partial' : 'failed', changes: outcomes, deployed: true };
   }
 }

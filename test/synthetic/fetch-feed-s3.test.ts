@@ -33,8 +33,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  fetcher.close();
-  await s3.close();
+  // Guarded: when beforeAll failed, its error is the one to read, not a crash here.
+  fetcher?.close();
+  await s3?.close();
 });
 
 describe('feeds in S3', () => {

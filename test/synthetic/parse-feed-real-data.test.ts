@@ -1,11 +1,11 @@
-// Real client-to-Region RTTs (WonderNetwork pings, shared data) written as a feed in both encodings:
+// Real client-to-Region RTTs (WonderNetwork pings, data/world) written as a feed in both encodings:
 // every row must come back, identical from either encoding.
 
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { parseFeed } from '../../src/adapters/synthetic/parse-feed.js';
-import { sharedDataPath } from '../support/shared-data.js';
+import { dataPath } from '../support/repo-data.js';
 
 interface Row {
   client_title: string;
@@ -14,7 +14,7 @@ interface Row {
   rtt_avg_ms: string;
 }
 
-const rows = parse(readFileSync(sharedDataPath('world', 'latency', 'derived_wondernetwork_client_to_aws_region_rtt.csv'), 'utf8'), { columns: true }) as Row[];
+const rows = parse(readFileSync(dataPath('world', 'latency', 'derived_wondernetwork_client_to_aws_region_rtt.csv'), 'utf8'), { columns: true }) as Row[];
 /** Quoted only when needed, as spreadsheet exports do. */
 const csvCell = (v: string): string => (/[",]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
 const T0 = Date.parse('2025-06-01T11:00:00Z') / 1000;

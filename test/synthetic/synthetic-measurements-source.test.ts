@@ -39,8 +39,9 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
 });
 afterAll(async () => {
-  await new Promise<void>((resolve) => http.close(() => resolve()));
-  await rm(dir, { recursive: true, force: true });
+  // Guarded: when beforeAll failed, its error is the one to read, not a crash here.
+  if (http !== undefined) await new Promise<void>((resolve) => http.close(() => resolve()));
+  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
 });
 
 function policyWith(synthetic: { name: string; url: string; format: 'jsonl' | 'csv' }[]): Policy {

@@ -10,7 +10,7 @@ import { FeedFetcher } from '../../src/adapters/synthetic/fetch-feed.js';
 import { SyntheticSignalSource } from '../../src/adapters/synthetic/synthetic-signal-source.js';
 import { parsePolicyText } from '../../src/policy/parse-policy.js';
 import type { Policy } from '../../src/policy/schema.js';
-import { REPO_ROOT } from '../support/shared-data.js';
+import { REPO_ROOT } from '../support/repo-data.js';
 import { startS3ObjectServer, type S3ObjectServer } from '../support/s3-object-server.js';
 
 const NOW = new Date('2025-06-01T12:00:00Z');
@@ -62,11 +62,14 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  fetcher.close();
-  await s3.close();
-  http.closeAllConnections();
-  await new Promise((resolve) => http.close(resolve));
-  await rm(dir, { recursive: true, force: true });
+  // Guarded: when beforeAll failed, its error is the one to read, not a crash here.
+  fetcher?.close();
+  await s3?.close();
+  if (http !== undefined) {
+    http.closeAllConnections();
+    await new Promise((resolve) => http.close(resolve));
+  }
+  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
 });
 
 function withFeeds(feeds: Policy['signals']['synthetic']): Policy {

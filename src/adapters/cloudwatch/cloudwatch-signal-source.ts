@@ -56,7 +56,7 @@ export class CloudWatchSignalSource implements SignalSource {
     const end = new Date(Math.floor(now.getTime() / (longest * 1000)) * longest * 1000);
     const lookbackSeconds = Math.max(policy.guardrails.maxSignalAgeSeconds.load + longest, longest * 5);
     const start = new Date(end.getTime() - lookbackSeconds * 1000);
-    const results = await getMetricData(this.clients.forRegion(region), this.retry, plans.map((p) => p.queries), start, end);
+    const results = await getMetricData(this.clients.forRegion(region), this.retry, plans.map((p) => p.queries), start, end, region);
     const samples: LoadSample[] = [];
     for (const p of plans) {
       const newest = results.get(p.resultId)?.[0];

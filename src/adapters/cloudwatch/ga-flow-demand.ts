@@ -16,15 +16,21 @@ export async function readGaFlowDemand(client: CloudWatchClient, retry: RetryPol
   const areas = new Set<string>();
   let token: string | undefined;
   do {
-    const out = await callWithRetry('CloudWatch', 'ListMetrics', retry, () =>
-      client.send(
-        new ListMetricsCommand({
-          Namespace: 'AWS/GlobalAccelerator',
-          MetricName: 'NewFlowCount',
-          Dimensions: [{ Name: 'Accelerator', Value: acceleratorId }, { Name: 'SourceRegion' }],
-          ...(token !== undefined ? { NextToken: token } : {}),
-        }),
-      ),
+    const out = await callWithRetry(
+      'CloudWatch',
+      'ListMetrics',
+      retry,
+      (abortSignal) =>
+        client.send(
+          new ListMetricsCommand({
+            Namespace: 'AWS/GlobalAccelerator',
+            MetricName: 'NewFlowCount',
+            Dimensions: [{ Name: 'Accelerator', Value: acceleratorId }, { Name: 'SourceRegion' }],
+            ...(token !== undefined ? { NextToken: token } : {}),
+          }),
+          { abortSignal },
+        ),
+      GA_METRICS_REGION,
     );
     for (const m of out.Metrics ?? []) {
       const dims = m.Dimensions ?? [];
@@ -49,7 +55,7 @@ export async function readGaFlowDemand(client: CloudWatchClient, retry: RetryPol
       ReturnData: true,
     },
   ]);
-  const results = await getMetricData(client, retry, groups, start, end);
+  const results = await getMetricData(client, retry, groups, start, end, GA_METRICS_REGION);
   const demand = sorted.map((area, i) => {
     const points = results.get(`area${i}`) ?? [];
     // Missing minutes are zero flows (documented meaning of a gap in these metrics).

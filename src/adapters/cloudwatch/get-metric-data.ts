@@ -33,15 +33,23 @@ export async function getMetricData(
   groups: readonly (readonly MetricDataQuery[])[],
   start: Date,
   end: Date,
+  /** The client's Region, for messages. */
+  region = '',
 ): Promise<Map<string, Datapoint[]>> {
   const results = new Map<string, Datapoint[]>();
   for (const batch of batchQueryGroups(groups)) {
     let token: string | undefined;
     do {
-      const out = await callWithRetry('CloudWatch', 'GetMetricData', retry, () =>
-        client.send(
-          new GetMetricDataCommand({ MetricDataQueries: batch, StartTime: start, EndTime: end, ScanBy: 'TimestampDescending', ...(token !== undefined ? { NextToken: token } : {}) }),
-        ),
+      const out = await callWithRetry(
+        'CloudWatch',
+        'GetMetricData',
+        retry,
+        (abortSignal) =>
+          client.send(
+            new GetMetricDataCommand({ MetricDataQueries: batch, StartTime: start, EndTime: end, ScanBy: 'TimestampDescending', ...(token !== undefined ? { NextToken: token } : {}) }),
+            { abortSignal },
+          ),
+        region,
       );
       for (const r of out.MetricDataResults ?? []) {
         if (r.Id === undefined) continue;

@@ -2,7 +2,7 @@
 
 import type { GlobalAcceleratorClient } from '@aws-sdk/client-global-accelerator';
 import type { Plan } from '../../plan/types.js';
-import type { AcceleratorGateway, ApplyReport } from '../../ports/accelerator-gateway.js';
+import type { AcceleratorGateway, ApplyReport, WriteGuard } from '../../ports/accelerator-gateway.js';
 import type { AcceleratorTopology } from '../../snapshot/schema.js';
 import { DEFAULT_RETRY, type RetryPolicy } from '../aws/retry.js';
 import { applyPlanToGa, type ApplyOptions } from './apply-plan.js';
@@ -30,7 +30,7 @@ export class GlobalAcceleratorGateway implements AcceleratorGateway {
     return readAcceleratorTopology(this.api, acceleratorArn, listenerArns, this.now);
   }
 
-  applyPlan(plan: Plan): Promise<ApplyReport> {
-    return applyPlanToGa(this.api, plan, this.options);
+  applyPlan(plan: Plan, guard?: WriteGuard): Promise<ApplyReport> {
+    return applyPlanToGa(this.api, plan, this.options, guard);
   }
 }

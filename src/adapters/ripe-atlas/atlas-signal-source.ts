@@ -17,8 +17,10 @@ import type { ClientGroupId, LandingSample, LatencySample } from '../../domain/s
 import type { Policy } from '../../policy/schema.js';
 import type { SignalReadout, SignalSource } from '../../ports/signal-source.js';
 import type { ClientGroup } from '../../snapshot/schema.js';
+import { openCallScope } from '../deadline/call-deadline.js';
+import { DeadlineExceededError } from '../deadline/errors.js';
 import { AtlasClient } from './client/atlas-client.js';
-import type { AtlasClientConfig } from './client/config.js';
+import { ATLAS_DEFAULTS, type AtlasClientConfig } from './client/config.js';
 import { AtlasApiError, AtlasLineError, AtlasStreamInterrupted } from './client/errors.js';
 import type { AtlasProbe } from './client/probe.js';
 import { redactSecret } from './client/secret.js';
@@ -50,11 +52,17 @@ export interface RipeAtlasSourceOptions {
    * the API stored late; repeats are recognised and dropped. Default 0: start = newest + 1.
    */
   readonly overlapSeconds?: number;
+  /**
+   * Deadline of each request, whole body included (default 60 s; the cycle's applies too): the
+   * client's own timeouts bound each wait for data, not a server that trickles it.
+   */
+  readonly callTimeoutMs?: number;
 }
 
 const DEFAULT_PROBE_CACHE_SECONDS = 24 * 3600;
 const DEFAULT_MAX_RESULTS = 200_000;
 const DEFAULT_MAX_SAMPLES = 200_000;
+const DEFAULT_CALL_TIMEOUT_MS = 60_000;
 /** A probe id the API does not list (yet) is asked for again after this long. */
 const UNKNOWN_PROBE_RETRY_MS = 3600 * 1000;
 /** Examples quoted per kind of problem; the counts say how many there were. */
@@ -200,8 +208,9 @@ export class RipeAtlasSignalSource implements SignalSource {
     const limit = this.#options.maxResultsPerMeasurement ?? DEFAULT_MAX_RESULTS;
     const start = window.startFor(now, maxAgeSeconds);
     const stop = Math.floor(now.getTime() / 1000);
+    const scope = openCallScope({ service: 'RIPE Atlas', operation: `GET results of measurement ${spec.id}`, target: this.#host() }, this.#callTimeoutMs());
     try {
-      for await (const item of client.streamResults(spec.id, { start, stop: now })) {
+      for await (const item of client.streamResults(spec.id, { start, stop: now, signal: scope.signal })) {
         if (item instanceof AtlasLineError) {
           lineErrors.push(`line ${item.lineNumber} ${item.reason}`);
           continue;
@@ -229,15 +238,31 @@ export class RipeAtlasSignalSource implements SignalSource {
       // Results read before the failure are not taken: a stream is not in time order, so the cursor
       // could not say which ones are missing. The next cycle asks for the same span again.
       failed = true;
-      const read = e instanceof AtlasStreamInterrupted && results.length > 0 ? `; the ${results.length} result(s) read before are left for the next cycle` : '';
+      const cause = scope.ranOut() ?? e;
+      const read = (cause instanceof AtlasStreamInterrupted || cause instanceof DeadlineExceededError) && results.length > 0 ? `; the ${results.length} result(s) read before are left for the next cycle` : '';
       const kept = window.size.samples > 0 ? `; the ${window.size.samples} sample(s) of earlier cycles still count` : '';
-      problems.push(`measurement ${spec.id}: ${describeError(e, keyEnv, hasKey)}${read}${kept}`);
+      problems.push(`measurement ${spec.id}: ${describeError(cause, keyEnv, hasKey)}${read}${kept}`);
+    } finally {
+      scope.end();
     }
     if (lineErrors.length > 0) problems.push(`measurement ${spec.id}: ${lineErrors.length} unreadable result line(s) skipped (${examples(lineErrors)})`);
     if (parseErrors.length > 0) problems.push(`measurement ${spec.id}: ${parseErrors.length} unusable result(s) skipped (${examples(parseErrors)})`);
     if (otherMeasurement > 0) problems.push(`measurement ${spec.id}: ${otherMeasurement} result(s) of another measurement ignored`);
     if (truncated) problems.push(`measurement ${spec.id}: more than ${limit} new results since ${new Date(start * 1000).toISOString()}; only the first ${limit} were used`);
     return { results, keys, problems, failed };
+  }
+
+  #callTimeoutMs(): number {
+    return this.#options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
+  }
+
+  /** The API's host, for messages. */
+  #host(): string {
+    try {
+      return new URL(this.#options.baseUrl ?? ATLAS_DEFAULTS.baseUrl).host;
+    } catch {
+      return 'RIPE Atlas API';
+    }
   }
 
   /** Country, ASN and location of the probes seen: from the cache when recent, else one API lookup. */
@@ -257,9 +282,10 @@ export class RipeAtlasSignalSource implements SignalSource {
       return missedAt === undefined || now.getTime() - missedAt > UNKNOWN_PROBE_RETRY_MS;
     });
     if (stale.length > 0) {
+      const scope = openCallScope({ service: 'RIPE Atlas', operation: 'GET probes', target: this.#host() }, this.#callTimeoutMs());
       try {
         const found = new Set<number>();
-        for (const probe of await client.probes({ ids: stale })) {
+        for (const probe of await client.probes({ ids: stale, signal: scope.signal })) {
           this.#probes.set(probe.id, { probe, readAt: now.getTime() });
           this.#unknownProbes.delete(probe.id);
           found.add(probe.id);
@@ -267,7 +293,9 @@ export class RipeAtlasSignalSource implements SignalSource {
         for (const id of stale) if (!found.has(id) && !this.#probes.has(id)) this.#unknownProbes.set(id, now.getTime());
       } catch (e) {
         // Older metadata still places a probe; only probes never seen are lost.
-        problems.push(`probe metadata for ${stale.length} probe(s): ${describeError(e, keyEnv, hasKey)}`);
+        problems.push(`probe metadata for ${stale.length} probe(s): ${describeError(scope.ranOut() ?? e, keyEnv, hasKey)}`);
+      } finally {
+        scope.end();
       }
     }
     const directory = new Map<number, ProbeInfo>();

@@ -14,7 +14,7 @@ const MAX_LINES = 12;
 export function formatSlackAlert(alert: Alert, channel?: string): SlackMessage {
   const { plan, report } = alert;
   const failed = report !== undefined && (report.outcome === 'failed' || report.outcome === 'partial');
-  const icon = failed ? ':rotating_light:' : plan.changes.length > 0 ? ':twisted_rightwards_arrows:' : ':double_vertical_bar:';
+  const icon = failed || alert.events.includes('apply-failed') ? ':rotating_light:' : plan.changes.length > 0 ? ':twisted_rightwards_arrows:' : ':double_vertical_bar:';
   const title = `${icon} ga-steer ${plan.policy.name}: ${failed ? `apply ${report?.outcome}` : plan.summary.headline}`;
   const lines: string[] = [];
   for (const c of plan.changes) {
@@ -22,6 +22,8 @@ export function formatSlackAlert(alert: Alert, channel?: string): SlackMessage {
     lines.push(`• ${describeAddress(c.address)}: ${describeChangeValues(c)} \`${c.reason}\`${c.dryRun ? ' (dry-run)' : ''}${outcome !== undefined ? ` — ${outcome}` : ''}`);
   }
   for (const h of plan.holds) lines.push(`• ${describeHoldScope(h)}: \`${h.reason}\` ${h.message}`);
+  // Notes (a lost lease) come first: they say what the lines below do not.
+  lines.unshift(...(alert.notes ?? []).map((n) => `• ${n}`));
   const shown = lines.slice(0, MAX_LINES);
   if (lines.length > MAX_LINES) shown.push(`… and ${lines.length - MAX_LINES} more`);
   const blocks: Record<string, unknown>[] = [

@@ -1,7 +1,11 @@
-// Sends alerts to a Slack incoming webhook with undici. Bounded: a timeout and one retry on 429/5xx.
+// Sends alerts to a Slack incoming webhook with undici. Bounded: one deadline for the whole
+// notification (both attempts, bodies included, so a webhook that trickles its answer cannot hold the
+// cycle) and one retry on 429/5xx or a connection failure.
 
 import { request } from 'undici';
 import type { Alert, Notifier } from '../../ports/notifier.js';
+import { openCallScope, type CallScope } from '../deadline/call-deadline.js';
+import { DeadlineExceededError } from '../deadline/errors.js';
 import { SlackError, SlackWebhookRejected } from './errors.js';
 import { formatSlackAlert } from './format-alert.js';
 
@@ -9,8 +13,11 @@ export interface SlackNotifierOptions {
   /** The webhook URL: a secret, read from the environment variable the policy names. */
   readonly webhookUrl: string;
   readonly channel?: string;
+  /** The whole notification's deadline (default 10 s); the cycle's applies too. */
   readonly timeoutMs?: number;
   readonly retryDelayMs?: number;
+  /** Applied to the message before it leaves: secrets quoted in plan or report texts are hidden. */
+  readonly redact?: (text: string) => string;
 }
 
 export class SlackNotifier implements Notifier {
@@ -19,43 +26,54 @@ export class SlackNotifier implements Notifier {
   readonly #channel: string | undefined;
   readonly #timeoutMs: number;
   readonly #retryDelayMs: number;
+  readonly #redact: (text: string) => string;
   constructor(options: SlackNotifierOptions) {
     this.#url = options.webhookUrl;
     this.#channel = options.channel;
-    this.#timeoutMs = options.timeoutMs ?? 5000;
+    this.#timeoutMs = options.timeoutMs ?? 10_000;
     this.#retryDelayMs = options.retryDelayMs ?? 1000;
+    this.#redact = options.redact ?? ((text) => text);
   }
 
   async notify(alert: Alert): Promise<void> {
-    const body = JSON.stringify(formatSlackAlert(alert, this.#channel));
+    const body = this.#redact(JSON.stringify(formatSlackAlert(alert, this.#channel)));
+    // The host only: the path of a webhook URL is its secret.
+    const scope = openCallScope({ service: 'Slack', operation: 'POST webhook', target: hostOf(this.#url) }, this.#timeoutMs);
+    try {
+      await this.#send(body, scope);
+    } catch (e) {
+      throw scope.ranOut() ?? e;
+    } finally {
+      scope.end();
+    }
+  }
+
+  async #send(body: string, scope: CallScope): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       let status: number;
       let text: string;
       try {
-        const res = await request(this.#url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body,
-          headersTimeout: this.#timeoutMs,
-          bodyTimeout: this.#timeoutMs,
-        });
+        const res = await request(this.#url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: scope.signal });
         status = res.statusCode;
         text = await res.body.text();
       } catch (e) {
+        const ranOut = scope.ranOut();
+        if (ranOut !== undefined) throw ranOut;
         // undici's errors can carry the URL; keep only the code.
         const code = (e as { code?: string }).code ?? (e as Error).name;
         if (attempt < 2) {
-          await sleep(this.#retryDelayMs);
+          await sleep(this.#retryDelayMs, scope.signal);
           continue;
         }
         throw new SlackError(`cannot reach the Slack webhook (${code})`);
       }
       if (status >= 200 && status < 300) return;
       if ((status === 429 || status >= 500) && attempt < 2) {
-        await sleep(this.#retryDelayMs);
+        await sleep(this.#retryDelayMs, scope.signal);
         continue;
       }
-      throw new SlackWebhookRejected(status, text);
+      // Hidden before the body is cut short, so no part of a secret survives the cut.
+      throw new SlackWebhookRejected(status, this.#redact(text));
     }
   }
 
@@ -64,6 +82,26 @@ export class SlackNotifier implements Notifier {
   }
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return 'webhook';
+  }
+}
+
+/** Waits, or rejects with the deadline's error as soon as it passes. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason as DeadlineExceededError);
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal.reason as DeadlineExceededError);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
 }

@@ -10,6 +10,8 @@ export interface BodyGuard {
   readonly tooLarge: () => FeedFetchError;
   /** Frees the connection or file handle. */
   readonly release: () => void;
+  /** Called once the body is over, however it ended (stops the transfer's deadline). */
+  readonly end?: () => void;
 }
 
 export async function* guardBody(source: AsyncIterable<Uint8Array | string>, guard: BodyGuard): AsyncGenerator<Uint8Array> {
@@ -28,5 +30,6 @@ export async function* guardBody(source: AsyncIterable<Uint8Array | string>, gua
     throw guard.fail(e);
   } finally {
     if (!done) guard.release();
+    guard.end?.();
   }
 }

@@ -1,8 +1,9 @@
-// A feed served over HTTP(S), read with undici: one deadline for the whole transfer, a size cap, and
-// no redirects (a redirect is answered as a non-2xx status). undici's own errors can quote the URL, so
-// only their codes are kept.
+// A feed served over HTTP(S), read with undici: one deadline for the whole transfer (the cycle's
+// applies too), a size cap, and no redirects (a redirect is answered as a non-2xx status). undici's
+// own errors can quote the URL, so only their codes are kept.
 
 import { request } from 'undici';
+import { openCallScope } from '../deadline/call-deadline.js';
 import { FeedFetchError, type FeedFetchFailure } from './feed-fetch-error.js';
 import { guardBody } from './guard-body.js';
 
@@ -20,10 +21,12 @@ const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'E
 export async function readHttpFeed(target: HttpFeedTarget): Promise<AsyncIterable<Uint8Array>> {
   const fail = (failure: FeedFetchFailure, detail: string, status?: number): FeedFetchError =>
     new FeedFetchError(target.feedName, target.shown, failure, detail, status);
-  const deadline = AbortSignal.timeout(target.timeoutMs);
+  const scope = openCallScope({ service: 'synthetic feed', operation: `GET ${target.feedName}`, target: hostOf(target.url) }, target.timeoutMs);
   const transportError = (e: unknown): FeedFetchError => {
     const code = errorCode(e);
-    if (deadline.aborted || TIMEOUT_CODES.has(code)) return fail('timeout', `no complete answer within ${target.timeoutMs} ms`);
+    const ranOut = scope.ranOut();
+    if (ranOut?.limit === 'cycle') return fail('timeout', ranOut.message);
+    if (ranOut !== undefined || TIMEOUT_CODES.has(code)) return fail('timeout', `no complete answer within ${target.timeoutMs} ms`);
     if (UNREACHABLE_CODES.has(code)) return fail('unreachable', `cannot connect (${code})`);
     return fail('read-failed', code);
   };
@@ -35,15 +38,17 @@ export async function readHttpFeed(target: HttpFeedTarget): Promise<AsyncIterabl
       headers: { accept: 'application/x-ndjson, application/jsonl, text/csv, text/plain;q=0.9, */*;q=0.5', 'user-agent': 'ga-steer' },
       headersTimeout: target.timeoutMs,
       bodyTimeout: target.timeoutMs,
-      signal: deadline,
+      signal: scope.signal,
     });
   } catch (e) {
+    scope.end();
     throw transportError(e);
   }
   const release = (): void => {
     // undici reports a destroyed body as an AbortError event; nobody reads it any more.
     res.body.on('error', () => undefined);
     res.body.destroy();
+    scope.end();
   };
   if (res.statusCode < 200 || res.statusCode > 299) {
     release();
@@ -59,7 +64,17 @@ export async function readHttpFeed(target: HttpFeedTarget): Promise<AsyncIterabl
     fail: transportError,
     tooLarge: () => fail('too-large', `more than the ${target.maxBytes}-byte limit`),
     release,
+    end: () => scope.end(),
   });
+}
+
+/** The host alone: a feed URL's path or query may carry a token. */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return 'feed';
+  }
 }
 
 function errorCode(e: unknown): string {

@@ -3,6 +3,7 @@
 // bucket.host names.
 
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { openCallScope, type CallScope } from '../deadline/call-deadline.js';
 import { FeedFetchError, type FeedFetchFailure } from './feed-fetch-error.js';
 import { guardBody } from './guard-body.js';
 
@@ -30,21 +31,27 @@ export async function readS3Feed(client: S3Client, target: S3FeedTarget): Promis
   const object = parseS3Url(target.url);
   if (object === undefined) throw fail('unsupported-location', 'an S3 location must read s3://bucket/key');
 
-  const deadline = AbortSignal.timeout(target.timeoutMs);
+  // One deadline for the whole transfer, body included; the cycle's applies too.
+  const scope = openCallScope({ service: 'S3', operation: `GetObject ${target.feedName}`, target: object.bucket }, target.timeoutMs);
   let body: unknown;
   let length: number | undefined;
   try {
-    const res = await client.send(new GetObjectCommand({ Bucket: object.bucket, Key: object.key }), { abortSignal: deadline });
+    const res = await client.send(new GetObjectCommand({ Bucket: object.bucket, Key: object.key }), { abortSignal: scope.signal });
     body = res.Body;
     length = res.ContentLength;
   } catch (e) {
-    throw s3Error(e, deadline, target.timeoutMs, fail);
+    scope.end();
+    throw s3Error(e, scope, target.timeoutMs, fail);
   }
-  if (!isByteStream(body)) throw fail('read-failed', 'S3 returned no body');
+  if (!isByteStream(body)) {
+    scope.end();
+    throw fail('read-failed', 'S3 returned no body');
+  }
   const stream = body as { destroy?: () => void; on?: (event: string, listener: () => void) => void };
   const release = (): void => {
     stream.on?.('error', () => undefined);
     stream.destroy?.();
+    scope.end();
   };
   if (length !== undefined && length > target.maxBytes) {
     release();
@@ -52,9 +59,10 @@ export async function readS3Feed(client: S3Client, target: S3FeedTarget): Promis
   }
   return guardBody(body, {
     maxBytes: target.maxBytes,
-    fail: (e) => s3Error(e, deadline, target.timeoutMs, fail),
+    fail: (e) => s3Error(e, scope, target.timeoutMs, fail),
     tooLarge: () => fail('too-large', `more than the ${target.maxBytes}-byte limit`),
     release,
+    end: () => scope.end(),
   });
 }
 
@@ -62,12 +70,14 @@ function isByteStream(body: unknown): body is AsyncIterable<Uint8Array> {
   return typeof body === 'object' && body !== null && Symbol.asyncIterator in body;
 }
 
-function s3Error(e: unknown, deadline: AbortSignal, timeoutMs: number, fail: (failure: FeedFetchFailure, detail: string, status?: number) => FeedFetchError): FeedFetchError {
+function s3Error(e: unknown, scope: CallScope, timeoutMs: number, fail: (failure: FeedFetchFailure, detail: string, status?: number) => FeedFetchError): FeedFetchError {
   const err = (typeof e === 'object' && e !== null ? e : {}) as { name?: unknown; code?: unknown; $metadata?: { httpStatusCode?: unknown } };
   const status = typeof err.$metadata?.httpStatusCode === 'number' ? err.$metadata.httpStatusCode : undefined;
   const name = typeof err.name === 'string' ? err.name : 'unknown error';
   const code = typeof err.code === 'string' ? err.code : undefined;
-  if (deadline.aborted || name === 'TimeoutError' || code === 'ETIMEDOUT') return fail('timeout', `no complete answer within ${timeoutMs} ms`);
+  const ranOut = scope.ranOut();
+  if (ranOut?.limit === 'cycle') return fail('timeout', ranOut.message);
+  if (ranOut !== undefined || name === 'TimeoutError' || code === 'ETIMEDOUT') return fail('timeout', `no complete answer within ${timeoutMs} ms`);
   if (status !== undefined) {
     const failure: FeedFetchFailure = name === 'NoSuchKey' || name === 'NoSuchBucket' || status === 404 ? 'not-found' : status === 403 ? 'access-denied' : 'http-status';
     return fail(failure, `S3 ${name} (HTTP ${status})`, status);

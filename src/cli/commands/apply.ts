@@ -1,14 +1,17 @@
 // `ga-steer apply`: one full control cycle against the live accelerator: collect, decide, apply with
 // stale checks and read-back verification, persist state, alert.
 
+import { CycleDeadline } from '../../adapters/deadline/cycle-deadline.js';
 import { runControlCycle } from '../../app/control-cycle.js';
+import { leaseLostNote } from '../../app/lease-lost-note.js';
 import { loadPolicyFile } from '../../app/input-files.js';
 import { wireLive } from '../../app/live-wiring.js';
 import { formatIssue } from '../../policy/issues.js';
 import { renderApplyReportText } from '../../plan/render-apply-report.js';
-import { writeFile } from 'node:fs/promises';
-import { oneOf, parseCommandArgs, requireOption, UsageError } from '../args.js';
+import { leaseTtlMsOf, oneOf, parseCommandArgs, requireOption, secondsOption } from '../args.js';
 import { EXIT_APPLY_INCOMPLETE, EXIT_OK, type Command } from '../command.js';
+import { cycleTimeoutMs } from '../cycle-timeout.js';
+import { writeOutputFile } from '../output-file.js';
 import { renderPlan, type PlanFormat } from '../render-plan.js';
 
 export const applyCommand: Command = {
@@ -38,9 +41,24 @@ Options:
   --format FORMAT       how to print the plan: text | json | markdown (default text)
   --out FILE            also write the plan and the apply report (JSON) to FILE
   --deploy-timeout S    seconds to wait for DEPLOYED after the writes (default 300)
+  --lease-ttl S         seconds the accelerator's lease lasts unless renewed (default 120)
+  --cycle-timeout S     the whole cycle's deadline (default 600): every call must end within it.
+                        Taking the lease, reading, deciding and applying stop 15 % of it (at most
+                        20 s) early, so the state is still saved and the outcome reported; the
+                        report names the call that ran out. When it passes while reading, nothing
+                        is applied.
 
-Exit codes: 0 applied (or nothing to apply), 3 some changes were not applied (stale, failed or
-not attempted; see the report), 1 error.`,
+One writer per accelerator: apply first takes the lease on the state file (see \`ga-steer run
+--help\`). While another ga-steer holds it, apply holds (LeaseHeld) and changes nothing.
+
+A write that fails or goes unanswered (throttled, 5xx, connection lost, timed out) is never sent
+again as it was: the group is read afresh first; if the change landed it is done, if the group is
+unchanged the write is built again from that read, and if anything else changed, someone else is
+editing and the apply stops. Secret values are hidden in everything printed and written.
+
+Exit codes: 0 applied (or nothing to apply, or LeaseHeld), 3 some changes were not applied (stale,
+failed or not attempted; see the report) or the lease was lost (the state was not saved), 1 error
+(the cycle deadline passed before the plan was made).`,
   async run(argv, io) {
     const { values } = parseCommandArgs(argv, {
       policy: { type: 'string' },
@@ -50,12 +68,16 @@ not attempted; see the report), 1 error.`,
       format: { type: 'string' },
       out: { type: 'string' },
       'deploy-timeout': { type: 'string' },
+      'lease-ttl': { type: 'string' },
+      'cycle-timeout': { type: 'string' },
     });
     const format = oneOf<PlanFormat>(values.format, '--format', ['json', 'text', 'markdown'], 'text');
-    const { policy, warnings } = await loadPolicyFile(requireOption(values.policy, '--policy'));
+    const { policy, warnings } = await loadPolicyFile(requireOption(values.policy, '--policy'), { use: 'live' });
+    io.secrets.protectPolicy(policy);
     const stateFile = requireOption(values.state, '--state');
-    const deployTimeout = values['deploy-timeout'] !== undefined ? Number(values['deploy-timeout']) : 300;
-    if (!Number.isFinite(deployTimeout) || deployTimeout < 0) throw new UsageError('--deploy-timeout must be a number of seconds');
+    const deployTimeoutMs = secondsOption(values['deploy-timeout'], '--deploy-timeout', 300);
+    const leaseTtlMs = leaseTtlMsOf(values['lease-ttl']);
+    const limitMs = cycleTimeoutMs(values['cycle-timeout']);
     for (const w of warnings) io.stderr(`${formatIssue(w)}\n`);
 
     const wiring = wireLive(policy, {
@@ -65,17 +87,22 @@ not attempted; see the report), 1 error.`,
       stateFile,
       notify: true,
       log: (line) => io.stderr(`${line}\n`),
-      deployTimeoutMs: deployTimeout * 1000,
+      redact: io.secrets.redact,
+      deployTimeoutMs,
+      ...(leaseTtlMs !== undefined ? { lease: { ttlMs: leaseTtlMs } } : {}),
       pollIntervalMs: 1000,
     });
+    const deadline = CycleDeadline.start(limitMs);
     try {
-      const { plan, report } = await runControlCycle(wiring.deps, policy, 'apply');
+      const { plan, report, lease } = await runControlCycle(wiring.deps, policy, 'apply', { deadline });
       io.stdout(renderPlan(plan, format));
       if (report !== undefined) io.stdout(`\n${renderApplyReportText(report)}`);
-      if (values.out !== undefined) await writeFile(values.out, `${JSON.stringify({ plan, report: report ?? null }, null, 2)}\n`);
-      const incomplete = report !== undefined && (report.outcome === 'partial' || report.outcome === 'failed');
+      if (lease.status === 'lost') io.stderr(`ga-steer apply: ${leaseLostNote(stateFile, lease, report)}\n`);
+      if (values.out !== undefined) await writeOutputFile(values.out, `${JSON.stringify({ plan, report: report ?? null }, null, 2)}\n`, io);
+      const incomplete = lease.status === 'lost' || (report !== undefined && (report.outcome === 'partial' || report.outcome === 'failed'));
       return incomplete ? EXIT_APPLY_INCOMPLETE : EXIT_OK;
     } finally {
+      deadline.dispose();
       wiring.close();
     }
   },

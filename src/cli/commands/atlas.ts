@@ -2,6 +2,7 @@
 // unless --create is given; then it creates them and prints the policy block that uses them.
 
 import { stringify } from 'yaml';
+import { callWithDeadline } from '../../adapters/deadline/call-deadline.js';
 import { AtlasClient } from '../../adapters/ripe-atlas/client/atlas-client.js';
 import { ATLAS_DEFAULTS } from '../../adapters/ripe-atlas/client/config.js';
 import { planAtlasSetup, policySnippet, SETUP_DEFAULTS, type AtlasSetupPlan } from '../../adapters/ripe-atlas/setup/setup-plan.js';
@@ -10,6 +11,9 @@ import { loadPolicyFile } from '../../app/input-files.js';
 import { formatIssue } from '../../policy/issues.js';
 import { parseCommandArgs, requireOption, UsageError } from '../args.js';
 import { EXIT_OK, type Command } from '../command.js';
+
+/** Creating the measurements, body included, within this. */
+const CREATE_TIMEOUT_MS = 60_000;
 
 export const atlasCommand: Command = {
   name: 'atlas',
@@ -58,7 +62,8 @@ Exit codes: 0 success (dry run or created), 1 error (nothing created).`,
       true,
     );
     if (positionals[0] !== 'setup' || positionals.length > 1) throw new UsageError(positionals.length === 0 ? 'name a sub-command: setup' : `unknown sub-command "${positionals.join(' ')}" (known: setup)`);
-    const { policy, warnings } = await loadPolicyFile(requireOption(values.policy, '--policy'));
+    const { policy, warnings } = await loadPolicyFile(requireOption(values.policy, '--policy'), { use: 'snapshot' });
+    io.secrets.protectPolicy(policy);
     for (const w of warnings) io.stderr(`${formatIssue(w)}\n`);
     const probes = wholeNumber(values.probes, '--probes', SETUP_DEFAULTS.probes);
     const intervalSeconds = wholeNumber(values.interval, '--interval', SETUP_DEFAULTS.intervalSeconds);
@@ -83,7 +88,8 @@ Exit codes: 0 success (dry run or created), 1 error (nothing created).`,
     const baseUrl = values['atlas-url'] ?? (fromEnv !== undefined && fromEnv !== '' ? fromEnv : ATLAS_DEFAULTS.baseUrl);
     // Creation is not retried by the client (a retry could create twice), except when the connection was refused.
     const client = new AtlasClient({ baseUrl, ...(apiKey !== undefined ? { apiKey } : {}) });
-    const ids = await client.createMeasurement(plan.request);
+    const host = new URL(baseUrl).host;
+    const ids = await callWithDeadline({ service: 'RIPE Atlas', operation: 'POST measurements', target: host }, CREATE_TIMEOUT_MS, (signal) => client.createMeasurement(plan.request, { signal }));
     io.stdout(`\nCreated ${ids.length} measurement(s):\n`);
     plan.measurements.forEach((m, i) => io.stdout(`  ${ids[i] ?? '?'}  ${label(m)}\n`));
     io.stdout(`\nPaste into the policy (replacing signals.ripeAtlas):\n\n${stringify(policySnippet(policy, plan, ids))}`);

@@ -1,28 +1,41 @@
-// `ga-steer emulator`: a local Global Accelerator + CloudWatch on loopback, seeded from a snapshot, that
-// the AWS SDK (and so `ga-steer plan`/`apply`) talks to unchanged.
+// `ga-steer emulator`: a local stand-in for everything a live cycle reads, seeded from a snapshot:
+// Global Accelerator and CloudWatch (the AWS SDK and CLI talk to them unchanged), and, following the
+// snapshot's latency and landing, a RIPE Atlas API and a synthetic feed. It prints the plan command
+// that reads all of them.
 
 import { readTextFile, loadPolicyFile, loadSnapshotFile } from '../../app/input-files.js';
 import { startEmulator } from '../../emulator/emulator.js';
 import { faultPlanSchema } from '../../emulator/faults.js';
 import { MetricFeeder, metricSeedsOf } from '../../emulator/seed-metrics.js';
+import { countryLocator } from '../../emulator/signals/country-locations.js';
+import { loadWorld } from '../../sim/world/load-world.js';
 import { parseCommandArgs, requireOption, UsageError } from '../args.js';
 import { EXIT_OK, type Command } from '../command.js';
 
 export const emulatorCommand: Command = {
   name: 'emulator',
-  summary: 'Run a local Global Accelerator and CloudWatch for plan and apply to talk to',
+  summary: 'Run a local Global Accelerator, CloudWatch, RIPE Atlas API and probe feed for plan and apply',
   help: `Usage: ga-steer emulator --snapshot FILE [--policy FILE] [options]
 
-Starts an HTTP server on loopback that speaks Global Accelerator's API (awsJson1_1) and
-CloudWatch's (awsJson1_0, query-compatible), validating requests as the services do. The accelerator,
-listeners, endpoint groups and endpoints come from the snapshot's topology. With --policy, the
-snapshot's load samples are published under the CloudWatch metrics the policy's load queries read,
-and its demand under GA's NewFlowCount by SourceRegion, every minute, so a live plan sees them.
-Runs until interrupted (Ctrl-C).
+Starts an HTTP server on loopback that stands in for everything a live cycle reads, seeded from a
+snapshot:
+  - Global Accelerator (awsJson1_1) with the snapshot's accelerator, listeners, endpoint groups and
+    endpoints, validating requests as the service does;
+  - CloudWatch (awsJson1_0 query-compatible, as current SDKs send it, and awsQuery with XML answers,
+    as the AWS CLI v2 and older SDKs send it). With --policy, the snapshot's load is published under
+    the metrics the policy's load queries read, and its demand under GA's NewFlowCount by
+    SourceRegion, every minute;
+  - with --policy, a RIPE Atlas API (/api/v2/) serving the policy's measurements: pings from probes
+    in the snapshot's client groups to each Region target, with the snapshot's RTTs, and CHAOS TXT
+    id.server answers (DNS wire data) matching the policy's landing rules in the snapshot's landing
+    shares; new results every 5 minutes of the emulator's clock;
+  - a synthetic probe feed (JSON Lines) at /synthetic/latency.jsonl with the same RTTs.
+Runs until interrupted (Ctrl-C). It prints the plan command that reads all of it.
 
-Point ga-steer (or any AWS SDK or the AWS CLI) at it:
-  ga-steer plan --policy FILE --endpoint-url http://127.0.0.1:4590
-  AWS_ENDPOINT_URL=http://127.0.0.1:4590 ga-steer apply --policy FILE --state state.json
+Point ga-steer, any AWS SDK or the AWS CLI v2 at it:
+  ga-steer plan --policy FILE --endpoint-url http://127.0.0.1:4590 --atlas-url http://127.0.0.1:4590
+  AWS_ENDPOINT_URL=http://127.0.0.1:4590 ga-steer apply --policy FILE --state state.json --atlas-url http://127.0.0.1:4590
+  aws --endpoint-url http://127.0.0.1:4590 --region eu-central-1 cloudwatch list-metrics
 
 Options:
   --snapshot FILE        topology (and load, with --policy) to seed from
@@ -32,7 +45,8 @@ Options:
   --deploy-delay-ms N    how long a change keeps the accelerator IN_PROGRESS (default 2000)
   --faults FILE          fault rules (JSON: {"faults": [{"operation", "kind", "times", "after",
                          "delayMs", "edit"}]}); kinds: throttle, server-error, latency,
-                         disconnect, concurrent-edit. More can be POSTed to /_emulator/faults.
+                         disconnect, hang, drop-response, stall-body, trickle, concurrent-edit.
+                         More can be POSTed to /_emulator/faults.
   --log                  print every call
 
 Exit codes: 0 after an interrupt, 1 error (bad input names the file and place).`,
@@ -47,7 +61,7 @@ Exit codes: 0 after an interrupt, 1 error (bad input names the file and place).`
       log: { type: 'boolean' },
     });
     const snapshot = await loadSnapshotFile(requireOption(values.snapshot, '--snapshot'));
-    const policy = values.policy !== undefined ? (await loadPolicyFile(values.policy)).policy : undefined;
+    const policy = values.policy !== undefined ? (await loadPolicyFile(values.policy, { use: 'snapshot' })).policy : undefined;
     const port = integerOption(values.port, '--port', 4590);
     const deployDelayMs = integerOption(values['deploy-delay-ms'], '--deploy-delay-ms', 2000);
     let faultRules: ReturnType<typeof faultPlanSchema.parse>['faults'] = [];
@@ -55,7 +69,7 @@ Exit codes: 0 after an interrupt, 1 error (bad input names the file and place).`
       const file = values.faults;
       let data: unknown;
       try {
-        data = JSON.parse(await readTextFile(file));
+        data = JSON.parse(await readTextFile(file, 'fault plan'));
       } catch (e) {
         if (e instanceof SyntaxError) throw new UsageError(`${file}: not valid JSON: ${e.message}`);
         throw e;
@@ -69,6 +83,7 @@ Exit codes: 0 after an interrupt, 1 error (bad input names the file and place).`
       topology: snapshot.accelerators,
       port,
       deployDelayMs,
+      signals: { snapshot, ...(policy !== undefined ? { policy } : {}), locate: countryLocator(loadWorld()) },
       ...(values.host !== undefined ? { host: values.host } : {}),
       ...(values.log === true ? { log: (line: string) => io.stderr(`${line}\n`) } : {}),
     });
@@ -82,12 +97,22 @@ Exit codes: 0 after an interrupt, 1 error (bad input names the file and place).`
       feeder.tick(Date.now());
       timer = setInterval(() => feeder?.tick(Date.now()), 10_000);
     }
+    const signals = emulator.signals;
+    for (const p of signals?.problems ?? []) io.stderr(`not emulated: ${p}\n`);
     const groups = snapshot.accelerators.flatMap((a) => a.listeners.flatMap((l) => l.endpointGroups)).length;
+    const measurements = signals?.measurements.map((m) => `${m.id} (${m.type})`).join(', ') ?? '';
+    const atlasLine =
+      measurements === ''
+        ? "  RIPE Atlas API: no measurements (pass --policy with signals.ripeAtlas measurements)\n"
+        : `  RIPE Atlas API: ${emulator.url}/api/v2/ measurements ${measurements}, ${signals?.probeCount ?? 0} probes in ${signals?.clientGroupCount ?? 0} client groups\n`;
     io.stdout(
       `ga-steer emulator listening on ${emulator.url}\n` +
         `  Global Accelerator: ${snapshot.accelerators.length} accelerator(s), ${groups} endpoint group(s)\n` +
         `  CloudWatch: ${policy !== undefined ? 'load and demand published every minute' : 'empty (pass --policy to publish the snapshot\'s load)'}\n` +
-        `  export AWS_ENDPOINT_URL=${emulator.url}\n`,
+        atlasLine +
+        `  Synthetic feed: ${emulator.url}${signals?.syntheticFeedPath ?? ''}\n` +
+        `  export AWS_ENDPOINT_URL=${emulator.url} GA_STEER_ATLAS_URL=${emulator.url}\n` +
+        (values.policy !== undefined ? `Plan against it:\n  ga-steer plan --policy ${values.policy} --endpoint-url ${emulator.url} --atlas-url ${emulator.url}\n` : ''),
     );
     await new Promise<void>((resolve) => {
       if (io.signal === undefined || io.signal.aborted) return resolve();

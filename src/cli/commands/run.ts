@@ -3,8 +3,9 @@
 
 import { loadPolicyFile } from '../../app/input-files.js';
 import { formatIssue } from '../../policy/issues.js';
-import { parseCommandArgs, requireOption, UsageError } from '../args.js';
+import { leaseTtlMsOf, parseCommandArgs, requireOption, secondsOption, UsageError } from '../args.js';
 import { EXIT_APPLY_INCOMPLETE, EXIT_ERROR, EXIT_OK, type CliIo, type Command } from '../command.js';
+import { cycleTimeoutMs, defaultCycleTimeoutMsFor } from '../cycle-timeout.js';
 import { ControllerCycle } from '../run/controller-cycle.js';
 import { CycleSchedule, InvalidScheduleError, checkSchedule } from '../run/cycle-schedule.js';
 
@@ -24,12 +25,18 @@ become invalid, every issue is printed (file:line:col) and the cycle holds: noth
 changed until the file is fixed; the last good policy is never used instead. \`enabled: false\` in the
 policy is the kill switch: the controller keeps running and holds.
 
-Each cycle prints one JSON line on stdout: time, policy, mode, outcome (ok | apply-incomplete |
-policy-invalid | error), verdict, headline, changes, holds by reason, applyOutcome, problems (count),
-durationMs, and issues or error when there were any. Warnings and problems go to stderr.
+Each cycle has a deadline (--cycle-timeout), by default 90 % of the shortest gap between scheduled
+cycles (at most 10 minutes), so a cycle ends before the next is due. Every call of the cycle must end
+within it; taking the lease, reading, deciding and applying stop 15 % of it (at most 20 s) early, so
+the state is still saved. A cycle stopped by it is logged with outcome timed-out and the call that ran out.
 
-On SIGINT/SIGTERM the schedule stops, a cycle in flight is allowed to finish (it may wait up to
---deploy-timeout for the accelerator to deploy), and the command exits 0.
+Each cycle prints one JSON line on stdout: time, policy, mode, outcome (ok | apply-incomplete |
+lease-lost | policy-invalid | timed-out | error), verdict, headline, changes, holds by reason,
+applyOutcome, lease (not-taken | kept | held-elsewhere | lost), problems (count), durationMs, and
+issues, error or ranOut (service, operation, target, elapsedMs) when there were any. Warnings and problems go to stderr. Secret values are hidden everywhere.
+
+On SIGINT/SIGTERM the schedule stops, a cycle in flight is allowed to finish (within its deadline),
+and the command exits 0.
 
 Options:
   --policy FILE         the policy (YAML); read again at every cycle
@@ -43,11 +50,21 @@ Options:
   --plan-only           decide and log, never change the accelerator or the state file
   --health-file FILE    after each cycle, write {lastCycleAt, lastOutcome, consecutiveFailures}
                         (JSON, atomically) for a liveness probe; any outcome but ok is a failure
-  --deploy-timeout S    seconds to wait for DEPLOYED after the writes (default 300)
+  --deploy-timeout S    seconds to wait for DEPLOYED after the writes (default 300, and never
+                        past the cycle's deadline)
+  --cycle-timeout S     each cycle's deadline (default: 90 % of the schedule's interval, at most 600)
+  --lease-ttl S         seconds the accelerator's lease lasts unless renewed (default 120): how long
+                        a crashed writer can block the next one
 
-Exit codes: 0 stopped by a signal (or --once: applied, nothing to apply, or planned), 3 (--once) some
-changes were not applied, 1 error (bad options, a policy that is invalid at start, or a failed
---once cycle).`,
+One writer per accelerator: each applying cycle first takes the lease on the state file (lock files
+STATE.lease.N beside it, with owner, expiry and fencing token N). While another ga-steer holds it,
+the cycle holds (LeaseHeld, naming the holder and expiry) and reads and changes nothing. The lease is
+renewed while the cycle runs and every write checks it; a cycle that loses it stops writing, does
+not save the state, logs outcome lease-lost and alerts. --plan-only cycles take no lease.
+
+Exit codes: 0 stopped by a signal (or --once: applied, nothing to apply, planned, or LeaseHeld), 3
+(--once) some changes were not applied, or the lease was lost, 1 error (bad options, a policy that
+is invalid at start, or a failed --once cycle).`,
   async run(argv, io) {
     const { values } = parseCommandArgs(argv, {
       policy: { type: 'string' },
@@ -59,6 +76,8 @@ changes were not applied, 1 error (bad options, a policy that is invalid at star
       'plan-only': { type: 'boolean' },
       'health-file': { type: 'string' },
       'deploy-timeout': { type: 'string' },
+      'lease-ttl': { type: 'string' },
+      'cycle-timeout': { type: 'string' },
     });
     const policyFile = requireOption(values.policy, '--policy');
     const stateFile = requireOption(values.state, '--state');
@@ -69,8 +88,9 @@ changes were not applied, 1 error (bad options, a policy that is invalid at star
       if (e instanceof InvalidScheduleError) throw new UsageError(`--schedule ${e.message}`);
       throw e;
     }
-    const deployTimeout = values['deploy-timeout'] !== undefined ? Number(values['deploy-timeout']) : 300;
-    if (!Number.isFinite(deployTimeout) || deployTimeout < 0) throw new UsageError('--deploy-timeout must be a number of seconds');
+    const deployTimeoutMs = secondsOption(values['deploy-timeout'], '--deploy-timeout', 300);
+    const leaseTtlMs = leaseTtlMsOf(values['lease-ttl']);
+    const limitMs = values['cycle-timeout'] !== undefined ? cycleTimeoutMs(values['cycle-timeout']) : defaultCycleTimeoutMsFor(expression);
 
     const controller = new ControllerCycle({
       policyFile,
@@ -79,22 +99,27 @@ changes were not applied, 1 error (bad options, a policy that is invalid at star
       ...(values['endpoint-url'] !== undefined ? { endpointUrl: values['endpoint-url'] } : {}),
       ...(values['atlas-url'] !== undefined ? { atlasUrl: values['atlas-url'] } : {}),
       ...(values['health-file'] !== undefined ? { healthFile: values['health-file'] } : {}),
-      deployTimeoutMs: deployTimeout * 1000,
+      deployTimeoutMs,
+      cycleTimeoutMs: limitMs,
+      ...(leaseTtlMs !== undefined ? { leaseTtlMs } : {}),
       env: io.env,
       stdout: (line) => io.stdout(`${line}\n`),
       stderr: (line) => io.stderr(`${line}\n`),
+      secrets: io.secrets,
     });
 
     if (values.once === true) {
       const line = await controller.run();
-      if (line.outcome === 'apply-incomplete') return EXIT_APPLY_INCOMPLETE;
+      // A deadline that stopped the apply (not the reading) leaves a report, as any incomplete apply.
+      if (line.outcome === 'apply-incomplete' || line.outcome === 'lease-lost' || (line.outcome === 'timed-out' && line.error === undefined)) return EXIT_APPLY_INCOMPLETE;
       if (line.outcome === 'ok') return EXIT_OK;
       io.stderr(`ga-steer run: ${line.outcome === 'policy-invalid' ? `${policyFile} is not a valid policy` : (line.error ?? 'the cycle failed')}\n`);
       return EXIT_ERROR;
     }
 
     // A policy that is broken at start is a deployment mistake: fail now rather than hold forever.
-    const { warnings } = await loadPolicyFile(policyFile);
+    const { policy, warnings } = await loadPolicyFile(policyFile, { use: 'live' });
+    io.secrets.protectPolicy(policy);
     for (const w of warnings) io.stderr(`${formatIssue(w)}\n`);
     return runUntilStopped(controller, expression, io);
   },

@@ -5,6 +5,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import cliProgress from 'cli-progress';
 import { loadPolicyFile, loadSnapshotFile } from '../../app/input-files.js';
+import { formatIssue } from '../../policy/issues.js';
 import { renderSimulationReport } from '../../report/simulation-report.js';
 import { backtest } from '../../sim/backtest.js';
 import { compareControllers, renderComparisonTable, toReport } from '../../sim/compare-controllers.js';
@@ -57,7 +58,8 @@ Exit codes: 0 success, 1 error (bad input names the file and place).`,
       true,
     );
     if (values.replay === true) {
-      const { policy } = await loadPolicyFile(requireOption(values.policy, '--policy'));
+      const { policy, warnings } = await loadPolicyFile(requireOption(values.policy, '--policy'), { use: 'snapshot' });
+      for (const w of warnings) io.stderr(`${formatIssue(w)}\n`);
       if (positionals.length === 0) throw new UsageError('--replay needs one or more snapshot files');
       const snapshots = [];
       for (const file of positionals) snapshots.push(await loadSnapshotFile(file));
@@ -71,6 +73,7 @@ Exit codes: 0 success, 1 error (bad input names the file and place).`,
     }
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
     const loaded = await loadScenarioFile(requireOption(values.scenario, '--scenario'), values.policy);
+    for (const w of loaded.warnings) io.stderr(`${formatIssue(w)}\n`);
     const controllers = (values.controller ?? [...CONTROLLER_KINDS]).map((c) => {
       if (!(CONTROLLER_KINDS as readonly string[]).includes(c)) throw new UsageError(`--controller must be one of ${CONTROLLER_KINDS.join(', ')} (got "${c}")`);
       return c as ControllerKind;

@@ -1,7 +1,9 @@
-// One cycle of `ga-steer run`: re-read the policy, wire the live adapters, run the control cycle, close
-// the clients, and turn whatever happened into one log line and a health record. It never throws: a
-// failed cycle is reported and the next tick tries again.
+// One cycle of `ga-steer run`: re-read the policy, wire the live adapters, run the control cycle under
+// its deadline, close the clients, and turn whatever happened into one log line and a health record.
+// It never throws: a failed cycle is reported and the next tick tries again.
 
+import { CycleDeadline } from '../../adapters/deadline/cycle-deadline.js';
+import { CycleDeadlineError, DeadlineExceededError } from '../../adapters/deadline/errors.js';
 import { runControlCycle, type CycleMode } from '../../app/control-cycle.js';
 import { FileReadError, InputFileError } from '../../app/errors.js';
 import { loadPolicyFile } from '../../app/input-files.js';
@@ -10,8 +12,9 @@ import { formatIssue, type PolicyIssue } from '../../policy/issues.js';
 import type { Policy } from '../../policy/schema.js';
 import { systemClock, type Clock } from '../../ports/clock.js';
 import { completedCycleLine, failedCycleLine, policyInvalidLine, type CycleLogLine, type CycleStart } from './cycle-log.js';
+import type { SecretRedactor } from '../../app/redact.js';
+import type { RanOutCall } from '../../ports/ran-out-call.js';
 import { HealthTracker, writeHealthFile } from './health-file.js';
-import { redactorFor, secretEnvNames, type Redactor } from './redact.js';
 
 export interface ControllerSettings {
   readonly policyFile: string;
@@ -21,11 +24,17 @@ export interface ControllerSettings {
   readonly atlasUrl?: string;
   readonly healthFile?: string;
   readonly deployTimeoutMs: number;
+  /** How long the accelerator's lease lasts unless renewed (default DEFAULT_LEASE_TTL_MS). */
+  readonly leaseTtlMs?: number;
+  /** Each cycle's deadline. */
+  readonly cycleTimeoutMs: number;
   readonly env: Readonly<Record<string, string | undefined>>;
-  /** The cycle's JSON line. */
+  /** The cycle's JSON line (secrets hidden by the writer). */
   readonly stdout: (line: string) => void;
-  /** Human-readable warnings and problems. */
+  /** Human-readable warnings and problems (secrets hidden by the writer). */
   readonly stderr: (line: string) => void;
+  /** The process's one redactor: learns the secrets each policy names; hides them in the health file. */
+  readonly secrets: SecretRedactor;
   readonly clock?: Clock;
 }
 
@@ -33,16 +42,12 @@ export class ControllerCycle {
   readonly #settings: ControllerSettings;
   readonly #clock: Clock;
   readonly #health = new HealthTracker();
-  /** Every environment variable any policy seen so far named as a secret. */
-  readonly #secretNames = new Set<string>(secretEnvNames(undefined));
-  #redact: Redactor;
   #lastPolicyName: string | null = null;
   #lastWarnings = '';
 
   constructor(settings: ControllerSettings) {
     this.#settings = settings;
     this.#clock = settings.clock ?? systemClock;
-    this.#redact = redactorFor(settings.env, [...this.#secretNames]);
   }
 
   /** Runs one cycle and reports it; resolves with the line it printed. */
@@ -53,12 +58,12 @@ export class ControllerCycle {
     // The health file first: once the line is out, a reader of either sees the same cycle.
     if (s.healthFile !== undefined) {
       try {
-        await writeHealthFile(s.healthFile, this.#health.record(line.outcome, this.#clock.now()));
+        await writeHealthFile(s.healthFile, this.#health.record(line.outcome, this.#clock.now()), s.secrets.redact);
       } catch (e) {
         this.#warn(`health file ${s.healthFile}: ${errorText(e)}`);
       }
     }
-    s.stdout(this.#redact(JSON.stringify(line)));
+    s.stdout(JSON.stringify(line));
     return line;
   }
 
@@ -66,9 +71,10 @@ export class ControllerCycle {
     const s = this.#settings;
     let policy: Policy;
     try {
-      const loaded = await loadPolicyFile(s.policyFile);
+      const loaded = await loadPolicyFile(s.policyFile, { use: 'live' });
       policy = loaded.policy;
-      this.#rememberSecrets(policy);
+      // Every secret any policy seen so far named stays hidden.
+      s.secrets.protectPolicy(policy);
       this.#reportWarnings(loaded.warnings);
     } catch (e) {
       const issues = policyIssuesOf(e);
@@ -80,6 +86,7 @@ export class ControllerCycle {
     }
     this.#lastPolicyName = policy.name;
 
+    const deadline = CycleDeadline.start(s.cycleTimeoutMs);
     try {
       const wiring = wireLive(policy, {
         reuseSources: true,
@@ -89,26 +96,24 @@ export class ControllerCycle {
         stateFile: s.stateFile,
         notify: true,
         log: (l) => this.#warn(l),
+        redact: s.secrets.redact,
         clock: this.#clock,
         deployTimeoutMs: s.deployTimeoutMs,
+        ...(s.leaseTtlMs !== undefined ? { lease: { ttlMs: s.leaseTtlMs } } : {}),
         pollIntervalMs: 1000,
       });
       try {
-        const result = await runControlCycle(wiring.deps, policy, s.mode);
+        const result = await runControlCycle(wiring.deps, policy, s.mode, { deadline });
         return completedCycleLine(start, policy.name, result, this.#clock.now());
       } finally {
         wiring.close();
       }
     } catch (e) {
       this.#warn(`cycle failed: ${errorText(e)}`);
-      return failedCycleLine(start, policy.name, errorText(e), this.#clock.now());
+      return failedCycleLine(start, policy.name, errorText(e), this.#clock.now(), deadlineStop(e));
+    } finally {
+      deadline.dispose();
     }
-  }
-
-  #rememberSecrets(policy: Policy): void {
-    const before = this.#secretNames.size;
-    for (const name of secretEnvNames(policy)) this.#secretNames.add(name);
-    if (this.#secretNames.size !== before) this.#redact = redactorFor(this.#settings.env, [...this.#secretNames]);
   }
 
   /** Policy warnings are printed when they change, not every cycle. */
@@ -120,7 +125,7 @@ export class ControllerCycle {
   }
 
   #warn(line: string): void {
-    this.#settings.stderr(this.#redact(line));
+    this.#settings.stderr(line);
   }
 }
 
@@ -131,6 +136,13 @@ function policyIssuesOf(e: unknown): string[] | undefined {
     return errors.length > 0 ? errors : [e.message];
   }
   if (e instanceof FileReadError) return [e.message];
+  return undefined;
+}
+
+/** Whether the cycle's deadline stopped it, and at which call. */
+function deadlineStop(e: unknown): { ranOut: RanOutCall | undefined } | undefined {
+  if (e instanceof CycleDeadlineError) return { ranOut: e.ranOut };
+  if (e instanceof DeadlineExceededError && e.limit === 'cycle') return { ranOut: e.toRanOutCall() };
   return undefined;
 }
 

@@ -2,6 +2,7 @@
 // never the plan itself and never a secret.
 
 import type { CycleMode, CycleResult } from '../../app/control-cycle.js';
+import type { RanOutCall } from '../../ports/ran-out-call.js';
 
 /** How a cycle ended. Anything but `ok` counts as a failure for the health file. */
 export type CycleOutcome =
@@ -9,8 +10,12 @@ export type CycleOutcome =
   | 'ok'
   /** The apply stopped early: some changes were stale, failed or not attempted. */
   | 'apply-incomplete'
+  /** The lease was lost mid-cycle (expired or taken over): it stopped writing and did not save the state. */
+  | 'lease-lost'
   /** The policy file could not be read or is invalid: the cycle held and did nothing. */
   | 'policy-invalid'
+  /** The cycle's deadline passed: it stopped at the call `ranOut` names, saving what it had applied. */
+  | 'timed-out'
   /** The cycle threw (an AWS call failed for good, the state file is corrupt, ...). */
   | 'error';
 
@@ -29,11 +34,15 @@ export interface CycleLogLine {
   /** Hold reason -> how many scopes held for it. */
   readonly holds: Readonly<Record<string, number>>;
   readonly applyOutcome: string | null;
+  /** The accelerator's lease: kept, held-elsewhere (this cycle held), lost, not-taken (plan only). */
+  readonly lease: CycleResult['lease']['status'] | null;
   readonly problems: number;
   readonly durationMs: number;
   /** Every policy issue, `file:line:col path: message`, when the outcome is `policy-invalid`. */
   readonly issues?: readonly string[];
   readonly error?: string;
+  /** The call the cycle's deadline cut off: service, operation, Region or host, elapsed. */
+  readonly ranOut?: RanOutCall;
 }
 
 export interface CycleStart {
@@ -43,6 +52,9 @@ export interface CycleStart {
 }
 
 export function cycleOutcomeOf(result: CycleResult): CycleOutcome {
+  // A lost lease is the graver news: nothing the cycle did is recorded in the state.
+  if (result.lease.status === 'lost') return 'lease-lost';
+  if (result.ranOut !== undefined) return 'timed-out';
   const outcome = result.report?.outcome;
   return outcome === 'partial' || outcome === 'failed' ? 'apply-incomplete' : 'ok';
 }
@@ -59,7 +71,9 @@ export function completedCycleLine(start: CycleStart, policyName: string, result
     changes: result.plan.changes.length,
     holds,
     applyOutcome: result.report?.outcome ?? null,
+    lease: result.lease.status,
     problems: result.problems.length,
+    ...(result.ranOut !== undefined ? { ranOut: result.ranOut } : {}),
   };
 }
 
@@ -74,23 +88,27 @@ export function policyInvalidLine(start: CycleStart, issues: readonly string[], 
     changes: 0,
     holds: { PolicyInvalid: 1 },
     applyOutcome: null,
+    lease: null,
     problems: 0,
     issues,
   };
 }
 
-export function failedCycleLine(start: CycleStart, policyName: string | null, error: string, finishedAt: Date): CycleLogLine {
+/** The cycle threw; `deadline` when its deadline stopped it (with the call it cut off, if one was). */
+export function failedCycleLine(start: CycleStart, policyName: string | null, error: string, finishedAt: Date, deadline?: { ranOut: RanOutCall | undefined }): CycleLogLine {
   return {
     ...common(start, finishedAt),
     policy: policyName,
-    outcome: 'error',
+    outcome: deadline !== undefined ? 'timed-out' : 'error',
     verdict: null,
     headline: null,
     changes: 0,
     holds: {},
     applyOutcome: null,
+    lease: null,
     problems: 0,
     error,
+    ...(deadline?.ranOut !== undefined ? { ranOut: deadline.ranOut } : {}),
   };
 }
 

@@ -20,8 +20,9 @@ export class HealthTracker {
   }
 }
 
-export async function writeHealthFile(file: string, record: HealthRecord): Promise<void> {
+/** `redact` hides secrets, as everywhere else `run` writes. */
+export async function writeHealthFile(file: string, record: HealthRecord, redact: (text: string) => string = (t) => t): Promise<void> {
   const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(record)}\n`);
+  await writeFile(tmp, redact(`${JSON.stringify(record)}\n`));
   await rename(tmp, file);
 }

@@ -1,22 +1,22 @@
-// The emulated CloudWatch API (awsJson1_0 in awsQuery-compatible mode, target prefix
-// GraniteServiceVersion20100801): PutMetricData, GetMetricData and ListMetrics, per Region.
+// The emulated CloudWatch API, per Region: PutMetricData, GetMetricData, GetMetricStatistics and
+// ListMetrics. Spoken as awsJson1_0 in awsQuery-compatible mode (target prefix
+// GraniteServiceVersion20100801, current SDKs) and as awsQuery (form-encoded Action=..., XML answers,
+// the AWS CLI v2 and older SDKs) on the same endpoint; inputs arrive in the same shape from both.
 
 import { decodeNextToken, encodeNextToken, MemberChecker, type Input } from '../input-guards.js';
 import type { EmulatedService, RequestContext } from '../service.js';
+import { CLOUDWATCH_QUERY_PROTOCOL } from './query-shapes.js';
 import { expressionError, invalidNextToken, invalidParameterCombination, invalidParameterValue, missingParameter } from './errors.js';
 import { evaluateExpression, MetricMathError, type MathValue, type Series } from './metric-math.js';
 import type { Dimension, MetricStore } from './metric-store.js';
+import { getMetricStatistics } from './get-metric-statistics.js';
+import { bucketsOf, isValidPeriod } from './periods.js';
 import { isSupportedStat, statisticOf } from './statistics.js';
+import { UNITS } from './units.js';
 
 const MAX_QUERIES = 500;
 const MAX_DATAPOINTS = 100_800;
 const QUERY_ID = /^[a-z][a-zA-Z0-9_]*$/;
-const UNITS = [
-  'Seconds', 'Microseconds', 'Milliseconds', 'Bytes', 'Kilobytes', 'Megabytes', 'Gigabytes', 'Terabytes', 'Bits', 'Kilobits',
-  'Megabits', 'Gigabits', 'Terabits', 'Percent', 'Count', 'Bytes/Second', 'Kilobytes/Second', 'Megabytes/Second',
-  'Gigabytes/Second', 'Terabytes/Second', 'Bits/Second', 'Kilobits/Second', 'Megabits/Second', 'Gigabits/Second',
-  'Terabits/Second', 'Count/Second', 'None',
-] as const;
 
 interface MetricStatQuery {
   readonly id: string;
@@ -46,7 +46,8 @@ export class CloudWatchService implements EmulatedService {
   readonly errorNamespace = 'com.amazonaws.cloudwatch';
   readonly protocol = 'awsJson1_0-query-compatible' as const;
   readonly messageMember = 'message' as const;
-  readonly operations: ReadonlySet<string> = new Set(['PutMetricData', 'GetMetricData', 'ListMetrics']);
+  readonly operations: ReadonlySet<string> = new Set(['PutMetricData', 'GetMetricData', 'GetMetricStatistics', 'ListMetrics']);
+  readonly query = CLOUDWATCH_QUERY_PROTOCOL;
   private readonly check = new MemberChecker(invalidParameterValue, missingParameter);
 
   constructor(readonly store: MetricStore) {}
@@ -57,6 +58,8 @@ export class CloudWatchService implements EmulatedService {
         return this.putMetricData(input, context.region);
       case 'GetMetricData':
         return this.getMetricData(input, context.region);
+      case 'GetMetricStatistics':
+        return getMetricStatistics(this.store, this.check, input, context.region);
       default:
         return this.listMetrics(input, context.region);
     }
@@ -226,7 +229,7 @@ export class CloudWatchService implements EmulatedService {
       out.push({
         Id: q.id,
         Label: q.label ?? (q.kind === 'stat' ? q.metricName : q.id),
-        Timestamps: take.map((p) => p[0]),
+        Timestamps: take.map((p) => new Date(p[0] * 1000)),
         Values: take.map((p) => p[1]),
         StatusCode: partial ? 'PartialData' : 'Complete',
       });
@@ -237,20 +240,7 @@ export class CloudWatchService implements EmulatedService {
   private statSeries(region: string, q: MetricStatQuery, startS: number, endS: number): Series {
     const series = this.store.get({ region, namespace: q.namespace, metricName: q.metricName, dimensions: q.dimensions });
     const out: Series = new Map();
-    if (series === undefined) return out;
-    const p = q.periodSeconds;
-    // StartTime is rounded down to the period; EndTime is exclusive.
-    const first = Math.floor(startS / p) * p;
-    const buckets = new Map<number, typeof series.points>();
-    for (const d of series.points) {
-      const t = d.atMs / 1000;
-      if (t < first || t >= endS) continue;
-      const b = Math.floor(t / p) * p;
-      const list = buckets.get(b);
-      if (list === undefined) buckets.set(b, [d]);
-      else list.push(d);
-    }
-    for (const [b, data] of buckets) {
+    for (const [b, data] of bucketsOf(series, q.periodSeconds, startS, endS)) {
       const v = statisticOf(q.stat, data);
       if (v !== undefined) out.set(b, v);
     }
@@ -275,10 +265,6 @@ export class CloudWatchService implements EmulatedService {
       ...(offset + 500 < matching.length ? { NextToken: encodeNextToken(scope, offset + 500) } : {}),
     };
   }
-}
-
-function isValidPeriod(p: number): boolean {
-  return [1, 5, 10, 20, 30].includes(p) || p % 60 === 0;
 }
 
 function gridOf(startS: number, endS: number, period: number): number[] {

@@ -3,10 +3,11 @@
 // `at` and durations are minutes from the scenario's start.
 
 import { z } from 'zod';
+import { regionCodeSchema } from '../../policy/region-codes.js';
 
 export const SCENARIO_API_VERSION = 'ga-steer.io/v1';
 
-const region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS Region code such as eu-central-1');
+const region = regionCodeSchema;
 const country = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code such as DE');
 const minutes = z.number().min(0, 'must not be negative');
 const positiveMinutes = z.number().positive('must be greater than 0');
