@@ -81,9 +81,10 @@ export function boundGroups(
       }
       if (stay !== undefined) return [arn, { ...base, lowPercent: current, highPercent: current, candidates: [current] }];
       if (current < floor - 1e-9) {
-        // Below its floor (set by hand, or the floor was raised): it comes back to the floor first.
+        // Below its floor (set by hand, or the floor was raised): never lowered further, and a raise
+        // goes at least to the floor; staying is allowed, since a forced jump could flood the Region.
         const high = Math.min(100, Math.max(floor, current + g.restoreStepPercent));
-        return [arn, { ...base, lowPercent: floor, highPercent: high, candidates: gridBetween(floor, high), startPercent: floor }];
+        return [arn, { ...base, lowPercent: current, highPercent: high, candidates: [current, ...gridBetween(floor, high)] }];
       }
       const low = Math.max(floor, current - g.maxStepPercent);
       const high = Math.min(100, current + g.restoreStepPercent);
@@ -102,6 +103,19 @@ export function boundVariables(variables: readonly DialVariable[], groupBounds: 
     if (b === undefined) throw new Error(`no bounds for the groups of variable ${variable.index}`);
     return { ...b, variable };
   });
+}
+
+/**
+ * A group cooling down steps down only while its own Region is heading above capacity at the current
+ * dials (`aheadPercent`, by Region index): the earlier change is already in that prediction, and an
+ * overload does not wait; anything less waits for the change to show.
+ */
+export function holdCoolingUnlessOverloaded(bounds: readonly VariableBounds[], aheadPercent: ReadonlyMap<number, number>): VariableBounds[] {
+  return bounds.map((b) =>
+    b.coolingDown && !((aheadPercent.get(b.variable.region) ?? 0) > 100)
+      ? { ...b, lowPercent: b.startPercent, highPercent: b.startPercent, candidates: [b.startPercent], coolingDown: false }
+      : b,
+  );
 }
 
 /** Grid values in [from, to], both ends included (ends need not lie on the grid). */

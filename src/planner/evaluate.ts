@@ -13,7 +13,7 @@ import { normalizeControllerState, type ControllerState, type ControllerStateInp
 import { appendCycle } from './cycle-history.js';
 import { projectDemand } from './demand-trend.js';
 import { DialEvaluator } from './dial-evaluator.js';
-import { boundGroups, boundsKey, boundVariables } from './dial-bounds.js';
+import { boundGroups, boundsKey, boundVariables, holdCoolingUnlessOverloaded } from './dial-bounds.js';
 import { explainDials, regionEvidence } from './explain-plan.js';
 import { freezeGroups } from './freeze-groups.js';
 import { readGovernedTopology, type GovernedGroup, type GovernedTopology } from './governed-topology.js';
@@ -22,7 +22,7 @@ import { buildLoadBasis, trackRegionHealth, type LoadBasis } from './load-basis.
 import { nextState } from './next-state.js';
 import { Objective } from './objective.js';
 import { DialSearch } from './search-dials.js';
-import { readSignals, type SignalView } from './signal-view.js';
+import { readSignals, type RegionSignals, type SignalView } from './signal-view.js';
 import { buildTrafficModel, withDemandScale } from './traffic-model.js';
 
 export interface Evaluation {
@@ -56,8 +56,8 @@ export function evaluate(policy: Policy, snapshot: Snapshot, stateInput: Control
     new Map([...topology.regionHealth].filter(([r]) => r in policy.regions)),
     now,
   );
-  const holdAll = (holds: readonly Hold[], view?: SignalView): Evaluation => {
-    const regions = assessRegions(policy, topology, view, undefined, new Map(), new Map());
+  const holdAll = (holds: readonly Hold[], signalRegions?: ReadonlyMap<RegionCode, RegionSignals>): Evaluation => {
+    const regions = assessRegions(policy, topology, signalRegions, undefined, new Map(), new Map());
     return {
       plan: { ...header, changes: [], holds: [...holds], regions, summary: summarizePlan([], holds, regions, NOTHING_MOVED) },
       state: { ...state, regions: regionStates },
@@ -67,7 +67,7 @@ export function evaluate(policy: Policy, snapshot: Snapshot, stateInput: Control
   const global = globalHolds(policy, accelerator, topology, now);
   if (global.length > 0) return holdAll(global);
   const signals = readSignals(policy, snapshot, now);
-  if (!signals.ok) return holdAll(signals.holds);
+  if (!signals.ok) return holdAll(signals.holds, signals.regions);
   const view = signals.view;
 
   const freeze = freezeGroups(policy, topology.groups, state, now);
@@ -91,14 +91,17 @@ export function evaluate(policy: Policy, snapshot: Snapshot, stateInput: Control
     demandAt: view.demandObservedAt,
   });
   if (basis.holds.length > 0) {
-    const held = holdAll(basis.holds, view);
+    const held = holdAll(basis.holds, view.regions);
     return { plan: held.plan, state: { ...held.state, history } };
   }
   // The model with the fitted corrections: what the search and the explanations use.
   const model = withDemandScale(measuredModel, basis.demandScale, trend.growth, basis.spillMix);
   const current = new DialEvaluator(model);
   const objective = new Objective(policy, model, basis.regions, current.current());
-  const bounds = boundVariables(model.variables, groupBounds);
+  const bounds = holdCoolingUnlessOverloaded(
+    boundVariables(model.variables, groupBounds),
+    new Map(objective.regions.map((r) => [r.index, r.aheadPercent])),
+  );
   const budget = new LatencyBudget(model, current, policy.latency.budgetMs);
   const search = new DialSearch({ policy, model, bounds, objective, budget });
   const result = search.run();
@@ -112,7 +115,7 @@ export function evaluate(policy: Policy, snapshot: Snapshot, stateInput: Control
     ...weightChanges(policy, topology, view, basis, freeze.frozen, state, now, explained.predictedBefore, explained.predictedAfter).map((c) => ({ ...c, dryRun: dryRun(c.address.region, c.reason) })),
   ];
   const holds: Hold[] = [...freeze.holds, ...explained.holds];
-  const regions = assessRegions(policy, topology, view, basis, explained.predictedBefore, explained.predictedAfter, result.trial.dials, model.variables);
+  const regions = assessRegions(policy, topology, view.regions, basis, explained.predictedBefore, explained.predictedAfter, result.trial.dials, model.variables);
   const moved = { movedDemandPercent: explained.moved.movedShare * 100, meanAddedMs: explained.moved.meanAddedMs };
   const plan: Plan = {
     ...header,
@@ -172,7 +175,9 @@ function weightChanges(
     const rp = policy.regions[region];
     const signals = view.regions.get(region);
     const freeze = frozen.get(g.address.endpointGroupArn);
-    if (rp === undefined || signals?.capacity === undefined || (freeze !== undefined && freeze.reason !== 'CoolingDown')) continue;
+    // Weights wait out any freeze, cooling included: endpoint readings taken while a dial change is
+    // still showing would rebalance for a load that is on its way out.
+    if (rp === undefined || signals?.capacity === undefined || freeze !== undefined) continue;
     const changedAt = state.groups[g.address.endpointGroupArn]?.weightsChangedAt;
     if (changedAt !== undefined && (now.getTime() - Date.parse(changedAt)) / 1000 < policy.guardrails.cooldownSeconds) continue;
     const w = chooseWeights(rp, signals.capacity, g.group, signals.endpointValues, policy.guardrails.weightImbalancePercent);
@@ -199,7 +204,7 @@ function weightChanges(
 function assessRegions(
   policy: Policy,
   topology: GovernedTopology,
-  view: SignalView | undefined,
+  signalRegions: ReadonlyMap<RegionCode, RegionSignals> | undefined,
   basis: LoadBasis | undefined,
   before: ReadonlyMap<RegionCode, number>,
   after: ReadonlyMap<RegionCode, number>,
@@ -210,7 +215,7 @@ function assessRegions(
     .sort()
     .map((region) => {
       const rp = policy.regions[region];
-      const measured = basis?.regions.get(region)?.measuredPercent ?? view?.regions.get(region)?.utilizationPercent;
+      const measured = basis?.regions.get(region)?.measuredPercent ?? signalRegions?.get(region)?.utilizationPercent;
       const ahead = before.get(region);
       const basisFor = ahead ?? measured;
       const mine = variables?.filter((v) => v.regionCode === region) ?? [];

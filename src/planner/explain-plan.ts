@@ -62,7 +62,7 @@ export function explainDials(input: ExplainInput): Explained {
       notes: [
         ...whyNotes(reason, tier, region, predictedBefore, predictedAfter, receivers),
         `moves ${round1((cost.movedShare * 100) / Math.max(1, v.groups.length))} % of all demand${v.groups.length > 1 ? ` through this group (${round1(cost.movedShare * 100)} % with the Region's ${v.groups.length} groups that move alike)` : ''}`,
-        ...(b.coolingDown ? [`changed again within its cooldown: a Region is predicted above capacity (guardrails.overloadSkipsCooldown)`] : []),
+        ...(b.coolingDown ? [`changed again within its cooldown: ${v.regionCode} is heading above capacity (guardrails.overloadSkipsCooldown)`] : []),
         ...stepNotes(b, after, region, predictedAfter),
         ...(cost.unknownGroups.length > 0 ? [`no RTT to the receiving Region for ${cost.unknownGroups.length} client group(s); their cost is estimated from their farthest measured Region`] : []),
         ...input.notes,
@@ -81,7 +81,7 @@ export function explainDials(input: ExplainInput): Explained {
     }
   }
 
-  const holds = limitHolds(input, predictedAfter);
+  const holds = [...limitHolds(input, predictedAfter), ...restoreHolds(input, predictedAfter)];
   const moved = budget.movedCost(currentTrial, current, result.trial, result.evaluator);
   return { changes, holds, predictedBefore, predictedAfter, moved, before: figures(scoreBefore, model.totalDemandAhead), after: figures(result.score, model.totalDemandAhead) };
 }
@@ -135,7 +135,9 @@ function whyNotes(
     return [`keeps Regions out of the last 5 % before capacity where it can: ${[...before].filter(([, x]) => x > 95).map(([r]) => `${r} ${u(r)}`).join(', ')}`];
   }
   if (tier === 'capacity') {
-    return [`relieves load above capacity: ${overCapacity.map((r) => `${r} ${u(r)}`).join(', ')}${receivers.length > 0 ? `; receivers stay within capacity` : ''}`];
+    const receiversOver = receivers.some((r) => (after.get(r) ?? 0) > 100);
+    const tail = receivers.length === 0 ? '' : receiversOver ? '; the receivers are over capacity too: the load is spread so that no Region is as far over' : '; receivers stay within capacity';
+    return [`relieves load above capacity: ${overCapacity.map((r) => `${r} ${u(r)}`).join(', ')}${tail}`];
   }
   if (region !== undefined && region.hot) return [`${region.region} runs hot (heading for ${round1(region.aheadPercent)} %, drain above ${region.drainAbovePercent} %): brought toward its ${region.targetPercent} % target (${u(name)})`];
   return [`passes spill on: ${name ?? 'this Region'} ${u(name)} over its threshold while Regions further on have room`];
@@ -153,6 +155,16 @@ function stepNotes(b: VariableBounds, after: number, region: ObjectiveRegion | u
 function limitHolds(input: ExplainInput, predictedAfter: ReadonlyMap<RegionCode, number>): Hold[] {
   const { objective, result, search, budget, policy } = input;
   const holds: Hold[] = [];
+  // A hot Region with no healthy endpoint: GA already fails its new users over, whatever its dial says.
+  for (const b of input.basis.regions.values()) {
+    const rp = policy.regions[b.region];
+    if (b.healthy || rp === undefined || b.measuredPercent === undefined || b.measuredPercent <= rp.drainAbovePercent) continue;
+    holds.push(
+      regionHold(b.region, 'NoHealthyEndpoints', `${b.region} has no healthy endpoint: GA already sends its new users to other Regions, so its dial changes nothing; its ${round1(b.measuredPercent)} % is flows that started before`, {
+        utilizationPercent: round1(b.measuredPercent),
+      }),
+    );
+  }
   for (const region of objective.regions) {
     const u = predictedAfter.get(region.region) ?? 0;
     if (!(region.hot || u > 100) || u <= region.thresholdPercent + 0.05) continue;
@@ -160,6 +172,10 @@ function limitHolds(input: ExplainInput, predictedAfter: ReadonlyMap<RegionCode,
     const movable = vars.filter((b) => b.stay === undefined);
     const evidence = { predictedUtilizationPercent: round1(u), targetPercent: region.targetPercent };
     if (movable.length === 0) continue; // frozen: its pin, cooldown or override hold says why
+    if (objective.regions.every((r) => r.index === region.index)) {
+      holds.push(regionHold(region.region, 'LastHealthyRegion', `${region.region} is the only healthy Region: there is nowhere to offload it, and it is never drained`, evidence));
+      continue;
+    }
     const dials = movable.map((b) => ({ b, dial: (result.trial.dials[b.variable.index] as number) * 100 }));
     if (dials.every(({ b, dial }) => dial <= b.floorPercent + 1e-9)) {
       holds.push(regionHold(region.region, 'DialFloorReached', `${region.region} is at its dial floor and still heading for ${round1(u)} % (target ${region.targetPercent} %)`, evidence));
@@ -172,6 +188,35 @@ function limitHolds(input: ExplainInput, predictedAfter: ReadonlyMap<RegionCode,
     const reason = blockingReason(input, trial, region, result.score);
     if (reason !== undefined) holds.push(regionHold(region.region, reason.reason, reason.message, evidence));
     void budget;
+  }
+  return holds;
+}
+
+/**
+ * A cool Region left below 100 % that the plan does not restore, because even its smallest raise would
+ * push it over its target: the hold says so, rather than leave the operator to wonder.
+ */
+function restoreHolds(input: ExplainInput, predictedAfter: ReadonlyMap<RegionCode, number>): Hold[] {
+  const { objective, result, policy } = input;
+  const holds: Hold[] = [];
+  for (const region of objective.regions) {
+    const rp = policy.regions[region.region];
+    if (rp === undefined || region.aheadPercent >= rp.restoreBelowPercent) continue;
+    const vars = input.bounds.filter((b) => b.variable.region === region.index && b.stay === undefined && b.onlyForCapacity.size === 0);
+    const raisable = vars.filter((b) => (result.trial.dials[b.variable.index] as number) * 100 < 100 - 1e-9 && b.candidates.some((d) => d > b.startPercent + 1e-9));
+    if (raisable.length === 0 || vars.some((b) => (result.trial.dials[b.variable.index] as number) * 100 > b.startPercent + 1e-9)) continue;
+    const moves = new Map(raisable.map((b) => [b.variable.index, (b.candidates.find((d) => d > b.startPercent + 1e-9) as number) / 100]));
+    const raised = objective.utilization(result.evaluator.trial(moves), region);
+    if (raised <= rp.targetPercent) continue;
+    const now = predictedAfter.get(region.region) ?? region.aheadPercent;
+    holds.push(
+      regionHold(
+        region.region,
+        'InsufficientCapacity',
+        `${region.region} is cool (${round1(now)} %) but even the smallest restore step would take it to ${round1(raised)} %, over its ${rp.targetPercent} % target: its dial stays`,
+        { predictedUtilizationPercent: round1(raised), targetPercent: rp.targetPercent },
+      ),
+    );
   }
   return holds;
 }
@@ -218,7 +263,7 @@ export function figures(s: Score, totalDemand: number): ObjectiveFigures {
     worstOverCapacityPoints: round1(s.worstOverCapacity),
     overCapacityDemandPercent: share(s.totalOverCapacity),
     inCapacityMarginDemandPercent: share(s.totalInMargin),
-    overThresholdDemandPercent: share(s.totalOverThreshold),
+    overThresholdDemandPercent: share(s.demandOverThreshold),
     meanRttMs: round1(s.meanRttMs),
   };
 }

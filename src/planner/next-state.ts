@@ -52,5 +52,6 @@ export function nextState(input: NextStateInput): ControllerState {
 }
 
 function round4(x: number): number {
-  return Math.round(x * 10_000) / 10_000;
+  // `+ 0` turns -0 into 0: the state is JSON, which has no -0.
+  return Math.round(x * 10_000) / 10_000 + 0;
 }

@@ -3,11 +3,15 @@
 //     total (in demand units: a user over capacity counts the same wherever he is);
 //  2. predicted load within the capacity margin (above 95 %): a prediction is minutes ahead and a few
 //     points off, so a Region left just under capacity is over it half of the time;
-//  3. predicted load above each Region's threshold, in demand units: its target when it runs hot
+//  3. predicted load that a plan pushes past the drain threshold of a Region that is not hot (it would
+//     make that Region hot: the flood a receiver must be spared), then load above each Region's
+//     threshold, in demand units: its target when it runs hot
 //     (above drainAbovePercent, or within the capacity margin) at the current dials; otherwise its
 //     target or, inside the hysteresis band, its current predicted level, so a warm Region is neither
 //     drained nor filled further for nothing. Counted in users, not points, so moving users between
-//     two Regions that are both over their thresholds is no gain (it would only trade latency);
+//     two Regions that are both over their thresholds is no gain (it would only trade latency); a
+//     user pushed over the threshold of a Region that is not hot counts twice, so a receiver is filled
+//     to its threshold and not past it to spare a hot Region the same number of users;
 //  4. the latency users pay: demand-weighted mean RTT of where they land;
 //  5. the size of the change.
 // Each tier compares with a tolerance: a difference below it is no difference, so noise in the
@@ -25,11 +29,19 @@ export interface Score {
   /** Demand units. */
   readonly totalOverCapacity: number;
   readonly totalInMargin: number;
+  /** Demand units past the drain threshold of Regions that are not hot. */
+  readonly receiversPastDrain: number;
+  /** Demand units over the thresholds, those over a receiver's (a Region not hot) counted twice. */
   readonly totalOverThreshold: number;
+  /** The same, each user counted once: for the plan's figures. */
+  readonly demandOverThreshold: number;
   readonly meanRttMs: number;
   /** Dial points moved, summed over groups. */
   readonly changePoints: number;
 }
+
+/** How much a user pushed over a receiver's threshold weighs against one taken off a hot Region's. */
+const RECEIVER_WEIGHT = 2;
 
 /** Above this share of capacity a Region counts as at capacity for tier 2 (and as hot). */
 export const CAPACITY_MARGIN_PERCENT = 95;
@@ -96,6 +108,8 @@ export class Objective {
     let total = 0;
     let margin = 0;
     let overThreshold = 0;
+    let demandOverThreshold = 0;
+    let pastDrain = 0;
     for (const r of this.regions) {
       const u = r.coef * (trial.routed[r.index] as number) + r.offset;
       // Points over a line, in demand units (divided by coef): how many users those points are.
@@ -105,7 +119,12 @@ export class Objective {
         total += (u - 100) * perPoint;
       }
       if (u > CAPACITY_MARGIN_PERCENT) margin += (Math.min(u, 100) - CAPACITY_MARGIN_PERCENT) * perPoint;
-      if (u > r.thresholdPercent) overThreshold += (u - r.thresholdPercent) * perPoint;
+      if (!r.hot && u > r.drainAbovePercent) pastDrain += (u - r.drainAbovePercent) * perPoint;
+      if (u > r.thresholdPercent) {
+        const users = (u - r.thresholdPercent) * perPoint;
+        demandOverThreshold += users;
+        overThreshold += r.hot ? users : RECEIVER_WEIGHT * users;
+      }
     }
     let change = 0;
     for (let v = 0; v < trial.dials.length; v += 1) change += Math.abs((trial.dials[v] as number) - (currentDials[v] as number)) * 100;
@@ -114,7 +133,9 @@ export class Objective {
       worstOverCapacity: worst,
       totalOverCapacity: total,
       totalInMargin: margin,
+      receiversPastDrain: pastDrain,
       totalOverThreshold: overThreshold,
+      demandOverThreshold,
       meanRttMs: demand > 0 ? trial.rttTotal / demand : 0,
       changePoints: change,
     };
@@ -142,6 +163,7 @@ export class Objective {
       [(s) => s.worstOverCapacity, TOLERANCE.worstPoints],
       [(s) => s.totalOverCapacity, tol],
       [(s) => s.totalInMargin, tol],
+      [(s) => s.receiversPastDrain, tol],
       [(s) => s.totalOverThreshold, tol],
       [(s) => s.meanRttMs, TOLERANCE.rttMs],
       [(s) => s.changePoints, TOLERANCE.change],
@@ -170,6 +192,7 @@ function tiers(a: Score, b: Score, demandTolerance: number): [TierName, number, 
     ['capacity', a.worstOverCapacity, b.worstOverCapacity, TOLERANCE.worstPoints],
     ['capacity', a.totalOverCapacity, b.totalOverCapacity, demandTolerance],
     ['margin', a.totalInMargin, b.totalInMargin, demandTolerance],
+    ['threshold', a.receiversPastDrain, b.receiversPastDrain, demandTolerance],
     ['threshold', a.totalOverThreshold, b.totalOverThreshold, demandTolerance],
     ['latency', a.meanRttMs, b.meanRttMs, TOLERANCE.rttMs],
     ['change', a.changePoints, b.changePoints, TOLERANCE.change],

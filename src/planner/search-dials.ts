@@ -57,11 +57,20 @@ export class DialSearch {
   private readonly regionCoordinates: readonly RegionCoordinate[];
   /** Per variable, the directions in which a move must relieve load above capacity. */
   private readonly guarded: ReadonlyMap<number, ReadonlySet<'up' | 'down'>>;
+  /**
+   * Variables of Regions heading for their restore threshold or above (the hysteresis band): raised
+   * only to relieve load, never for latency alone, so a Region is restored only once it is cool.
+   */
+  private readonly warm: ReadonlySet<number>;
 
   constructor(private readonly input: SearchInput) {
     this.currentDials = Float64Array.from(input.model.variables.map((v) => v.currentPercent / 100));
     this.movable = input.bounds.filter((b) => b.candidates.length > 1);
     this.guarded = new Map(input.bounds.filter((b) => b.onlyForCapacity.size > 0).map((b) => [b.variable.index, b.onlyForCapacity]));
+    const warmRegions = new Set(
+      input.objective.regions.filter((r) => r.aheadPercent >= (input.policy.regions[r.region]?.restoreBelowPercent ?? 0)).map((r) => r.index),
+    );
+    this.warm = new Set(input.bounds.filter((b) => warmRegions.has(b.variable.region)).map((b) => b.variable.index));
     const byRegion = new Map<number, VariableBounds[]>();
     for (const b of this.movable) byRegion.set(b.variable.region, [...(byRegion.get(b.variable.region) ?? []), b]);
     this.regionCoordinates = [...byRegion.entries()]
@@ -158,8 +167,9 @@ export class DialSearch {
         const base = evaluator.current().dials;
         const lowers = trial.dials.some((d, v) => d < (base[v] as number) - 1e-12);
         const cooling = trial.dials.some((d, v) => this.isGuardedMove(v, (base[v] as number), d));
+        const raisesWarm = trial.dials.some((d, v) => d > (base[v] as number) + 1e-12 && this.warm.has(v));
         const tier = this.input.objective.tier(score, startScore);
-        const admissible = (!lowers || RELIEF_TIERS.has(tier)) && (!cooling || tier === 'capacity');
+        const admissible = (!lowers && !raisesWarm) || RELIEF_TIERS.has(tier) ? !cooling || tier === 'capacity' : false;
         if (admissible && this.input.objective.compare(score, bestScore) < 0 && this.input.budget.check(trial, evaluator) === undefined) {
           bestScore = score;
           bestTrial = trial;
@@ -253,12 +263,14 @@ export class DialSearch {
     for (const moves of options) {
       let same = true;
       let lowers = false;
+      let raisesWarm = false;
       let guarded = false;
       for (const [v, d] of moves) {
         const now = committed[v] as number;
         if (Math.abs(now - d) > 1e-12) {
           same = false;
           if (this.isGuardedMove(v, now, d)) guarded = true;
+          if (d > now && this.warm.has(v)) raisesWarm = true;
         }
         if (d < now - 1e-12) lowers = true;
       }
@@ -271,7 +283,7 @@ export class DialSearch {
       const tier = this.input.objective.tier(score, incumbent);
       // A dial comes down only to relieve load (capacity or threshold), never for latency alone: the
       // probes' RTT is no licence to move users away from where GA sends them.
-      if (lowers && !RELIEF_TIERS.has(tier)) continue;
+      if ((lowers || raisesWarm) && !RELIEF_TIERS.has(tier)) continue;
       // Guarded moves (cooling down, turning back) only to relieve load above capacity, or, for a
       // restore, when the Region stays below its restore threshold: the stress is clearly over.
       if (guarded && tier !== 'capacity' && !(lowers === false && this.staysCool(trial, region))) continue;

@@ -53,7 +53,10 @@ export interface SignalView {
   readonly notes: readonly string[];
 }
 
-export type SignalViewResult = { readonly ok: true; readonly view: SignalView } | { readonly ok: false; readonly holds: readonly Hold[] };
+export type SignalViewResult =
+  | { readonly ok: true; readonly view: SignalView }
+  /** `regions`: the load as read, so a held plan still shows each Region's utilization. */
+  | { readonly ok: false; readonly holds: readonly Hold[]; readonly regions: ReadonlyMap<RegionCode, RegionSignals> };
 
 export function readSignals(policy: Policy, snapshot: Snapshot, now: Date): SignalViewResult {
   const maxAge = policy.guardrails.maxSignalAgeSeconds;
@@ -152,7 +155,7 @@ export function readSignals(policy: Policy, snapshot: Snapshot, now: Date): Sign
   const demand = readDemand(policy, snapshot, now, rtt);
   if (!demand.ok) holds.push(demand.hold);
 
-  if (holds.length > 0) return { ok: false, holds };
+  if (holds.length > 0) return { ok: false, holds, regions };
   const meta = new Map(snapshot.clientGroups.map((g) => [g.id, g]));
   const clientGroups: ClientGroupSignals[] = [...rtt.keys()]
     .sort()
@@ -170,6 +173,7 @@ export function readSignals(policy: Policy, snapshot: Snapshot, now: Date): Sign
     return {
       ok: false,
       holds: [{ scope: { kind: 'global' }, reason: 'NoData', message: 'no client group has both latency and demand data', evidence: { signal: 'demand' } }],
+      regions,
     };
   }
   if (demand.ok) notes.push(...demand.notes);

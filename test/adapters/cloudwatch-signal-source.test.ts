@@ -73,7 +73,10 @@ describe('CloudWatch signal source', () => {
       signals: { ...policy.signals, load: { 'eu-west-1': (policy.signals.load['eu-west-1'] ?? []).map((q) => ({ ...q, gap: 'zero' as const })) } },
     };
     const out = await new CloudWatchSignalSource(pool, retry).collect(zeroPolicy, new Date(NOW));
-    expect(out.load?.map((l) => [l.region, l.value])).toEqual([['eu-west-1', 0]]);
+    expect(out.load?.map((l) => [l.region, l.signal, l.value])).toEqual([
+      ['eu-west-1', 'active-flows', 0],
+      ['eu-west-1', 'capacity-flows', 0],
+    ]);
   });
 
   it('evaluates expression queries server-side, inputs hidden, ids kept apart across queries', async () => {

@@ -15,9 +15,11 @@ const THREE: RegionSpec[] = [
   { region: 'eu-west-1', full: 1000, load: 950 },
   { region: 'us-east-1', full: 10000, load: 1000 },
 ];
+// Both European Regions run hot; their users' next-nearest Region is us-east-1, so offloading either
+// sends part of its spill there (the rest follows the backbone to the other hot Region).
 const GROUPS = {
-  DE: { rtt: { 'eu-central-1': 10, 'eu-west-1': 30, 'us-east-1': 90 }, demand: 40 },
-  IE: { rtt: { 'eu-central-1': 30, 'eu-west-1': 8, 'us-east-1': 80 }, demand: 40 },
+  DE: { rtt: { 'eu-central-1': 10, 'eu-west-1': 60, 'us-east-1': 40 }, demand: 40 },
+  IE: { rtt: { 'eu-central-1': 60, 'eu-west-1': 8, 'us-east-1': 40 }, demand: 40 },
   US: { rtt: { 'eu-central-1': 95, 'eu-west-1': 80, 'us-east-1': 10 }, demand: 20 },
 };
 const POLICY = makePolicy({ latency: { budgetMs: 200 }, alerts: { slack: { on: ['changes', 'apply-failed', 'holds'] } } }, THREE);

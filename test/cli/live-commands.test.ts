@@ -46,7 +46,7 @@ describe('live commands against `ga-steer emulator`', () => {
     // Load came through CloudWatch: Frankfurt at 22,080 / 24,000 flows.
     expect(plan.regions.find((r) => r.region === 'eu-central-1')?.utilizationPercent).toBeCloseTo(92, 1);
     const saved = snapshotSchema.parse(JSON.parse(readFileSync(snapshotOut, 'utf8')));
-    expect(saved.load.map((l) => l.region).sort()).toEqual(['eu-central-1', 'eu-west-1']);
+    expect(saved.load.map((l) => `${l.region} ${l.signal}`).sort()).toEqual(['eu-central-1 active-flows', 'eu-central-1 capacity-flows', 'eu-west-1 active-flows', 'eu-west-1 capacity-flows']);
     expect(saved.demand.map((d) => d.source)).not.toContain('recorded');
   });
 
@@ -55,7 +55,7 @@ describe('live commands against `ga-steer emulator`', () => {
     const run = await runGaSteer(['apply', '--policy', 'policies/crazycall-voip.yaml', '--state', state, '--endpoint-url', url], NO_ATLAS);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/No changes|hold/i);
-    expect(JSON.parse(readFileSync(state, 'utf8'))).toMatchObject({ stateVersion: 1 });
+    expect(JSON.parse(readFileSync(state, 'utf8'))).toMatchObject({ stateVersion: 2 });
   });
 
   it('bad input names the place and changes nothing', async () => {

@@ -106,7 +106,7 @@ describe.concurrent('ga-steer run', () => {
     expect(line.holds['NoData']).toBeGreaterThan(0);
     expect(line.problems).toBeGreaterThanOrEqual(0);
     expect(line.durationMs).toBeGreaterThanOrEqual(0);
-    expect(JSON.parse(readFileSync(state, 'utf8'))).toMatchObject({ stateVersion: 1 });
+    expect(JSON.parse(readFileSync(state, 'utf8'))).toMatchObject({ stateVersion: 2 });
     expect(JSON.parse(readFileSync(health, 'utf8'))).toEqual({ lastCycleAt: expect.any(String), lastOutcome: 'ok', consecutiveFailures: 0 });
     expect(run.stdout + run.stderr).not.toContain('super-secret-value-1234');
   });
@@ -143,7 +143,7 @@ describe.concurrent('ga-steer run', () => {
     const last = run.lines.at(-1);
     expect(JSON.parse(readFileSync(health, 'utf8'))).toEqual({ lastCycleAt: expect.any(String), lastOutcome: 'ok', consecutiveFailures: 0 });
     expect(Date.parse(JSON.parse(readFileSync(health, 'utf8')).lastCycleAt as string)).toBeGreaterThanOrEqual(Date.parse(last?.time ?? ''));
-    expect(JSON.parse(readFileSync(state, 'utf8'))).toMatchObject({ stateVersion: 1 });
+    expect(JSON.parse(readFileSync(state, 'utf8'))).toMatchObject({ stateVersion: 2 });
   });
 
   it('holds with every issue at file:line:col when the policy turns invalid, and resumes once it is fixed', async () => {

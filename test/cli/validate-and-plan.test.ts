@@ -57,7 +57,7 @@ describe('ga-steer plan', () => {
   it('prints Markdown for a pull-request comment', async () => {
     const r = await runGaSteer(['plan', '--policy', POLICY, '--snapshot', HOT, '--format', 'markdown']);
     expect(r.stdout).toContain('### ga-steer plan: `crazycall-voip`');
-    expect(r.stdout).toContain('| eu-central-1 | 92 % | 75.9 % | 75 % | hot | 100 → 85 |');
+    expect(r.stdout).toContain('| eu-central-1 | 92 % | 77.1 % | 75 % | hot | 100 → 85 |');
   });
 
   it('rejects bad input with a message naming the place, exit 1, and writes nothing', async () => {

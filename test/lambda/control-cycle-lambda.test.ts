@@ -73,7 +73,7 @@ describe('control-cycle Lambda (bundled)', () => {
     // No latency source reachable: the controller holds rather than guess.
     expect(out.holds).toContain('NoData');
     const item = await db.client.send(new GetItemCommand({ TableName: TABLE, Key: { id: { S: 'arn:aws:globalaccelerator::123456789012:accelerator/4f6d1c2a-7b3e-4c19-9a55-0e8d2b7c1f30' } } }));
-    expect(JSON.parse(item.Item?.state?.S ?? 'null')).toMatchObject({ stateVersion: 1 });
+    expect(JSON.parse(item.Item?.state?.S ?? 'null')).toMatchObject({ stateVersion: 2 });
     expect(item.Item?.leaseOwner?.S).toMatch(/^ga-steer on \S+ pid \d+ cycle \w+$/);
     expect(t.emulator.calls.some((c) => c.target.endsWith('DescribeAccelerator'))).toBe(true);
   });

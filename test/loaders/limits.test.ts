@@ -98,7 +98,7 @@ e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]
   });
 
   it('a few aliases that expand little are fine', () => {
-    const text = POLICY.replace('  eu-central-1:\n    capacity:', '  eu-central-1: &region\n    capacity:').replace(/  eu-west-1:\n    capacity:\n      signal: active-flows\n      full: 16000\n    targetPercent: 75\n    drainAbovePercent: 80\n    restoreBelowPercent: 60\n/, '  eu-west-1: *region\n');
+    const text = POLICY.replace('  eu-central-1:\n    capacity:', '  eu-central-1: &region\n    capacity:').replace(/  eu-west-1:\n    capacity:\n      signal: active-flows\n      fullSignal: capacity-flows .*\n    targetPercent: 75\n    drainAbovePercent: 80\n    restoreBelowPercent: 60\n/, '  eu-west-1: *region\n');
     expect(text).toContain('eu-west-1: *region');
     expect(loadChecked('policy', text)).toMatchObject({ ok: true, issues: [] });
   });
@@ -107,7 +107,7 @@ e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]
 describe('keys that reach the object prototype are errors at their place, never dropped', () => {
   it.each(['__proto__', 'constructor', 'prototype'])('YAML %s', (key) => {
     expect(messagesOf(loadChecked('policy', `${POLICY}${key}: {enabled: false}\n`))).toEqual([
-      `in.yaml:108:1 ${key}: the key "${key}" is not allowed (it names JavaScript object machinery, not a setting)`,
+      `in.yaml:126:1 ${key}: the key "${key}" is not allowed (it names JavaScript object machinery, not a setting)`,
     ]);
     expect(messagesOf(loadChecked('policy', POLICY.replace('regions:\n', `regions:\n  ${key}:\n    capacity: { signal: active-flows, full: 1 }\n`)))).toEqual([
       `in.yaml:21:3 regions.${key}: the key "${key}" is not allowed (it names JavaScript object machinery, not a setting)`,
@@ -129,7 +129,7 @@ describe('many issues: placed in linear time, the first 100 listed and the rest 
     expect(answer.ms).toBeLessThan(MAX_MS_FOR_1_MIB);
     const lines = messagesOf(answer);
     expect(lines).toHaveLength(101);
-    expect(lines[0]).toBe('in.yaml:86:3 guardrails.k0: unknown key (allowed here: dialFloorPercent, maxStepPercent, restoreStepPercent, cooldownSeconds, minRegionsServing, humanOverrideBackoffSeconds, maxSignalAgeSeconds, weightImbalancePercent)');
+    expect(lines[0]).toBe('in.yaml:104:3 guardrails.k0: unknown key (allowed here: dialFloorPercent, maxStepPercent, restoreStepPercent, cooldownSeconds, overloadSkipsCooldown, minRegionsServing, humanOverrideBackoffSeconds, maxSignalAgeSeconds, weightImbalancePercent)');
     expect(lines[100]).toBe('in.yaml 59900 more issue(s) not listed (59900 error(s)); fix the ones above and run again');
   });
 
@@ -138,7 +138,7 @@ describe('many issues: placed in linear time, the first 100 listed and the rest 
     expect(text.length).toBeLessThan(MiB);
     const answer = loadChecked('policy', text);
     expect(answer.ms).toBeLessThan(MAX_MS_FOR_1_MIB);
-    expect(messagesOf(answer)[0]).toBe('in.yaml:87:3 guardrails.cooldownSeconds: duplicate key "cooldownSeconds": keys must be unique');
+    expect(messagesOf(answer)[0]).toBe('in.yaml:105:3 guardrails.cooldownSeconds: duplicate key "cooldownSeconds": keys must be unique');
   });
 
   it('a snapshot with thousands of bad values', () => {

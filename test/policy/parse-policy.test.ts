@@ -56,7 +56,7 @@ latency:
       [
         "policies/prod.yaml:15:19 guardrails.maxStepPercent: must be between 1 and 100",
         "policies/prod.yaml:16:20 guardrails.cooldownSeconds: must not be negative",
-        "policies/prod.yaml:17:3 guardrails.bogus: unknown key (allowed here: dialFloorPercent, maxStepPercent, restoreStepPercent, cooldownSeconds, minRegionsServing, humanOverrideBackoffSeconds, maxSignalAgeSeconds, weightImbalancePercent)",
+        "policies/prod.yaml:17:3 guardrails.bogus: unknown key (allowed here: dialFloorPercent, maxStepPercent, restoreStepPercent, cooldownSeconds, overloadSkipsCooldown, minRegionsServing, humanOverrideBackoffSeconds, maxSignalAgeSeconds, weightImbalancePercent)",
         "policies/prod.yaml:19:14 latency.statistic: must be one of "p50", "p90", "p95", got the string 'p99' (did you mean p90 or p95?)",
       ]
     `);
@@ -74,7 +74,7 @@ regions:
         "policies/prod.yaml:1:1 accelerator: is required",
         "policies/prod.yaml:1:13 apiVersion: must be "ga-steer.io/v1"",
         "policies/prod.yaml:2:7 name: must be lower-case letters, digits and dashes",
-        "policies/prod.yaml:5:15 regions.eu-central-1.capacity.full: is required",
+        "policies/prod.yaml:5:15 regions.eu-central-1.capacity: exactly one of full or fullSignal is required",
       ]
     `);
   });

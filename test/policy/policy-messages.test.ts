@@ -86,7 +86,7 @@ latencyy:
         "p.yaml:14:3 guardrails.maxStepPercnt: unknown key (did you mean maxStepPercent?)",
         "p.yaml:15:3 guardrails.cooldown: unknown key (did you mean cooldownSeconds?)",
         "p.yaml:16:3 guardrails.MinRegionsServing: unknown key (did you mean minRegionsServing?)",
-        "p.yaml:17:3 guardrails.frobnicate: unknown key (allowed here: dialFloorPercent, maxStepPercent, restoreStepPercent, cooldownSeconds, minRegionsServing, humanOverrideBackoffSeconds, maxSignalAgeSeconds, weightImbalancePercent)",
+        "p.yaml:17:3 guardrails.frobnicate: unknown key (allowed here: dialFloorPercent, maxStepPercent, restoreStepPercent, cooldownSeconds, overloadSkipsCooldown, minRegionsServing, humanOverrideBackoffSeconds, maxSignalAgeSeconds, weightImbalancePercent)",
         "p.yaml:18:1 latencyy: unknown key (did you mean latency?)",
       ]
     `);

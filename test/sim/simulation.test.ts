@@ -30,7 +30,7 @@ function flashCrowd(overrides: Partial<Scenario> = {}): Scenario {
     start: '2026-11-23T17:40:00Z',
     durationMinutes: 100,
     seed: 7,
-    service: { clients: { maxRttMs: 40 }, peakFlows: 26000, flowLifetimeSeconds: 300 },
+    service: { capacity: { 'eu-central-1': 24000, 'eu-west-1': 16000 }, clients: { maxRttMs: 40 }, peakFlows: 26000, flowLifetimeSeconds: 300 },
     events: [{ kind: 'demand-spike', at: 15, durationMinutes: 70, countries: ['DE', 'PL', 'CZ', 'AT', 'CH', 'HU'], factor: 1.9, rampMinutes: 10 }],
     ...overrides,
   });
@@ -46,7 +46,7 @@ describe('scenario files', () => {
       'bad.yaml:3:7 name: must be lower-case letters, digits and dashes',
       'bad.yaml:8:12 service.clients: name countries, maxRttMs, or both',
       'bad.yaml:9:14 service.peakFlows: must be greater than 0',
-      'bad.yaml:10:3 service.surprise: unknown key (allowed here: capacity, clients, peakFlows, flowLifetimeSeconds, demandNoisePercent)',
+      'bad.yaml:10:3 service.surprise: unknown key (allowed here: capacity, clients, peakFlows, flowLifetimeSeconds, demandNoisePercent, initialDials)',
       "bad.yaml:12:65 events[0].region: unknown AWS Region 'mars-1'",
     ]);
   });
@@ -105,7 +105,7 @@ describe('closed loop: ga-steer through the AWS SDK against the emulator', () =>
 describe('ga-steer simulate', () => {
   it('prints the comparison for chosen controllers as JSON', async () => {
     const file = join(dir, 'short.yaml');
-    writeFileSync(file, ['apiVersion: ga-steer.io/v1', 'kind: Scenario', 'name: tiny', `policy: ${resolve(REPO_ROOT, 'policies/crazycall-voip.yaml')}`, 'start: "2026-11-23T18:00:00Z"', 'durationMinutes: 20', 'service: { clients: { maxRttMs: 40 }, peakFlows: 20000 }'].join('\n'));
+    writeFileSync(file, ['apiVersion: ga-steer.io/v1', 'kind: Scenario', 'name: tiny', `policy: ${resolve(REPO_ROOT, 'policies/crazycall-voip.yaml')}`, 'start: "2026-11-23T18:00:00Z"', 'durationMinutes: 20', 'service: { capacity: { eu-central-1: 24000, eu-west-1: 16000 }, clients: { maxRttMs: 40 }, peakFlows: 20000 }'].join('\n'));
     const run = await runGaSteer(['simulate', '--scenario', file, '--controller', 'ga-alone', '--controller', 'waterfall-oracle', '--json', '--no-progress']);
     expect(run.code, run.stderr).toBe(0);
     const runs = JSON.parse(run.stdout) as { controller: string; series: unknown[]; figures: { lpBoundMeanMs: number | null } }[];

@@ -9,12 +9,17 @@ export const NOW = new Date('2026-11-22T12:00:00Z');
 export const ACC = 'arn:aws:globalaccelerator::123456789012:accelerator/0f1e2d3c-4b5a-6978-8695-a4b3c2d1e0f9';
 export const LISTENER = `${ACC}/listener/1a2b3c4d`;
 export const groupArn = (region: string): string => `${LISTENER}/endpoint-group/${region.replace(/-/g, '')}`;
+/** Listener i (0 is LISTENER) and its endpoint group in a Region. */
+export const listenerArn = (i: number): string => (i === 0 ? LISTENER : `${ACC}/listener/${(0x1a2b3c4d + i).toString(16)}`);
+export const groupArnOn = (i: number, region: string): string => `${listenerArn(i)}/endpoint-group/${region.replace(/-/g, '')}`;
 
 export interface RegionSpec {
   region: string;
   full: number;
   load?: number;
   dial?: number;
+  /** Per listener (index): its dial there, or null where the Region has no endpoint group on it. */
+  dials?: readonly (number | null)[];
   healthy?: boolean;
   endpoints?: { id: string; weight: number; load?: number; healthy?: boolean }[];
 }
@@ -67,6 +72,8 @@ export const DEFAULT_GROUPS: Record<string, { rtt: Record<string, number>; deman
 export interface SnapshotOptions {
   regions?: readonly RegionSpec[];
   groups?: Record<string, { rtt: Record<string, number>; demand: number }>;
+  /** Listeners on the accelerator (default 1); a Region has a group on each unless its `dials` says null. */
+  listeners?: number;
   status?: 'DEPLOYED' | 'IN_PROGRESS';
   topologyAt?: string;
   loadAt?: string;
@@ -89,25 +96,23 @@ export function makeSnapshot(o: SnapshotOptions = {}): Snapshot {
         status: o.status ?? 'DEPLOYED',
         enabled: true,
         observedAt: o.topologyAt ?? '2026-11-22T11:59:50Z',
-        listeners: [
-          {
-            arn: LISTENER,
-            protocol: 'UDP',
-            portRanges: [{ fromPort: 5060, toPort: 5060 }],
-            endpointGroups: regions.map((r) => ({
-              arn: groupArn(r.region),
-              region: r.region,
-              trafficDialPercent: r.dial ?? 100,
-              healthCheck: { protocol: 'TCP', intervalSeconds: 30, thresholdCount: 3 },
-              endpoints: (r.endpoints ?? [{ id: `i-${r.region}`, weight: 128 }]).map((e) => ({
-                endpointId: e.id,
-                weight: e.weight,
-                healthState: r.healthy === false || e.healthy === false ? 'UNHEALTHY' : 'HEALTHY',
-                clientIpPreservation: true,
-              })),
+        listeners: Array.from({ length: o.listeners ?? 1 }, (_, li) => ({
+          arn: listenerArn(li),
+          protocol: 'UDP',
+          portRanges: [{ fromPort: 5060 + li, toPort: 5060 + li }],
+          endpointGroups: regions.filter((r) => r.dials?.[li] !== null).map((r) => ({
+            arn: groupArnOn(li, r.region),
+            region: r.region,
+            trafficDialPercent: r.dials?.[li] ?? r.dial ?? 100,
+            healthCheck: { protocol: 'TCP', intervalSeconds: 30, thresholdCount: 3 },
+            endpoints: (r.endpoints ?? [{ id: `i-${r.region}`, weight: 128 }]).map((e) => ({
+              endpointId: e.id,
+              weight: e.weight,
+              healthState: r.healthy === false || e.healthy === false ? 'UNHEALTHY' : 'HEALTHY',
+              clientIpPreservation: true,
             })),
-          },
-        ],
+          })),
+        })),
       },
     ],
     load: regions.flatMap((r) => [

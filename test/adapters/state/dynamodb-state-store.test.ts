@@ -32,7 +32,7 @@ describe('DynamoDB state store', () => {
       leaseToken: { N: '1' },
       leaseExpiresAtMs: { N: String(now.getTime() + 120_000) },
       leaseAcquiredAt: { S: '2026-12-01T18:00:00.000Z' },
-      state: { S: '{\n  "stateVersion": 1,\n  "groups": {}\n}\n' },
+      state: { S: '{\n  "stateVersion": 2,\n  "groups": {},\n  "regions": {},\n  "history": []\n}\n' },
       stateSavedAt: { S: '2026-12-01T18:00:00.000Z' },
       stateSavedByToken: { N: '1' },
     });
