@@ -2,7 +2,7 @@
 // metros summarised into client groups, timed for evaluate() alone and for the summarisation before it.
 
 import { performance } from 'node:perf_hooks';
-import { summarizeLanding, summarizeLatency } from '../src/adapters/ripe-atlas/parse/summarize-signals.js';
+import { summarizeLanding, summarizeLatency } from '../src/signals/summarize-samples.js';
 import type { LandingSample, LatencySample } from '../src/domain/samples.js';
 import { emptyControllerState } from '../src/planner/controller-state.js';
 import { evaluate } from '../src/planner/evaluate.js';

@@ -34,6 +34,14 @@ const MIN_SIGMA_MS = 1.5;
 /** Shares below this are dropped (and the rest renormalised): too small to matter, costly to route. */
 const MIN_SHARE = 0.01;
 
+/**
+ * How far one user's RTT to a Region strays from his group's, as a normal's standard deviation: from
+ * the group's spread (p90 - p50 across its probes, 1.2816 standard deviations), at least MIN_SIGMA_MS.
+ */
+export function userSigmaMs(spreadMs: number | undefined): number {
+  return Math.max(MIN_SIGMA_MS, (spreadMs ?? DEFAULT_SPREAD_MS) / 1.2816);
+}
+
 /** The Regions nearest first: measured ones by RTT, then the rest by distance. */
 export function deriveProximity(regions: readonly RegionCode[], input: Pick<ProximityInput, 'rttMs' | 'latitude' | 'longitude'>): RegionCode[] {
   const measured = regions.filter((r) => input.rttMs.has(r));
@@ -73,7 +81,7 @@ export function derivePreference(
 ): GroupPreference {
   const R = regions.length;
   const order = deriveProximity(regions, input).map((r) => regions.indexOf(r));
-  const sigma = Math.max(MIN_SIGMA_MS, (input.spreadMs ?? DEFAULT_SPREAD_MS) / 1.2816);
+  const sigma = userSigmaMs(input.spreadMs);
   const mu = regions.map((r) => input.rttMs.get(r));
   const prefer = new Float64Array(R);
   for (let r = 0; r < R; r += 1) {
@@ -128,7 +136,7 @@ function distanceKm(input: Pick<ProximityInput, 'latitude' | 'longitude'>, regio
 }
 
 /** The error function (Abramowitz and Stegun 7.1.26, absolute error below 1.5e-7): the planner calls it a lot. */
-function erf(x: number): number {
+export function erf(x: number): number {
   const t = 1 / (1 + 0.3275911 * Math.abs(x));
   const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
   return x >= 0 ? y : -y;

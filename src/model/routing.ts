@@ -50,7 +50,8 @@ export interface GroupPreference {
 /**
  * Adds into `out` (indexed by Region, zeroed by the caller) the shares, summing to 1, of a client
  * group's new connections. `present[i]`: Region i has a group on the listener; `dialFraction[i]` its
- * dial in [0, 1]; `healthy[i]` its health.
+ * dial in [0, 1]; `healthy[i]` its health. With `cost` (R x R, row = the users' nearest Region,
+ * column = where they land) it returns the mean cost of where the users land, else 0.
  */
 export function landGroup(
   pref: GroupPreference,
@@ -58,28 +59,42 @@ export function landGroup(
   dialFraction: ArrayLike<number>,
   healthy: ArrayLike<number>,
   out: Float64Array,
-): void {
+  cost?: ArrayLike<number>,
+): number {
   const R = out.length;
+  const sink: CostSink = { matrix: cost, total: 0 };
   let firstTotal = 0;
   for (let s = 0; s < R; s += 1) if (present[s] === 1) firstTotal += pref.first[s] as number;
   if (firstTotal <= 0) {
     const nearest = firstPresent(pref.order, present);
-    if (nearest >= 0) out[nearest] = (out[nearest] as number) + 1;
-    return;
+    if (nearest >= 0) place(out, sink, nearest, nearest, 1);
+    return sink.total;
   }
   for (let s = 0; s < R; s += 1) {
     const f = present[s] === 1 ? (pref.first[s] as number) / firstTotal : 0;
     if (f <= 0) continue;
     if (healthy[s] !== 1) {
       // Failover ignores dials; nothing healthy anywhere: GA fails open to the nearest group.
-      if (!spread(pref, s, f, present, healthy, undefined, out)) out[s] = (out[s] as number) + f;
+      if (!spread(pref, s, f, present, healthy, undefined, out, sink)) place(out, sink, s, s, f);
       continue;
     }
     const keep = f * clamp01(dialFraction[s] as number);
-    out[s] = (out[s] as number) + keep;
+    place(out, sink, s, s, keep);
     const spill = f - keep;
-    if (spill > 0 && !spread(pref, s, spill, present, healthy, dialFraction, out)) out[s] = (out[s] as number) + spill;
+    if (spill > 0 && !spread(pref, s, spill, present, healthy, dialFraction, out, sink)) place(out, sink, s, s, spill);
   }
+  return sink.total;
+}
+
+interface CostSink {
+  readonly matrix: ArrayLike<number> | undefined;
+  total: number;
+}
+
+/** Lands `amount` of the users whose nearest Region is `from` in Region `to`. */
+function place(out: Float64Array, sink: CostSink, from: number, to: number, amount: number): void {
+  out[to] = (out[to] as number) + amount;
+  if (sink.matrix !== undefined) sink.total += amount * (sink.matrix[from * out.length + to] as number);
 }
 
 /** Sends `amount` from Region `from` to the Regions that can take it; false when none can. */
@@ -91,6 +106,7 @@ function spread(
   healthy: ArrayLike<number>,
   dialFraction: ArrayLike<number> | undefined,
   out: Float64Array,
+  sink: CostSink,
 ): boolean {
   const R = out.length;
   const fromWeights = pref.spillFrom?.[from];
@@ -104,14 +120,14 @@ function spread(
     for (let r = 0; r < R; r += 1) {
       if (!canTake(r, from, present, healthy, dialFraction)) continue;
       const w = (a > 0 ? (a * ((fromWeights as ArrayLike<number>)[r] as number)) / fromTotal : 0) + (b > 0 ? (b * (pref.prefer[r] as number)) / preferTotal : 0);
-      if (w > 0) out[r] = (out[r] as number) + amount * w;
+      if (w > 0) place(out, sink, from, r, amount * w);
     }
     return true;
   }
   for (let k = 0; k < pref.order.length; k += 1) {
     const r = pref.order[k] as number;
     if (canTake(r, from, present, healthy, dialFraction)) {
-      out[r] = (out[r] as number) + amount;
+      place(out, sink, from, r, amount);
       return true;
     }
   }

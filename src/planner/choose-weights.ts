@@ -7,6 +7,7 @@ import { WEIGHT_MAX } from '../domain/traffic.js';
 import type { EndpointWeightSetting } from '../plan/types.js';
 import type { RegionPolicy } from '../policy/schema.js';
 import type { EndpointGroupTopology } from '../snapshot/schema.js';
+import { utilization as utilizationPercent } from './signal-view.js';
 
 const MAX_FACTOR_PER_CYCLE = 2;
 
@@ -34,13 +35,13 @@ export function chooseWeights(
     const capacity = (regionCapacity * (shares[e.endpointId] ?? 1)) / shareSum;
     const load = endpointLoad.get(e.endpointId) ?? 0;
     loadSum += load;
-    utilization.set(e.endpointId, (load / capacity) * 100);
+    utilization.set(e.endpointId, utilizationPercent(load, capacity));
   }
   const values = [...utilization.values()];
   const imbalance = Math.max(...values) - Math.min(...values);
   const busiest = Math.max(...values);
   if (imbalance <= imbalanceThresholdPercent || busiest < regionPolicy.restoreBelowPercent) return undefined;
-  const meanUtilization = (loadSum / regionCapacity) * 100;
+  const meanUtilization = utilizationPercent(loadSum, regionCapacity);
 
   const raw = new Map<string, number>();
   for (const e of eligible) {

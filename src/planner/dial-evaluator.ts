@@ -10,7 +10,7 @@ import type { TrafficModel } from './traffic-model.js';
 export interface Trial {
   /** Demand units routed to each Region (demand at the decision's horizon). */
   readonly routed: Float64Array;
-  /** Sum over classes of demand x RTT of where it lands. */
+  /** Sum over classes of demand x the RTT its users pay where they land (model/landing-cost.ts). */
   readonly rttTotal: number;
   /** Dial fraction per variable. */
   readonly dials: Float64Array;
@@ -18,6 +18,8 @@ export interface Trial {
   readonly landings: ReadonlyMap<number, Float64Array>;
   /** Landing averaged over listeners of the classes this trial re-routed, by class. */
   readonly aggregates: ReadonlyMap<number, Float64Array>;
+  /** Mean landing cost (ms) of the classes this trial re-routed, by listener * classCount + class. */
+  readonly costs: ReadonlyMap<number, number>;
 }
 
 /** How a class sits relative to where it would land with every governed dial at 100. */
@@ -35,6 +37,8 @@ export class DialEvaluator {
   private readonly dialByListener: Float64Array[];
   /** Committed landing per listener and class, and averaged over listeners per class. */
   private readonly landing: Float64Array[][];
+  /** Committed mean landing cost (ms) per listener and class. */
+  private readonly cost: number[][];
   private readonly aggregate: Float64Array[];
   private readonly naturalAggregate: readonly Float64Array[];
   private readonly moves: MoveFromNatural[];
@@ -49,14 +53,21 @@ export class DialEvaluator {
     this.scratch = new Float64Array(this.R);
     this.dialByListener = model.listeners.map((l) => Float64Array.from(l.dialNow));
     this.dialsNow = Float64Array.from(model.variables.map((v) => v.currentPercent / 100));
-    this.landing = model.listeners.map((l, li) => model.classes.map((_, ci) => this.route(li, ci, this.dialByListener[li] as Float64Array)));
+    this.cost = model.listeners.map(() => model.classes.map(() => 0));
+    this.landing = model.listeners.map((l, li) =>
+      model.classes.map((_, ci) => {
+        const routed = this.route(li, ci, this.dialByListener[li] as Float64Array);
+        (this.cost[li] as number[])[ci] = routed.cost;
+        return routed.land;
+      }),
+    );
     this.aggregate = model.classes.map((_, ci) => this.aggregateOf(ci, (li) => this.landing[li]?.[ci] as Float64Array));
     // Where each class would land with every governed dial at 100 and today's health: the reference
     // the latency budget is measured from.
     const natural = model.listeners.map((l, li) => {
       const dial = Float64Array.from(this.dialByListener[li] as Float64Array);
       for (let r = 0; r < this.R; r += 1) if ((l.variableOf[r] as number) >= 0) dial[r] = 1;
-      return model.classes.map((_, ci) => this.route(li, ci, dial));
+      return model.classes.map((_, ci) => this.route(li, ci, dial).land);
     });
     this.naturalAggregate = model.classes.map((_, ci) => this.aggregateOf(ci, (li) => natural[li]?.[ci] as Float64Array));
     this.moves = model.classes.map((_, ci) => this.moveOf(ci, this.aggregate[ci] as Float64Array));
@@ -67,7 +78,7 @@ export class DialEvaluator {
 
   /** The committed setting. */
   current(): Trial {
-    return { routed: this.routedNow, rttTotal: this.rttNow, dials: this.dialsNow, landings: new Map(), aggregates: new Map() };
+    return { routed: this.routedNow, rttTotal: this.rttNow, dials: this.dialsNow, landings: new Map(), aggregates: new Map(), costs: new Map() };
   }
 
   /** Landing of one class on one listener, in the trial if it re-routed it, else as committed. */
@@ -98,6 +109,7 @@ export class DialEvaluator {
     const dials = Float64Array.from(this.dialsNow);
     const landings = new Map<number, Float64Array>();
     const aggregates = new Map<number, Float64Array>();
+    const costs = new Map<number, number>();
     const byListener = new Map<number, number[]>();
     for (const [v, fraction] of moves) {
       dials[v] = fraction;
@@ -127,7 +139,12 @@ export class DialEvaluator {
         // A class whose nearest Regions are healthy, unmoved and at 100 lands there whatever else moved.
         if (keepsAll(cls.pref.first, listener.present, listener.healthy, dial, moved)) continue;
         const before = this.landing[li]?.[ci] as Float64Array;
-        const after = this.route(li, ci, dial);
+        const { land: after, cost } = this.route(li, ci, dial);
+        const costBefore = this.cost[li]?.[ci] as number;
+        if (cost !== costBefore) {
+          rttTotal += listener.weight * cls.demandAhead * (cost - costBefore);
+          costs.set(li * this.C + ci, cost);
+        }
         let changed = false;
         for (let r = 0; r < this.R; r += 1) {
           const delta = (after[r] as number) - (before[r] as number);
@@ -137,14 +154,13 @@ export class DialEvaluator {
             if (!aggregates.has(ci)) aggregates.set(ci, Float64Array.from(this.aggregate[ci] as Float64Array));
           }
           routed[r] = (routed[r] as number) + listener.weight * cls.demandAhead * delta;
-          rttTotal += listener.weight * delta * (cls.rttWeighted[r] as number);
           const agg = aggregates.get(ci) as Float64Array;
           agg[r] = (agg[r] as number) + listener.weight * delta;
         }
         if (changed) landings.set(li * this.C + ci, after);
       }
     }
-    return { routed, rttTotal, dials, landings, aggregates };
+    return { routed, rttTotal, dials, landings, aggregates, costs };
   }
 
   /** Makes a trial the committed setting. */
@@ -154,6 +170,10 @@ export class DialEvaluator {
       const ci = key % this.C;
       const row = this.landing[li];
       if (row !== undefined) row[ci] = land;
+    }
+    for (const [key, cost] of trial.costs) {
+      const row = this.cost[Math.floor(key / this.C)];
+      if (row !== undefined) row[key % this.C] = cost;
     }
     for (const [ci, agg] of trial.aggregates) {
       this.aggregate[ci] = agg;
@@ -195,12 +215,12 @@ export class DialEvaluator {
     return out;
   }
 
-  private route(li: number, ci: number, dial: Float64Array): Float64Array {
+  private route(li: number, ci: number, dial: Float64Array): { land: Float64Array; cost: number } {
     const listener = this.model.listeners[li];
     const cls = this.model.classes[ci];
-    const out = new Float64Array(this.R);
-    if (listener !== undefined && cls !== undefined) landGroup(cls.pref, listener.present, dial, listener.healthy, out);
-    return out;
+    const land = new Float64Array(this.R);
+    const cost = listener !== undefined && cls !== undefined ? landGroup(cls.pref, listener.present, dial, listener.healthy, land, cls.landingCost) : 0;
+    return { land, cost };
   }
 
   private totals(): { routed: Float64Array; rtt: number } {
@@ -210,10 +230,11 @@ export class DialEvaluator {
       const agg = this.aggregate[ci] as Float64Array;
       for (let r = 0; r < this.R; r += 1) {
         const s = agg[r] as number;
-        if (s === 0) continue;
-        routed[r] = (routed[r] as number) + c.demandAhead * s;
-        rtt += s * (c.rttWeighted[r] as number);
+        if (s !== 0) routed[r] = (routed[r] as number) + c.demandAhead * s;
       }
+      this.model.listeners.forEach((l, li) => {
+        rtt += l.weight * c.demandAhead * (this.cost[li]?.[ci] as number);
+      });
     });
     void this.scratch;
     return { routed, rtt };

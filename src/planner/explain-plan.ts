@@ -49,7 +49,10 @@ export function explainDials(input: ExplainInput): Explained {
 
   for (const b of input.bounds) {
     const v = b.variable;
-    const after = round1((result.trial.dials[v.index] as number) * 100);
+    const raw = (result.trial.dials[v.index] as number) * 100;
+    // An unmoved group keeps its dial to the last digit (a person's 98.94 is not a change to 98.9).
+    if (Math.abs(raw - v.currentPercent) < 1e-9) continue;
+    const after = round1(raw);
     if (dialsEqual(after, v.currentPercent)) continue;
     const cost = budget.movedCost(currentTrial, current, result.trial, result.evaluator, { listener: v.listener, region: v.region });
     const region = objective.regions.find((r) => r.index === v.region);

@@ -76,7 +76,7 @@ export class Objective {
     for (const b of basis.values()) {
       const rp = policy.regions[b.region];
       if (rp === undefined || !b.healthy) continue;
-      const ahead = b.coef * (current.routed[b.index] as number) + b.offset;
+      const ahead = Math.max(0, b.coef * (current.routed[b.index] as number) + b.offset);
       const hot = ahead > rp.drainAbovePercent || ahead > CAPACITY_MARGIN_PERCENT;
       const threshold = hot ? rp.targetPercent : Math.max(rp.targetPercent, Math.min(rp.drainAbovePercent, ahead));
       regions.push({
@@ -95,7 +95,8 @@ export class Objective {
   }
 
   utilization(trial: Trial, region: ObjectiveRegion): number {
-    return region.coef * (trial.routed[region.index] as number) + region.offset;
+    // A Region's residual can exceed what the model routes there once routing moves: no load is below 0.
+    return Math.max(0, region.coef * (trial.routed[region.index] as number) + region.offset);
   }
 
   /** Predicted utilization per Region for a trial. */
@@ -111,7 +112,7 @@ export class Objective {
     let demandOverThreshold = 0;
     let pastDrain = 0;
     for (const r of this.regions) {
-      const u = r.coef * (trial.routed[r.index] as number) + r.offset;
+      const u = this.utilization(trial, r);
       // Points over a line, in demand units (divided by coef): how many users those points are.
       const perPoint = 1 / Math.max(1e-12, r.coef);
       if (u > 100) {
@@ -144,6 +145,12 @@ export class Objective {
   /** Negative when `a` is better than `b`, positive when worse, 0 when equal within the tolerances. */
   compare(a: Score, b: Score): number {
     return compareScores(a, b, this.demandTolerance());
+  }
+
+  /** Whether `a` relieves as much as `b`: no worse, beyond the tolerances, in any tier above latency. */
+  reliefNoWorse(a: Score, b: Score): boolean {
+    const tol = this.demandTolerance();
+    return tiers(a, b, tol).every(([name, x, y, t]) => name === 'latency' || name === 'change' || x <= y + t);
   }
 
   /** The tier in which `a` beats `b`. */

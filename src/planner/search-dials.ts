@@ -57,20 +57,11 @@ export class DialSearch {
   private readonly regionCoordinates: readonly RegionCoordinate[];
   /** Per variable, the directions in which a move must relieve load above capacity. */
   private readonly guarded: ReadonlyMap<number, ReadonlySet<'up' | 'down'>>;
-  /**
-   * Variables of Regions heading for their restore threshold or above (the hysteresis band): raised
-   * only to relieve load, never for latency alone, so a Region is restored only once it is cool.
-   */
-  private readonly warm: ReadonlySet<number>;
 
   constructor(private readonly input: SearchInput) {
     this.currentDials = Float64Array.from(input.model.variables.map((v) => v.currentPercent / 100));
     this.movable = input.bounds.filter((b) => b.candidates.length > 1);
     this.guarded = new Map(input.bounds.filter((b) => b.onlyForCapacity.size > 0).map((b) => [b.variable.index, b.onlyForCapacity]));
-    const warmRegions = new Set(
-      input.objective.regions.filter((r) => r.aheadPercent >= (input.policy.regions[r.region]?.restoreBelowPercent ?? 0)).map((r) => r.index),
-    );
-    this.warm = new Set(input.bounds.filter((b) => warmRegions.has(b.variable.region)).map((b) => b.variable.index));
     const byRegion = new Map<number, VariableBounds[]>();
     for (const b of this.movable) byRegion.set(b.variable.region, [...(byRegion.get(b.variable.region) ?? []), b]);
     this.regionCoordinates = [...byRegion.entries()]
@@ -112,8 +103,29 @@ export class DialSearch {
       evaluator.commit(evaluator.trial(first));
       best = { evaluator, score: this.score(evaluator.current()) };
     }
-    const chosen = this.withoutNeedlessGuardedMoves(best as { evaluator: DialEvaluator; score: Score });
+    const chosen = this.withoutLatencyOnlyLowering(this.withoutNeedlessGuardedMoves(best as { evaluator: DialEvaluator; score: Score }));
     return { evaluator: chosen.evaluator, trial: chosen.evaluator.current(), score: chosen.score, method, evaluations: this.evaluations };
+  }
+
+  /**
+   * A Region's dials come down only to relieve load. A joint setting can lower one Region for latency
+   * alone (trading its users for another Region's, both within their thresholds): each Region lowered
+   * is put back, one at a time, wherever that costs no relief (capacity, margin, threshold).
+   */
+  private withoutLatencyOnlyLowering(best: { evaluator: DialEvaluator; score: Score }): { evaluator: DialEvaluator; score: Score } {
+    let current = best;
+    for (const c of this.regionCoordinates) {
+      const dials = current.evaluator.current().dials;
+      const lowered = c.variables.filter((b) => (dials[b.variable.index] as number) < (this.currentDials[b.variable.index] as number) - 1e-12);
+      if (lowered.length === 0) continue;
+      const back = current.evaluator.trial(new Map(lowered.map((b) => [b.variable.index, this.currentDials[b.variable.index] as number])));
+      if (!this.feasible(back) || this.input.budget.check(back, current.evaluator) !== undefined) continue;
+      const score = this.score(back);
+      if (!this.input.objective.reliefNoWorse(score, current.score)) continue;
+      current.evaluator.commit(back);
+      current = { evaluator: current.evaluator, score };
+    }
+    return current;
   }
 
   /**
@@ -167,9 +179,8 @@ export class DialSearch {
         const base = evaluator.current().dials;
         const lowers = trial.dials.some((d, v) => d < (base[v] as number) - 1e-12);
         const cooling = trial.dials.some((d, v) => this.isGuardedMove(v, (base[v] as number), d));
-        const raisesWarm = trial.dials.some((d, v) => d > (base[v] as number) + 1e-12 && this.warm.has(v));
         const tier = this.input.objective.tier(score, startScore);
-        const admissible = (!lowers && !raisesWarm) || RELIEF_TIERS.has(tier) ? !cooling || tier === 'capacity' : false;
+        const admissible = (!lowers || RELIEF_TIERS.has(tier)) && (!cooling || tier === 'capacity');
         if (admissible && this.input.objective.compare(score, bestScore) < 0 && this.input.budget.check(trial, evaluator) === undefined) {
           bestScore = score;
           bestTrial = trial;
@@ -263,14 +274,12 @@ export class DialSearch {
     for (const moves of options) {
       let same = true;
       let lowers = false;
-      let raisesWarm = false;
       let guarded = false;
       for (const [v, d] of moves) {
         const now = committed[v] as number;
         if (Math.abs(now - d) > 1e-12) {
           same = false;
           if (this.isGuardedMove(v, now, d)) guarded = true;
-          if (d > now && this.warm.has(v)) raisesWarm = true;
         }
         if (d < now - 1e-12) lowers = true;
       }
@@ -283,7 +292,7 @@ export class DialSearch {
       const tier = this.input.objective.tier(score, incumbent);
       // A dial comes down only to relieve load (capacity or threshold), never for latency alone: the
       // probes' RTT is no licence to move users away from where GA sends them.
-      if ((lowers || raisesWarm) && !RELIEF_TIERS.has(tier)) continue;
+      if (lowers && !RELIEF_TIERS.has(tier)) continue;
       // Guarded moves (cooling down, turning back) only to relieve load above capacity, or, for a
       // restore, when the Region stays below its restore threshold: the stress is clearly over.
       if (guarded && tier !== 'capacity' && !(lowers === false && this.staysCool(trial, region))) continue;

@@ -6,7 +6,8 @@
 // port, so nothing better is known; a Region's load is the sum over its listeners' groups.
 
 import { dialsEqual, type RegionCode } from '../domain/traffic.js';
-import { backboneSpill, derivePreference } from '../model/proximity.js';
+import { landingCostMatrix } from '../model/landing-cost.js';
+import { backboneSpill, derivePreference, userSigmaMs } from '../model/proximity.js';
 import type { GroupPreference } from '../model/routing.js';
 import type { GovernedGroup, GovernedTopology } from './governed-topology.js';
 import type { ClientGroupSignals } from './signal-view.js';
@@ -24,8 +25,8 @@ export interface DemandClass {
   readonly measuredDemand: number;
   /** RTT per Region index; NaN where unmeasured. */
   readonly rttMs: Float64Array;
-  /** demandAhead x RTT per Region index (unmeasured RTT: the group's highest measured one). */
-  readonly rttWeighted: Float64Array;
+  /** RTT a user pays by his nearest Region (row) and where he lands (column): model/landing-cost.ts. */
+  readonly landingCost: Float64Array;
   readonly unknownRtt: boolean;
 }
 
@@ -106,9 +107,6 @@ export function buildTrafficModel(
     }
     const demandNow = g.demand * scale;
     const demandAhead = demandNow * (1 + (growth.get(g.id) ?? 0));
-    let highest = 0;
-    for (let i = 0; i < R; i += 1) if (!Number.isNaN(rtt[i] as number)) highest = Math.max(highest, rtt[i] as number);
-    const rttWeighted = Float64Array.from(rtt, (ms) => demandAhead * (Number.isNaN(ms) ? highest : ms));
     return {
       id: g.id,
       demandNow,
@@ -117,7 +115,7 @@ export function buildTrafficModel(
       measuredFirst: Float64Array.from(measured.first),
       measuredDemand: g.demand,
       rttMs: rtt,
-      rttWeighted,
+      landingCost: landingCostMatrix(rtt, userSigmaMs(g.spreadMs)),
       unknownRtt: rtt.some((ms) => Number.isNaN(ms)),
     };
   });
@@ -233,15 +231,7 @@ export function withDemandScale(model: TrafficModel, demandScale: Float64Array, 
     const scale = first.reduce((a, b) => a + b, 0);
     const demandNow = c.measuredDemand * scale;
     const demandAhead = demandNow * (1 + (growth.get(c.id) ?? 0));
-    let highest = 0;
-    for (let i = 0; i < R; i += 1) if (!Number.isNaN(c.rttMs[i] as number)) highest = Math.max(highest, c.rttMs[i] as number);
-    return {
-      ...c,
-      demandNow,
-      demandAhead,
-      pref: { ...c.pref, first, spillMix },
-      rttWeighted: Float64Array.from(c.rttMs, (ms) => demandAhead * (Number.isNaN(ms) ? highest : ms)),
-    };
+    return { ...c, demandNow, demandAhead, pref: { ...c.pref, first, spillMix } };
   });
   return {
     ...model,

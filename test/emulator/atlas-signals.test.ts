@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RipeAtlasSignalSource } from '../../src/adapters/ripe-atlas/atlas-signal-source.js';
 import { decodeDnsMessagePartial } from '../../src/adapters/ripe-atlas/parse/dns-wire.js';
-import { summarizeLatency } from '../../src/adapters/ripe-atlas/parse/summarize-signals.js';
+import { summarizeLatency } from '../../src/signals/summarize-samples.js';
 import { SyntheticSignalSource } from '../../src/adapters/synthetic/synthetic-signal-source.js';
 import { startEmulator, type Emulator } from '../../src/emulator/emulator.js';
 import { parsePolicyText } from '../../src/policy/parse-policy.js';

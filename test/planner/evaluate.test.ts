@@ -109,8 +109,18 @@ describe('evaluate: restoring', () => {
     expect(dialOf(plan, 'eu-central-1')).toBe(60);
   });
 
-  it('does not move a Region between its thresholds (hysteresis)', () => {
+  it('restores a lowered dial inside the restore band as far as the prediction keeps the Region within its target', () => {
+    // 70 % is between restoreBelowPercent (60) and drainAbovePercent (80): the band must not trap the dial.
     const snapshot = makeSnapshot({ regions: [{ region: 'eu-central-1', full: 1000, load: 700, dial: 50 }, { region: 'eu-west-1', full: 1000, load: 500 }] });
+    const { plan } = evaluate(makePolicy(), snapshot, emptyControllerState(), NOW);
+    expect(plan.changes.map((c) => c.reason)).toEqual(['DialRestored']);
+    const after = plan.regions.find((r) => r.region === 'eu-central-1');
+    expect(after?.predictedUtilizationPercent).toBeGreaterThan(70);
+    expect(after?.predictedUtilizationPercent).toBeLessThanOrEqual(75.5);
+  });
+
+  it('does not move a Region at 100 % dial that sits between its thresholds', () => {
+    const snapshot = makeSnapshot({ regions: [{ region: 'eu-central-1', full: 1000, load: 700 }, { region: 'eu-west-1', full: 1000, load: 500 }] });
     const { plan } = evaluate(makePolicy(), snapshot, emptyControllerState(), NOW);
     expect(plan.changes).toHaveLength(0);
     expect(plan.summary.headline).toBe('No changes.');
@@ -207,6 +217,15 @@ describe('evaluate: holds', () => {
     const later = evaluate(policy, { ...makeSnapshot({ regions, loadAt: fresh(laterNow), latencyAt: fresh(laterNow), topologyAt: fresh(laterNow) }), takenAt: laterNow.toISOString() }, first.state, laterNow);
     expect(holdReasons(later.plan)).not.toContain('HumanOverride');
     expect(later.plan.changes[0]?.reason).toBe('DialRestored');
+  });
+
+  it('leaves a held group\'s dial as a person set it, to the last digit', () => {
+    const policy = makePolicy({ guardrails: { humanOverrideBackoffSeconds: 600 } });
+    const state: ControllerStateInput = { stateVersion: 2, groups: { [groupArn('eu-central-1')]: { expectedDialPercent: 100 } } };
+    const regions: RegionSpec[] = [{ region: 'eu-central-1', full: 1000, load: 600, dial: 98.94 }, { region: 'eu-west-1', full: 1000, load: 400 }];
+    const { plan } = evaluate(policy, makeSnapshot({ regions }), state, NOW);
+    expect(holdReasons(plan)).toContain('HumanOverride');
+    expect(plan.changes).toEqual([]);
   });
 });
 

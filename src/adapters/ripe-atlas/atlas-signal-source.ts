@@ -28,7 +28,7 @@ import { ResultParseError } from './parse/errors.js';
 import { parseAtlasResult } from './parse/parse-result.js';
 import type { ProbeDirectory, ProbeInfo } from './parse/probe-directory.js';
 import type { ParsedResult } from './parse/result-types.js';
-import { summarizeLanding, summarizeLatency } from './parse/summarize-signals.js';
+import { summarizeLanding, summarizeLatency } from '../../signals/summarize-samples.js';
 import { toLandingSamples, toLatencySamples, type SampleIssue } from './parse/to-samples.js';
 import { measurementSpecKey, type AtlasMeasurementSpec } from './measurement-spec-key.js';
 import { EMPTY_BATCH, SampleWindow, windowStartSeconds, type CursorKey, type WindowView } from './sample-window.js';

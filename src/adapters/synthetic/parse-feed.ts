@@ -6,6 +6,7 @@ import { checkFeedRecord, CSV_FIELD_NAMES, JSONL_FIELD_NAMES } from './feed-reco
 import { feedLines, type FeedInput } from './feed-lines.js';
 import { readCsvHeader, readCsvLine, type CsvHeader } from './csv-record.js';
 import { readJsonlLine, type LineRead } from './jsonl-record.js';
+import { CLOCK_SKEW_ALLOWANCE_SECONDS } from '../../signals/freshness.js';
 
 export type FeedFormat = 'jsonl' | 'csv';
 
@@ -15,7 +16,7 @@ export interface ParseFeedOptions {
   readonly format: FeedFormat;
   /** Lines observed before this are skipped without a problem: only recent samples matter. */
   readonly since?: Date;
-  /** Lines stamped more than FUTURE_TOLERANCE_MS after this are rejected (a skewed probe clock). */
+  /** Lines stamped more than the clock-skew allowance after this are rejected (a skewed probe clock). */
   readonly now?: Date;
   /** Problems listed before the rest are only counted, so a garbage feed cannot flood a report. */
   readonly maxProblems?: number;
@@ -37,13 +38,12 @@ export interface ParsedFeed {
   readonly counts: FeedCounts;
 }
 
-export const FUTURE_TOLERANCE_MS = 5 * 60_000;
 export const DEFAULT_MAX_PROBLEMS = 50;
 
 export async function parseFeed(input: FeedInput, options: ParseFeedOptions): Promise<ParsedFeed> {
   const { feedName, format } = options;
   const sinceMs = options.since?.getTime() ?? Number.NEGATIVE_INFINITY;
-  const latestMs = options.now !== undefined ? options.now.getTime() + FUTURE_TOLERANCE_MS : Number.POSITIVE_INFINITY;
+  const latestMs = options.now !== undefined ? options.now.getTime() + CLOCK_SKEW_ALLOWANCE_SECONDS * 1000 : Number.POSITIVE_INFINITY;
   const maxProblems = options.maxProblems ?? DEFAULT_MAX_PROBLEMS;
   const names = format === 'csv' ? CSV_FIELD_NAMES : JSONL_FIELD_NAMES;
 

@@ -7,7 +7,7 @@ import type { ClientGroupId } from '../../domain/samples.js';
 import type { Policy } from '../../policy/schema.js';
 import type { SignalReadout, SignalSource } from '../../ports/signal-source.js';
 import type { ClientGroup } from '../../snapshot/schema.js';
-import { summarizeLatency } from '../ripe-atlas/parse/summarize-signals.js';
+import { summarizeLatency } from '../../signals/summarize-samples.js';
 import { SyntheticSignalSource } from './synthetic-signal-source.js';
 
 export class SyntheticMeasurementsSource implements SignalSource {

@@ -2,7 +2,7 @@
 // (summarised exactly as RIPE Atlas results are) and per-country demand, the simulated equivalent of
 // the service's own flow counts, each with its lag.
 
-import { summarizeLanding, summarizeLatency } from '../../adapters/ripe-atlas/parse/summarize-signals.js';
+import { summarizeLanding, summarizeLatency } from '../../signals/summarize-samples.js';
 import type { Policy } from '../../policy/schema.js';
 import type { SignalReadout, SignalSource } from '../../ports/signal-source.js';
 import type { ClientGroup } from '../../snapshot/schema.js';

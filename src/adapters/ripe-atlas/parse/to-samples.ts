@@ -16,6 +16,7 @@ import type { RegionCode } from '../../../domain/traffic.js';
 import { compileLandingRules, type LandingRule } from './landing-rules.js';
 import { clientGroupOf, type ClientGroupRule, type ProbeDirectory } from './probe-directory.js';
 import type { ParsedResult, PingResult } from './result-types.js';
+import { CLOCK_SKEW_ALLOWANCE_SECONDS } from '../../../signals/freshness.js';
 
 export type SampleIssueReason =
   | 'not-applicable'
@@ -51,7 +52,7 @@ export interface CommonSampleOptions {
   readonly clientGroupRule: ClientGroupRule;
   /** Results stamped later than `now` plus the tolerance come from a probe whose clock runs ahead. */
   readonly now: Date;
-  /** Default 300 s: Atlas probes sync by NTP, a few minutes of skew is already a broken clock. */
+  /** Default: the one clock-skew allowance (src/signals/freshness.ts); Atlas probes sync by NTP. */
   readonly futureToleranceSeconds?: number;
 }
 
@@ -65,7 +66,6 @@ export interface LandingSampleOptions extends CommonSampleOptions {
   readonly answers: readonly LandingRule[];
 }
 
-const DEFAULT_FUTURE_TOLERANCE_SECONDS = 300;
 
 export function toLatencySamples(results: readonly ParsedResult[], options: LatencySampleOptions): SampleConversion<LatencySample> {
   const out = emptyConversion<LatencySample>();
@@ -182,7 +182,7 @@ function placeProbe(
   options: CommonSampleOptions,
   issue: (reason: SampleIssueReason, detail: string) => SampleIssue,
 ): { clientGroup: string } | { dropped: SampleIssue } {
-  const toleranceMs = (options.futureToleranceSeconds ?? DEFAULT_FUTURE_TOLERANCE_SECONDS) * 1000;
+  const toleranceMs = (options.futureToleranceSeconds ?? CLOCK_SKEW_ALLOWANCE_SECONDS) * 1000;
   const aheadMs = r.timestamp * 1000 - options.now.getTime();
   if (aheadMs > toleranceMs) {
     return { dropped: issue('clock-ahead', `stamped ${Math.round(aheadMs / 1000)} s after now: the probe's clock runs ahead`) };

@@ -1,4 +1,5 @@
-// Raw samples -> the snapshot's latency and landing measurements.
+// Raw samples -> the snapshot's latency and landing measurements: one set of statistics for every source
+// (the RIPE Atlas and synthetic collectors, and the simulator's observatory).
 //
 // Latency, robust to outliers in two steps: first the MEDIAN RTT of each vantage point, then the
 // p50/p90/p95 ACROSS vantage points. One probe measuring every few minutes would otherwise outweigh
@@ -11,9 +12,10 @@
 // Landing: each vantage's shares of matched answers, averaged over vantage points (equal weight again).
 
 import { quantileSorted } from 'simple-statistics';
-import type { LandingSample, LatencySample, SignalSource } from '../../../domain/samples.js';
-import type { RegionCode } from '../../../domain/traffic.js';
-import type { LandingMeasurement, LatencyMeasurement } from '../../../snapshot/schema.js';
+import type { LandingSample, LatencySample, SignalSource } from '../domain/samples.js';
+import type { RegionCode } from '../domain/traffic.js';
+import type { LandingMeasurement, LatencyMeasurement } from '../snapshot/schema.js';
+import { CLOCK_SKEW_ALLOWANCE_SECONDS } from './freshness.js';
 
 export interface SummaryWindow {
   /** Samples newer than `now` plus the tolerance, or older than `now` minus `maxAgeSeconds`, are left out. */
@@ -123,7 +125,7 @@ function keepUsable<S extends { readonly observedAt: string; readonly source: Si
     }
     if (window) {
       const now = window.now.getTime();
-      if (t > now + (window.futureToleranceSeconds ?? 300) * 1000 || (window.maxAgeSeconds !== undefined && t < now - window.maxAgeSeconds * 1000)) {
+      if (t > now + (window.futureToleranceSeconds ?? CLOCK_SKEW_ALLOWANCE_SECONDS) * 1000 || (window.maxAgeSeconds !== undefined && t < now - window.maxAgeSeconds * 1000)) {
         outside++;
         continue;
       }

@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { LandingSample, LatencySample } from '../../src/domain/samples.js';
 import { probeDirectoryFromApi, type ProbeInfo } from '../../src/adapters/ripe-atlas/parse/probe-directory.js';
-import { summarizeLanding, summarizeLatency } from '../../src/adapters/ripe-atlas/parse/summarize-signals.js';
+import { summarizeLanding, summarizeLatency } from '../../src/signals/summarize-samples.js';
 import { toLandingSamples, toLatencySamples } from '../../src/adapters/ripe-atlas/parse/to-samples.js';
 import { landingMeasurementSchema, latencyMeasurementSchema } from '../../src/snapshot/schema.js';
 import { dataPath } from '../support/repo-data.js';
-import { parsedOf } from './atlas-fixtures.js';
+import { parsedOf } from '../ripe-atlas/atlas-fixtures.js';
 
 
 const NOW = new Date('2030-01-01T00:00:00Z');
