@@ -6,8 +6,9 @@ import { atlasCommand } from './atlas.js';
 import { emulatorCommand } from './emulator.js';
 import { pauseCommand, resumeCommand } from './pause.js';
 import { planCommand } from './plan.js';
+import { restoreCommand } from './restore.js';
 import { runCommand } from './run.js';
 import { simulateCommand } from './simulate.js';
 import { validateCommand } from './validate.js';
 
-export const COMMANDS: readonly Command[] = [validateCommand, planCommand, applyCommand, runCommand, pauseCommand, resumeCommand, simulateCommand, atlasCommand, emulatorCommand];
+export const COMMANDS: readonly Command[] = [validateCommand, planCommand, applyCommand, runCommand, pauseCommand, resumeCommand, restoreCommand, simulateCommand, atlasCommand, emulatorCommand];

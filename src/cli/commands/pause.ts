@@ -1,17 +1,17 @@
 // `ga-steer pause` and `ga-steer resume`: the kill switch without a redeploy. They set the mode in the
 // stored state the cycles read (a state file, s3://, or the Lambda's dynamodb:// table).
 
-import { userInfo, hostname } from 'node:os';
 import { describeSetting, type ControlMode } from '../../app/control-record.js';
 import { loadPolicyFile } from '../../app/input-files.js';
 import { DEFAULT_LEASE_TTL_MS } from '../../app/lease-owner.js';
 import { setControlMode } from '../../app/set-control-mode.js';
 import { systemClock } from '../../ports/clock.js';
 import { parseCommandArgs, requireOption, secondsOption } from '../args.js';
-import { EXIT_OK, type Command, type CommandIo } from '../command.js';
+import { EXIT_OK, type Command } from '../command.js';
 import { openStateStore } from '../state-location.js';
+import { whoRuns } from '../who-runs.js';
 
-const STATE_HELP = `  --state LOCATION      where the cycles keep their state: a file, s3://BUCKET/KEY, or
+export const STATE_HELP = `  --state LOCATION      where the cycles keep their state: a file, s3://BUCKET/KEY, or
                         dynamodb://TABLE (the Lambda's table, keyed by the accelerator's ARN)`;
 
 function modeCommand(name: 'pause' | 'resume', mode: ControlMode, summary: string, effect: string): Command {
@@ -52,8 +52,8 @@ nothing was changed).`,
         const change = await setControlMode(
           opened.store,
           mode,
-          { by: values.by ?? whoRuns(io), reason: values.reason ?? '' },
-          { owner: `ga-steer ${name} by ${values.by ?? whoRuns(io)}`, ttlMs: DEFAULT_LEASE_TTL_MS, waitMs: secondsOption(values.wait, '--wait', 300), clock: systemClock, log: (l) => io.stderr(`${l}\n`) },
+          { by: whoRuns(io.env, values.by), reason: values.reason ?? '' },
+          { owner: `ga-steer ${name} by ${whoRuns(io.env, values.by)}`, ttlMs: DEFAULT_LEASE_TTL_MS, waitMs: secondsOption(values.wait, '--wait', 300), clock: systemClock, log: (l) => io.stderr(`${l}\n`) },
         );
         const was = change.previous !== undefined ? ` (was ${describeSetting(change.previous)})` : '';
         io.stdout(`${policy.name}: ${describeSetting(change.setting)}${was}. It takes effect at the next cycle.\n`);
@@ -63,19 +63,6 @@ nothing was changed).`,
       }
     },
   };
-}
-
-function whoRuns(io: CommandIo): string {
-  const user = io.env.USER ?? io.env.LOGNAME ?? safeUser();
-  return `${user}@${hostname()}`;
-}
-
-function safeUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return 'unknown';
-  }
 }
 
 export const pauseCommand = modeCommand(
