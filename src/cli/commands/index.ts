@@ -9,6 +9,7 @@ import { planCommand } from './plan.js';
 import { restoreCommand } from './restore.js';
 import { runCommand } from './run.js';
 import { simulateCommand } from './simulate.js';
+import { statusCommand } from './status.js';
 import { validateCommand } from './validate.js';
 
-export const COMMANDS: readonly Command[] = [validateCommand, planCommand, applyCommand, runCommand, pauseCommand, resumeCommand, restoreCommand, simulateCommand, atlasCommand, emulatorCommand];
+export const COMMANDS: readonly Command[] = [validateCommand, planCommand, applyCommand, runCommand, pauseCommand, resumeCommand, restoreCommand, statusCommand, simulateCommand, atlasCommand, emulatorCommand];
