@@ -3,7 +3,8 @@
 import type { ApplyReport } from './accelerator-gateway.js';
 import type { Plan } from '../plan/types.js';
 
-export type AlertEvent = 'changes' | 'holds' | 'apply-failed' | 'human-override' | 'stale-data' | 'dry-run';
+/** `control`: ga-steer was paused or resumed (sent once per setting, whatever the policy's list). */
+export type AlertEvent = 'changes' | 'holds' | 'apply-failed' | 'human-override' | 'stale-data' | 'dry-run' | 'control';
 
 export interface Alert {
   readonly events: readonly AlertEvent[];

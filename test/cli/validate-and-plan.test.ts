@@ -51,7 +51,7 @@ describe('ga-steer plan', () => {
     const plan = JSON.parse(r.stdout) as { formatVersion: number; changes: unknown[] };
     expect(plan.formatVersion).toBe(1);
     expect(plan.changes).toHaveLength(2);
-    expect(JSON.parse(readFileSync(out, 'utf8'))).toEqual(plan);
+    expect((JSON.parse(readFileSync(out, 'utf8')) as { plan: unknown }).plan).toEqual(plan);
   });
 
   it('prints Markdown for a pull-request comment', async () => {

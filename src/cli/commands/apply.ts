@@ -8,7 +8,8 @@ import { loadPolicyFile } from '../../app/input-files.js';
 import { wireLive } from '../../app/live-wiring.js';
 import { formatIssue } from '../../policy/issues.js';
 import { renderApplyReportText } from '../../plan/render-apply-report.js';
-import { leaseTtlMsOf, oneOf, parseCommandArgs, requireOption, secondsOption } from '../args.js';
+import { leaseTtlMsOf, oneOf, parseCommandArgs, requireOption, secondsOption, UsageError } from '../args.js';
+import { applyReviewedPlan } from './apply-plan-option.js';
 import { EXIT_APPLY_INCOMPLETE, EXIT_OK, type Command } from '../command.js';
 import { cycleTimeoutMs } from '../cycle-timeout.js';
 import { writeOutputFile } from '../output-file.js';
@@ -56,6 +57,17 @@ again as it was: the group is read afresh first; if the change landed it is done
 unchanged the write is built again from that read, and if anything else changed, someone else is
 editing and the apply stops. Secret values are hidden in everything printed and written.
 
+With --plan FILE (written by \`ga-steer plan --out FILE\`), apply applies that reviewed plan as it
+is, without planning again. It is refused, with exit code 1 and nothing written, when the live
+accelerator no longer matches the plan's "before" (any dial, weight or endpoint list of its endpoint
+groups, or a group added or gone), when the plan is older than --plan-max-age (default 900 s), when
+it is for another accelerator, or while ga-steer is paused. --state may then also be
+s3://BUCKET/KEY or dynamodb://TABLE.
+
+  --plan FILE           apply this plan file instead of planning
+  --plan-max-age S      refuse a plan file older than this (default 900)
+  --by NAME             who applied it, for the decision history (default: user@host)
+
 Exit codes: 0 applied (or nothing to apply, or LeaseHeld), 3 some changes were not applied (stale,
 failed or not attempted; see the report) or the lease was lost (the state was not saved), 1 error
 (the cycle deadline passed before the plan was made).`,
@@ -70,11 +82,16 @@ failed or not attempted; see the report) or the lease was lost (the state was no
       'deploy-timeout': { type: 'string' },
       'lease-ttl': { type: 'string' },
       'cycle-timeout': { type: 'string' },
+      plan: { type: 'string' },
+      'plan-max-age': { type: 'string' },
+      by: { type: 'string' },
     });
     const format = oneOf<PlanFormat>(values.format, '--format', ['json', 'text', 'markdown'], 'text');
     const { policy, warnings } = await loadPolicyFile(requireOption(values.policy, '--policy'), { use: 'live' });
     io.secrets.protectPolicy(policy);
     const stateFile = requireOption(values.state, '--state');
+    if (values.plan !== undefined) return applyReviewedPlan(values.plan, { ...values, state: stateFile }, policy, format, io);
+    if (values['plan-max-age'] !== undefined) throw new UsageError('--plan-max-age is for --plan');
     const deployTimeoutMs = secondsOption(values['deploy-timeout'], '--deploy-timeout', 300);
     const leaseTtlMs = leaseTtlMsOf(values['lease-ttl']);
     const limitMs = cycleTimeoutMs(values['cycle-timeout']);

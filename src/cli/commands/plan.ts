@@ -6,6 +6,8 @@ import { MemoryStateStore } from '../../adapters/state/memory-state-store.js';
 import { runControlCycle } from '../../app/control-cycle.js';
 import { wireLive } from '../../app/live-wiring.js';
 import type { Plan } from '../../plan/types.js';
+import { planFileOf } from '../../app/plan-file-io.js';
+import type { AcceleratorTopology } from '../../snapshot/schema.js';
 import type { Notifier } from '../../ports/notifier.js';
 import { loadPolicyFile, loadSnapshotFile } from '../../app/input-files.js';
 import { emptyControllerState } from '../../planner/controller-state.js';
@@ -50,7 +52,8 @@ Options:
                          default: none, a first run
   --now ISO-8601         evaluate as of this time; default: the snapshot's takenAt
   --format FORMAT        json | text | markdown (default text)
-  --out FILE             also write the plan JSON to FILE (for apply)
+  --out FILE             also write the plan file (schemas/plan.schema.json): the plan and the
+                         topology it was made from, for \`ga-steer apply --plan FILE\`
   --detailed-exitcode    exit 0 when there are no changes, 2 when there are changes
 
 Secret values (AWS credentials, the RIPE Atlas key and the Slack webhook URL the policy names) are
@@ -80,6 +83,7 @@ passed).`,
     io.secrets.protectPolicy(policy);
     for (const w of warnings) io.stderr(`${formatIssue(w)}\n`);
     let plan: Plan;
+    let topology: AcceleratorTopology | undefined;
     if (values.snapshot !== undefined) {
       if (values['endpoint-url'] !== undefined || values['save-snapshot'] !== undefined || values['atlas-url'] !== undefined || values['cycle-timeout'] !== undefined) {
         throw new UsageError('--endpoint-url, --atlas-url, --save-snapshot and --cycle-timeout are for live mode, without --snapshot');
@@ -88,6 +92,7 @@ passed).`,
       const state = values.state !== undefined ? await new FileStateStore(values.state).load() : emptyControllerState();
       const now = values.now !== undefined ? parseNow(values.now) : new Date(snapshot.takenAt);
       plan = evaluate(policy, snapshot, state, now).plan;
+      topology = snapshot.accelerators.find((a) => a.arn === plan.acceleratorArn);
     } else {
       if (values.now !== undefined) throw new UsageError('--now is for recorded snapshots; live mode plans as of now');
       const limitMs = cycleTimeoutMs(values['cycle-timeout']);
@@ -105,13 +110,17 @@ passed).`,
       try {
         const cycle = await runControlCycle({ ...wiring.deps, notifier: silentNotifier }, policy, 'plan', { deadline });
         plan = cycle.plan;
+        topology = cycle.snapshot?.accelerators.find((a) => a.arn === plan.acceleratorArn);
         if (values['save-snapshot'] !== undefined) await writeOutputFile(values['save-snapshot'], `${JSON.stringify(cycle.snapshot, null, 2)}\n`, io);
       } finally {
         deadline.dispose();
         wiring.close();
       }
     }
-    if (values.out !== undefined) await writeOutputFile(values.out, `${JSON.stringify(plan, null, 2)}\n`, io);
+    if (values.out !== undefined) {
+      if (topology === undefined) throw new UsageError(`--out: the accelerator ${policy.accelerator.arn} was not read, so there is no plan to apply`);
+      await writeOutputFile(values.out, `${JSON.stringify(planFileOf(plan, topology), null, 2)}\n`, io);
+    }
     io.stdout(renderPlan(plan, format));
     return values['detailed-exitcode'] === true && plan.changes.length > 0 ? EXIT_CHANGES : EXIT_OK;
   },

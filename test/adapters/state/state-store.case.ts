@@ -198,5 +198,31 @@ export function describeStateStoreContract(contract: StateStoreContract): void {
       expect((await loadError()).message).toMatch(new RegExp(`\\(${f.location.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:1:35 __proto__: `));
       expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
     });
+
+    it('keeps the control record and decision history beside the state; state without them loads as it was', async () => {
+      const f = await contract.fresh();
+      const a = f.open();
+      const lease = granted(await a.acquireLease('writer-a', TTL, T0));
+      const control = {
+        setting: { mode: 'paused' as const, by: 'alice', at: '2026-12-01T18:00:00.000Z', reason: 'deploy freeze' },
+        baselines: { 'arn:group': { region: 'eu-central-1', listenerArn: 'arn:listener', recordedAt: '2026-12-01T17:00:00.000Z', trafficDialPercent: 100, endpoints: [{ endpointId: 'e-1', weight: 128 }] } },
+      };
+      const decisions = [{ at: '2026-12-01T18:00:00.000Z', kind: 'apply' as const, verdict: 'no-changes' as const, headline: 'No changes.', changes: [], holds: [] }];
+      const stored = { ...stateAt('2026-12-01T18:00:00Z', 85), control, decisions };
+      expect(await a.save(stored, lease, at(1000))).toEqual({ written: true });
+      expect(await f.open().load()).toEqual(stored);
+      await f.storeStateText('{"stateVersion": 1, "groups": {"g": {"expectedDialPercent": 85}}}');
+      const old = await f.open().load();
+      expect(old.control).toBeUndefined();
+      expect(old.decisions).toBeUndefined();
+      expect(old.groups['g']?.expectedDialPercent).toBe(85);
+      await f.storeStateText('{"stateVersion": 2,\n "control": {"setting": {"mode": "stopped", "by": "bob", "at": "2026-12-01T18:00:00Z", "reason": ""}}}');
+      const error = await f.open().load().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(StateCorruptError);
+      expect((error as StateCorruptError).message).toMatch(/:2:34 control\.setting\.mode: /);
+    });
   });
 }
