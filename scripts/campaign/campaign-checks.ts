@@ -218,11 +218,11 @@ export class CampaignChecker {
       this.judgeBackoffWrites(truth);
     }
     for (const o of outcomes) this.judgeReport(truth, o, state);
+    // CAMPAIGN_TRACE=<end of an endpoint group ARN>: one line per cycle on that group, to explain a violation.
     const trace = process.env['CAMPAIGN_TRACE'];
     if (trace !== undefined) {
       const g = this.readTopologies[0]?.listeners.flatMap((l) => l.endpointGroups).find((x) => x.arn.endsWith(trace));
       const arn = g?.arn ?? '';
-      if (process.env['CAMPAIGN_TRACE_PLAN'] === String(truth.index)) process.stderr.write(`${JSON.stringify(outcomes.map((o) => ({ holds: o.plan?.holds.map((h) => [h.reason, h.message]), report: o.report?.changes.map((c) => [c.change.address.endpointGroupArn.slice(-12), c.change.kind, c.change.before, c.change.after, c.status, c.message]) })), null, 1)}\n`);
       process.stderr.write(`#${truth.index} t=${truth.startMs / 1000} skew=${truth.skewMs} seen=${g ? keyOfTopology(g) : '-'} exp=${this.expected.get(arn)} ov=${JSON.stringify(this.override.get(arn))} writes=${JSON.stringify(this.writes.filter((w) => w.arn === arn).map((w) => w.kind))} edits=${JSON.stringify(this.edits.filter((e) => e.arn === arn).map((e) => e.edit))} holds=${outcomes.map((o) => o.plan?.holds.map((h) => h.reason).join(',')).join(' / ')} report=${outcomes.map((o) => o.report?.changes.map((c) => c.change.address.endpointGroupArn.endsWith(trace) ? `${c.change.kind}:${c.status}` : '').join(',')).join(' / ')} state=${JSON.stringify(state?.groups[arn])}\n`);
     }
     for (const [arn, key] of this.written_) this.expected.set(arn, key);

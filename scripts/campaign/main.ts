@@ -1,5 +1,5 @@
 // `npm run campaign`: the fault campaign (scripts/campaign/run-campaign.ts). CAMPAIGN_SEED (default 1)
-// and CAMPAIGN_CYCLES (default 10,000). Prints cycles, faults by kind, what the cycles did, and every
+// and CAMPAIGN_CYCLES (default 10,000); CAMPAIGN_TRACE=<end of a group ARN> traces one group. Prints cycles, faults by kind, what the cycles did, and every
 // violation; exits 1 on any violation.
 
 import { runCampaign } from './run-campaign.js';
