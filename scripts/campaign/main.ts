@@ -17,12 +17,15 @@ function intFromEnv(name: string, fallback: number): number {
 const seed = intFromEnv('CAMPAIGN_SEED', 1);
 const cycles = intFromEnv('CAMPAIGN_CYCLES', 10_000);
 const humanDialDecimals = intFromEnv('CAMPAIGN_HUMAN_DIAL_DECIMALS', 1);
-const result = await runCampaign({ seed, cycles, humanDialDecimals, progressEvery: 500, log: (line) => void process.stderr.write(`${line}\n`) });
+// SIGTERM or SIGINT: stop after the cycle in flight and print the figures of the cycles run.
+let stopping = false;
+for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => void (stopping = true));
+const result = await runCampaign({ seed, cycles, humanDialDecimals, stop: () => stopping, progressEvery: 500, log: (line) => void process.stderr.write(`${line}\n`) });
 
 const table = (m: ReadonlyMap<string, number>): string =>
   [...m].sort((a, b) => a[0].localeCompare(b[0])).map(([k, n]) => `  ${String(n).padStart(7)}  ${k}`).join('\n');
 const lines = [
-  `seed ${seed}: ${result.cycles} cycles in ${Math.round(result.elapsedMs / 1000)} s`,
+  `seed ${seed}: ${result.cycles} cycles${result.cycles < cycles ? ` (stopped early, of ${cycles})` : ''} in ${Math.round(result.elapsedMs / 1000)} s`,
   '',
   'faults injected (times fired):',
   table(result.faults),

@@ -34,6 +34,8 @@ export interface CampaignOptions {
   readonly progressEvery?: number;
   /** Decimals of the dials people set (default 1). */
   readonly humanDialDecimals?: number;
+  /** Asked before each cycle: true stops the campaign there, with the figures of the cycles run. */
+  readonly stop?: () => boolean;
 }
 
 export interface CampaignResult {
@@ -113,7 +115,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
   const unhealthy = new Map<string, { arn: string; endpointId: string; untilCycle: number }>();
 
   try {
-    for (cycleIndex = 0; cycleIndex < options.cycles; cycleIndex += 1) {
+    for (cycleIndex = 0; cycleIndex < options.cycles && options.stop?.() !== true; cycleIndex += 1) {
       truth.ms += 60_000 + Math.floor(faultRng.next() * 20_000);
       const f = faultRng;
       // The clock, health, deployment, CloudWatch gaps and RIPE Atlas: what this cycle's world is like.
@@ -218,7 +220,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
     await server.close();
     rmSync(dir, { recursive: true, force: true });
   }
-  return { cycles: options.cycles, faults: faultCounts, counts: checker.counts, violations: checker.violations, elapsedMs: Date.now() - started };
+  return { cycles: checker.counts.get('cycles') ?? 0, faults: faultCounts, counts: checker.counts, violations: checker.violations, elapsedMs: Date.now() - started };
 }
 
 async function runOne(deps: ControlCycleDeps, policy: Policy, checker: CampaignChecker): Promise<CycleOutcome> {
