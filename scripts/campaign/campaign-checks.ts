@@ -57,7 +57,8 @@ interface WriteRecord {
   readonly change: PlannedChange | undefined;
 }
 
-const EPS = 1e-6;
+/** Dials are float32 on the wire: two dials this close are the same dial (domain/traffic.ts). */
+const EPS = 0.01;
 
 export class CampaignChecker {
   readonly violations: Violation[] = [];
@@ -204,7 +205,7 @@ export class CampaignChecker {
   endCycle(outcomes: readonly CycleOutcome[], groupsNow: ReadonlyMap<string, GroupView>, state: ControllerState | undefined): void {
     const truth = this.cycle;
     if (truth === undefined) return;
-    this.judgeBackoffAtRead(truth);
+    this.judgeBackoffAtRead(truth, outcomes.some((o) => o.plan?.decision !== undefined));
     this.judgeEndpoints(truth, groupsNow);
     const wrote = this.writes.length > 0;
     if (wrote) {
@@ -277,7 +278,7 @@ export class CampaignChecker {
   }
 
   /** The back-off model at this cycle's read: a change ga-steer did not make starts (or restarts) it. */
-  private judgeBackoffAtRead(truth: CycleTruth): void {
+  private judgeBackoffAtRead(truth: CycleTruth, decided: boolean): void {
     const seen = this.readTopologies[0];
     if (seen === undefined) return;
     const backoffMs = this.policy.guardrails.humanOverrideBackoffSeconds * 1000;
@@ -286,7 +287,8 @@ export class CampaignChecker {
         const key = keyOfTopology(g);
         const expected = this.expected.get(g.arn);
         if (expected === undefined) {
-          this.expected.set(g.arn, key);
+          // ga-steer forms its first expectation in a cycle that decided (not one held on stale data).
+          if (decided) this.expected.set(g.arn, key);
           continue;
         }
         const o = this.override.get(g.arn);
