@@ -17,6 +17,8 @@ const humanEdit = z.strictObject({
   weights: z.record(z.string(), z.int().min(0).max(255)).optional(),
   /** Adds an endpoint (as AddEndpoints would). */
   addEndpoint: z.strictObject({ endpointId: z.string().min(1), weight: z.int().min(0).max(255).default(128) }).optional(),
+  /** Removes an endpoint (as RemoveEndpoints would). */
+  removeEndpointId: z.string().min(1).optional(),
 });
 
 export const faultRuleSchema = z.strictObject({

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryStateStore } from '../../src/adapters/state/memory-state-store.js';
+import { stateToText } from '../../src/adapters/state/stored-state.js';
 import { runControlCycle, type ControlCycleDeps } from '../../src/app/control-cycle.js';
 import type { Alert, Notifier } from '../../src/ports/notifier.js';
 import type { SignalSource } from '../../src/ports/signal-source.js';
@@ -76,6 +77,85 @@ describe('control cycle', () => {
     expect(state.groups[second!.address.endpointGroupArn]?.lastChangeAt).toBeUndefined();
     expect(state.groups[second!.address.endpointGroupArn]?.expectedDialPercent).toBe(100);
     expect(alerts[0]?.events).toEqual(expect.arrayContaining(['changes', 'apply-failed']));
+  });
+
+  it('after a dial change landed and the weights change on the same group failed, the state records the dial alone', async () => {
+    // Frankfurt is hot and its two endpoints run unevenly: one cycle plans its dial and its weights.
+    const regions: RegionSpec[] = [
+      { region: 'eu-central-1', full: 1000, load: 900, endpoints: [{ id: 'i-fra-a', weight: 128, load: 700 }, { id: 'i-fra-b', weight: 128, load: 200 }] },
+      ...THREE.slice(1),
+    ];
+    const { deps, gateway, stateStore, alerts } = setup(regions, GROUPS);
+    const arn = groupArn('eu-central-1');
+    const earlier = '2026-11-22T10:00:00.000Z';
+    stateStore.storage.stateText = stateToText({
+      stateVersion: 2,
+      groups: { [arn]: { lastChangeAt: earlier, lastDirection: 'up', weightsChangedAt: earlier, expectedDialPercent: 100, expectedWeights: { 'i-fra-a': 128, 'i-fra-b': 128 } } },
+      regions: {},
+      history: [],
+    });
+    const kinds = (await runControlCycle(deps, POLICY, 'plan')).plan.changes.filter((c) => c.address.endpointGroupArn === arn).map((c) => c.kind);
+    expect(kinds).toEqual(['dial', 'weights']);
+    const order = (await runControlCycle(deps, POLICY, 'plan')).plan.changes.map((c) => `${c.address.endpointGroupArn} ${c.kind}`);
+    gateway.failWrites.add(order.indexOf(`${arn} weights`) + 1);
+
+    const result = await runControlCycle(deps, POLICY, 'apply');
+
+    const outcomes = result.report?.changes.filter((o) => o.change.address.endpointGroupArn === arn).map((o) => `${o.change.kind} ${o.status}`);
+    expect(outcomes).toEqual(['dial applied', 'weights failed']);
+    const dial = result.plan.changes.find((c) => c.address.endpointGroupArn === arn && c.kind === 'dial');
+    const state = (await stateStore.load()).groups[arn];
+    // The dial landed: its cooldown clock and expected value are the new ones.
+    expect(state?.lastChangeAt).toBe(NOW.toISOString());
+    expect(state?.lastDirection).toBe('down');
+    expect(state?.expectedDialPercent).toBe(dial?.kind === 'dial' ? dial.after.trafficDialPercent : undefined);
+    // The weights did not: nothing claims they landed.
+    expect(state?.weightsChangedAt).toBe(earlier);
+    expect(state?.expectedWeights).toEqual({ 'i-fra-a': 128, 'i-fra-b': 128 });
+    expect(alerts.at(-1)?.events).toEqual(expect.arrayContaining(['changes', 'apply-failed']));
+  });
+
+  it('a second human edit during the back-off restarts it; the back-off then runs from the second edit', async () => {
+    const { deps, gateway, stateStore } = setup(THREE, GROUPS);
+    let now = NOW;
+    const snapshot = makeSnapshot({ regions: THREE, groups: GROUPS });
+    // Fresh signals at every cycle's time, so nothing holds for stale data.
+    const fresh: SignalSource = {
+      name: 'recorded, restamped',
+      collect: async () => {
+        const at = now.toISOString();
+        const stamp = <T extends { observedAt: string }>(xs: readonly T[]): T[] => xs.map((x) => ({ ...x, observedAt: at }));
+        return { load: stamp(snapshot.load), latency: stamp(snapshot.latency), landing: stamp(snapshot.landing), demand: stamp(snapshot.demand), problems: [] };
+      },
+    };
+    const cycleAt = async (minutes: number) => {
+      now = new Date(NOW.getTime() + minutes * 60_000);
+      gateway.topology = { ...gateway.topology, observedAt: now.toISOString() };
+      return runControlCycle({ ...deps, sources: [fresh], clock: { now: () => now } }, POLICY, 'apply');
+    };
+    const arn = groupArn('eu-central-1');
+    const group = () => gateway.topology.listeners[0]!.endpointGroups.find((g) => g.arn === arn)!;
+    const overrideOf = (plan: { holds: readonly { reason: string; scope: { kind: string }; evidence: unknown }[] }) =>
+      plan.holds.find((h) => h.reason === 'HumanOverride' && h.scope.kind === 'endpoint-group' && JSON.stringify(h).includes(arn));
+
+    await cycleAt(0);
+    group().trafficDialPercent = 55; // someone at the console
+    const seen = await cycleAt(1);
+    expect(overrideOf(seen.plan)?.evidence).toMatchObject({ seenAt: new Date(NOW.getTime() + 60_000).toISOString() });
+    group().trafficDialPercent = 45; // and again, half an hour into the back-off
+    const again = await cycleAt(31);
+    expect(overrideOf(again.plan)?.evidence).toMatchObject({ seenAt: new Date(NOW.getTime() + 31 * 60_000).toISOString() });
+    expect((await stateStore.load()).groups[arn]).toMatchObject({ humanOverrideSeenAt: new Date(NOW.getTime() + 31 * 60_000).toISOString(), humanOverrideDialPercent: 45 });
+
+    // An hour after the first edit, but not after the second: still backing off, nothing written.
+    const later = await cycleAt(62);
+    expect(overrideOf(later.plan)).toBeDefined();
+    expect(later.plan.changes.filter((c) => c.address.region === 'eu-central-1')).toEqual([]);
+    expect(group().trafficDialPercent).toBe(45);
+    // An hour after the second edit, the person's value is adopted as the new baseline.
+    const after = await cycleAt(92);
+    expect(overrideOf(after.plan)).toBeUndefined();
+    expect((await stateStore.load()).groups[arn]?.humanOverrideSeenAt).toBeUndefined();
   });
 
   it('holds when a source fails, reports the problem, and a failing notifier never fails the cycle', async () => {

@@ -21,5 +21,10 @@ export function applyHumanEdit(store: GaStore, edit: HumanEdit): void {
       healthState: 'INITIAL',
     });
   }
+  if (edit.removeEndpointId !== undefined) {
+    const i = group.endpoints.findIndex((e) => e.endpointId === edit.removeEndpointId);
+    if (i < 0) throw new Error(`concurrent-edit fault: no endpoint ${edit.removeEndpointId}`);
+    group.endpoints.splice(i, 1);
+  }
   store.touch(accelerator, 'ConsoleEdit', group.arn);
 }

@@ -224,5 +224,31 @@ export function describeStateStoreContract(contract: StateStoreContract): void {
       expect(error).toBeInstanceOf(StateCorruptError);
       expect((error as StateCorruptError).message).toMatch(/:2:34 control\.setting\.mode: /);
     });
+
+    it('a time that is not an ISO-8601 time is refused at its place, in every time field of the state', async () => {
+      const f = await contract.fresh();
+      // A bad lastChangeAt must never read as "no change yet": that would silently end every cooldown.
+      const fields: readonly { path: string; text: (bad: string) => string; line: number; column: number }[] = [
+        { path: 'groups.g.lastChangeAt', text: (t) => `{\n  "stateVersion": 2,\n  "groups": {"g": {"lastChangeAt": "${t}"}}\n}\n`, line: 3, column: 36 },
+        { path: 'groups.g.weightsChangedAt', text: (t) => `{\n  "stateVersion": 2,\n  "groups": {"g": {"weightsChangedAt": "${t}"}}\n}\n`, line: 3, column: 40 },
+        { path: 'groups.g.humanOverrideSeenAt', text: (t) => `{\n  "stateVersion": 2,\n  "groups": {"g": {"humanOverrideSeenAt": "${t}"}}\n}\n`, line: 3, column: 43 },
+        { path: 'regions.eu-west-1.healthSince', text: (t) => `{\n  "stateVersion": 2,\n  "regions": {"eu-west-1": {"healthy": true, "healthSince": "${t}"}}\n}\n`, line: 3, column: 61 },
+        { path: 'history[0].at', text: (t) => `{\n  "stateVersion": 2,\n  "history": [{"at": "${t}", "dials": {}, "healthy": {}}]\n}\n`, line: 3, column: 22 },
+        { path: 'history[0].load.eu-west-1.at', text: (t) => `{\n  "stateVersion": 2,\n  "history": [{"at": "2026-12-01T18:00:00Z", "dials": {}, "healthy": {},\n    "load": {"eu-west-1": {"value": 1, "at": "${t}"}}}]\n}\n`, line: 4, column: 46 },
+        { path: 'groups.g.lastChangeAt', text: (t) => `{"stateVersion": 1, "groups": {"g": {"lastChangeAt": "${t}"}}}`, line: 1, column: 54 },
+      ];
+      for (const field of fields) {
+        await f.storeStateText(field.text('yesterday'));
+        const error = await f.open().load().then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(error, field.path).toBeInstanceOf(StateCorruptError);
+        expect((error as StateCorruptError).message).toContain(`${f.location}:${field.line}:${field.column} ${field.path}: must be an ISO-8601 time`);
+        // The same document with a real time loads.
+        await f.storeStateText(field.text('2026-12-01T17:00:00Z'));
+        await expect(f.open().load(), field.path).resolves.toMatchObject({ stateVersion: 2 });
+      }
+    });
   });
 }
