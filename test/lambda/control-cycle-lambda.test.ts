@@ -65,6 +65,17 @@ afterAll(async () => {
   restoreEnv(envBefore);
 });
 
+/** What the bundled handler writes to stdout and stderr (Powertools' logger and metrics write there, not through console.log). */
+function captureStdout(): { lines(): string[]; restore(): void } {
+  const chunks: string[] = [];
+  const capture = (chunk: string | Uint8Array): boolean => {
+    chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+    return true;
+  };
+  const spies = [vi.spyOn(process.stdout, 'write').mockImplementation(capture), vi.spyOn(process.stderr, 'write').mockImplementation(capture)];
+  return { lines: () => chunks.join('').split('\n').filter((l) => l.trim() !== ''), restore: () => spies.forEach((s) => s.mockRestore()) };
+}
+
 describe('control-cycle Lambda (bundled)', () => {
   it('runs a cycle against GA and CloudWatch and keeps its state in DynamoDB under the lease', async () => {
     const out = await handler({ 'detail-type': 'Scheduled Event' });
@@ -92,9 +103,7 @@ describe('control-cycle Lambda (bundled)', () => {
   it('ends its cycle before the function times out: a GA endpoint that never answers is cut off, and named', async () => {
     const silent = await startStallingServer('never-answer');
     process.env.AWS_ENDPOINT_URL_GLOBAL_ACCELERATOR = silent.url;
-    const logged: string[] = [];
-    const log = console.log;
-    console.log = (line: string) => void logged.push(line);
+    const out = captureStdout();
     try {
       const started = Date.now();
       // 16.5 s left, 15 s kept back for the runtime: a 1.5 s cycle.
@@ -104,10 +113,10 @@ describe('control-cycle Lambda (bundled)', () => {
       );
       expect(Date.now() - started).toBeLessThan(4_000);
       expect(error?.message).toMatch(/GlobalAccelerator DescribeAccelerator \(us-west-2\) ran out of time after \d+ ms \(the cycle deadline of 1275 ms passed\)/);
-      const line = JSON.parse(logged.at(-1) ?? '{}') as { level: string; ranOut?: Record<string, unknown> };
-      expect(line).toMatchObject({ level: 'error', ranOut: { service: 'GlobalAccelerator', operation: 'DescribeAccelerator', target: 'us-west-2', limit: 'cycle' } });
+      const line = out.lines().map((l) => JSON.parse(l) as { level?: string; message?: string; ranOut?: Record<string, unknown> }).find((l) => l.message === 'cycle failed');
+      expect(line).toMatchObject({ level: 'ERROR', ranOut: { service: 'GlobalAccelerator', operation: 'DescribeAccelerator', target: 'us-west-2', limit: 'cycle' } });
     } finally {
-      console.log = log;
+      out.restore();
       process.env.AWS_ENDPOINT_URL_GLOBAL_ACCELERATOR = t.emulator.url;
       await silent.close();
     }
@@ -166,8 +175,8 @@ describe('two overlapping invocations (bundled), against the emulator with Frank
 
   it('an invocation whose lease is taken over while it waits for DEPLOYED saves nothing and reports what landed', async () => {
     const mod = (await import(pathToFileURL(resolve(REPO_ROOT, 'dist/lambda/control-cycle.mjs')).href)) as { handler: typeof handler };
-    const logged: string[] = [];
-    const spy = vi.spyOn(console, 'log').mockImplementation((line: unknown) => void logged.push(String(line)));
+    const out = captureStdout();
+    const logged = { some: (f: (l: string) => boolean) => out.lines().some(f), join: (sep: string) => out.lines().join(sep) };
     try {
       const running = mod.handler({});
       // Once both writes landed, another invocation, its clock past the lease, takes it over.
@@ -181,7 +190,7 @@ describe('two overlapping invocations (bundled), against the emulator with Frank
       expect(logged.some((l) => l.includes('alert [changes, apply-failed]'))).toBe(true);
       expect(logged.join('\n')).toMatch(/Lease lost on dynamodb:\/\/lease-\w+\/arn:aws:globalaccelerator::123456789012:accelerator\/4f6d1c2a-7b3e-4c19-9a55-0e8d2b7c1f30 \(token 1\): lease token 1 was superseded by token 2 of intruder\. The state was not saved; 2 change\(s\) landed before it stopped/);
     } finally {
-      spy.mockRestore();
+      out.restore();
     }
   });
 });
