@@ -31,7 +31,7 @@ describe('fleet files', () => {
 
   it('reports every problem of the file at its line and column', async () => {
     writeFleet(['policies:', '  - name: crazycall-voip', '    schedule: every 2 minutes', '    mod: plan', 'secrets:', '  slackWebhookParameter: https://hooks.slack.com/services/T/B/x', ''].join('\n'));
-    const error = await loadFleet(root, 'f').catch((e: unknown) => e as Error);
+    const error = (await loadFleet(root, 'f').then(() => undefined, (e: unknown) => e)) as Error;
     const file = join(root, 'fleets', 'f.yaml');
     expect(error.message).toContain(`${file}:3:15 policies[0].schedule:`);
     expect(error.message).toContain(`${file}:4:5 policies[0].mod: unknown key (did you mean mode?)`);
