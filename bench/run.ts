@@ -1,11 +1,12 @@
-// `npm run bench`: decision time at scale, RIPE Atlas stream parsing (throughput and peak memory), and
-// the simulated comparison of ga-steer with the baselines and bounds. Prints tables; writes
+// `npm run bench`: decision time at scale, RIPE Atlas stream parsing (throughput and peak memory), the
+// Lambda package (zipped size, cold init), and the simulated comparison of ga-steer with the baselines and bounds. Prints tables; writes
 // out/bench.json. Options: --quick (100,000 Atlas results, no 24-hour scenario), --only NAME (scenarios).
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import type { AtlasStreamBenchResult } from './atlas-stream.js';
 import { benchDecision } from './decision.js';
+import { benchLambda } from './lambda.js';
 import { benchSimulations } from './simulations.js';
 import { renderComparisonTable } from '../src/sim/compare-controllers.js';
 
@@ -44,6 +45,19 @@ console.log(
   ]),
 );
 
+log('Lambda package and cold init...');
+const lambda = benchLambda();
+console.log('\n## Lambda (osls package of the example fleet; import of the bundled handler in a fresh Node process)\n');
+console.log(
+  table([
+    ['measure', 'value', 'target', 'met'],
+    ['zipped package', `${(lambda.zipBytes / 1024 / 1024).toFixed(2)} MB`, `< ${(lambda.zipTargetBytes / 1024 / 1024).toFixed(1)} MB`, lambda.zipBytes < lambda.zipTargetBytes ? 'yes' : 'NO'],
+    [`cold init (median of ${lambda.runs})`, `${lambda.coldInitMedianMs.toFixed(0)} ms`, `< ${lambda.coldInitTargetMs} ms`, lambda.coldInitMedianMs < lambda.coldInitTargetMs ? 'yes' : 'NO'],
+    [`cold init (max of ${lambda.runs})`, `${lambda.coldInitMaxMs.toFixed(0)} ms`, '', ''],
+    ['cold init CPU time (median; user + system, steadier on a busy machine)', `${lambda.coldInitCpuMedianMs.toFixed(0)} ms`, '', ''],
+  ]),
+);
+
 const scenarios = await benchSimulations('examples/scenarios', quick && only.length === 0 ? ['crazycall'] : only, log);
 console.log('\n## Simulated comparison (same world, scenario and seed for every controller)\n');
 for (const s of scenarios) {
@@ -51,6 +65,6 @@ for (const s of scenarios) {
   console.log(renderComparisonTable(s.runs));
 }
 mkdirSync('out', { recursive: true });
-writeFileSync('out/bench.json', `${JSON.stringify({ decision, atlas, scenarios: scenarios.map((s) => ({ ...s, runs: s.runs.map((r) => ({ controller: r.controller, figures: r.figures, holds: r.holds })) })) }, null, 2)}\n`);
+writeFileSync('out/bench.json', `${JSON.stringify({ decision, atlas, lambda, scenarios: scenarios.map((s) => ({ ...s, runs: s.runs.map((r) => ({ controller: r.controller, figures: r.figures, holds: r.holds })) })) }, null, 2)}\n`);
 log('wrote out/bench.json');
 process.exit(0);

@@ -1,22 +1,33 @@
 // The scheduled Lambda's work, kept out of the handler file so it is tested like any other module:
-// configuration from the environment (parsed, never trusted), one control cycle under a deadline that
-// ends before the function's own timeout, a one-line JSON log. Every log line and any error thrown
-// (the runtime logs it) pass through the secret redactor. State and lease live in one DynamoDB item per
-// accelerator: overlapping invocations (a retry, a second stage or Region) find the lease held and
-// hold, and a stale holder's conditional writes are refused.
+// configuration from the environment and the event (parsed, never trusted), one control cycle under a
+// deadline that ends before the function's own timeout, structured logs and EMF metrics
+// (lambda-telemetry.ts). Every log line and any error thrown (the runtime logs it) pass through the
+// secret redactor. State and lease live in one DynamoDB item per accelerator: overlapping invocations
+// (a retry, a second stage or Region) find the lease held and hold, and a stale holder's conditional
+// writes are refused.
+//
+// A fleet: one function serves several policies, each from its own schedule whose event names it
+// (`{"policy": "crazycall-voip"}`); only the policies the deployment lists (GA_STEER_FLEET_POLICIES) can
+// be named. AWS clients, policies and secrets are made or read once per cold start and kept.
 
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import { join } from 'node:path';
 import { z } from 'zod';
+import { sdkConfig } from '../adapters/aws/client-config.js';
 import { CycleDeadline } from '../adapters/deadline/cycle-deadline.js';
 import { CycleDeadlineError, DeadlineExceededError } from '../adapters/deadline/errors.js';
+import type { SecretParameters } from '../adapters/ssm/secret-parameters.js';
 import { DynamoDbStateStore } from '../adapters/state/dynamodb-state-store.js';
 import type { Policy } from '../policy/schema.js';
 import type { RanOutCall } from '../ports/ran-out-call.js';
 import { runControlCycle, type CycleMode, type CycleResult } from './control-cycle.js';
 import { GaSteerError } from './errors.js';
 import { loadPolicyFile } from './input-files.js';
+import { environmentWithSecrets } from './lambda-secrets.js';
+import { LambdaTelemetry, type InvocationContext } from './lambda-telemetry.js';
 import { DEFAULT_LEASE_TTL_MS } from './lease-owner.js';
-import { wireLive } from './live-wiring.js';
+import { createLiveClients, wireLive, type LiveClients } from './live-wiring.js';
 import { SecretRedactor } from './redact.js';
 
 /**
@@ -27,8 +38,21 @@ export const DEFAULT_LAMBDA_CYCLE_TIMEOUT_SECONDS = 200;
 /** Kept back from the function's remaining time: the runtime's own work after the handler returns. */
 const LAMBDA_MARGIN_MS = 15_000;
 
+/** A policy's name as policies/<name>.yaml holds it (the policy schema's `name` rule). */
+const POLICY_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const policyName = z.string().regex(POLICY_NAME, 'a policy name (lower-case letters, digits, dashes)');
+
 const envSchema = z.object({
+  /** The policy file of a single-policy deployment, or of an event that names none. */
   GA_STEER_POLICY: z.string().min(1).default('policy.yaml'),
+  /** A fleet: the policies (names) schedules may ask for, comma-separated. */
+  GA_STEER_FLEET_POLICIES: z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? [] : v.split(',').map((n) => n.trim())))
+    .pipe(z.array(policyName)),
+  /** Where a fleet's policies are: <dir>/<name>.yaml. */
+  GA_STEER_POLICY_DIR: z.string().min(1).default('policies'),
   /** The DynamoDB table of leases and states (one item per accelerator, keyed by its ARN). */
   GA_STEER_STATE_TABLE: z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, 'a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -)'),
   /** How long the lease lasts unless renewed: how long a crashed invocation blocks the next one. */
@@ -38,8 +62,10 @@ const envSchema = z.object({
   AWS_REGION: z.string().min(1).default('us-west-2'),
   GA_STEER_CYCLE_TIMEOUT_SECONDS: z.coerce.number().positive().default(DEFAULT_LAMBDA_CYCLE_TIMEOUT_SECONDS),
 });
+type LambdaEnv = z.output<typeof envSchema>;
 
-const eventSchema = z.looseObject({ mode: z.enum(['apply', 'plan']).optional() });
+/** A scheduler's event: its own fields (mode, policy) and whatever else the source adds. */
+const eventSchema = z.looseObject({ mode: z.enum(['apply', 'plan']).optional(), policy: policyName.optional() });
 
 export class LambdaConfigError extends GaSteerError {
   override readonly name = 'LambdaConfigError';
@@ -56,6 +82,7 @@ export interface LambdaCycleSummary {
   /** The lease: kept, held-elsewhere (this invocation held), lost (the state was not saved). */
   readonly lease: CycleResult['lease']['status'];
   readonly problems: readonly string[];
+  readonly durationMs: number;
   /** The call the cycle's deadline cut off, when it stopped the apply. */
   readonly ranOut?: RanOutCall;
 }
@@ -63,52 +90,80 @@ export interface LambdaCycleSummary {
 export interface LambdaCycleOptions {
   /** The one redactor, built at cold start from the environment; else one is built here. */
   readonly secrets?: SecretRedactor;
-  /** Where log lines go (already redacted); default console.log. */
-  readonly log?: (line: string) => void;
+  /** Logs and metrics, built at cold start; else built here from the redactor. */
+  readonly telemetry?: LambdaTelemetry;
+  /** The runtime's context: request id and cold start on every log line. */
+  readonly context?: InvocationContext;
   /** The function's remaining time (context.getRemainingTimeInMillis()), when the runtime gives it. */
   readonly remainingTimeMs?: number;
 }
 
-let cachedDynamoDb: { key: string; client: DynamoDBClient } | undefined;
-let cachedPolicy: { file: string; policy: Policy } | undefined;
+/** What a warm container keeps between invocations. */
+interface ColdStartCache {
+  key: string;
+  dynamoDb: DynamoDBClient;
+  secretParameters: SecretParameters | undefined;
+  ssm: SSMClient | undefined;
+  live: LiveClients & { destroy(): void };
+}
+let cache: ColdStartCache | undefined;
+const policies = new Map<string, Policy>();
 
 export async function runLambdaCycle(event: unknown, env: Readonly<Record<string, string | undefined>>, options: LambdaCycleOptions = {}): Promise<LambdaCycleSummary> {
   const secrets = options.secrets ?? new SecretRedactor(env);
-  const print = options.log ?? ((l: string) => console.log(l));
-  const log = (line: string): void => print(secrets.redact(line));
+  const telemetry = options.telemetry ?? new LambdaTelemetry({ serviceName: env.POWERTOOLS_SERVICE_NAME ?? 'ga-steer', redact: secrets.redact });
+  telemetry.startInvocation(options.context);
+  const started = Date.now();
+  let policyShown: string | undefined;
   try {
-    return await runCycle(event, env, secrets, log, options.remainingTimeMs);
+    const summary = await runCycle(event, env, secrets, telemetry, options.remainingTimeMs, started, (name) => (policyShown = name));
+    return summary;
   } catch (e) {
-    log(JSON.stringify({ level: 'error', message: 'cycle failed', error: errorText(e), ...ranOutOf(e) }));
+    telemetry.error('cycle failed', { ...(policyShown !== undefined ? { policy: policyShown } : {}), error: errorText(e), ...ranOutOf(e) });
+    telemetry.cycleFailed(policyShown, Date.now() - started);
     throw redactedError(e, secrets);
   }
 }
 
-async function runCycle(event: unknown, env: Readonly<Record<string, string | undefined>>, secrets: SecretRedactor, log: (line: string) => void, remainingTimeMs: number | undefined): Promise<LambdaCycleSummary> {
+async function runCycle(
+  event: unknown,
+  env: Readonly<Record<string, string | undefined>>,
+  secrets: SecretRedactor,
+  telemetry: LambdaTelemetry,
+  remainingTimeMs: number | undefined,
+  started: number,
+  named: (policy: string) => void,
+): Promise<LambdaCycleSummary> {
   const config = envSchema.safeParse(env);
   if (!config.success) throw new LambdaConfigError(`Lambda configuration: ${config.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  const parsedEvent = eventSchema.safeParse(event ?? {});
+  const parsedEvent = eventSchema.safeParse(typeof event === 'object' && event !== null ? event : {});
+  if (!parsedEvent.success) throw new LambdaConfigError(`Lambda event: ${parsedEvent.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   // The stricter of the two wins: the environment's plan-only switch cannot be overridden by an event.
-  const mode: CycleMode = config.data.GA_STEER_MODE === 'plan' || (parsedEvent.success && parsedEvent.data.mode === 'plan') ? 'plan' : 'apply';
+  const mode: CycleMode = config.data.GA_STEER_MODE === 'plan' || parsedEvent.data.mode === 'plan' ? 'plan' : 'apply';
 
-  if (cachedPolicy?.file !== config.data.GA_STEER_POLICY) {
-    cachedPolicy = { file: config.data.GA_STEER_POLICY, policy: (await loadPolicyFile(config.data.GA_STEER_POLICY, { use: 'live' })).policy };
-  }
-  const policy = cachedPolicy.policy;
+  const policy = await policyFor(parsedEvent.data.policy, config.data);
+  named(policy.name);
   secrets.protectPolicy(policy);
-  // Made once per warm container, like the policy: not on every invocation.
-  const dbKey = `${config.data.AWS_REGION}|${env.AWS_ENDPOINT_URL_DYNAMODB ?? ''}`;
-  if (cachedDynamoDb?.key !== dbKey) {
-    cachedDynamoDb?.client.destroy();
-    cachedDynamoDb = { key: dbKey, client: new DynamoDBClient({ region: config.data.AWS_REGION, maxAttempts: 1 }) };
-  }
+  const clients = clientsFor(config.data, env);
+  // The SSM client is loaded only by deployments that name secret parameters (a smaller cold start otherwise).
+  const cycleEnv = await environmentWithSecrets(policy, env, async () => {
+    if (clients.secretParameters === undefined) {
+      const [{ SSMClient }, { SecretParameters }] = await Promise.all([import('@aws-sdk/client-ssm'), import('../adapters/ssm/secret-parameters.js')]);
+      clients.ssm = new SSMClient(sdkConfig({}, config.data.AWS_REGION));
+      clients.secretParameters = new SecretParameters(clients.ssm);
+    }
+    return clients.secretParameters;
+  });
+  secrets.protectValues(cycleEnv.secrets);
+
   const wiring = wireLive(policy, {
     reuseSources: true,
-    env,
-    stateStore: new DynamoDbStateStore(cachedDynamoDb.client, config.data.GA_STEER_STATE_TABLE, policy.accelerator.arn),
+    env: cycleEnv.env,
+    clients: clients.live,
+    stateStore: new DynamoDbStateStore(clients.dynamoDb, config.data.GA_STEER_STATE_TABLE, policy.accelerator.arn),
     lease: { ttlMs: config.data.GA_STEER_LEASE_TTL_SECONDS * 1000 },
     notify: true,
-    log: (line) => log(JSON.stringify({ level: 'warn', message: line })),
+    log: (line) => telemetry.warn(line, { policy: policy.name }),
     redact: secrets.redact,
     // A Lambda has minutes, not hours: wait for DEPLOYED at most two minutes.
     deployTimeoutMs: 120_000,
@@ -117,6 +172,7 @@ async function runCycle(event: unknown, env: Readonly<Record<string, string | un
   const deadline = CycleDeadline.start(remainingTimeMs !== undefined ? Math.max(0, Math.min(configured, remainingTimeMs - LAMBDA_MARGIN_MS)) : configured);
   try {
     const { plan, report, problems, lease, ranOut } = await runControlCycle(wiring.deps, policy, mode, { deadline });
+    const durationMs = Date.now() - started;
     const summary: LambdaCycleSummary = {
       policy: policy.name,
       mode,
@@ -127,14 +183,53 @@ async function runCycle(event: unknown, env: Readonly<Record<string, string | un
       applyOutcome: report?.outcome ?? null,
       lease: lease.status,
       problems: problems.map(secrets.redact),
+      durationMs,
       ...(ranOut !== undefined ? { ranOut } : {}),
     };
-    log(JSON.stringify({ level: 'info', message: 'cycle', ...summary }));
+    telemetry.info('cycle', { ...summary });
+    telemetry.cycleSucceeded(policy.name, plan, report, durationMs);
     return summary;
   } finally {
     deadline.dispose();
     wiring.close();
   }
+}
+
+/** The event's policy (a fleet's schedule names it) or the deployment's one; parsed once per container. */
+async function policyFor(requested: string | undefined, config: LambdaEnv): Promise<Policy> {
+  let file = config.GA_STEER_POLICY;
+  if (requested !== undefined) {
+    if (!config.GA_STEER_FLEET_POLICIES.includes(requested)) {
+      const served = config.GA_STEER_FLEET_POLICIES.length > 0 ? `this deployment serves ${config.GA_STEER_FLEET_POLICIES.join(', ')}` : 'this deployment lists no fleet (GA_STEER_FLEET_POLICIES)';
+      throw new LambdaConfigError(`Lambda event: policy '${requested}' is not one of this deployment's policies: ${served}`);
+    }
+    file = join(config.GA_STEER_POLICY_DIR, `${requested}.yaml`);
+  }
+  let policy = policies.get(file);
+  if (policy === undefined) {
+    policy = (await loadPolicyFile(file, { use: 'live' })).policy;
+    if (requested !== undefined && policy.name !== requested) throw new LambdaConfigError(`${file}: the policy is named '${policy.name}', but the fleet lists it as '${requested}'`);
+    policies.set(file, policy);
+  }
+  return policy;
+}
+
+/** Clients made once per container: again only when the Region or an endpoint override changes (tests). */
+function clientsFor(config: LambdaEnv, env: Readonly<Record<string, string | undefined>>): ColdStartCache {
+  const key = [config.AWS_REGION, env.AWS_ENDPOINT_URL, env.AWS_ENDPOINT_URL_DYNAMODB, env.AWS_ENDPOINT_URL_SSM, env.AWS_ENDPOINT_URL_GLOBAL_ACCELERATOR, env.AWS_ENDPOINT_URL_CLOUDWATCH].join('|');
+  if (cache?.key !== key) {
+    cache?.dynamoDb.destroy();
+    cache?.ssm?.destroy();
+    cache?.live.destroy();
+    cache = {
+      key,
+      dynamoDb: new DynamoDBClient({ region: config.AWS_REGION, maxAttempts: 1 }),
+      ssm: undefined,
+      secretParameters: undefined,
+      live: createLiveClients({ env }),
+    };
+  }
+  return cache;
 }
 
 function ranOutOf(e: unknown): { ranOut?: RanOutCall } {

@@ -7,6 +7,7 @@ import { CloudWatchClientPool } from '../adapters/cloudwatch/client-pool.js';
 import { CloudWatchSignalSource } from '../adapters/cloudwatch/cloudwatch-signal-source.js';
 import type { AwsClientOptions } from '../adapters/aws/client-config.js';
 import { DEFAULT_RETRY, type RetryPolicy } from '../adapters/aws/retry.js';
+import type { GlobalAcceleratorClient } from '@aws-sdk/client-global-accelerator';
 import { createGlobalAcceleratorClient } from '../adapters/global-accelerator/client.js';
 import { GlobalAcceleratorGateway } from '../adapters/global-accelerator/gateway.js';
 import { RipeAtlasSignalSource } from '../adapters/ripe-atlas/atlas-signal-source.js';
@@ -55,6 +56,29 @@ export interface LiveWiringOptions {
   readonly sleep?: (ms: number) => Promise<void>;
   /** Hides secrets in alert texts before they leave (the CLI's and Lambda's redactor). */
   readonly redact?: (text: string) => string;
+  /** AWS clients made once and kept by the caller (a warm Lambda): used, and left open by close(). */
+  readonly clients?: LiveClients;
+}
+
+/** The AWS clients a cycle uses. */
+export interface LiveClients {
+  readonly ga: GlobalAcceleratorClient;
+  readonly cloudWatch: CloudWatchClientPool;
+}
+
+/** Clients for `wireLive`'s `clients`, made once per process by callers that run many cycles. */
+export function createLiveClients(options: Pick<LiveWiringOptions, 'endpointUrl' | 'env'>): LiveClients & { destroy(): void } {
+  const aws = awsClientOptions(options);
+  const ga = createGlobalAcceleratorClient(aws);
+  const cloudWatch = new CloudWatchClientPool(aws);
+  return {
+    ga,
+    cloudWatch,
+    destroy() {
+      ga.destroy();
+      cloudWatch.destroy();
+    },
+  };
 }
 
 export interface LiveWiring {
@@ -77,10 +101,9 @@ export function awsClientOptions(options: Pick<LiveWiringOptions, 'endpointUrl' 
 }
 
 export function wireLive(policy: Policy, options: LiveWiringOptions): LiveWiring {
-  const aws = awsClientOptions(options);
   const clock = options.clock ?? systemClock;
-  const ga = createGlobalAcceleratorClient(aws);
-  const cloudWatch = new CloudWatchClientPool(aws);
+  const clients = options.clients ?? createLiveClients(options);
+  const { ga, cloudWatch } = clients;
   const retry = options.retry !== undefined || options.sleep !== undefined ? { ...(options.retry ?? DEFAULT_RETRY), ...(options.sleep !== undefined ? { sleep: options.sleep } : {}) } : undefined;
   const gateway = new GlobalAcceleratorGateway(ga, {
     now: () => clock.now(),
@@ -101,8 +124,10 @@ export function wireLive(policy: Policy, options: LiveWiringOptions): LiveWiring
       log: options.log,
     },
     close() {
-      ga.destroy();
-      cloudWatch.destroy();
+      if (options.clients === undefined) {
+        ga.destroy();
+        cloudWatch.destroy();
+      }
     },
   };
 }

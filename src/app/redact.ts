@@ -30,6 +30,8 @@ export function policySecretEnvNames(policy: Policy): string[] {
 export class SecretRedactor {
   readonly #env: Readonly<Record<string, string | undefined>>;
   readonly #names = new Set<string>();
+  /** Secrets that reached the process another way (SSM parameters read by the Lambda). */
+  readonly #values = new Set<string>();
   /** Every form of every secret to hide, longest first. */
   #forms: string[] = [];
 
@@ -42,9 +44,20 @@ export class SecretRedactor {
   protect(names: Iterable<string>): void {
     const before = this.#names.size;
     for (const n of names) this.#names.add(n);
-    if (this.#names.size === before) return;
+    if (this.#names.size !== before) this.#rebuild();
+  }
+
+  /** Hides these values from now on (secrets not read from this redactor's environment). */
+  protectValues(values: Iterable<string>): void {
+    const before = this.#values.size;
+    for (const v of values) this.#values.add(v);
+    if (this.#values.size !== before) this.#rebuild();
+  }
+
+  #rebuild(): void {
     const forms = new Set<string>();
     for (const name of this.#names) for (const form of formsOf(this.#env[name])) forms.add(form);
+    for (const value of this.#values) for (const form of formsOf(value)) forms.add(form);
     // Longest first, so a secret that contains another is hidden whole.
     this.#forms = [...forms].sort((a, b) => b.length - a.length);
   }

@@ -2,7 +2,7 @@
 // in a clear issue instead of a crash. Each input kind has its own size cap; the structural limits are
 // shared.
 
-export type InputKind = 'policy' | 'scenario' | 'snapshot' | 'state' | 'lease' | 'fault plan';
+export type InputKind = 'policy' | 'scenario' | 'snapshot' | 'state' | 'lease' | 'fault plan' | 'fleet';
 
 const MiB = 1024 * 1024;
 
@@ -16,6 +16,7 @@ export const MAX_INPUT_BYTES: Readonly<Record<InputKind, number>> = {
   // A file store's lock file: one lease record of a few hundred bytes.
   lease: 1 * MiB,
   'fault plan': 1 * MiB,
+  fleet: 1 * MiB,
 };
 
 /** Deepest nesting of mappings and lists. Real inputs nest 8-10 levels; parsers recurse per level. */

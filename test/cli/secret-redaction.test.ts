@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { startLocalDynamoDb, type LocalDynamoDb } from '../support/local-dynamodb.js';
 import { runGaSteer, type CliRun } from '../support/run-cli-in-process.js';
@@ -162,9 +162,14 @@ describe('secrets echoed back by upstreams never come out', () => {
   });
 
   it('the Lambda handler: its log lines, its summary and the error it throws', async () => {
-    const logged: string[] = [];
-    const log = console.log;
-    console.log = (line: string) => void logged.push(String(line));
+    // The handler logs through Powertools, which writes to stdout and stderr itself (not console.log).
+    const chunks: string[] = [];
+    const capture = (chunk: string | Uint8Array): boolean => {
+      chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+      return true;
+    };
+    const spies = [vi.spyOn(process.stdout, 'write').mockImplementation(capture), vi.spyOn(process.stderr, 'write').mockImplementation(capture)];
+    const logged = { some: (f: (l: string) => boolean) => chunks.join('').split('\n').some(f) };
     Object.assign(process.env, {
       GA_STEER_POLICY: policyFile,
       GA_STEER_STATE_TABLE: 'ga-steer-state',
@@ -190,8 +195,8 @@ describe('secrets echoed back by upstreams never come out', () => {
       expect(error?.message).toMatch(/DynamoDB UpdateItem \(acquire\) failed: AccessDeniedException \(HTTP 403\): User is not authorized \(authorization: .*\[redacted\]/);
       seen.push(String(error?.name), String(error?.message), String(error?.stack), JSON.stringify(error));
     } finally {
-      console.log = log;
-      seen.push(...logged);
+      for (const spy of spies) spy.mockRestore();
+      seen.push(...chunks);
     }
     expect(logged.some((l) => l.includes('[redacted]'))).toBe(true);
     const item = await db.client.send(new GetItemCommand({ TableName: 'ga-steer-state', Key: { id: { S: (parse(readFileSync(policyFile, 'utf8')) as { accelerator: { arn: string } }).accelerator.arn } }, ConsistentRead: true }));

@@ -3,12 +3,11 @@
 // endpoint variables.
 
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { parse } from 'yaml';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DynamoDbStateStore } from '../../src/adapters/state/dynamodb-state-store.js';
 import { startAtlasApiServer, type AtlasApiServer } from '../support/atlas-api-server.js';
@@ -65,6 +64,17 @@ afterAll(async () => {
   restoreEnv(envBefore);
 });
 
+/** What the bundled handler writes to stdout and stderr (Powertools' logger and metrics write there, not through console.log). */
+function captureStdout(): { lines(): string[]; restore(): void } {
+  const chunks: string[] = [];
+  const capture = (chunk: string | Uint8Array): boolean => {
+    chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+    return true;
+  };
+  const spies = [vi.spyOn(process.stdout, 'write').mockImplementation(capture), vi.spyOn(process.stderr, 'write').mockImplementation(capture)];
+  return { lines: () => chunks.join('').split('\n').filter((l) => l.trim() !== ''), restore: () => spies.forEach((s) => s.mockRestore()) };
+}
+
 describe('control-cycle Lambda (bundled)', () => {
   it('runs a cycle against GA and CloudWatch and keeps its state in DynamoDB under the lease', async () => {
     const out = await handler({ 'detail-type': 'Scheduled Event' });
@@ -92,9 +102,7 @@ describe('control-cycle Lambda (bundled)', () => {
   it('ends its cycle before the function times out: a GA endpoint that never answers is cut off, and named', async () => {
     const silent = await startStallingServer('never-answer');
     process.env.AWS_ENDPOINT_URL_GLOBAL_ACCELERATOR = silent.url;
-    const logged: string[] = [];
-    const log = console.log;
-    console.log = (line: string) => void logged.push(line);
+    const out = captureStdout();
     try {
       const started = Date.now();
       // 16.5 s left, 15 s kept back for the runtime: a 1.5 s cycle.
@@ -104,10 +112,10 @@ describe('control-cycle Lambda (bundled)', () => {
       );
       expect(Date.now() - started).toBeLessThan(4_000);
       expect(error?.message).toMatch(/GlobalAccelerator DescribeAccelerator \(us-west-2\) ran out of time after \d+ ms \(the cycle deadline of 1275 ms passed\)/);
-      const line = JSON.parse(logged.at(-1) ?? '{}') as { level: string; ranOut?: Record<string, unknown> };
-      expect(line).toMatchObject({ level: 'error', ranOut: { service: 'GlobalAccelerator', operation: 'DescribeAccelerator', target: 'us-west-2', limit: 'cycle' } });
+      const line = out.lines().map((l) => JSON.parse(l) as { level?: string; message?: string; ranOut?: Record<string, unknown> }).find((l) => l.message === 'cycle failed');
+      expect(line).toMatchObject({ level: 'ERROR', ranOut: { service: 'GlobalAccelerator', operation: 'DescribeAccelerator', target: 'us-west-2', limit: 'cycle' } });
     } finally {
-      console.log = log;
+      out.restore();
       process.env.AWS_ENDPOINT_URL_GLOBAL_ACCELERATOR = t.emulator.url;
       await silent.close();
     }
@@ -116,9 +124,12 @@ describe('control-cycle Lambda (bundled)', () => {
   it('refuses a misconfigured environment with a message naming the variable', async () => {
     const table = process.env.GA_STEER_STATE_TABLE;
     delete process.env.GA_STEER_STATE_TABLE;
+    const out = captureStdout();
     try {
       await expect(handler({})).rejects.toThrow(/GA_STEER_STATE_TABLE/);
+      expect(out.lines().some((l) => l.includes('"message":"cycle failed"') && l.includes('GA_STEER_STATE_TABLE'))).toBe(true);
     } finally {
+      out.restore();
       process.env.GA_STEER_STATE_TABLE = table;
     }
   });
@@ -166,8 +177,8 @@ describe('two overlapping invocations (bundled), against the emulator with Frank
 
   it('an invocation whose lease is taken over while it waits for DEPLOYED saves nothing and reports what landed', async () => {
     const mod = (await import(pathToFileURL(resolve(REPO_ROOT, 'dist/lambda/control-cycle.mjs')).href)) as { handler: typeof handler };
-    const logged: string[] = [];
-    const spy = vi.spyOn(console, 'log').mockImplementation((line: unknown) => void logged.push(String(line)));
+    const out = captureStdout();
+    const logged = { some: (f: (l: string) => boolean) => out.lines().some(f), join: (sep: string) => out.lines().join(sep) };
     try {
       const running = mod.handler({});
       // Once both writes landed, another invocation, its clock past the lease, takes it over.
@@ -181,68 +192,122 @@ describe('two overlapping invocations (bundled), against the emulator with Frank
       expect(logged.some((l) => l.includes('alert [changes, apply-failed]'))).toBe(true);
       expect(logged.join('\n')).toMatch(/Lease lost on dynamodb:\/\/lease-\w+\/arn:aws:globalaccelerator::123456789012:accelerator\/4f6d1c2a-7b3e-4c19-9a55-0e8d2b7c1f30 \(token 1\): lease token 1 was superseded by token 2 of intruder\. The state was not saved; 2 change\(s\) landed before it stopped/);
     } finally {
-      spy.mockRestore();
+      out.restore();
     }
   });
 });
 
-describe('serverless.yml', () => {
-  // CloudFormation's short form `!Sub` is a custom tag to the yaml package.
-  const cfnSub = { tag: '!Sub', resolve: (value: string) => ({ 'Fn::Sub': value }) };
-  const cfnRef = { tag: '!Ref', resolve: (value: string) => ({ Ref: value }) };
-  const cfnGetAtt = { tag: '!GetAtt', resolve: (value: string) => ({ 'Fn::GetAtt': value.split('.') }) };
-  const config = parse(readFileSync(resolve(REPO_ROOT, 'serverless.yml'), 'utf8'), { customTags: [cfnSub, cfnRef, cfnGetAtt] }) as {
-    provider: { runtime: string; timeout: number; environment: Record<string, unknown>; iam: { role: { statements: { Action: string[]; Resource: unknown; Condition?: unknown }[] } } };
-    resources: { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
-    functions: Record<string, { handler: string; reservedConcurrency?: number }>;
-  };
+describe('serverless.yml, packaged offline for the example fleet (osls package)', () => {
+  interface Statement { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown }
+  interface Template { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> }
+  let template: Template;
+  let templateText: string;
+  let zipBytes: number;
+  const packageDir = mkdtempSync(join(tmpdir(), 'ga-steer-package-'));
+  beforeAll(() => {
+    execFileSync(process.execPath, [resolve(REPO_ROOT, 'node_modules/osls/bin/serverless.js'), 'package', '--param=fleet=example', '--stage', 'prod', '--package', packageDir], {
+      cwd: REPO_ROOT,
+      stdio: 'pipe',
+      env: { ...process.env, AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', SLACK_WEBHOOK_URL: 'https://hooks.slack.com/services/T9/B9/deployer-env-secret' },
+    });
+    templateText = readFileSync(join(packageDir, 'cloudformation-template-update-stack.json'), 'utf8');
+    template = JSON.parse(templateText) as Template;
+    zipBytes = statSync(join(packageDir, 'ga-steer.zip')).size;
+  }, 60_000);
+  afterAll(() => rmSync(packageDir, { recursive: true, force: true }));
+  const ofType = (type: string) => Object.entries(template.Resources).filter(([, r]) => r.Type === type);
+  const statements = (): Statement[] => (template.Resources.IamRoleLambdaExecution?.Properties.Policies as { PolicyDocument: { Statement: Statement[] } }[])[0]?.PolicyDocument.Statement ?? [];
+  const actions = (s: Statement): string[] => (Array.isArray(s.Action) ? s.Action : [s.Action]);
 
-  it('points at the bundled handler, on a supported runtime, one writer at a time', () => {
-    const fn = config.functions.controlCycle;
-    expect(fn?.handler).toBe('dist/lambda/control-cycle.handler');
+  it('points at the bundled handler, on a supported runtime, one cycle per policy at a time, named per fleet and stage', () => {
+    const fn = template.Resources.ControlCycleLambdaFunction?.Properties;
+    expect(fn).toMatchObject({ Handler: 'dist/lambda/control-cycle.handler', FunctionName: 'ga-steer-example-prod-control-cycle', ReservedConcurrentExecutions: 2 });
+    expect(String(fn?.Runtime)).toMatch(/^nodejs(22|24)\.x$/);
     expect(existsSync(resolve(REPO_ROOT, 'dist/lambda/control-cycle.mjs'))).toBe(true);
-    expect(config.provider.runtime).toMatch(/^nodejs(22|24)\.x$/);
-    expect(fn?.reservedConcurrency).toBe(1);
+    expect(zipBytes).toBeLessThan(1.5 * 1024 * 1024);
   });
 
   it('gives the cycle a deadline below the function timeout, and so does the code by default', () => {
-    const configured = Number(config.provider.environment['GA_STEER_CYCLE_TIMEOUT_SECONDS']);
+    const fn = template.Resources.ControlCycleLambdaFunction?.Properties as { Timeout: number; Environment: { Variables: Record<string, unknown> } };
+    const configured = Number(fn.Environment.Variables.GA_STEER_CYCLE_TIMEOUT_SECONDS);
     expect(configured).toBeGreaterThan(0);
-    expect(configured).toBeLessThan(config.provider.timeout);
-    expect(DEFAULT_LAMBDA_CYCLE_TIMEOUT_SECONDS).toBeLessThan(config.provider.timeout);
+    expect(configured).toBeLessThan(fn.Timeout);
+    expect(DEFAULT_LAMBDA_CYCLE_TIMEOUT_SECONDS).toBeLessThan(fn.Timeout);
   });
 
-  it('grants every AWS action the adapters call, and nothing that adds or removes endpoints', () => {
-    const granted = new Set(config.provider.iam.role.statements.flatMap((s) => s.Action));
+  it('schedules each policy of the fleet with its own event, and sends failed invocations to the stack\'s queue', () => {
+    const inputs = ofType('AWS::Scheduler::Schedule').map(([, r]) => JSON.parse(String((r.Properties.Target as { Input: string }).Input)) as unknown);
+    expect(inputs).toEqual([{ policy: 'crazycall-voip' }, { policy: 'atlas-experiment', mode: 'plan' }]);
+    const invokeConfig = ofType('AWS::Lambda::EventInvokeConfig')[0]?.[1].Properties;
+    expect(invokeConfig).toMatchObject({ MaximumRetryAttempts: 0, DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['FailedCycles', 'Arn'] } } } });
+    expect(template.Resources.FailedCycles?.Type).toBe('AWS::SQS::Queue');
+    expect(statements().some((s) => actions(s).includes('sqs:SendMessage'))).toBe(true);
+  });
+
+  it('has the error, throttle, failed-cycle and per-policy heartbeat alarms, all to the stack\'s topic', () => {
+    const alarms = Object.fromEntries(ofType('AWS::CloudWatch::Alarm'));
+    expect(Object.keys(alarms).sort()).toEqual(['ErrorsAlarm', 'FailedCyclesAlarm', 'HeartbeatAtlasExperimentAlarm', 'HeartbeatCrazycallVoipAlarm', 'ThrottlesAlarm']);
+    for (const a of Object.values(alarms)) expect(a.Properties.AlarmActions).toEqual([{ Ref: 'AlarmTopic' }]);
+    expect(alarms.ErrorsAlarm?.Properties).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: 'Errors', Dimensions: [{ Name: 'FunctionName', Value: { Ref: 'ControlCycleLambdaFunction' } }] });
+    expect(alarms.ThrottlesAlarm?.Properties).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: 'Throttles' });
+    // The heartbeat reads what the Lambda's EMF lines carry, and no data is the failure.
+    expect(alarms.HeartbeatCrazycallVoipAlarm?.Properties).toMatchObject({
+      Namespace: 'GaSteer',
+      MetricName: 'CycleSucceeded',
+      Dimensions: [{ Name: 'service', Value: 'ga-steer-example-prod' }, { Name: 'Policy', Value: 'crazycall-voip' }],
+      ComparisonOperator: 'LessThanThreshold',
+      Threshold: 1,
+      TreatMissingData: 'breaching',
+      EvaluationPeriods: 3,
+    });
+    const fn = template.Resources.ControlCycleLambdaFunction?.Properties as { Environment: { Variables: Record<string, unknown> } };
+    expect(fn.Environment.Variables).toMatchObject({ POWERTOOLS_SERVICE_NAME: 'ga-steer-example-prod', POWERTOOLS_METRICS_NAMESPACE: 'GaSteer' });
+    expect(template.Resources.AlarmTopic?.Type).toBe('AWS::SNS::Topic');
+  });
+
+  it('holds no secret: parameter names only, nothing from the deployer\'s environment', () => {
+    const fn = template.Resources.ControlCycleLambdaFunction?.Properties as { Environment: { Variables: Record<string, unknown> } };
+    expect(fn.Environment.Variables).toMatchObject({ GA_STEER_SLACK_WEBHOOK_PARAMETER: '/ga-steer/example/slack-webhook', GA_STEER_RIPE_ATLAS_KEY_PARAMETER: '/ga-steer/example/ripe-atlas-key' });
+    expect(Object.keys(fn.Environment.Variables)).not.toContain('SLACK_WEBHOOK_URL');
+    expect(templateText).not.toContain('deployer-env-secret');
+    expect(templateText).not.toMatch(/hooks\.slack\.com/);
+  });
+
+  it('grants every AWS action the adapters call, on the fleet\'s accelerators, and nothing that adds or removes endpoints', () => {
+    const granted = new Set(statements().flatMap(actions));
     const used = [
       ...['DescribeAccelerator', 'ListListeners', 'ListEndpointGroups', 'DescribeEndpointGroup', 'UpdateEndpointGroup'].map((a) => `globalaccelerator:${a}`),
       'cloudwatch:GetMetricData',
       'cloudwatch:ListMetrics',
       'dynamodb:GetItem',
       'dynamodb:UpdateItem',
+      'ssm:GetParameter',
+      'kms:Decrypt',
     ];
     for (const a of used) expect(granted.has(a), a).toBe(true);
-    expect([...granted].some((a) => /AddEndpoints|RemoveEndpoints|Delete|PutItem|Scan|Query|BatchWrite/.test(a))).toBe(false);
-    // The store's DynamoDB calls are exactly the two granted.
+    expect([...granted].some((a) => /AddEndpoints|RemoveEndpoints|Delete|PutItem|Scan|Query|BatchWrite|PutParameter/.test(a))).toBe(false);
     const store = readFileSync(resolve(REPO_ROOT, 'src/adapters/state/dynamodb-state-store.ts'), 'utf8');
     expect(new Set([...store.matchAll(/new (\w+)Command\(/g)].map((m) => `dynamodb:${m[1]}`))).toEqual(new Set(['dynamodb:GetItem', 'dynamodb:UpdateItem']));
-    // Every GA command the adapter sends is in the list above.
     const api = readFileSync(resolve(REPO_ROOT, 'src/adapters/global-accelerator/ga-api.ts'), 'utf8');
-    const commands = [...api.matchAll(/new (\w+)Command\(/g)].map((m) => `globalaccelerator:${m[1]}`);
-    for (const c of commands) expect(granted.has(c), c).toBe(true);
+    for (const c of [...api.matchAll(/new (\w+)Command\(/g)].map((m) => `globalaccelerator:${m[1]}`)) expect(granted.has(c), c).toBe(true);
+    const ga = statements().find((s) => actions(s).includes('globalaccelerator:UpdateEndpointGroup'));
+    expect(ga?.Resource).toEqual([`${ARN_CRAZYCALL}/listener/*/endpoint-group/*`, `${ARN_ATLAS}/listener/*/endpoint-group/*`]);
   });
 
-  it('declares the lease and state table, and lets the Lambda only read and conditionally update its accelerator\'s item', () => {
-    expect(config.resources.Resources.StateTable).toMatchObject({ Type: 'AWS::DynamoDB::Table', Properties: { KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }] } });
-    expect(config.provider.environment.GA_STEER_STATE_TABLE).toEqual({ Ref: 'StateTable' });
-    const dynamo = config.provider.iam.role.statements.filter((s) => s.Action.some((a) => a.startsWith('dynamodb:')));
-    expect(dynamo).toEqual([
+  it('owns the lease and state table, and lets the Lambda only read and conditionally update the fleet\'s items', () => {
+    expect(template.Resources.StateTable).toMatchObject({ Type: 'AWS::DynamoDB::Table', Properties: { KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }] } });
+    const fn = template.Resources.ControlCycleLambdaFunction?.Properties as { Environment: { Variables: Record<string, unknown> } };
+    expect(fn.Environment.Variables.GA_STEER_STATE_TABLE).toEqual({ Ref: 'StateTable' });
+    expect(statements().filter((s) => actions(s).some((a) => a.startsWith('dynamodb:')))).toEqual([
       {
         Effect: 'Allow',
         Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
         Resource: { 'Fn::GetAtt': ['StateTable', 'Arn'] },
-        Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['${file(policies/${param:policy}.yaml):accelerator.arn}'] } },
+        Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [ARN_CRAZYCALL, ARN_ATLAS] } },
       },
     ]);
   });
 });
+
+const ARN_CRAZYCALL = 'arn:aws:globalaccelerator::123456789012:accelerator/4f6d1c2a-7b3e-4c19-9a55-0e8d2b7c1f30';
+const ARN_ATLAS = 'arn:aws:globalaccelerator::123456789012:accelerator/9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';

@@ -1,5 +1,6 @@
 // A local S3 on loopback for the state store and feed tests: path-style GetObject and PutObject with
-// ETags and conditional writes (If-Match, If-None-Match: *), errors in S3's XML shape.
+// ETags and conditional writes (If-Match, If-None-Match: *), errors in S3's XML shape, and on demand the
+// 403 AWS gives a role without s3:ListBucket for a missing object.
 
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -11,6 +12,11 @@ export interface LocalS3 {
   readonly requests: { method: string; path: string; headers: Record<string, string | string[] | undefined> }[];
   /** The next N PUTs are stored, then their connection is cut before the response: a lost response. */
   cutPutResponses: number;
+  /**
+   * Answer as AWS does for a caller without s3:ListBucket on the bucket: a missing object is 403
+   * AccessDenied, not 404 NoSuchKey (S3 will not reveal whether a key exists).
+   */
+  withoutListBucket: boolean;
   close(): Promise<void>;
 }
 
@@ -33,6 +39,7 @@ export async function startLocalS3(): Promise<LocalS3> {
       if (!/^\/[^/]+\/.+/.test(path)) return send(400, xmlError('InvalidRequest', 'path-style /bucket/key expected'), { 'content-type': 'application/xml' });
       const existing = objects.get(path);
       if (req.method === 'GET') {
+        if (existing === undefined && local.withoutListBucket) return send(403, xmlError('AccessDenied', 'Access Denied'), { 'content-type': 'application/xml' });
         if (existing === undefined) return send(404, xmlError('NoSuchKey', 'The specified key does not exist.'), { 'content-type': 'application/xml' });
         return send(200, existing.body, { etag: existing.etag, 'content-type': 'application/json', 'content-length': String(existing.body.length) });
       }
@@ -62,6 +69,7 @@ export async function startLocalS3(): Promise<LocalS3> {
     objects,
     requests,
     cutPutResponses: 0,
+    withoutListBucket: false,
     close: () => new Promise<void>((r) => {
       server.close(() => r());
       server.closeAllConnections();

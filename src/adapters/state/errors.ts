@@ -27,3 +27,23 @@ export class LeaseContendedError extends GaSteerError {
 
 /** How many times a store re-reads a lease that changed under it before giving up. */
 export const MAX_ACQUIRE_ATTEMPTS = 10;
+
+/**
+ * S3 refused to read the state object. Without s3:ListBucket S3 answers a missing object with 403, so
+ * a first cycle (no object yet) looks like this too: say which permissions the role needs.
+ */
+export class StateAccessDeniedError extends GaSteerError {
+  override readonly name = 'StateAccessDeniedError';
+  constructor(
+    readonly location: string,
+    readonly bucket: string,
+    cause: unknown,
+  ) {
+    super(
+      `${location}: S3 denied GetObject (403 AccessDenied). If the object does not exist yet, this is S3 hiding that: ` +
+        `without s3:ListBucket on arn:aws:s3:::${bucket} it answers a missing object with 403, not 404. ` +
+        `The role needs s3:ListBucket on the bucket and s3:GetObject and s3:PutObject on the object.`,
+      { cause },
+    );
+  }
+}

@@ -14,6 +14,7 @@ import { callWithRetry, DEFAULT_RETRY, type RetryPolicy } from '../aws/retry.js'
 import { WriteRounds, writeOnce, type WriteOutcome } from './conditional-write.js';
 import { checkAgainst, decideAcquire, isLive, leaseOf, refusalOf, released, RELEASED_AT, renewed, type LeaseRecord } from './lease-record.js';
 import { parseS3StateObject, s3StateObjectText, stateOf, type S3StateObject } from './s3-state-object.js';
+import { StateAccessDeniedError } from './errors.js';
 import { corruptError } from './stored-state.js';
 
 interface ReadObject {
@@ -120,6 +121,7 @@ export class S3StateStore implements StateStore {
       );
     } catch (e) {
       if (isNoSuchKey(e)) return { etag: undefined, object: { lease: undefined, state: undefined } };
+      if (e instanceof AwsCallError && (e.httpStatus === 403 || e.code === 'AccessDenied')) throw new StateAccessDeniedError(this.location, this.bucket, e);
       throw e;
     }
     if ('tooLarge' in out) throw corruptError(this.location, [tooLargeIssue(this.location, 'state', out.tooLarge)]);

@@ -1,12 +1,12 @@
 // Opens a synthetic feed wherever it lives (local file, HTTP(S), S3) as a byte stream for parseFeed.
-// Every failure is a FeedFetchError naming the feed and its redacted location.
+// Every failure is a FeedFetchError naming the feed and its redacted location. The S3 client is loaded
+// on first use: most deployments read no S3 feed, and it is a large part of the Lambda's cold start.
 
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { sdkConfig, type StaticCredentials } from '../aws/client-config.js';
 import { FeedFetchError } from './feed-fetch-error.js';
 import { readFileFeed } from './read-file-feed.js';
 import { readHttpFeed } from './read-http-feed.js';
-import { readS3Feed } from './read-s3-feed.js';
 import { redactLocation } from './redact-location.js';
 
 export interface FeedFetchOptions {
@@ -47,8 +47,10 @@ export class FeedFetcher {
       case 'http':
       case 'https':
         return readHttpFeed({ feedName, url: location, shown, timeoutMs, maxBytes });
-      case 's3':
-        return readS3Feed(this.s3(), { feedName, url: location, shown, timeoutMs, maxBytes });
+      case 's3': {
+        const { readS3Feed } = await import('./read-s3-feed.js');
+        return readS3Feed(await this.s3(), { feedName, url: location, shown, timeoutMs, maxBytes });
+      }
       default:
         throw new FeedFetchError(feedName, shown, 'unsupported-location', `unsupported scheme ${scheme}:// (use a path, file://, http(s):// or s3://)`);
     }
@@ -60,8 +62,9 @@ export class FeedFetcher {
     this.s3Client = undefined;
   }
 
-  private s3(): S3Client {
+  private async s3(): Promise<S3Client> {
     if (this.s3Client === undefined) {
+      const { S3Client } = await import('@aws-sdk/client-s3');
       const s3 = this.options.s3 ?? {};
       const region = s3.region ?? process.env['AWS_REGION'] ?? 'us-east-1';
       this.s3Client = new S3Client({

@@ -80,7 +80,9 @@ function s3Error(e: unknown, scope: CallScope, timeoutMs: number, fail: (failure
   if (ranOut !== undefined || name === 'TimeoutError' || code === 'ETIMEDOUT') return fail('timeout', `no complete answer within ${timeoutMs} ms`);
   if (status !== undefined) {
     const failure: FeedFetchFailure = name === 'NoSuchKey' || name === 'NoSuchBucket' || status === 404 ? 'not-found' : status === 403 ? 'access-denied' : 'http-status';
-    return fail(failure, `S3 ${name} (HTTP ${status})`, status);
+    // Without s3:ListBucket, S3 answers a missing object with 403: say so, or a missing feed reads as a broken grant.
+    const hint = name === 'AccessDenied' ? ': the role needs s3:GetObject on the object and s3:ListBucket on the bucket (without it a missing object is 403, not 404)' : '';
+    return fail(failure, `S3 ${name} (HTTP ${status})${hint}`, status);
   }
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') return fail('unreachable', `cannot connect (${code})`);
   return fail('read-failed', code ?? name);

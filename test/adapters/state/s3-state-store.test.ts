@@ -5,6 +5,7 @@
 
 import { S3Client } from '@aws-sdk/client-s3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { StateAccessDeniedError } from '../../../src/adapters/state/errors.js';
 import { S3StateStore } from '../../../src/adapters/state/s3-state-store.js';
 import { emptyControllerState } from '../../../src/planner/controller-state.js';
 import type { Lease, LeaseAttempt } from '../../../src/ports/lease.js';
@@ -33,6 +34,21 @@ const granted = (a: LeaseAttempt): Lease => {
 };
 
 describe('S3 state store', () => {
+  it('starts from an empty state when the object does not exist (404, the role has s3:ListBucket)', async () => {
+    expect(await store().load()).toEqual(emptyControllerState());
+  });
+
+  it('without s3:ListBucket, a missing object is 403 as on AWS: a clear error naming the permissions, nothing written', async () => {
+    s3.withoutListBucket = true;
+    const error = (await store().load().then(() => undefined, (e: unknown) => e)) as Error;
+    expect(error).toBeInstanceOf(StateAccessDeniedError);
+    expect(error.message).toBe(
+      's3://ops-state/ga-steer/crazycall.json: S3 denied GetObject (403 AccessDenied). If the object does not exist yet, this is S3 hiding that: without s3:ListBucket on arn:aws:s3:::ops-state it answers a missing object with 403, not 404. The role needs s3:ListBucket on the bucket and s3:GetObject and s3:PutObject on the object.',
+    );
+    await expect(store().acquireLease('a', 60_000, T0)).rejects.toBeInstanceOf(StateAccessDeniedError);
+    expect(s3.requests.filter((r) => r.method === 'PUT')).toHaveLength(0);
+  });
+
   it('creates the object with If-None-Match, then writes only with If-Match on the ETag just read', async () => {
     const lease = granted(await store().acquireLease('a', 60_000, T0));
     const puts = () => s3.requests.filter((r) => r.method === 'PUT');
