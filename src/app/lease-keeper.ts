@@ -5,11 +5,10 @@
 // lease lost, so the state is still saved under it in the time the cycle keeps for that.
 
 import { DeadlineExceededError } from '../adapters/deadline/errors.js';
-import type { ControllerState } from '../planner/controller-state.js';
 import type { WriteGuard, WritePermit } from '../ports/accelerator-gateway.js';
 import type { Clock } from '../ports/clock.js';
 import type { Lease, LeaseCheck } from '../ports/lease.js';
-import type { StateStore } from '../ports/state-store.js';
+import type { StateStore, StoredState } from '../ports/state-store.js';
 
 export type LeaseLoss = Extract<LeaseCheck, { held: false }>;
 
@@ -62,7 +61,7 @@ export class LeaseKeeper implements WriteGuard {
   }
 
   /** Saves the state under the lease; false (and the lease counted lost) when the store refused; throws when the cycle's deadline cut it off. */
-  async save(state: ControllerState): Promise<boolean> {
+  async save(state: StoredState): Promise<boolean> {
     return this.#serially(async () => {
       const check = await this.#confirm();
       if (!check.held) return false;

@@ -2,14 +2,24 @@
 // makes one process at a time its writer. Every implementation passes one contract suite
 // (test/adapters/state/state-store.case.ts).
 
+import type { AlertMemory } from '../app/alert-memory.js';
 import type { ControllerState } from '../planner/controller-state.js';
 import type { FencedWrite, Lease, LeaseAttempt, LeaseCheck } from './lease.js';
+
+/**
+ * What a store keeps: the controller state and, beside it, optional fields of the cycle's own (each read
+ * through the one state parser, absent in older documents).
+ */
+export type StoredState = ControllerState & {
+  /** What the alerts already said: open holds and failures, when they were posted. */
+  readonly alerts?: AlertMemory;
+};
 
 export interface StateStore {
   /** Where the state lives, for messages: a path, `s3://bucket/key`, `dynamodb://table/key`, `memory`. */
   readonly location: string;
   /** The state as stored; empty when there is none yet. A corrupt state throws StateCorruptError. */
-  load(): Promise<ControllerState>;
+  load(): Promise<StoredState>;
   /** Takes the lease for `owner` for `ttlMs` from `now`, unless another owner's lease is still valid. */
   acquireLease(owner: string, ttlMs: number, now: Date): Promise<LeaseAttempt>;
   /** Extends a lease that is still current and unexpired at `now` to `now + ttlMs`. */
@@ -17,7 +27,7 @@ export interface StateStore {
   /** Asks the store whether `lease` is still the current, unexpired lease at `now`. */
   checkLease(lease: Lease, now: Date): Promise<LeaseCheck>;
   /** Writes the state if, and only if, `lease` is still current and unexpired at `now`. */
-  save(state: ControllerState, lease: Lease, now: Date): Promise<FencedWrite>;
+  save(state: StoredState, lease: Lease, now: Date): Promise<FencedWrite>;
   /** Gives the lease up so the next writer need not wait for it to expire; a no-op once it is not current. */
   releaseLease(lease: Lease): Promise<void>;
 }

@@ -4,7 +4,8 @@
 //   state (S, the state JSON) | stateSavedAt (S) | stateSavedByToken (N)
 
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { emptyControllerState, type ControllerState } from '../../planner/controller-state.js';
+import { emptyControllerState } from '../../planner/controller-state.js';
+import type { StoredState } from '../../ports/state-store.js';
 import { StateCorruptError } from './errors.js';
 import type { LeaseRecord } from './lease-record.js';
 import { parseStoredState } from './stored-state.js';
@@ -47,7 +48,7 @@ export function parseLeaseItem(item: Item | undefined, location: string): LeaseI
   return { lease: { owner, token, expiresAt: new Date(expiresAtMs).toISOString(), acquiredAt: new Date(acquiredAt).toISOString() }, stateText };
 }
 
-export function stateOfItem(item: LeaseItem, location: string): ControllerState {
+export function stateOfItem(item: LeaseItem, location: string): StoredState {
   return item.stateText === undefined ? emptyControllerState() : parseStoredState(item.stateText, location);
 }
 

@@ -6,9 +6,8 @@
 // Every call is bounded by its deadline and the cycle's.
 
 import { GetItemCommand, UpdateItemCommand, type DynamoDBClient, type UpdateItemCommandInput } from '@aws-sdk/client-dynamodb';
-import type { ControllerState } from '../../planner/controller-state.js';
 import type { FencedWrite, Lease, LeaseAttempt, LeaseCheck } from '../../ports/lease.js';
-import type { StateStore } from '../../ports/state-store.js';
+import type { StateStore, StoredState } from '../../ports/state-store.js';
 import type { AwsCallError } from '../aws/aws-call-error.js';
 import { callWithRetry, DEFAULT_RETRY, type RetryPolicy } from '../aws/retry.js';
 import { WriteRounds, writeOnce, type WriteOutcome } from './conditional-write.js';
@@ -32,7 +31,7 @@ export class DynamoDbStateStore implements StateStore {
     this.location = `dynamodb://${table}/${key}`;
   }
 
-  async load(): Promise<ControllerState> {
+  async load(): Promise<StoredState> {
     return stateOfItem(await this.read(), this.location);
   }
 
@@ -87,7 +86,7 @@ export class DynamoDbStateStore implements StateStore {
     return checkAgainst((await this.read()).lease, lease, now);
   }
 
-  async save(state: ControllerState, lease: Lease, now: Date): Promise<FencedWrite> {
+  async save(state: StoredState, lease: Lease, now: Date): Promise<FencedWrite> {
     const text = stateToText(state);
     const rounds = new WriteRounds(this.retry, this.location);
     for (;;) {

@@ -4,9 +4,9 @@
 
 import { randomUUID } from 'node:crypto';
 import { rename, unlink, writeFile } from 'node:fs/promises';
-import { emptyControllerState, type ControllerState } from '../../planner/controller-state.js';
+import { emptyControllerState } from '../../planner/controller-state.js';
 import type { FencedWrite, Lease, LeaseAttempt, LeaseCheck } from '../../ports/lease.js';
-import type { StateStore } from '../../ports/state-store.js';
+import type { StateStore, StoredState } from '../../ports/state-store.js';
 import { FileLease } from './file-lease.js';
 import { LeaseContendedError, MAX_ACQUIRE_ATTEMPTS } from './errors.js';
 import { checkAgainst, decideAcquire, holderOf, leaseOf, refusalOf, released, renewed } from './lease-record.js';
@@ -24,7 +24,7 @@ export class FileStateStore implements StateStore {
     return this.file;
   }
 
-  async load(): Promise<ControllerState> {
+  async load(): Promise<StoredState> {
     const text = await readStateFile(this.file, 'state');
     return text === undefined ? emptyControllerState() : parseStoredState(text, this.file);
   }
@@ -68,7 +68,7 @@ export class FileStateStore implements StateStore {
     return checkAgainst((await this.lease.current()).record, lease, now);
   }
 
-  async save(state: ControllerState, lease: Lease, now: Date): Promise<FencedWrite> {
+  async save(state: StoredState, lease: Lease, now: Date): Promise<FencedWrite> {
     const check = await this.checkLease(lease, now);
     if (!check.held) return refusalOf(check);
     const tmp = `${this.file}.${process.pid}.${randomUUID()}.tmp`;

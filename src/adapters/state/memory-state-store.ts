@@ -1,9 +1,9 @@
 // Controller state and lease in memory: the simulator, `plan`, and tests. Handles on one storage
 // behave like processes sharing a store; each operation runs to completion before another starts.
 
-import { emptyControllerState, type ControllerState } from '../../planner/controller-state.js';
+import { emptyControllerState } from '../../planner/controller-state.js';
 import type { FencedWrite, Lease, LeaseAttempt, LeaseCheck } from '../../ports/lease.js';
-import type { StateStore } from '../../ports/state-store.js';
+import type { StateStore, StoredState } from '../../ports/state-store.js';
 import { checkAgainst, decideAcquire, leaseOf, refusalOf, released, renewed, type LeaseRecord } from './lease-record.js';
 import { parseStoredState, stateToText } from './stored-state.js';
 
@@ -17,11 +17,11 @@ export class MemoryStateStore implements StateStore {
   readonly location = 'memory';
   readonly storage: MemoryStorage;
 
-  constructor(initial?: ControllerState, storage?: MemoryStorage) {
+  constructor(initial?: StoredState, storage?: MemoryStorage) {
     this.storage = storage ?? { stateText: initial !== undefined ? stateToText(initial) : undefined, lease: undefined };
   }
 
-  async load(): Promise<ControllerState> {
+  async load(): Promise<StoredState> {
     const text = this.storage.stateText;
     return text === undefined ? emptyControllerState() : parseStoredState(text, this.location);
   }
@@ -44,7 +44,7 @@ export class MemoryStateStore implements StateStore {
     return checkAgainst(this.storage.lease, lease, now);
   }
 
-  async save(state: ControllerState, lease: Lease, now: Date): Promise<FencedWrite> {
+  async save(state: StoredState, lease: Lease, now: Date): Promise<FencedWrite> {
     const check = checkAgainst(this.storage.lease, lease, now);
     if (!check.held) return refusalOf(check);
     this.storage.stateText = stateToText(state);

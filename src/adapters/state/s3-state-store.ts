@@ -7,9 +7,8 @@
 
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { isTooLarge, tooLargeIssue } from '../../input/text-size.js';
-import type { ControllerState } from '../../planner/controller-state.js';
 import type { FencedWrite, Lease, LeaseAttempt, LeaseCheck } from '../../ports/lease.js';
-import type { StateStore } from '../../ports/state-store.js';
+import type { StateStore, StoredState } from '../../ports/state-store.js';
 import { AwsCallError } from '../aws/aws-call-error.js';
 import { callWithRetry, DEFAULT_RETRY, type RetryPolicy } from '../aws/retry.js';
 import { WriteRounds, writeOnce, type WriteOutcome } from './conditional-write.js';
@@ -38,7 +37,7 @@ export class S3StateStore implements StateStore {
     this.location = `s3://${bucket}/${key}`;
   }
 
-  async load(): Promise<ControllerState> {
+  async load(): Promise<StoredState> {
     return stateOf((await this.read()).object);
   }
 
@@ -67,7 +66,7 @@ export class S3StateStore implements StateStore {
     return checkAgainst((await this.read()).object.lease, lease, now);
   }
 
-  save(state: ControllerState, lease: Lease, now: Date): Promise<FencedWrite> {
+  save(state: StoredState, lease: Lease, now: Date): Promise<FencedWrite> {
     return this.update('save', ({ object }): Judged<FencedWrite> => {
       const check = checkAgainst(object.lease, lease, now);
       if (!check.held) return { done: refusalOf(check) };
