@@ -20,6 +20,19 @@ export function newAlertMemoryCache(): AlertMemoryCache {
   return { memory: undefined };
 }
 
+/** One cache per accelerator, for a process that may run several policies over its life. */
+export class AlertMemoryCaches {
+  readonly #byAccelerator = new Map<string, AlertMemoryCache>();
+  for(acceleratorArn: string): AlertMemoryCache {
+    let cache = this.#byAccelerator.get(acceleratorArn);
+    if (cache === undefined) {
+      cache = newAlertMemoryCache();
+      this.#byAccelerator.set(acceleratorArn, cache);
+    }
+    return cache;
+  }
+}
+
 /**
  * The memory to deduplicate against: what the store holds when it could be read (another process may
  * have posted since), else this process's own. Plan mode prefers its own: it never records in the store.

@@ -143,12 +143,16 @@ function holdItems(plan: Plan): Item[] {
     });
 }
 
-/** Changes planned but not applied (a dry-run rule, or the whole cycle in plan mode): posted once per proposal. */
+/**
+ * Changes planned but not applied (a dry-run rule, or the whole cycle in plan mode): posted once per
+ * group, kind and reason. The value moves a little from cycle to cycle as the readings do; a
+ * reminder shows the latest.
+ */
 function proposalItems(plan: Plan, mode: 'apply' | 'plan'): Item[] {
   return plan.changes
     .filter((c) => c.dryRun || mode === 'plan')
     .map((change) => ({
-      condition: { key: `proposal:${change.address.endpointGroupArn}:${change.kind}:${afterKey(change)}`, kind: 'proposal', title: `${describeAddress(change.address)}: ${describeChangeValues(change)}` },
+      condition: { key: `proposal:${change.address.endpointGroupArn}:${change.kind}:${change.reason}`, kind: 'proposal', title: `${describeAddress(change.address)}: ${change.reason}` },
       event: change.dryRun ? 'dry-run' : 'changes',
       enabledBy: [change.dryRun ? 'dry-run' : 'changes'],
       line: { change },
@@ -215,10 +219,6 @@ function holdScopeKey(h: Hold): string {
   if (h.scope.kind === 'global') return 'global';
   if (h.scope.kind === 'region') return `region:${h.scope.region}`;
   return `group:${h.scope.address.endpointGroupArn}`;
-}
-
-function afterKey(c: PlannedChange): string {
-  return c.kind === 'dial' ? String(c.after.trafficDialPercent) : c.after.endpoints.map((e) => `${e.endpointId}=${e.weight}`).join(',');
 }
 
 function describeBefore(c: PlannedChange): string {
