@@ -4,7 +4,7 @@
 // alert to send (if any) and the memory to keep once it is delivered go out.
 
 import { createHash } from 'node:crypto';
-import { describeAddress, describeChangeValues, describeHoldScope, shortArnId } from '../plan/describe.js';
+import { describeAddress, describeHoldScope, shortArnId } from '../plan/describe.js';
 import type { Hold, Plan, PlannedChange } from '../plan/types.js';
 import type { Policy } from '../policy/schema.js';
 import type { ApplyReport, ChangeApplyOutcome } from '../ports/accelerator-gateway.js';

@@ -33,8 +33,8 @@ export function formatSlackAlert(alert: Alert, channel?: string): SlackMessage {
   ];
   const notes = (alert.notes ?? []).map((n) => escape(n));
   const tail: string[] = [];
-  if (alert.holds.length > 0) tail.push(['*Holding* (nothing changes there):', ...alert.holds.map(holdLine)].join('\n'));
-  if (alert.resolved.length > 0) tail.push(['*Resolved:*', ...alert.resolved.map((r) => resolvedLine(r, alert.at))].join('\n'));
+  if (alert.holds.length > 0) tail.push(fitLines(['*Holding* (nothing changes there):', ...alert.holds.map(holdLine)], SLACK_LIMITS.sectionTextChars));
+  if (alert.resolved.length > 0) tail.push(fitLines(['*Resolved:*', ...alert.resolved.map((r) => resolvedLine(r, alert.at))], SLACK_LIMITS.sectionTextChars));
   const details = [...notes, ...alert.failures.map((f) => failureText(f, alert.at)), ...alert.changes.map((c) => changeText(c, alert))];
   // Keep one block for "and N more" when the details do not all fit.
   const room = SLACK_LIMITS.blocksPerMessage - head.length - tail.length;
@@ -42,7 +42,7 @@ export function formatSlackAlert(alert: Alert, channel?: string): SlackMessage {
   const body = shown.map((t) => section(t));
   if (shown.length < details.length) body.push(section(`… and ${details.length - shown.length} more (see the log or \`ga-steer plan\`)`));
   const blocks = [...head, ...body, ...tail.map((t) => section(t))];
-  const text = cutText([title, ...fallbackLines(alert)].join('\n'), 3000);
+  const text = fitLines([title, ...fallbackLines(alert)], 3000);
   return { text, blocks, ...(channel !== undefined ? { channel } : {}) };
 }
 
