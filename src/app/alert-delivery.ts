@@ -5,6 +5,7 @@
 import { finishWithin } from '../adapters/deadline/call-deadline.js';
 import type { CycleDeadline } from '../adapters/deadline/cycle-deadline.js';
 import type { Notifier } from '../ports/notifier.js';
+import type { StoredState } from '../ports/state-store.js';
 import { emptyAlertMemory, type AlertMemory } from './alert-memory.js';
 import type { AlertDecision } from './cycle-alerts.js';
 
@@ -34,12 +35,14 @@ export class AlertMemoryCaches {
 }
 
 /**
- * The memory to deduplicate against: what the store holds when it could be read (another process may
- * have posted since), else this process's own. Plan mode prefers its own: it never records in the store.
+ * The memory to deduplicate against: the store's when the state could be read (`stored`; another
+ * process may have posted since, and a state without it has posted nothing), this process's own only
+ * when it could not. Plan mode prefers its own: it never records in the store.
  */
-export function alertMemoryFor(mode: 'apply' | 'plan', stored: AlertMemory | undefined, cache: AlertMemoryCache | undefined): AlertMemory {
-  const own = cache?.memory;
-  return (mode === 'plan' ? (own ?? stored) : (stored ?? own)) ?? emptyAlertMemory();
+export function alertMemoryFor(mode: 'apply' | 'plan', stored: StoredState | undefined, cache: AlertMemoryCache | undefined): AlertMemory {
+  if (mode === 'plan') return cache?.memory ?? stored?.alerts ?? emptyAlertMemory();
+  if (stored !== undefined) return stored.alerts ?? emptyAlertMemory();
+  return cache?.memory ?? emptyAlertMemory();
 }
 
 export interface DeliveryDeps {

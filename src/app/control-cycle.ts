@@ -126,7 +126,7 @@ async function planOnly(cycle: CycleContext): Promise<CycleResult> {
     throw e;
   }
   const { snapshot, plan, problems } = decision;
-  const alert = alertForCompletedCycle(policy, { mode: 'plan', plan, report: undefined, topology: snapshot.accelerators[0] ?? null }, alertMemoryFor('plan', decision.previous.alerts, cycle.cache), deps.clock.now());
+  const alert = alertForCompletedCycle(policy, { mode: 'plan', plan, report: undefined, topology: snapshot.accelerators[0] ?? null }, alertMemoryFor('plan', decision.previous, cycle.cache), deps.clock.now());
   await withinDeadline(deadline, () => deliverAlert(deps, alert, deadline, cycle.cache));
   return { snapshot, plan, report: undefined, problems, lease: { status: 'not-taken' } };
 }
@@ -178,7 +178,7 @@ async function applyUnderLease(cycle: CycleContext): Promise<CycleResult> {
 async function persistAndNotify(cycle: CycleContext, decided: Decided, keeper: LeaseKeeper): Promise<CycleResult> {
   const { deps, policy, deadline } = cycle;
   const { snapshot, plan, report, problems } = decided;
-  const memory = alertMemoryFor('apply', decided.previous.alerts, cycle.cache);
+  const memory = alertMemoryFor('apply', decided.previous, cycle.cache);
   const facts = { mode: 'apply' as const, plan, report, topology: snapshot.accelerators[0] ?? null };
   const planned = alertForCompletedCycle(policy, facts, memory, deps.clock.now());
   const state: StoredState = { ...(report !== undefined ? stateAfterApply(decided.previous, decided.planned, report) : decided.planned), alerts: planned.memory };
@@ -208,7 +208,7 @@ async function alertFailure(cycle: CycleContext, error: unknown, keeper: LeaseKe
   const { deps, policy, deadline } = cycle;
   try {
     const stored = cycle.progress.stored ?? (keeper !== undefined ? await loadQuietly(cycle) : undefined);
-    const memory = alertMemoryFor(cycle.mode, stored?.alerts, cycle.cache);
+    const memory = alertMemoryFor(cycle.mode, stored, cycle.cache);
     const decision: AlertDecision = alertForFailedCycle(policy, { mode: cycle.mode, stage: cycle.progress.stage, error }, memory, deps.clock.now());
     const delivered = await deliverAlert(deps, decision, deadline, cycle.cache);
     // Not after a failed save: writing the state read before it could undo a save that landed unseen.
