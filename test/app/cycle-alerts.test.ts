@@ -48,6 +48,7 @@ afterAll(async () => {
 afterEach(() => {
   hook.received.length = 0;
   hook.rejected.length = 0;
+  hook.failures.length = 0;
 });
 
 function setup(regions: RegionSpec[] = CALM) {
