@@ -5,7 +5,7 @@
 
 import { createHash } from 'node:crypto';
 import { describeAddress, describeHoldScope, shortArnId } from '../plan/describe.js';
-import type { Hold, Plan, PlannedChange } from '../plan/types.js';
+import type { Hold, HoldReason, Plan, PlannedChange } from '../plan/types.js';
 import type { Policy } from '../policy/schema.js';
 import type { ApplyReport, ChangeApplyOutcome } from '../ports/accelerator-gateway.js';
 import type { Alert, AlertEvent, ChangeLine, FailureLine, HoldLine, ResolvedLine } from '../ports/notifier.js';
@@ -50,6 +50,8 @@ interface Item {
 }
 
 const MINUTE_MS = 60_000;
+/** Holds that follow ga-steer's own change, which was posted: their end is no news, so no "resolved". */
+const SELF_CLEARING_HOLDS: readonly HoldReason[] = ['CoolingDown', 'AwaitingEffect'];
 const EVENT_ORDER: readonly AlertEvent[] = ['changes', 'dry-run', 'holds', 'human-override', 'stale-data', 'apply-failed', 'error'];
 
 export function alertForCompletedCycle(policy: Policy, facts: CompletedCycleFacts, memory: AlertMemory, now: Date): AlertDecision {
@@ -92,7 +94,9 @@ function finish(
   memory: AlertMemory,
   parts: { changes: ChangeLine[]; holds: HoldLine[]; failures: FailureLine[]; events: Set<AlertEvent>; plan?: Plan; report?: ApplyReport; topology: AcceleratorTopology | null },
 ): AlertDecision {
-  const resolved: ResolvedLine[] = ledger.resolved.map((r) => ({ kind: r.entry.kind, title: r.entry.title, firstPostedAt: r.entry.firstPostedAt }));
+  const resolved: ResolvedLine[] = ledger.resolved
+    .filter((r) => !(r.entry.kind === 'hold' && SELF_CLEARING_HOLDS.some((reason) => r.key.endsWith(`:${reason}`))))
+    .map((r) => ({ kind: r.entry.kind, title: r.entry.title, firstPostedAt: r.entry.firstPostedAt }));
   for (const r of resolved) parts.events.add(r.kind === 'failure' ? 'error' : 'holds');
   const changed = JSON.stringify(ledger.memory) !== JSON.stringify(memory);
   if (parts.changes.length === 0 && parts.holds.length === 0 && parts.failures.length === 0 && resolved.length === 0) return { alert: undefined, memory: ledger.memory, changed };

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { reconcileAlerts, type AlertCondition } from '../../src/app/alert-ledger.js';
 import { emptyAlertMemory, MAX_OPEN_ALERTS, type AlertMemory } from '../../src/app/alert-memory.js';
+import { alertForCompletedCycle } from '../../src/app/cycle-alerts.js';
+import { emptyControllerState } from '../../src/planner/controller-state.js';
+import { evaluate } from '../../src/planner/evaluate.js';
+import type { Hold } from '../../src/plan/types.js';
+import { makePolicy, makeSnapshot, NOW } from '../support/planner-fixtures.js';
 
 const T0 = new Date('2026-12-01T12:00:00.000Z');
 const HOUR = 3_600_000;
@@ -57,5 +62,27 @@ describe('alert ledger', () => {
     expect(Object.keys(memory.open)).toHaveLength(MAX_OPEN_ALERTS);
     expect(memory.open[`hold:g${MAX_OPEN_ALERTS + 19}:CoolingDown`]).toBeDefined();
     expect(memory.open['hold:g0:CoolingDown']).toBeUndefined();
+  });
+});
+
+describe('cycle alerts', () => {
+  const policy = makePolicy({ alerts: { slack: { on: ['changes', 'holds'] } } });
+  const { plan } = evaluate(policy, makeSnapshot(), emptyControllerState(), NOW);
+  const holdOf = (reason: Hold['reason']): Hold => ({ scope: { kind: 'region', region: 'eu-central-1' }, reason, message: `${reason} for a while`, evidence: {} });
+  const cycleWith = (holds: Hold[], memory: AlertMemory, minutes: number) =>
+    alertForCompletedCycle(policy, { mode: 'apply', plan: { ...plan, changes: [], holds }, report: undefined, topology: null }, memory, new Date(NOW.getTime() + minutes * 60_000));
+
+  it('the end of a cooldown after ga-steer\'s own change is no news; the end of another hold is', () => {
+    const cooling = cycleWith([holdOf('CoolingDown'), holdOf('Pinned')], emptyAlertMemory(), 0);
+    expect(cooling.alert?.holds.map((h) => h.hold.reason)).toEqual(['CoolingDown', 'Pinned']);
+    const cleared = cycleWith([], cooling.memory, 6);
+    expect(cleared.alert?.resolved.map((r) => r.title)).toEqual(['eu-central-1: Pinned']);
+    expect(cleared.memory.open).toEqual({});
+  });
+
+  it('nothing is posted or remembered for events the policy does not list', () => {
+    const quiet = makePolicy({ alerts: { slack: { on: ['changes'] } } });
+    const decision = alertForCompletedCycle(quiet, { mode: 'apply', plan: { ...plan, changes: [], holds: [holdOf('Pinned')] }, report: undefined, topology: null }, emptyAlertMemory(), NOW);
+    expect(decision).toEqual({ alert: undefined, memory: emptyAlertMemory(), changed: false });
   });
 });
