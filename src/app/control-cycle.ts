@@ -1,6 +1,17 @@
 // One control cycle: [take the lease] -> gather -> decide -> [apply -> verify] -> persist -> notify.
 // The single place that wires ports together; Lambda handlers, `ga-steer run` and the demo call it.
 //
+// Alerts are deduplicated against the alert memory kept beside the state (cycle-alerts.ts): an applying
+// cycle saves the memory its alert leaves with the state, in the same write, then posts (and writes the
+// old memory back if the post failed, so the next cycle posts again). A cycle that fails (any step:
+// the lease, reading, deciding, applying, saving) posts an `error` alert, once per failure, and records
+// that it did under its lease when it holds one. Plan mode never writes the store: it remembers in the
+// process only (the alert memory cache of `ga-steer run` and a warm Lambda).
+//
+// The control record kept beside the state (control-record.ts, set by `ga-steer pause`/`resume`) is read
+// every cycle: paused, the cycle plans every change as dry-run and writes nothing to the accelerator. The
+// first cycle that saves under a new setting alerts it once, whatever the policy's list of events.
+//
 // An applying cycle takes the accelerator's lease before it reads anything and keeps it until the state
 // is saved; every write to the accelerator and the state save is made only under the current lease.
 //
@@ -9,35 +20,35 @@
 // it, so the state is still persisted and the outcome reported. When the deadline passes while the
 // cycle is still reading, it stops there, having changed nothing; when it passes during the apply, the
 // apply stops and its report says which call ran out.
-//
-// The control record in the stored state is read every cycle: while it says paused, the cycle plans
-// and reports as usual but every change is dry-run (nothing is written to the accelerator), and the
-// first cycle under a new setting alerts it once.
 
 import { randomUUID } from 'node:crypto';
 import { withinDeadline } from '../adapters/deadline/ambient-deadline.js';
 import { finishWithin } from '../adapters/deadline/call-deadline.js';
 import type { CycleDeadline } from '../adapters/deadline/cycle-deadline.js';
 import { CycleDeadlineError, type CallLabel } from '../adapters/deadline/errors.js';
+import type { ControllerState } from '../planner/controller-state.js';
 import { evaluate } from '../planner/evaluate.js';
 import type { Plan } from '../plan/types.js';
 import type { Policy } from '../policy/schema.js';
 import type { AcceleratorGateway, ApplyReport } from '../ports/accelerator-gateway.js';
 import type { Clock } from '../ports/clock.js';
 import type { LeaseAttempt, LeaseHolder } from '../ports/lease.js';
-import type { AlertEvent, Notifier } from '../ports/notifier.js';
+import type { Notifier } from '../ports/notifier.js';
+import type { StoredState } from '../ports/state-store.js';
 import type { RanOutCall } from '../ports/ran-out-call.js';
 import type { SignalReadout, SignalSource } from '../ports/signal-source.js';
-import type { StateStore, StoredState } from '../ports/state-store.js';
+import type { StateStore } from '../ports/state-store.js';
 import type { Snapshot } from '../snapshot/schema.js';
-import { alertEventsOf } from './alert-events.js';
+import { alertMemoryFor, deliverAlert, type AlertMemoryCache } from './alert-delivery.js';
+import type { AlertMemory } from './alert-memory.js';
 import { assembleSnapshot } from './assemble-snapshot.js';
-import { controlModeOf, describeSetting, type ControlMode, type ModeSetting } from './control-record.js';
 import { leaseHeldPlan } from './lease-held-plan.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import { leaseLostNote } from './lease-lost-note.js';
-import { stateAfterApply } from './state-after-apply.js';
+import { alertForCompletedCycle, alertForFailedCycle, type AlertDecision, type CycleStage } from './cycle-alerts.js';
+import { controlModeOf, describeSetting, type ControlMode, type ModeSetting } from './control-record.js';
 import { storedAfterCycle } from './stored-after-cycle.js';
+import { stateAfterApply } from './state-after-apply.js';
 
 export interface LeaseSettings {
   /** Who this process is, shown to the others while it holds the lease (host, pid; never a secret). */
@@ -92,6 +103,8 @@ export type CycleMode = 'apply' | 'plan';
 export interface CycleOptions {
   /** The whole cycle's deadline; none (the simulator's simulated time): each call's own deadline only. */
   readonly deadline?: CycleDeadline;
+  /** What the alerts said, kept across the cycles of a long-lived process (see AlertMemoryCache). */
+  readonly alertCache?: AlertMemoryCache;
 }
 
 /** Time kept at the end of the cycle to persist the state and notify: 15 %, at most 20 s. */
@@ -102,27 +115,55 @@ export function reserveMsFor(limitMs: number): number {
 export async function runControlCycle(deps: ControlCycleDeps, policy: Policy, mode: CycleMode, options: CycleOptions = {}): Promise<CycleResult> {
   const deadline = options.deadline;
   const work = deadline?.earlier(reserveMsFor(deadline.limitMs));
+  const cycle: CycleContext = { deps, policy, mode, deadline, work, cache: options.alertCache, progress: { stage: mode === 'plan' ? 'reading the accelerator' : 'taking the lease', stored: undefined } };
   try {
-    const result = mode === 'plan' ? await planOnly(deps, policy, work) : await applyUnderLease(deps, policy, deadline, work);
-    await withinDeadline(deadline, () => notify(deps, policy, result, deadline));
-    return result;
+    return mode === 'plan' ? await planOnly(cycle) : await applyUnderLease(cycle);
   } finally {
     work?.dispose();
   }
 }
 
-async function planOnly(deps: ControlCycleDeps, policy: Policy, work: CycleDeadline | undefined): Promise<CycleResult> {
-  const { snapshot, plan, problems, previous } = await withinDeadline(work, () => gatherAndDecide(deps, policy, work));
-  // Plan-only cycles write nothing, so they announce nothing either: the applying cycle does, once.
-  return { snapshot, plan, report: undefined, problems, lease: { status: 'not-taken' }, control: controlOf(previous, false) };
+/** One cycle's settings and how far it got: the step it is in and the stored state once read. */
+interface CycleContext {
+  readonly deps: ControlCycleDeps;
+  readonly policy: Policy;
+  readonly mode: CycleMode;
+  readonly deadline: CycleDeadline | undefined;
+  readonly work: CycleDeadline | undefined;
+  readonly cache: AlertMemoryCache | undefined;
+  readonly progress: { stage: CycleStage; stored: StoredState | undefined };
 }
 
-async function applyUnderLease(deps: ControlCycleDeps, policy: Policy, deadline: CycleDeadline | undefined, work: CycleDeadline | undefined): Promise<CycleResult> {
+async function planOnly(cycle: CycleContext): Promise<CycleResult> {
+  const { deps, policy, work, deadline } = cycle;
+  let decision: Decision;
+  try {
+    decision = await withinDeadline(work, () => gatherAndDecide(cycle));
+  } catch (e) {
+    await withinDeadline(deadline, () => alertFailure(cycle, e, undefined));
+    throw e;
+  }
+  const { snapshot, plan, problems } = decision;
+  const alert = alertForCompletedCycle(policy, { mode: 'plan', plan, report: undefined, topology: snapshot.accelerators[0] ?? null }, alertMemoryFor('plan', decision.previous, cycle.cache), deps.clock.now());
+  await withinDeadline(deadline, () => deliverAlert(deps, alert, deadline, cycle.cache));
+  // Plan-only cycles write nothing, so they announce nothing either: the applying cycle does, once.
+  return { snapshot, plan, report: undefined, problems, lease: { status: 'not-taken' }, control: controlOf(decision.previous, false) };
+}
+
+async function applyUnderLease(cycle: CycleContext): Promise<CycleResult> {
+  const { deps, policy, deadline, work } = cycle;
   const store = deps.stateStore;
   // Unique per attempt, so a store can tell its own write that landed unseen from another process's.
   const owner = `${deps.lease.owner} cycle ${randomUUID().slice(0, 8)}`;
-  const attempt = await withinDeadline(work, () => takeLease(deps, owner, work));
+  let attempt: LeaseAttempt;
+  try {
+    attempt = await withinDeadline(work, () => takeLease(deps, owner, work));
+  } catch (e) {
+    await withinDeadline(deadline, () => alertFailure(cycle, e, undefined));
+    throw e;
+  }
   if (!attempt.acquired) {
+    // The holder reports its own cycle; this one read and changed nothing, and says so in its plan only.
     return { snapshot: null, plan: leaseHeldPlan(policy, store.location, attempt.holder, deps.clock.now()), report: undefined, problems: [], lease: { status: 'held-elsewhere', holder: attempt.holder }, control: NOTHING_READ };
   }
   if (attempt.tookOverFrom !== undefined) {
@@ -134,17 +175,108 @@ async function applyUnderLease(deps: ControlCycleDeps, policy: Policy, deadline:
   return withinDeadline(deadline, async () => {
     keeper.start();
     try {
-      const decided = await withinDeadline(work, () => gatherDecideApply(deps, policy, work, keeper));
-      const saved = await persist(deps, decided, keeper, deadline);
-      const lost = keeper.lost;
-      const lease: CycleLease = saved || lost === undefined ? { status: 'kept', token: keeper.lease.token } : { status: 'lost', token: keeper.lease.token, reason: lost.reason };
-      const { snapshot, plan, report, problems } = decided;
-      const control = controlOf(decided.previous, saved && needsAnnouncing(decided.previous));
-      return { snapshot, plan, report, problems, lease, control, ...(report?.ranOut !== undefined ? { ranOut: report.ranOut } : {}) };
+      let decided: Decided;
+      try {
+        cycle.progress.stage = 'reading the accelerator';
+        decided = await withinDeadline(work, () => gatherDecideApply(cycle, keeper));
+      } catch (e) {
+        await alertFailure(cycle, e, keeper);
+        throw e;
+      }
+      return await persistAndNotify(cycle, decided, keeper);
     } finally {
       await keeper.release();
     }
   });
+}
+
+/**
+ * In the time kept for it: the state (what was applied) with the alert memory this cycle's alert
+ * leaves, under the lease; then the alert. A post that fails puts the old memory back.
+ */
+async function persistAndNotify(cycle: CycleContext, decided: Decided, keeper: LeaseKeeper): Promise<CycleResult> {
+  const { deps, policy, deadline } = cycle;
+  const { snapshot, plan, report, problems } = decided;
+  const { previous } = decided;
+  const now = deps.clock.now();
+  const memory = alertMemoryFor('apply', previous, cycle.cache);
+  const announce = needsAnnouncing(previous);
+  const setting = previous.control?.setting;
+  const facts = {
+    mode: 'apply' as const,
+    plan,
+    report,
+    topology: snapshot.accelerators[0] ?? null,
+    ...(announce && setting !== undefined ? { announcement: announcementOf(setting) } : {}),
+  };
+  const planned = alertForCompletedCycle(policy, facts, memory, now);
+  const controller = report !== undefined ? stateAfterApply(previous, decided.planned, report) : decided.planned;
+  const stored = storedAfterCycle({
+    previous,
+    controller,
+    plan,
+    report,
+    topology: snapshot.accelerators.find((a) => a.arn === plan.acceleratorArn),
+    kind: controlModeOf(previous.control) === 'paused' ? 'paused' : 'apply',
+    announced: announce,
+    now,
+  });
+  const state: StoredState = { ...stored, alerts: planned.memory };
+  cycle.progress.stage = 'saving the state';
+  let saved: boolean;
+  try {
+    saved = await finishWithin(deadline, port('state store', 'save'), keeper.save(state));
+  } catch (e) {
+    await alertFailure(cycle, e, keeper);
+    throw e;
+  }
+  const lost = keeper.lost;
+  const lease: CycleLease = saved || lost === undefined ? { status: 'kept', token: keeper.lease.token } : { status: 'lost', token: keeper.lease.token, reason: lost.reason };
+  if (lease.status === 'lost') {
+    // Nothing was recorded: the alert says so, and this process remembers what it posted.
+    const note = leaseLostNote(deps.stateStore.location, lease, report);
+    const decision = alertForCompletedCycle(policy, { ...facts, leaseLost: { location: deps.stateStore.location, note, reason: lease.reason } }, memory, deps.clock.now());
+    await deliverAlert(deps, decision, deadline, cycle.cache);
+  } else if (!(await deliverAlert(deps, planned, deadline, cycle.cache)) && planned.changed) {
+    await recordAlertMemory(cycle, keeper, memory, state);
+  }
+  const control = controlOf(previous, saved && announce);
+  return { snapshot, plan, report, problems, lease, control, ...(report?.ranOut !== undefined ? { ranOut: report.ranOut } : {}) };
+}
+
+/** A failed cycle's alert, deduplicated, and recorded under the lease when the cycle holds one. Never throws. */
+async function alertFailure(cycle: CycleContext, error: unknown, keeper: LeaseKeeper | undefined): Promise<void> {
+  const { deps, policy, deadline } = cycle;
+  try {
+    const stored = cycle.progress.stored ?? (keeper !== undefined ? await loadQuietly(cycle) : undefined);
+    const memory = alertMemoryFor(cycle.mode, stored, cycle.cache);
+    const decision: AlertDecision = alertForFailedCycle(policy, { mode: cycle.mode, stage: cycle.progress.stage, error }, memory, deps.clock.now());
+    const delivered = await deliverAlert(deps, decision, deadline, cycle.cache);
+    // Not after a failed save: writing the state read before it could undo a save that landed unseen.
+    const record = delivered && decision.changed && keeper !== undefined && stored !== undefined && cycle.progress.stage !== 'saving the state';
+    if (record) await recordAlertMemory(cycle, keeper, decision.memory, stored);
+  } catch (e) {
+    deps.log(`alerting the failed cycle failed: ${errorMessage(e)}`);
+  }
+}
+
+/** The state as stored, for a failed cycle that had not read it yet; undefined when it cannot be read (that may be the failure). */
+async function loadQuietly(cycle: CycleContext): Promise<StoredState | undefined> {
+  try {
+    return await finishWithin(cycle.deadline, port('state store', 'load'), cycle.deps.stateStore.load());
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes `memory` beside the stored state `state` under the lease; a refusal or failure is logged (the next cycle may post again). */
+async function recordAlertMemory(cycle: CycleContext, keeper: LeaseKeeper, memory: AlertMemory, state: StoredState): Promise<void> {
+  try {
+    const saved = await finishWithin(cycle.deadline, port('state store', 'save'), keeper.save({ ...state, alerts: memory }));
+    if (!saved) cycle.deps.log('alerts: what was posted could not be recorded (the lease is gone); the next cycle may post it again');
+  } catch (e) {
+    cycle.deps.log(`alerts: what was posted could not be recorded: ${errorMessage(e)}`);
+  }
 }
 
 /** The lease first, before anything is read; the cycle's deadline passing meanwhile stops the cycle. */
@@ -161,11 +293,11 @@ async function takeLease(deps: ControlCycleDeps, owner: string, work: CycleDeadl
 interface Decision {
   readonly snapshot: Snapshot;
   readonly problems: readonly string[];
-  /** As stored: the controller state, the control record, the decision history. */
+  /** As stored: the controller state, the control record, the decision history, the alert memory. */
   readonly previous: StoredState;
   readonly plan: Plan;
   /** The state for a fully applied plan. */
-  readonly planned: StoredState;
+  readonly planned: ControllerState;
 }
 
 /** What the cycle read, decided and applied. */
@@ -173,8 +305,10 @@ interface Decided extends Decision {
   readonly report: ApplyReport | undefined;
 }
 
-async function gatherAndDecide(deps: ControlCycleDeps, policy: Policy, work: CycleDeadline | undefined): Promise<Decision> {
+async function gatherAndDecide(cycle: CycleContext): Promise<Decision> {
+  const { deps, policy, work, progress } = cycle;
   const now = deps.clock.now();
+  progress.stage = 'reading the accelerator';
   const topology = await finishWithin(work, port('accelerator gateway', 'readTopology'), deps.gateway.readTopology(policy.accelerator.arn, policy.accelerator.listeners));
   const settled = await Promise.allSettled(deps.sources.map((s) => finishWithin(work, port(`signal source ${s.name}`, 'collect'), s.collect(policy, now))));
   const readouts: SignalReadout[] = settled.map((r, i) =>
@@ -186,7 +320,10 @@ async function gatherAndDecide(deps: ControlCycleDeps, policy: Policy, work: Cyc
   if (work?.expired === true) throw new CycleDeadlineError('reading the accelerator and its signals', work.limitMs, work.ranOut);
 
   const snapshot = assembleSnapshot(topology, readouts, now, policy.signals.demand.sourceAreas);
+  progress.stage = 'reading the state';
   const previous = await finishWithin(work, port('state store', 'load'), deps.stateStore.load());
+  progress.stored = previous;
+  progress.stage = 'deciding';
   // Paused: the same decision, every change dry-run, so nothing is applied and the state expects no change.
   const paused = controlModeOf(previous.control) === 'paused';
   const { plan, state: planned } = evaluate(paused ? { ...policy, dryRun: { ...policy.dryRun, all: true } } : policy, snapshot, previous, now);
@@ -194,47 +331,12 @@ async function gatherAndDecide(deps: ControlCycleDeps, policy: Policy, work: Cyc
 }
 
 /** Applying is bounded by the work deadline through its calls, and returns a report when it passes; the lease guards each write. */
-async function gatherDecideApply(deps: ControlCycleDeps, policy: Policy, work: CycleDeadline | undefined, keeper: LeaseKeeper): Promise<Decided> {
-  const decision = await gatherAndDecide(deps, policy, work);
+async function gatherDecideApply(cycle: CycleContext, keeper: LeaseKeeper): Promise<Decided> {
+  const decision = await gatherAndDecide(cycle);
   const apply = decision.plan.changes.some((c) => !c.dryRun);
-  const report = apply ? await finishWithin(work, port('accelerator gateway', 'applyPlan'), deps.gateway.applyPlan(decision.plan, keeper)) : undefined;
+  cycle.progress.stage = 'applying';
+  const report = apply ? await finishWithin(cycle.work, port('accelerator gateway', 'applyPlan'), cycle.deps.gateway.applyPlan(decision.plan, keeper)) : undefined;
   return { ...decision, report };
-}
-
-/** In the time kept for it: the state (what was applied), under the lease; false when the store refused it. */
-async function persist(deps: ControlCycleDeps, decided: Decided, keeper: LeaseKeeper, deadline: CycleDeadline | undefined): Promise<boolean> {
-  const { report, previous, snapshot, plan } = decided;
-  const controller = report !== undefined ? stateAfterApply(previous, decided.planned, report) : decided.planned;
-  const now = deps.clock.now();
-  const state = storedAfterCycle({
-    previous,
-    controller,
-    plan,
-    report,
-    topology: snapshot.accelerators.find((a) => a.arn === plan.acceleratorArn),
-    kind: controlModeOf(previous.control) === 'paused' ? 'paused' : 'apply',
-    announced: needsAnnouncing(previous),
-    now,
-  });
-  return finishWithin(deadline, port('state store', 'save'), keeper.save(state));
-}
-
-async function notify(deps: ControlCycleDeps, policy: Policy, result: CycleResult, deadline: CycleDeadline | undefined): Promise<void> {
-  const { plan, report, lease, control } = result;
-  const wanted: readonly AlertEvent[] = policy.alerts.slack?.on ?? [];
-  const events: AlertEvent[] = alertEventsOf(plan, report, lease.status === 'lost').filter((e) => wanted.includes(e));
-  const notes = lease.status === 'lost' ? [leaseLostNote(deps.stateStore.location, lease, report)] : [];
-  // A pause or resume is always alerted, once, whatever the policy's list: on-call must know.
-  if (control.announced && control.setting !== undefined) {
-    events.unshift('control');
-    notes.unshift(announcementOf(control.setting));
-  }
-  if (events.length === 0) return;
-  try {
-    await finishWithin(deadline, port('notifier', 'notify'), deps.notifier.notify({ events, plan, ...(report !== undefined ? { report } : {}), ...(notes.length > 0 ? { notes } : {}) }));
-  } catch (e) {
-    deps.log(`notification failed: ${errorMessage(e)}`);
-  }
 }
 
 function controlOf(stored: StoredState, announced: boolean): CycleControl {

@@ -21,6 +21,7 @@ import type { SecretParameters } from '../adapters/ssm/secret-parameters.js';
 import { DynamoDbStateStore } from '../adapters/state/dynamodb-state-store.js';
 import type { Policy } from '../policy/schema.js';
 import type { RanOutCall } from '../ports/ran-out-call.js';
+import { AlertMemoryCaches } from './alert-delivery.js';
 import { runControlCycle, type CycleMode, type CycleResult } from './control-cycle.js';
 import { GaSteerError } from './errors.js';
 import { loadPolicyFile } from './input-files.js';
@@ -108,6 +109,8 @@ interface ColdStartCache {
 }
 let cache: ColdStartCache | undefined;
 const policies = new Map<string, Policy>();
+/** Per accelerator, kept by a warm container: what the alerts said when the store could not be read, and in plan mode. */
+const alertCaches = new AlertMemoryCaches();
 
 export async function runLambdaCycle(event: unknown, env: Readonly<Record<string, string | undefined>>, options: LambdaCycleOptions = {}): Promise<LambdaCycleSummary> {
   const secrets = options.secrets ?? new SecretRedactor(env);
@@ -171,7 +174,7 @@ async function runCycle(
   const configured = config.data.GA_STEER_CYCLE_TIMEOUT_SECONDS * 1000;
   const deadline = CycleDeadline.start(remainingTimeMs !== undefined ? Math.max(0, Math.min(configured, remainingTimeMs - LAMBDA_MARGIN_MS)) : configured);
   try {
-    const { plan, report, problems, lease, ranOut } = await runControlCycle(wiring.deps, policy, mode, { deadline });
+    const { plan, report, problems, lease, ranOut } = await runControlCycle(wiring.deps, policy, mode, { deadline, alertCache: alertCaches.for(policy.accelerator.arn) });
     const durationMs = Date.now() - started;
     const summary: LambdaCycleSummary = {
       policy: policy.name,

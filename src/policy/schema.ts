@@ -79,7 +79,8 @@ const syntheticFeed = z.strictObject({
   format: z.enum(['jsonl', 'csv']),
 });
 
-const alertEvent = z.enum(['changes', 'holds', 'apply-failed', 'human-override', 'stale-data', 'dry-run']);
+/** `error`: a cycle that failed (collecting, planning, the state, the lease) before it could finish. */
+const alertEvent = z.enum(['changes', 'holds', 'apply-failed', 'human-override', 'stale-data', 'dry-run', 'error']);
 
 export const policySchema = z.strictObject({
   apiVersion: z.literal(POLICY_API_VERSION, { message: `must be "${POLICY_API_VERSION}"` }),
@@ -164,9 +165,15 @@ export const policySchema = z.strictObject({
         .strictObject({
           webhookUrlEnv: secretEnvVarName({ holds: 'the Slack webhook URL', sentTo: 'Slack', example: 'SLACK_WEBHOOK_URL' }).default('SLACK_WEBHOOK_URL').describe('Environment variable that holds the webhook URL; never the URL itself.'),
           channel: z.string().optional(),
-          on: z.array(alertEvent).default(['changes', 'holds', 'apply-failed', 'human-override']),
+          on: z.array(alertEvent).default(['changes', 'holds', 'apply-failed', 'human-override', 'error']),
         })
         .optional(),
+      remindEveryMinutes: z
+        .int()
+        .min(1)
+        .max(10_080)
+        .default(60)
+        .describe('A hold or failure that persists is posted once, then again after this many minutes while it lasts (1 to 10080, a week); "resolved" when it clears.'),
     })
     .prefault({}),
   dryRun: z

@@ -4,16 +4,20 @@
 
 import type { ControlRecord } from '../app/control-record.js';
 import type { Decision } from '../app/decision-history.js';
+import type { AlertMemory } from '../app/alert-memory.js';
 import type { ControllerState } from '../planner/controller-state.js';
 import type { FencedWrite, Lease, LeaseAttempt, LeaseCheck } from './lease.js';
 
 /**
- * What a store keeps: the controller state, and beside it (optional, so older state loads as it was)
- * the control record on-call sets without a redeploy and the decision history `status` shows.
+ * What a store keeps: the controller state and, beside it (optional, so older state loads as it was),
+ * the control record on-call sets without a redeploy, the decision history `status` shows, and what
+ * the alerts already said.
  */
 export type StoredState = ControllerState & {
   readonly control?: ControlRecord;
   readonly decisions?: readonly Decision[];
+  /** What the alerts already said: open holds and failures, when they were posted. */
+  readonly alerts?: AlertMemory;
 };
 
 export interface StateStore {

@@ -17,6 +17,7 @@ import { DeadlineExceededError } from '../../src/adapters/deadline/errors.js';
 import { GlobalAcceleratorGateway } from '../../src/adapters/global-accelerator/gateway.js';
 import { RipeAtlasSignalSource } from '../../src/adapters/ripe-atlas/atlas-signal-source.js';
 import { SlackNotifier } from '../../src/adapters/slack/slack-notifier.js';
+import { alertOf } from '../support/alerts.js';
 import { DynamoDbStateStore } from '../../src/adapters/state/dynamodb-state-store.js';
 import { S3StateStore } from '../../src/adapters/state/s3-state-store.js';
 import { FeedFetchError } from '../../src/adapters/synthetic/feed-fetch-error.js';
@@ -147,7 +148,7 @@ describe.each(MODES)('a server that %s', (mode) => {
     const s = await serve(mode);
     const { plan } = evaluate(makePolicy(), makeSnapshot(), emptyControllerState(), NOW);
     const notifier = new SlackNotifier({ webhookUrl: `${s.url}/services/T000/B000/webhook-secret-path`, timeoutMs: LIMIT_MS, retryDelayMs: 1 });
-    const { error, elapsedMs } = await timed(() => notifier.notify({ events: ['holds'], plan }));
+    const { error, elapsedMs } = await timed(() => notifier.notify(alertOf(plan, { events: ['holds'] })));
     expectCutOff(error, elapsedMs, { service: 'Slack', operation: 'POST webhook', target: s.host });
     expect((error as Error).message).not.toContain('webhook-secret-path');
   });

@@ -108,7 +108,10 @@ describe('the cycle deadline', () => {
         /^the cycle deadline of 1275 ms passed while reading the accelerator and its signals: CloudWatch GetMetricData \(eu-(central|west)-1\) was cut off after \d+ ms; nothing was applied$/,
       );
       expect(t.emulator.ga.writeLog).toEqual([]);
-      expect(() => readFileSync(stateFile)).toThrow(/ENOENT/);
+      // Only what the alert said is recorded: no controller state, no change time, no expected dial.
+      const stored = JSON.parse(readFileSync(stateFile, 'utf8')) as { groups: unknown; history: unknown; alerts: { open: Record<string, { kind: string }> } };
+      expect(stored).toMatchObject({ groups: {}, history: [] });
+      expect(Object.values(stored.alerts.open).map((a) => a.kind)).toEqual(['failure']);
     } finally {
       deadline.dispose();
       wiring.close();

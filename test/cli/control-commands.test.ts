@@ -33,7 +33,8 @@ describe('pause, resume and status', () => {
     const run = await runGaSteer(['run', '--once', '--policy', policy, '--state', state, '--endpoint-url', t.emulator.url]);
     expect(run.code, run.stderr).toBe(0);
     expect(t.emulator.ga.writeLog).toEqual([]);
-    expect(run.stderr).toContain('alert note: ga-steer paused by alice');
+    expect(run.stderr).toMatch(/alert \[control\] .*paused by alice/);
+    expect(run.stderr).toContain('alert: ga-steer paused by alice');
 
     const status = await runGaSteer(['status', '--policy', policy, '--state', state, '--endpoint-url', t.emulator.url]);
     expect(status.code, status.stderr).toBe(0);

@@ -61,8 +61,8 @@ beforeAll(async () => {
   t = await startTestEmulator('crazycall-hot.json');
   publishLoad(t, join(dir, 'crazycall-voip.yaml'));
   db = await startLocalDynamoDb();
-  slack = await startWebhookReceiver();
-  t.emulator.ssm.put(PARAMETER, `${slack.url}/services/T0001/B0001/${WEBHOOK_TOKEN}`, 'SecureString', true);
+  slack = await startWebhookReceiver(`/services/T0001/B0001/${WEBHOOK_TOKEN}`);
+  t.emulator.ssm.put(PARAMETER, slack.url, 'SecureString', true);
 });
 afterAll(async () => {
   await t?.close();
@@ -91,7 +91,7 @@ describe('the packaged handler in a fresh process (a cold start, then a warm inv
   it('reads the Slack webhook from SSM once per cold start, alerts with it, and never shows it', () => {
     expect(t.emulator.calls.filter((c) => c.target === 'AmazonSSM.GetParameter')).toHaveLength(1);
     expect(t.emulator.calls.find((c) => c.target === 'AmazonSSM.GetParameter')?.input).toEqual({ Name: PARAMETER, WithDecryption: true });
-    expect(slack.received.length).toBeGreaterThan(0);
+    expect(slack.received.length, run.output).toBeGreaterThan(0);
     expect(slack.received[0]?.path).toMatch(new RegExp(`/services/T0001/B0001/${WEBHOOK_TOKEN}$`));
     expect(run.output).not.toContain(slack.url);
     expect(run.output).not.toContain(WEBHOOK_TOKEN);

@@ -115,9 +115,20 @@ alerts:
     expect(issuesOf(text)).toMatchInlineSnapshot(`
       [
         "p.yaml:14:14 latency.statistic: must be one of "p50", "p90", "p95", got the string 'p99' (did you mean p90 or p95?)",
-        "p.yaml:17:12 alerts.slack.on[0]: must be one of "changes", "holds", "apply-failed", "human-override", "stale-data", "dry-run", got the string 'change' (did you mean changes?)",
+        "p.yaml:17:12 alerts.slack.on[0]: must be one of "changes", "holds", "apply-failed", "human-override", "stale-data", "dry-run", "error", got the string 'change' (did you mean changes?)",
       ]
     `);
+  });
+
+  it('name the place of a bad reminder interval', () => {
+    const text = `${HEAD}${REGION}${LOAD}alerts:
+  remindEveryMinutes: 0
+`;
+    expect(issuesOf(text)).toEqual([expect.stringMatching(/^p\.yaml:14:23 alerts\.remindEveryMinutes: .*1/)]);
+    const late = `${HEAD}${REGION}${LOAD}alerts:
+  remindEveryMinutes: "60"
+`;
+    expect(issuesOf(late)).toEqual(["p.yaml:14:23 alerts.remindEveryMinutes: expected a number, got the string '60'"]);
   });
 
   it('report shape and meaning in one pass: semantic checks run on every part that parsed', () => {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SlackNotifier } from '../../src/adapters/slack/slack-notifier.js';
 import { emptyControllerState } from '../../src/planner/controller-state.js';
 import { evaluate } from '../../src/planner/evaluate.js';
-import type { Alert } from '../../src/ports/notifier.js';
+import { alertOf } from '../support/alerts.js';
 import { makePolicy, makeSnapshot, NOW } from '../support/planner-fixtures.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/slack-webhook-receiver.js';
 
@@ -13,7 +13,7 @@ const { plan } = evaluate(
   emptyControllerState(),
   NOW,
 );
-const ALERT: Alert = { events: ['changes'], plan };
+const ALERT = alertOf(plan);
 
 describe('Slack notifier against a local webhook receiver', () => {
   let hook: WebhookReceiver;
@@ -25,6 +25,7 @@ describe('Slack notifier against a local webhook receiver', () => {
   });
 
   it('posts a valid message naming the change and its reason', async () => {
+    expect(plan.changes.length).toBeGreaterThan(0);
     await new SlackNotifier({ webhookUrl: hook.url, channel: '#netops' }).notify(ALERT);
     const msg = hook.received.at(-1);
     expect(msg?.body.text).toContain('ga-steer test-service');
@@ -32,20 +33,36 @@ describe('Slack notifier against a local webhook receiver', () => {
     expect(msg?.body.channel).toBe('#netops');
   });
 
-  it('a lost lease comes first in the message, under the alarm icon', async () => {
-    const note = 'Lease lost on dynamodb://t/arn (token 3): lease token 3 expired at 2026-11-22T12:02:00.000Z. The state was not saved; nothing was changed.';
-    await new SlackNotifier({ webhookUrl: hook.url }).notify({ ...ALERT, events: ['changes', 'apply-failed'], notes: [note] });
+  it('a failure comes first in the message, under the alarm', async () => {
+    const failure = { stage: 'saving the state', what: 'the lease on dynamodb://t/arn', error: 'lease token 3 expired', leftAsItWas: 'The state was not saved; nothing was changed.' };
+    await new SlackNotifier({ webhookUrl: hook.url }).notify({ ...ALERT, events: ['changes', 'apply-failed'], failures: [failure] });
     const msg = hook.received.at(-1);
-    expect(msg?.body.text).toMatch(/^:rotating_light: ga-steer test-service/);
-    const section = (msg?.body.blocks as { text?: { text: string } }[] | undefined)?.[2]?.text?.text ?? '';
-    expect(section.split('\n')[0]).toBe(`• ${note}`);
+    expect(msg?.body.text).toMatch(/^🚨 ga-steer test-service: cycle failed while saving the state/);
+    const first = msg?.body.blocks?.[2]?.text?.text ?? '';
+    expect(first).toContain('*What failed:* the lease on dynamodb://t/arn');
+    expect(first).toContain('*Left as it was:* The state was not saved; nothing was changed.');
   });
 
-  it('retries once on 5xx and 429', async () => {
+  it('retries once on 5xx, and on 429 after its Retry-After', async () => {
     const before = hook.received.length;
     hook.failures.push(503);
     await new SlackNotifier({ webhookUrl: hook.url, retryDelayMs: 1 }).notify(ALERT);
     expect(hook.received.length).toBe(before + 1);
+    hook.retryAfterSeconds = 1;
+    hook.failures.push(429);
+    const started = Date.now();
+    await new SlackNotifier({ webhookUrl: hook.url, retryDelayMs: 1 }).notify(ALERT);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    expect(hook.received.length).toBe(before + 2);
+  });
+
+  it('gives up at once when Retry-After is longer than the notification may wait', async () => {
+    hook.retryAfterSeconds = 60;
+    hook.failures.push(429);
+    const started = Date.now();
+    const error = await new SlackNotifier({ webhookUrl: hook.url, retryDelayMs: 1, timeoutMs: 10_000 }).notify(ALERT).then(() => undefined, (e: unknown) => e as Error);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(error?.message).toMatch(/HTTP 429: rate_limited/);
   });
 
   it('reports a rejection without ever showing the webhook URL', async () => {
@@ -56,6 +73,12 @@ describe('Slack notifier against a local webhook receiver', () => {
     expect(String(error?.message)).not.toContain('localsecret');
     expect(JSON.stringify(notifier)).not.toContain('localsecret');
     expect(inspect(notifier, { depth: 5 })).not.toContain('localsecret');
+  });
+
+  it('a webhook that is gone answers 404 no_service, reported without the URL', async () => {
+    const notifier = new SlackNotifier({ webhookUrl: `${hook.url}-revoked`, retryDelayMs: 1 });
+    const error = await notifier.notify(ALERT).then(() => undefined, (e: unknown) => e as Error);
+    expect(error?.message).toBe('the Slack webhook answered HTTP 404: no_service');
   });
 
   it('reports an unreachable webhook without the URL', async () => {

@@ -11,11 +11,14 @@ export class MemoryGateway implements AcceleratorGateway {
   /** Called after each write lands: tests use it to act between two writes (a takeover, a stall). */
   afterWrite: (() => Promise<void>) | undefined;
   readCount = 0;
+  /** Thrown by readTopology while set: a Global Accelerator that cannot be read. */
+  readError: Error | undefined;
   private writes = 0;
   constructor(public topology: AcceleratorTopology) {}
 
   async readTopology(): Promise<AcceleratorTopology> {
     this.readCount += 1;
+    if (this.readError !== undefined) throw this.readError;
     return structuredClone(this.topology);
   }
 

@@ -1,6 +1,7 @@
 // Sends alerts to a Slack incoming webhook with undici. Bounded: one deadline for the whole
 // notification (both attempts, bodies included, so a webhook that trickles its answer cannot hold the
-// cycle) and one retry on 429/5xx or a connection failure.
+// cycle) and one retry on 429/5xx or a connection failure. A 429 is retried after its Retry-After when
+// that fits in the notification's time; a longer wait gives up at once (the next cycle posts again).
 
 import { request } from 'undici';
 import type { Alert, Notifier } from '../../ports/notifier.js';
@@ -52,9 +53,11 @@ export class SlackNotifier implements Notifier {
     for (let attempt = 1; ; attempt++) {
       let status: number;
       let text: string;
+      let retryAfterMs: number | undefined;
       try {
         const res = await request(this.#url, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: scope.signal });
         status = res.statusCode;
+        retryAfterMs = retryAfterMsOf(res.headers['retry-after']);
         text = await res.body.text();
       } catch (e) {
         const ranOut = scope.ranOut();
@@ -68,8 +71,9 @@ export class SlackNotifier implements Notifier {
         throw new SlackError(`cannot reach the Slack webhook (${code})`);
       }
       if (status >= 200 && status < 300) return;
-      if ((status === 429 || status >= 500) && attempt < 2) {
-        await sleep(this.#retryDelayMs, scope.signal);
+      const waitMs = status === 429 && retryAfterMs !== undefined ? retryAfterMs : this.#retryDelayMs;
+      if ((status === 429 || status >= 500) && attempt < 2 && waitMs <= this.#timeoutMs / 2) {
+        await sleep(waitMs, scope.signal);
         continue;
       }
       // Hidden before the body is cut short, so no part of a secret survives the cut.
@@ -80,6 +84,13 @@ export class SlackNotifier implements Notifier {
   toJSON(): Record<string, unknown> {
     return { kind: 'SlackNotifier', channel: this.#channel ?? null, webhookUrl: '[redacted]' };
   }
+}
+
+/** Retry-After in seconds (Slack sends seconds), as milliseconds; undefined when absent or not a number. */
+function retryAfterMsOf(header: string | string[] | undefined): number | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (value === undefined || !/^\d+$/.test(value.trim())) return undefined;
+  return Number(value.trim()) * 1000;
 }
 
 function hostOf(url: string): string {

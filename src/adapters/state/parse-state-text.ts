@@ -2,9 +2,11 @@
 // within the state's limits on size and depth (src/input). The one entry point for stored state text:
 // the file, S3, DynamoDB and memory stores all read through it (stored-state.ts turns its issues into a
 // StateCorruptError naming the store and key). Beside the controller state (any version the planner
-// reads) it reads the optional control record and decision history; state written without them loads.
+// reads) it reads the optional control record, decision history and alert memory (src/app/alert-memory.ts,
+// what the alerts already said); state written without them loads.
 
 import type { z } from 'zod';
+import { alertMemorySchema } from '../../app/alert-memory.js';
 import { controlRecordSchema } from '../../app/control-record.js';
 import { decisionHistorySchema } from '../../app/decision-history.js';
 import { finishIssues, placeFindings, type Finding, type Locator } from '../../input/places.js';
@@ -42,15 +44,16 @@ export function parseControllerStateText(text: string, where: string): StatePars
 /** The planner's state (any version it reads) and, split off first, the optional parts kept beside it. */
 function checkStoredStateData(data: unknown, path: readonly PropertyKey[]): ShapeResult<StoredState> {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return prefixed(checkShape(storedControllerStateSchema, data), path);
-  const { control, decisions, ...controller } = data as Record<string, unknown>;
+  const { control, decisions, alerts, ...controller } = data as Record<string, unknown>;
   const core = prefixed(checkShape(storedControllerStateSchema, controller), path);
   const record = control === undefined ? undefined : prefixed(checkShape(controlRecordSchema, control), [...path, 'control']);
   const history = decisions === undefined ? undefined : prefixed(checkShape(decisionHistorySchema, decisions), [...path, 'decisions']);
-  const findings: Finding[] = [core, record, history].flatMap((r) => (r !== undefined && !r.ok ? r.findings : []));
+  const memory = alerts === undefined ? undefined : prefixed(checkShape(alertMemorySchema, alerts), [...path, 'alerts']);
+  const findings: Finding[] = [core, record, history, memory].flatMap((r) => (r !== undefined && !r.ok ? r.findings : []));
   if (!core.ok || findings.length > 0) return { ok: false, findings };
   return {
     ok: true,
-    value: { ...core.value, ...(record?.ok === true ? { control: record.value } : {}), ...(history?.ok === true ? { decisions: history.value } : {}) },
+    value: { ...core.value, ...(record?.ok === true ? { control: record.value } : {}), ...(history?.ok === true ? { decisions: history.value } : {}), ...(memory?.ok === true ? { alerts: memory.value } : {}) },
   };
 }
 

@@ -1,8 +1,8 @@
 // The controller state as stored text, parsed the same way by every store: through the one guarded
 // state parser (parse-state-text.ts), a problem becoming a StateCorruptError naming the store and key.
 
-import type { StoredState } from '../../ports/state-store.js';
 import { formatIssue, type PolicyIssue } from '../../policy/issues.js';
+import type { StoredState } from '../../ports/state-store.js';
 import { StateCorruptError } from './errors.js';
 import { parseControllerStateText } from './parse-state-text.js';
 

@@ -4,6 +4,7 @@
 
 import { CycleDeadline } from '../../adapters/deadline/cycle-deadline.js';
 import { CycleDeadlineError, DeadlineExceededError } from '../../adapters/deadline/errors.js';
+import { AlertMemoryCaches } from '../../app/alert-delivery.js';
 import { runControlCycle, type CycleMode } from '../../app/control-cycle.js';
 import { FileReadError, InputFileError } from '../../app/errors.js';
 import { loadPolicyFile } from '../../app/input-files.js';
@@ -43,6 +44,8 @@ export class ControllerCycle {
   readonly #clock: Clock;
   readonly #health = new HealthTracker();
   #lastPolicyName: string | null = null;
+  /** Per accelerator: what the alerts said, for cycles that cannot read the store (see AlertMemoryCache). */
+  readonly #alertCaches = new AlertMemoryCaches();
   #lastWarnings = '';
 
   constructor(settings: ControllerSettings) {
@@ -103,7 +106,7 @@ export class ControllerCycle {
         pollIntervalMs: 1000,
       });
       try {
-        const result = await runControlCycle(wiring.deps, policy, s.mode, { deadline });
+        const result = await runControlCycle(wiring.deps, policy, s.mode, { deadline, alertCache: this.#alertCaches.for(policy.accelerator.arn) });
         return completedCycleLine(start, policy.name, result, this.#clock.now());
       } finally {
         wiring.close();

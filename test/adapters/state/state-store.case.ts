@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StateCorruptError } from '../../../src/adapters/state/errors.js';
 import { emptyControllerState, type ControllerState } from '../../../src/planner/controller-state.js';
 import type { Lease, LeaseAttempt } from '../../../src/ports/lease.js';
-import type { StateStore } from '../../../src/ports/state-store.js';
+import type { StateStore, StoredState } from '../../../src/ports/state-store.js';
+import type { AlertMemory } from '../../../src/app/alert-memory.js';
 
 export interface StoreFixture {
   /** A new handle on the same storage, as another process would open it. */
@@ -197,6 +198,32 @@ export function describeStateStoreContract(contract: StateStoreContract): void {
       await f.storeStateText('{"stateVersion": 1, "groups": {}, "__proto__": {"polluted": true}}');
       expect((await loadError()).message).toMatch(new RegExp(`\\(${f.location.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:1:35 __proto__: `));
       expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+    });
+
+    it('keeps the alert memory beside the state; a state without it still loads', async () => {
+      const f = await contract.fresh();
+      const a = f.open();
+      const lease = granted(await a.acquireLease('writer-a', TTL, T0));
+      const alerts: AlertMemory = {
+        version: 1,
+        open: { 'hold:region:eu-central-1:CoolingDown': { kind: 'hold', title: 'eu-central-1: CoolingDown', firstPostedAt: '2026-12-01T18:00:00.000Z', lastPostedAt: '2026-12-01T18:00:00.000Z', seenCount: 1 } },
+      };
+      const stored: StoredState = { ...stateAt('2026-12-01T18:00:00Z', 85), alerts };
+      expect(await a.save(stored, lease, at(1000))).toEqual({ written: true });
+      expect(await f.open().load()).toEqual(stored);
+      await f.storeStateText('{"stateVersion": 1, "groups": {}}');
+      expect((await f.open().load()).alerts).toBeUndefined();
+    });
+
+    it('a bad alert memory is an issue at its place, through the same parser', async () => {
+      const f = await contract.fresh();
+      await f.storeStateText('{\n  "stateVersion": 1,\n  "groups": {},\n  "alerts": {"version": 1, "open": {"k": {"kind": "nope"}}}\n}\n');
+      const error = await f.open().load().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(StateCorruptError);
+      expect((error as StateCorruptError).message).toMatch(new RegExp(`${f.location.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:4:\\d+ alerts\\.open\\.k\\.kind: `));
     });
 
     it('keeps the control record and decision history beside the state; state without them loads as it was', async () => {
