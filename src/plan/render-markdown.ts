@@ -11,6 +11,11 @@ export function renderPlanMarkdown(plan: Plan): string {
   out.push('');
   out.push(`**${plan.summary.verdict === 'changes' ? `Plan: ${plan.summary.headline}` : plan.summary.headline}**`);
   out.push('');
+  const cost = latencyCostLine(plan);
+  if (cost !== undefined) {
+    out.push(cost);
+    out.push('');
+  }
   if (plan.regions.length > 0) {
     out.push('| Region | Utilization | Predicted | Target | Condition | Dial |');
     out.push('|---|---:|---:|---:|---|---:|');
@@ -23,10 +28,10 @@ export function renderPlanMarkdown(plan: Plan): string {
   if (plan.changes.length > 0) {
     out.push('#### Changes');
     out.push('');
-    out.push('| | Endpoint group | Change | Reason |');
-    out.push('|---|---|---|---|');
+    out.push('| | Endpoint group | Change | Reason | Latency for the users who move |');
+    out.push('|---|---|---|---|---|');
     for (const c of plan.changes) {
-      out.push(`| ${c.dryRun ? '🧪 dry-run' : '✏️'} | ${escape(describeAddress(c.address))} | ${escape(describeChangeValues(c))} | \`${c.reason}\` |`);
+      out.push(`| ${c.dryRun ? '🧪 dry-run' : '✏️'} | ${escape(describeAddress(c.address))} | ${escape(describeChangeValues(c))} | \`${c.reason}\` | ${escape(describeLatency(c) ?? '')} |`);
     }
     out.push('');
     out.push('<details><summary>Evidence</summary>');
@@ -54,4 +59,18 @@ export function renderPlanMarkdown(plan: Plan): string {
 
 function escape(text: string): string {
   return text.replace(/\|/g, '\\|');
+}
+
+/** The latency the plan costs, in the open: share of demand moved, the mean added for the users who move, the worst group. */
+function latencyCostLine(plan: Plan): string | undefined {
+  const dials = plan.changes.filter((c) => c.kind === 'dial');
+  if (dials.length === 0) return undefined;
+  let worst: { ms: number; group: string } | undefined;
+  for (const c of dials) {
+    const l = c.evidence.addedLatencyMs;
+    if (l.worstClientGroup !== null && (worst === undefined || l.worstMs > worst.ms)) worst = { ms: l.worstMs, group: l.worstClientGroup };
+  }
+  const { movedDemandPercent, predictedMeanAddedLatencyMs } = plan.summary;
+  const sign = (n: number): string => (n >= 0 ? `+${trim(n)}` : trim(n));
+  return `Latency cost: moves ${trim(movedDemandPercent)} % of demand; the users who move pay ${sign(predictedMeanAddedLatencyMs)} ms on average${worst !== undefined ? `, worst client group ${escape(worst.group)} ${sign(worst.ms)} ms` : ''}.`;
 }

@@ -24,6 +24,15 @@ describe('plan renderings', () => {
     expect(text).not.toContain('! hold');
   });
 
+  it('shows the latency cost in the open in Markdown, with the one definition the text and the summary use', () => {
+    const plan = examplePlan('examples/snapshots/crazycall-hot.json');
+    const md = renderPlanMarkdown(plan);
+    const open = md.slice(0, md.indexOf('<details>'));
+    expect(open).toMatch(new RegExp(`Latency cost: moves ${plan.summary.movedDemandPercent} % of demand; the users who move pay \\+${plan.summary.predictedMeanAddedLatencyMs} ms on average, worst client group \\w+ \\+[\\d.]+ ms\\.`));
+    expect(open).toContain('ms mean for the users who move');
+    expect(renderPlanMarkdown(examplePlan('examples/snapshots/crazycall-calm.json'))).not.toContain('Latency cost');
+  });
+
   it('says "No changes." explicitly for an empty plan, in text and Markdown', () => {
     const plan = examplePlan('examples/snapshots/crazycall-calm.json');
     expect(renderPlanText(plan)).toMatch(/^No changes\.$/m);
