@@ -16,17 +16,21 @@ const ASYMPTOTE_BELOW_Z = -4;
 
 /**
  * Row-major R x R costs (ms): [s * R + j] for a user whose nearest Region is s landing in j. Unmeasured
- * RTT counts as the group's highest measured one.
+ * RTT counts as the group's highest measured one. With `rows`, off the diagonal only the rows whose
+ * share is above 0 are filled (only users nearest those Regions exist; the rest stay NaN), which is
+ * most of the work saved for a group nearest to a few of many Regions.
  */
-export function landingCostMatrix(rttMs: ArrayLike<number>, sigmaMs: number): Float64Array {
+export function landingCostMatrix(rttMs: ArrayLike<number>, sigmaMs: number, rows?: ArrayLike<number>): Float64Array {
   const R = rttMs.length;
   let highest = 0;
   for (let i = 0; i < R; i += 1) if (!Number.isNaN(rttMs[i] as number)) highest = Math.max(highest, rttMs[i] as number);
   const mu = Float64Array.from({ length: R }, (_, i) => (Number.isNaN(rttMs[i] as number) ? highest : (rttMs[i] as number)));
   const sd = sigmaMs * Math.SQRT2;
-  const out = new Float64Array(R * R);
+  const out = new Float64Array(R * R).fill(Number.NaN);
   for (let s = 0; s < R; s += 1) {
-    for (let j = 0; j < R; j += 1) out[s * R + j] = s === j ? (mu[s] as number) : (mu[s] as number) + positiveGap((mu[j] as number) - (mu[s] as number), sd);
+    out[s * R + s] = mu[s] as number;
+    if (rows !== undefined && !((rows[s] as number) > 0)) continue;
+    for (let j = 0; j < R; j += 1) if (j !== s) out[s * R + j] = (mu[s] as number) + positiveGap((mu[j] as number) - (mu[s] as number), sd);
   }
   return out;
 }

@@ -100,7 +100,7 @@ export function evaluate(policy: Policy, snapshot: Snapshot, stateInput: Control
   const objective = new Objective(policy, model, basis.regions, current.current());
   const bounds = holdCoolingUnlessOverloaded(
     boundVariables(model.variables, groupBounds),
-    new Map(objective.regions.map((r) => [r.index, r.aheadPercent])),
+    new Map(objective.regions.map((r) => [r.index, objective.capacityView(r, r.aheadPercent)])),
   );
   const budget = new LatencyBudget(model, current, policy.latency.budgetMs);
   const search = new DialSearch({ policy, model, bounds, objective, budget });

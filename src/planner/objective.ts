@@ -45,6 +45,13 @@ const RECEIVER_WEIGHT = 2;
 
 /** Above this share of capacity a Region counts as at capacity for tier 2 (and as hot). */
 export const CAPACITY_MARGIN_PERCENT = 95;
+/**
+ * Flows left after one flow lifetime (e^-1): load above capacity is judged both where a setting leads
+ * and one flow lifetime after it, when the flows alive now still hold this share. An overloaded Region
+ * is relieved within one lifetime, not only in the end; a receiver, whose load rises, is judged where
+ * it ends up (the higher of the two).
+ */
+const FLOWS_LEFT_AFTER_ONE_LIFETIME = Math.exp(-1);
 
 /** Tolerances: utilization points (the worst Region; the demand tiers as points of the smallest Region); ms. */
 const TOLERANCE = { worstPoints: 0.5, regionPoints: 0.5, rttMs: 0.01, change: 1e-9 } as const;
@@ -60,6 +67,8 @@ export interface ObjectiveRegion {
   readonly thresholdPercent: number;
   /** Predicted utilization at the current dials: where the Region is heading if nothing changes. */
   readonly aheadPercent: number;
+  /** The Region's last reading, when it stands for its load now (not for a Region just down or back). */
+  readonly measuredPercent: number | undefined;
   readonly hot: boolean;
 }
 
@@ -88,6 +97,7 @@ export class Objective {
         drainAbovePercent: rp.drainAbovePercent,
         thresholdPercent: threshold,
         aheadPercent: ahead,
+        measuredPercent: b.healthy ? b.measuredPercent : undefined,
         hot,
       });
     }
@@ -97,6 +107,12 @@ export class Objective {
   utilization(trial: Trial, region: ObjectiveRegion): number {
     // A Region's residual can exceed what the model routes there once routing moves: no load is below 0.
     return Math.max(0, region.coef * (trial.routed[region.index] as number) + region.offset);
+  }
+
+  /** Utilization `u` (where a setting leads) as the capacity tiers judge it: the higher of it and its level one flow lifetime on. */
+  capacityView(region: ObjectiveRegion, u: number): number {
+    const m = region.measuredPercent;
+    return m === undefined ? u : Math.max(u, FLOWS_LEFT_AFTER_ONE_LIFETIME * m + (1 - FLOWS_LEFT_AFTER_ONE_LIFETIME) * u);
   }
 
   /** Predicted utilization per Region for a trial. */
@@ -113,13 +129,14 @@ export class Objective {
     let pastDrain = 0;
     for (const r of this.regions) {
       const u = this.utilization(trial, r);
+      const uCap = this.capacityView(r, u);
       // Points over a line, in demand units (divided by coef): how many users those points are.
       const perPoint = 1 / Math.max(1e-12, r.coef);
-      if (u > 100) {
-        worst = Math.max(worst, u - 100);
-        total += (u - 100) * perPoint;
+      if (uCap > 100) {
+        worst = Math.max(worst, uCap - 100);
+        total += (uCap - 100) * perPoint;
       }
-      if (u > CAPACITY_MARGIN_PERCENT) margin += (Math.min(u, 100) - CAPACITY_MARGIN_PERCENT) * perPoint;
+      if (uCap > CAPACITY_MARGIN_PERCENT) margin += (Math.min(uCap, 100) - CAPACITY_MARGIN_PERCENT) * perPoint;
       if (!r.hot && u > r.drainAbovePercent) pastDrain += (u - r.drainAbovePercent) * perPoint;
       if (u > r.thresholdPercent) {
         const users = (u - r.thresholdPercent) * perPoint;

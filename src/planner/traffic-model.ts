@@ -115,7 +115,7 @@ export function buildTrafficModel(
       measuredFirst: Float64Array.from(measured.first),
       measuredDemand: g.demand,
       rttMs: rtt,
-      landingCost: landingCostMatrix(rtt, userSigmaMs(g.spreadMs)),
+      landingCost: landingCostMatrix(rtt, userSigmaMs(g.spreadMs), measured.first),
       unknownRtt: rtt.some((ms) => Number.isNaN(ms)),
     };
   });
