@@ -76,7 +76,7 @@ export class CampaignChecker {
   // Back-off model: what ga-steer last set (or adopted) per group, and a change by someone else seen.
   private readonly expected = new Map<string, string>();
   private readonly override = new Map<string, { seen: string; untilMs: number }>();
-  // Cooldown model: true time of the cycle of the last landed dial write per Region, weights per group.
+  // Cooldown model: true time of the cycle of the last landed dial write and weights write, per endpoint group.
   private readonly lastDialWrite = new Map<string, number>();
   private readonly lastWeightsWrite = new Map<string, number>();
 
@@ -230,7 +230,7 @@ export class CampaignChecker {
     this.written_.clear();
     for (const w of this.writes) {
       const region = w.change?.address.region ?? '';
-      if (w.kind === 'dial') this.lastDialWrite.set(region, truth.startMs);
+      if (w.kind === 'dial') this.lastDialWrite.set(w.arn, truth.startMs);
       else this.lastWeightsWrite.set(w.arn, truth.startMs);
     }
     this.count('cycles');
@@ -256,23 +256,24 @@ export class CampaignChecker {
     }
   }
 
-  /** Cooldowns: a Region's dial, and a group's weights, change at most once per cooldown (less the clocks' slack). */
+  /** Cooldowns: a group's dial and its weights change at most once per cooldown (less the clocks' slack): the cooldown is per endpoint group. */
   private judgeCooldowns(truth: CycleTruth, plan: Plan | undefined): void {
     const cooldownMs = this.policy.guardrails.cooldownSeconds * 1000 - this.toleranceMs;
     for (const w of this.writes) {
       const region = w.change?.address.region ?? '';
       if (w.kind === 'dial') {
-        const last = this.lastDialWrite.get(region);
+        const last = this.lastDialWrite.get(w.arn);
         if (last === undefined || truth.startMs - last >= cooldownMs) continue;
-        const ahead = plan?.regions.find((r) => r.region === region)?.predictedIfUnchangedPercent ?? null;
-        // The planner lets a Region heading over its capacity act within its cooldown (dial-bounds.ts).
-        if (ahead !== null && ahead > 100) this.count('dial changes within the cooldown for a Region heading over capacity');
-        else this.fail('cooldown', `${w.arn}: dial changed ${(truth.startMs - last) / 1000} s after the last change in ${region}`);
+        const assessed = plan?.regions.find((r) => r.region === region);
+        if (headingOverCapacity(assessed?.predictedIfUnchangedPercent ?? null, assessed?.utilizationPercent ?? null) && w.change?.kind === 'dial' && w.change.after.trafficDialPercent < w.change.before.trafficDialPercent) {
+          // The planner lets a group whose Region is heading over its capacity step down within its cooldown (dial-bounds.ts).
+          this.count('dial changes within the cooldown for a Region heading over capacity');
+        } else this.fail('cooldown', `${w.arn}: dial changed ${(truth.startMs - last) / 1000} s after its last change`);
       } else {
         const last = this.lastWeightsWrite.get(w.arn);
         if (last !== undefined && truth.startMs - last < cooldownMs) this.fail('cooldown', `${w.arn}: weights changed ${(truth.startMs - last) / 1000} s after their last change`);
-        const dialAt = this.lastDialWrite.get(region);
-        if (dialAt !== undefined && truth.startMs - dialAt < cooldownMs) this.fail('cooldown', `${w.arn}: weights changed ${(truth.startMs - dialAt) / 1000} s after a dial change in ${region}`);
+        const dialAt = this.lastDialWrite.get(w.arn);
+        if (dialAt !== undefined && truth.startMs - dialAt < cooldownMs) this.fail('cooldown', `${w.arn}: weights changed ${(truth.startMs - dialAt) / 1000} s after a dial change of the group`);
       }
     }
   }
@@ -379,4 +380,16 @@ function keyOf(g: GroupView | undefined): string {
 
 function keyOfTopology(g: AcceleratorTopology['listeners'][number]['endpointGroups'][number]): string {
   return `${Math.round(g.trafficDialPercent * 100) / 100}|${g.endpoints.map((e) => `${e.endpointId}=${e.weight}`).sort().join(',')}`;
+}
+
+/**
+ * The planner's rule for "heading over capacity" (objective.ts): the prediction at the current dials, or
+ * one flow lifetime on, when the flows alive now (the reading) still hold e^-1 of the load.
+ */
+function headingOverCapacity(ahead: number | null, measured: number | null): boolean {
+  if (ahead === null) return false;
+  const keep = Math.exp(-1);
+  const view = measured === null ? ahead : Math.max(ahead, keep * measured + (1 - keep) * ahead);
+  // The plan rounds its figures: half a point of slack.
+  return view > 99.5;
 }
