@@ -333,8 +333,10 @@ export class CampaignChecker {
       if ((c.status === 'failed' || c.status === 'stale' || c.status === 'not-attempted') && (c.message ?? '') === '') this.fail('unreported', `${c.change.address.endpointGroupArn}: ${c.status} without a message`);
       this.count(`change ${c.status}`);
     }
-    if ((report.outcome === 'failed' || report.outcome === 'partial') && !this.alerts.some((a) => a.includes('apply-failed'))) {
-      this.fail('unreported', `apply ${report.outcome} raised no apply-failed alert`);
+    // Alerts are deduplicated (issue 11): a failure already posted and still open in the alert memory is reported.
+    const openFailures = Object.keys((state as { alerts?: { open?: Record<string, unknown> } } | undefined)?.alerts?.open ?? {}).filter((k) => k.startsWith('failure:apply:'));
+    if ((report.outcome === 'failed' || report.outcome === 'partial') && !this.alerts.some((a) => a.includes('apply-failed')) && openFailures.length === 0) {
+      this.fail('unreported', `apply ${report.outcome} raised no apply-failed alert`)
     }
     if (state === undefined || o.leaseStatus !== 'kept') return;
     const nowIso = o.plan.generatedAt;

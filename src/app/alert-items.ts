@@ -80,10 +80,22 @@ export function applyFailureItems(report: ApplyReport | undefined, leaseLost: Le
       line: { failure: { stage: 'applying', what: `${where(o.change, topology)}: ${call}`, error, leftAsItWas: left } },
     });
   }
-  if (report?.ranOut !== undefined && items.length === 0 && untouched.length > 0) {
-    const error = `the cycle's deadline ran out during ${report.ranOut.service} ${report.ranOut.operation}`;
+  if (report !== undefined && items.length === 0 && untouched.length > 0) {
+    // Stopped with nothing failed: the deadline ran out, or a change landed beside someone else's edit
+    // and the rest was left for the next cycle to judge afresh.
+    const ranOut = report.ranOut;
+    const firstNote = outcomes.find((o) => o.status === 'not-attempted')?.message ?? 'stopped before these changes';
+    const concurrent = outcomes.find((o) => o.status === 'applied' && /concurrent edit/.test(o.message ?? ''));
+    const error =
+      ranOut !== undefined
+        ? `the cycle's deadline ran out during ${ranOut.service} ${ranOut.operation}`
+        : concurrent !== undefined
+          ? `someone else edited ${where(concurrent.change, topology)} while it was written; the rest waits for the next cycle`
+          : firstNote;
+    const key = ranOut !== undefined ? `failure:apply:deadline:${ranOut.service}:${ranOut.operation}` : `failure:apply:stopped:${fingerprint(error)}`;
+    const title = ranOut !== undefined ? `apply stopped: deadline during ${ranOut.operation}` : 'apply stopped: changes not attempted';
     items.push({
-      condition: { key: `failure:apply:deadline:${report.ranOut.service}:${report.ranOut.operation}`, kind: 'failure', title: `apply stopped: deadline during ${report.ranOut.operation}` },
+      condition: { key, kind: 'failure', title },
       event: 'apply-failed',
       enabledBy: ['apply-failed', 'error'],
       line: { failure: { stage: 'applying', what: 'the apply', error, leftAsItWas: `not attempted, left as they were: ${untouched.join('; ')}` } },

@@ -86,10 +86,12 @@ export function boundGroups(
       }
       if (stay !== undefined) return [arn, { ...base, lowPercent: current, highPercent: current, candidates: [current] }];
       if (current < floor - 1e-9) {
-        // Below its floor (set by hand, or the floor was raised): never lowered further, and a raise
-        // goes at least to the floor; staying is allowed, since a forced jump could flood the Region.
-        const high = Math.min(100, Math.max(floor, current + g.restoreStepPercent));
-        return [arn, { ...base, lowPercent: current, highPercent: high, candidates: [current, ...gridBetween(floor, high)] }];
+        // Below its floor (set by hand, or the floor was raised): never lowered further, and raised
+        // towards the floor by the restore step like any restore; staying is allowed, since a forced
+        // jump could flood the Region.
+        const high = Math.min(100, current + g.restoreStepPercent);
+        const up = gridBetween(Math.min(high, current + g.restoreStepPercent / 2), high).filter((d) => d > current + 1e-9);
+        return [arn, { ...base, lowPercent: current, highPercent: high, candidates: [current, ...up] }];
       }
       const low = Math.max(floor, current - g.maxStepPercent);
       const high = Math.min(100, current + g.restoreStepPercent);

@@ -46,7 +46,10 @@ export async function applyPlanToGa(api: GaApi, plan: Plan, options: ApplyOption
     // Someone else is editing the accelerator: finish this change, then leave the rest to them.
     const status = result.outcome.status;
     if (status === 'failed' || status === 'stale' || result.concurrentEdit) {
-      stopped = result.ranOut !== undefined ? 'the cycle deadline passed during an earlier change' : (result.guardRefusal ?? 'an earlier change was stale or failed');
+      stopped =
+        result.ranOut !== undefined
+          ? 'the cycle deadline passed during an earlier change'
+          : (result.guardRefusal ?? (status === 'applied' ? 'someone else edited the accelerator during an earlier change; the next cycle judges this one afresh' : `an earlier change was ${status}`));
     }
     outcomes.push(result.outcome);
   }
