@@ -83,6 +83,11 @@ const envSchema = z.object({
   GA_STEER_MODE: z.enum(['apply', 'plan']).default('apply'),
   AWS_REGION: z.string().min(1).default('us-west-2'),
   GA_STEER_CYCLE_TIMEOUT_SECONDS: z.coerce.number().positive().default(DEFAULT_LAMBDA_CYCLE_TIMEOUT_SECONDS),
+}).superRefine((env, ctx) => {
+  // A location for a policy no schedule may name is a typo: say so rather than ignore it.
+  for (const name of Object.keys(env.GA_STEER_POLICY_LOCATIONS)) {
+    if (!env.GA_STEER_FLEET_POLICIES.includes(name)) ctx.addIssue({ code: 'custom', path: ['GA_STEER_POLICY_LOCATIONS', name], message: `'${name}' is not in GA_STEER_FLEET_POLICIES` });
+  }
 });
 type LambdaEnv = z.output<typeof envSchema>;
 

@@ -94,6 +94,10 @@ describe('the Lambda reads its policy from S3 on every invocation', () => {
     expect(await runLambdaCycle({ policy: 'crazycall-voip' }, fleetEnv)).toMatchObject({ policy: 'crazycall-voip' });
     putPolicy(POLICY_TEXT.replace(/^name: crazycall-voip$/m, 'name: someone-else'));
     await expect(runLambdaCycle({ policy: 'crazycall-voip' }, fleetEnv)).rejects.toThrow(`${LOCATION}: the policy is named 'someone-else', but the fleet lists it as 'crazycall-voip'`);
+    await expect(runLambdaCycle({ policy: 'crazycall-voip' }, { ...fleetEnv, GA_STEER_POLICY_LOCATIONS: JSON.stringify({ 'crazycall-vopi': LOCATION }) })).rejects.toThrow(
+      /GA_STEER_POLICY_LOCATIONS\.crazycall-vopi: 'crazycall-vopi' is not in GA_STEER_FLEET_POLICIES/,
+    );
+    await expect(runLambdaCycle({ policy: 'crazycall-voip' }, { ...fleetEnv, GA_STEER_POLICY_LOCATIONS: '{"crazycall-voip": "https://example.com/p.yaml"}' })).rejects.toThrow(/GA_STEER_POLICY_LOCATIONS\.crazycall-voip: s3:\/\/bucket\/key/);
   });
 
   it('a broken policy fails the invocation naming s3://bucket/key:line:col, and nothing is written', async () => {
