@@ -175,7 +175,9 @@ async function runCycle(
   const mode: CycleMode = config.data.GA_STEER_MODE === 'plan' || parsedEvent.data.mode === 'plan' ? 'plan' : 'apply';
 
   const clients = clientsFor(config.data, env);
+  const policyReadStarted = Date.now();
   const policy = await policyFor(parsedEvent.data.policy, config.data, clients);
+  const policyReadMs = isS3PolicyLocation(policyLocationOf(parsedEvent.data.policy, config.data)) ? Date.now() - policyReadStarted : 0;
   named(policy.name);
   secrets.protectPolicy(policy);
   // The SSM client is loaded only by deployments that name secret parameters (a smaller cold start otherwise).
@@ -202,7 +204,9 @@ async function runCycle(
     deployTimeoutMs: 120_000,
   });
   const configured = config.data.GA_STEER_CYCLE_TIMEOUT_SECONDS * 1000;
-  const deadline = CycleDeadline.start(remainingTimeMs !== undefined ? Math.max(0, Math.min(configured, remainingTimeMs - LAMBDA_MARGIN_MS)) : configured);
+  // A policy read from S3 (up to POLICY_READ_RETRY's budget) comes off what the runtime said was left.
+  const left = remainingTimeMs !== undefined ? remainingTimeMs - LAMBDA_MARGIN_MS - policyReadMs : undefined;
+  const deadline = CycleDeadline.start(left !== undefined ? Math.max(0, Math.min(configured, left)) : configured);
   try {
     const { plan, report, problems, lease, ranOut } = await runControlCycle(wiring.deps, policy, mode, { deadline, alertCache: alertCaches.for(policy.accelerator.arn) });
     const durationMs = Date.now() - started;
@@ -233,14 +237,11 @@ async function runCycle(
  * per container, or an S3 object, read on every invocation (parsed again only when its ETag changed).
  */
 async function policyFor(requested: string | undefined, config: LambdaEnv, clients: ColdStartCache): Promise<Policy> {
-  let location = config.GA_STEER_POLICY;
-  if (requested !== undefined) {
-    if (!config.GA_STEER_FLEET_POLICIES.includes(requested)) {
-      const served = config.GA_STEER_FLEET_POLICIES.length > 0 ? `this deployment serves ${config.GA_STEER_FLEET_POLICIES.join(', ')}` : 'this deployment lists no fleet (GA_STEER_FLEET_POLICIES)';
-      throw new LambdaConfigError(`Lambda event: policy '${requested}' is not one of this deployment's policies: ${served}`);
-    }
-    location = config.GA_STEER_POLICY_LOCATIONS[requested] ?? join(config.GA_STEER_POLICY_DIR, `${requested}.yaml`);
+  if (requested !== undefined && !config.GA_STEER_FLEET_POLICIES.includes(requested)) {
+    const served = config.GA_STEER_FLEET_POLICIES.length > 0 ? `this deployment serves ${config.GA_STEER_FLEET_POLICIES.join(', ')}` : 'this deployment lists no fleet (GA_STEER_FLEET_POLICIES)';
+    throw new LambdaConfigError(`Lambda event: policy '${requested}' is not one of this deployment's policies: ${served}`);
   }
+  const location = policyLocationOf(requested, config);
   let policy: Policy;
   if (isS3PolicyLocation(location)) {
     policy = (await (await policyReaderOf(clients, config)).read(location)).policy;
@@ -252,6 +253,12 @@ async function policyFor(requested: string | undefined, config: LambdaEnv, clien
   // Checked on every read: an S3 object can be replaced by one naming another policy.
   if (requested !== undefined && policy.name !== requested) throw new LambdaConfigError(`${location}: the policy is named '${policy.name}', but the fleet lists it as '${requested}'`);
   return policy;
+}
+
+/** A fleet policy's S3 location or bundled file, or the deployment's one. */
+function policyLocationOf(requested: string | undefined, config: LambdaEnv): string {
+  if (requested === undefined) return config.GA_STEER_POLICY;
+  return config.GA_STEER_POLICY_LOCATIONS[requested] ?? join(config.GA_STEER_POLICY_DIR, `${requested}.yaml`);
 }
 
 /** The S3 client (loaded on first use, as for feeds) and the reader that keeps policies by ETag. */
