@@ -267,7 +267,7 @@ async function policyReaderOf(clients: ColdStartCache, config: LambdaEnv): Promi
     const [{ S3Client }, { S3PolicyReader }] = await Promise.all([import('@aws-sdk/client-s3'), import('../adapters/policy/s3-policy-reader.js')]);
     const endpoint = clients.s3Endpoint;
     // An endpoint override (a local or S3-compatible store) rarely resolves bucket.host names: path-style.
-    clients.s3 = new S3Client({ ...sdkConfig({}, config.AWS_REGION), forcePathStyle: endpoint !== undefined });
+    clients.s3 = new S3Client({ ...sdkConfig(endpoint !== undefined ? { endpoint } : {}, config.AWS_REGION), forcePathStyle: endpoint !== undefined });
     clients.policyReader = new S3PolicyReader(clients.s3);
   }
   return clients.policyReader;
