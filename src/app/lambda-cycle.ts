@@ -8,15 +8,22 @@
 //
 // A fleet: one function serves several policies, each from its own schedule whose event names it
 // (`{"policy": "crazycall-voip"}`); only the policies the deployment lists (GA_STEER_FLEET_POLICIES) can
-// be named. AWS clients, policies and secrets are made or read once per cold start and kept.
+// be named. AWS clients and secrets are made or read once per cold start and kept; so are bundled policies.
+// A policy in S3 (GA_STEER_POLICY=s3://bucket/key, or a fleet policy's entry in GA_STEER_POLICY_LOCATIONS)
+// is read on every invocation, so a change needs no redeploy: a warm container asks S3 only whether it
+// changed since (its ETag) and parses it only when it did. A policy that cannot be read or parsed fails
+// the invocation before anything is read from or written to GA or the state store.
 
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { sdkConfig } from '../adapters/aws/client-config.js';
 import { CycleDeadline } from '../adapters/deadline/cycle-deadline.js';
 import { CycleDeadlineError, DeadlineExceededError } from '../adapters/deadline/errors.js';
+import { isS3PolicyLocation, type S3PolicyReader } from '../adapters/policy/s3-policy-reader.js';
+import { parseS3Url } from '../adapters/synthetic/read-s3-feed.js';
 import type { SecretParameters } from '../adapters/ssm/secret-parameters.js';
 import { DynamoDbStateStore } from '../adapters/state/dynamodb-state-store.js';
 import type { Policy } from '../policy/schema.js';
@@ -44,14 +51,28 @@ const POLICY_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const policyName = z.string().regex(POLICY_NAME, 'a policy name (lower-case letters, digits, dashes)');
 
 const envSchema = z.object({
-  /** The policy file of a single-policy deployment, or of an event that names none. */
-  GA_STEER_POLICY: z.string().min(1).default('policy.yaml'),
+  /** The policy of a single-policy deployment, or of an event that names none: a bundled file or s3://bucket/key. */
+  GA_STEER_POLICY: z.string().min(1).default('policy.yaml').refine((v) => !isS3PolicyLocation(v) || parseS3Url(v) !== undefined, 'a file or s3://bucket/key'),
   /** A fleet: the policies (names) schedules may ask for, comma-separated. */
   GA_STEER_FLEET_POLICIES: z
     .string()
     .optional()
     .transform((v) => (v === undefined || v.trim() === '' ? [] : v.split(',').map((n) => n.trim())))
     .pipe(z.array(policyName)),
+  /** Fleet policies read from S3 on every invocation: a JSON object of policy name -> s3://bucket/key. */
+  GA_STEER_POLICY_LOCATIONS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return {};
+      try {
+        return JSON.parse(v) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'a JSON object of policy name -> s3://bucket/key' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.record(policyName, z.string().refine((v) => parseS3Url(v) !== undefined, 's3://bucket/key'))),
   /** Where a fleet's policies are: <dir>/<name>.yaml. */
   GA_STEER_POLICY_DIR: z.string().min(1).default('policies'),
   /** The DynamoDB table of leases and states (one item per accelerator, keyed by its ARN). */
@@ -62,6 +83,11 @@ const envSchema = z.object({
   GA_STEER_MODE: z.enum(['apply', 'plan']).default('apply'),
   AWS_REGION: z.string().min(1).default('us-west-2'),
   GA_STEER_CYCLE_TIMEOUT_SECONDS: z.coerce.number().positive().default(DEFAULT_LAMBDA_CYCLE_TIMEOUT_SECONDS),
+}).superRefine((env, ctx) => {
+  // A location for a policy no schedule may name is a typo: say so rather than ignore it.
+  for (const name of Object.keys(env.GA_STEER_POLICY_LOCATIONS)) {
+    if (!env.GA_STEER_FLEET_POLICIES.includes(name)) ctx.addIssue({ code: 'custom', path: ['GA_STEER_POLICY_LOCATIONS', name], message: `'${name}' is not in GA_STEER_FLEET_POLICIES` });
+  }
 });
 type LambdaEnv = z.output<typeof envSchema>;
 
@@ -105,6 +131,10 @@ interface ColdStartCache {
   dynamoDb: DynamoDBClient;
   secretParameters: SecretParameters | undefined;
   ssm: SSMClient | undefined;
+  s3: S3Client | undefined;
+  /** AWS_ENDPOINT_URL_S3 (or AWS_ENDPOINT_URL): the SDK resolves it, but path-style must be chosen here. */
+  s3Endpoint: string | undefined;
+  policyReader: S3PolicyReader | undefined;
   live: LiveClients & { destroy(): void };
 }
 let cache: ColdStartCache | undefined;
@@ -144,10 +174,12 @@ async function runCycle(
   // The stricter of the two wins: the environment's plan-only switch cannot be overridden by an event.
   const mode: CycleMode = config.data.GA_STEER_MODE === 'plan' || parsedEvent.data.mode === 'plan' ? 'plan' : 'apply';
 
-  const policy = await policyFor(parsedEvent.data.policy, config.data);
+  const clients = clientsFor(config.data, env);
+  const policyReadStarted = Date.now();
+  const policy = await policyFor(parsedEvent.data.policy, config.data, clients);
+  const policyReadMs = isS3PolicyLocation(policyLocationOf(parsedEvent.data.policy, config.data)) ? Date.now() - policyReadStarted : 0;
   named(policy.name);
   secrets.protectPolicy(policy);
-  const clients = clientsFor(config.data, env);
   // The SSM client is loaded only by deployments that name secret parameters (a smaller cold start otherwise).
   const cycleEnv = await environmentWithSecrets(policy, env, async () => {
     if (clients.secretParameters === undefined) {
@@ -172,7 +204,9 @@ async function runCycle(
     deployTimeoutMs: 120_000,
   });
   const configured = config.data.GA_STEER_CYCLE_TIMEOUT_SECONDS * 1000;
-  const deadline = CycleDeadline.start(remainingTimeMs !== undefined ? Math.max(0, Math.min(configured, remainingTimeMs - LAMBDA_MARGIN_MS)) : configured);
+  // A policy read from S3 (up to POLICY_READ_RETRY's budget) comes off what the runtime said was left.
+  const left = remainingTimeMs !== undefined ? remainingTimeMs - LAMBDA_MARGIN_MS - policyReadMs : undefined;
+  const deadline = CycleDeadline.start(left !== undefined ? Math.max(0, Math.min(configured, left)) : configured);
   try {
     const { plan, report, problems, lease, ranOut } = await runControlCycle(wiring.deps, policy, mode, { deadline, alertCache: alertCaches.for(policy.accelerator.arn) });
     const durationMs = Date.now() - started;
@@ -198,36 +232,62 @@ async function runCycle(
   }
 }
 
-/** The event's policy (a fleet's schedule names it) or the deployment's one; parsed once per container. */
-async function policyFor(requested: string | undefined, config: LambdaEnv): Promise<Policy> {
-  let file = config.GA_STEER_POLICY;
-  if (requested !== undefined) {
-    if (!config.GA_STEER_FLEET_POLICIES.includes(requested)) {
-      const served = config.GA_STEER_FLEET_POLICIES.length > 0 ? `this deployment serves ${config.GA_STEER_FLEET_POLICIES.join(', ')}` : 'this deployment lists no fleet (GA_STEER_FLEET_POLICIES)';
-      throw new LambdaConfigError(`Lambda event: policy '${requested}' is not one of this deployment's policies: ${served}`);
-    }
-    file = join(config.GA_STEER_POLICY_DIR, `${requested}.yaml`);
+/**
+ * The event's policy (a fleet's schedule names it) or the deployment's one: a bundled file, parsed once
+ * per container, or an S3 object, read on every invocation (parsed again only when its ETag changed).
+ */
+async function policyFor(requested: string | undefined, config: LambdaEnv, clients: ColdStartCache): Promise<Policy> {
+  if (requested !== undefined && !config.GA_STEER_FLEET_POLICIES.includes(requested)) {
+    const served = config.GA_STEER_FLEET_POLICIES.length > 0 ? `this deployment serves ${config.GA_STEER_FLEET_POLICIES.join(', ')}` : 'this deployment lists no fleet (GA_STEER_FLEET_POLICIES)';
+    throw new LambdaConfigError(`Lambda event: policy '${requested}' is not one of this deployment's policies: ${served}`);
   }
-  let policy = policies.get(file);
-  if (policy === undefined) {
-    policy = (await loadPolicyFile(file, { use: 'live' })).policy;
-    if (requested !== undefined && policy.name !== requested) throw new LambdaConfigError(`${file}: the policy is named '${policy.name}', but the fleet lists it as '${requested}'`);
-    policies.set(file, policy);
+  const location = policyLocationOf(requested, config);
+  let policy: Policy;
+  if (isS3PolicyLocation(location)) {
+    policy = (await (await policyReaderOf(clients, config)).read(location)).policy;
+  } else {
+    const bundled = policies.get(location) ?? (await loadPolicyFile(location, { use: 'live' })).policy;
+    policies.set(location, bundled);
+    policy = bundled;
   }
+  // Checked on every read: an S3 object can be replaced by one naming another policy.
+  if (requested !== undefined && policy.name !== requested) throw new LambdaConfigError(`${location}: the policy is named '${policy.name}', but the fleet lists it as '${requested}'`);
   return policy;
+}
+
+/** A fleet policy's S3 location or bundled file, or the deployment's one. */
+function policyLocationOf(requested: string | undefined, config: LambdaEnv): string {
+  if (requested === undefined) return config.GA_STEER_POLICY;
+  return config.GA_STEER_POLICY_LOCATIONS[requested] ?? join(config.GA_STEER_POLICY_DIR, `${requested}.yaml`);
+}
+
+/** The S3 client (loaded on first use, as for feeds) and the reader that keeps policies by ETag. */
+async function policyReaderOf(clients: ColdStartCache, config: LambdaEnv): Promise<S3PolicyReader> {
+  if (clients.policyReader === undefined) {
+    const [{ S3Client }, { S3PolicyReader }] = await Promise.all([import('@aws-sdk/client-s3'), import('../adapters/policy/s3-policy-reader.js')]);
+    const endpoint = clients.s3Endpoint;
+    // An endpoint override (a local or S3-compatible store) rarely resolves bucket.host names: path-style.
+    clients.s3 = new S3Client({ ...sdkConfig(endpoint !== undefined ? { endpoint } : {}, config.AWS_REGION), forcePathStyle: endpoint !== undefined });
+    clients.policyReader = new S3PolicyReader(clients.s3);
+  }
+  return clients.policyReader;
 }
 
 /** Clients made once per container: again only when the Region or an endpoint override changes (tests). */
 function clientsFor(config: LambdaEnv, env: Readonly<Record<string, string | undefined>>): ColdStartCache {
-  const key = [config.AWS_REGION, env.AWS_ENDPOINT_URL, env.AWS_ENDPOINT_URL_DYNAMODB, env.AWS_ENDPOINT_URL_SSM, env.AWS_ENDPOINT_URL_GLOBAL_ACCELERATOR, env.AWS_ENDPOINT_URL_CLOUDWATCH].join('|');
+  const key = [config.AWS_REGION, env.AWS_ENDPOINT_URL, env.AWS_ENDPOINT_URL_DYNAMODB, env.AWS_ENDPOINT_URL_SSM, env.AWS_ENDPOINT_URL_GLOBAL_ACCELERATOR, env.AWS_ENDPOINT_URL_CLOUDWATCH, env.AWS_ENDPOINT_URL_S3].join('|');
   if (cache?.key !== key) {
     cache?.dynamoDb.destroy();
     cache?.ssm?.destroy();
+    cache?.s3?.destroy();
     cache?.live.destroy();
     cache = {
       key,
       dynamoDb: new DynamoDBClient({ region: config.AWS_REGION, maxAttempts: 1 }),
       ssm: undefined,
+      s3: undefined,
+      s3Endpoint: env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL,
+      policyReader: undefined,
       secretParameters: undefined,
       live: createLiveClients({ env }),
     };

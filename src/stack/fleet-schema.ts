@@ -1,5 +1,6 @@
 // A fleet file (fleets/<name>.yaml): the policies one deployment runs, each on its own schedule, and
-// the deployment's secrets (SSM parameter names, never values) and alarm recipients.
+// the deployment's secrets (SSM parameter names, never values) and alarm recipients. A policy may be
+// read from S3 on every invocation (`location`), so it changes without a redeploy.
 
 import { z } from 'zod';
 
@@ -15,6 +16,11 @@ export const fleetPolicySchema = z.strictObject({
     .describe('The policy: policies/<name>.yaml, whose `name` must match.'),
   schedule: z.string().regex(SCHEDULE_RATE, 'a rate such as rate(2 minutes) or rate(1 hour)').default('rate(2 minutes)').describe('How often its cycle runs.'),
   mode: z.enum(['apply', 'plan']).default('apply').describe('plan: plan and alert, never write (GA_STEER_MODE=plan stops every policy).'),
+  location: z
+    .string()
+    .regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/[^?#]+$/, 'an S3 object: s3://bucket/key')
+    .optional()
+    .describe('Where the Lambda reads the policy on every invocation (s3://bucket/key): change it there, no redeploy. policies/<name>.yaml is still checked and scopes the role to its accelerator.'),
   heartbeatMinutes: z.number().int().min(5).max(1440).optional().describe('Alarm when no cycle succeeded for this long (default: three schedule intervals, at least 15 minutes).'),
 });
 

@@ -14,6 +14,8 @@ export interface FleetPolicy {
   readonly name: string;
   readonly file: string;
   readonly policy: Policy;
+  /** s3://bucket/key: the Lambda reads the policy there on every invocation instead of the bundled file. */
+  readonly location?: string;
   readonly schedule: string;
   readonly mode: 'apply' | 'plan';
   readonly heartbeatMinutes: number;
@@ -71,7 +73,7 @@ export async function loadFleet(root: string, name: string): Promise<Fleet> {
     if (other !== undefined) findings.push({ severity: 'error', place: { path: ['policies', i, 'name'] }, message: `policies '${other}' and '${entry.name}' govern the same accelerator ${policy.accelerator.arn}` });
     accelerators.set(policy.accelerator.arn, entry.name);
     const minutes = scheduleMinutes(entry.schedule);
-    policies.push({ name: entry.name, file: policyFile, policy, schedule: entry.schedule, mode: entry.mode, heartbeatMinutes: entry.heartbeatMinutes ?? Math.max(15, 3 * minutes) });
+    policies.push({ name: entry.name, file: policyFile, policy, ...(entry.location !== undefined ? { location: entry.location } : {}), schedule: entry.schedule, mode: entry.mode, heartbeatMinutes: entry.heartbeatMinutes ?? Math.max(15, 3 * minutes) });
   }
   if (findings.length > 0) throw new InputFileError(file, finishIssues(placeFindings(findings, file, read.locate), file));
   return { name, file, policies, secrets: fleet.secrets, alarms: fleet.alarms };

@@ -46,9 +46,12 @@ export function stackParts(fleet: Fleet, stage: string): StackParts {
 }
 
 function environmentOf(fleet: Fleet, serviceName: string): Record<string, string> {
+  const locations = Object.fromEntries(fleet.policies.flatMap((p) => (p.location !== undefined ? [[p.name, p.location]] : [])));
   return {
     GA_STEER_FLEET_POLICIES: fleet.policies.map((p) => p.name).join(','),
     GA_STEER_POLICY_DIR: 'policies',
+    // Policies read from S3 on every invocation (lambda-cycle.ts): a change there needs no redeploy.
+    ...(Object.keys(locations).length > 0 ? { GA_STEER_POLICY_LOCATIONS: JSON.stringify(locations) } : {}),
     POWERTOOLS_SERVICE_NAME: serviceName,
     POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
     // Parameter names only: the Lambda reads the values from SSM.
@@ -86,12 +89,15 @@ function iamStatementsOf(fleet: Fleet): Cfn[] {
     },
   ];
 
-  const feeds = fleet.policies.flatMap((p) => p.policy.signals.synthetic.map((f) => parseS3Url(f.url))).filter((o) => o !== undefined);
-  if (feeds.length > 0) {
-    statements.push({ Effect: 'Allow', Action: ['s3:GetObject'], Resource: unique(feeds.map((o) => `arn:aws:s3:::${o.bucket}/${o.key}`)) });
-    // Without ListBucket, S3 answers a missing object with 403 AccessDenied instead of 404: the feed
-    // would read as a permission problem rather than as missing data.
-    statements.push({ Effect: 'Allow', Action: ['s3:ListBucket'], Resource: unique(feeds.map((o) => `arn:aws:s3:::${o.bucket}`)) });
+  // The objects the Lambda reads: S3 feeds, and policies kept in S3.
+  const feeds = fleet.policies.flatMap((p) => p.policy.signals.synthetic.map((f) => parseS3Url(f.url)));
+  const policyObjects = fleet.policies.map((p) => (p.location !== undefined ? parseS3Url(p.location) : undefined));
+  const objects = [...feeds, ...policyObjects].filter((o) => o !== undefined);
+  if (objects.length > 0) {
+    statements.push({ Effect: 'Allow', Action: ['s3:GetObject'], Resource: unique(objects.map((o) => `arn:aws:s3:::${o.bucket}/${o.key}`)) });
+    // Without ListBucket, S3 answers a missing object with 403 AccessDenied instead of 404: a missing
+    // feed or policy would read as a permission problem rather than as missing.
+    statements.push({ Effect: 'Allow', Action: ['s3:ListBucket'], Resource: unique(objects.map((o) => `arn:aws:s3:::${o.bucket}`)) });
   }
 
   const parameters = [fleet.secrets.slackWebhookParameter, fleet.secrets.ripeAtlasKeyParameter].filter((p) => p !== undefined);

@@ -3,6 +3,7 @@
 // endpoint variables.
 
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -14,6 +15,7 @@ import { startAtlasApiServer, type AtlasApiServer } from '../support/atlas-api-s
 import { DEFAULT_LAMBDA_CYCLE_TIMEOUT_SECONDS } from '../../src/app/lambda-cycle.js';
 import { startTestEmulator, TEST_CREDENTIALS, type TestEmulator } from '../support/emulator.js';
 import { startLocalDynamoDb, type LocalDynamoDb } from '../support/local-dynamodb.js';
+import { startLocalS3 } from '../support/local-s3-server.js';
 import { REPO_ROOT } from '../support/repo-data.js';
 import { startStallingServer } from '../support/stalling-server.js';
 import { liveDials, publishLoad, writeSteeringPolicy } from '../support/steering-fixture.js';
@@ -86,6 +88,25 @@ describe('control-cycle Lambda (bundled)', () => {
     expect(JSON.parse(item.Item?.state?.S ?? 'null')).toMatchObject({ stateVersion: 2 });
     expect(item.Item?.leaseOwner?.S).toMatch(/^ga-steer on \S+ pid \d+ cycle \w+$/);
     expect(t.emulator.calls.some((c) => c.target.endsWith('DescribeAccelerator'))).toBe(true);
+  });
+
+  it('reads a policy kept in S3 on every invocation: a change there is used by the next one, no redeploy', async () => {
+    const s3 = await startLocalS3();
+    const text = readFileSync(resolve(REPO_ROOT, 'policies/crazycall-voip.yaml'), 'utf8');
+    const put = (body: string): void => void s3.objects.set('/ga-policies/crazycall-voip.yaml', { body: Buffer.from(body), etag: `"${createHash('md5').update(body).digest('hex')}"` });
+    const policyBefore = process.env.GA_STEER_POLICY;
+    Object.assign(process.env, { AWS_ENDPOINT_URL_S3: s3.url, GA_STEER_POLICY: 's3://ga-policies/crazycall-voip.yaml' });
+    try {
+      put(text);
+      expect((await handler({})).holds).not.toContain('Disabled');
+      put(text.replace(/^enabled: true$/m, 'enabled: false'));
+      expect((await handler({})).holds).toContain('Disabled');
+      expect(s3.requests.filter((r) => r.method === 'GET')).toHaveLength(2);
+    } finally {
+      delete process.env.AWS_ENDPOINT_URL_S3;
+      process.env.GA_STEER_POLICY = policyBefore;
+      await s3.close();
+    }
   });
 
   it('the environment kill switch forces plan-only, whatever the event says', async () => {

@@ -72,6 +72,26 @@ describe('stack parts', () => {
     expect(Object.keys(parts.environment)).not.toContain('GA_STEER_SLACK_WEBHOOK_PARAMETER');
   });
 
+  it('a policy kept in S3: the Lambda is told where, and the role may read the object and list its bucket', async () => {
+    writeFleet('policies:\n  - name: crazycall-voip\n    location: s3://ga-policies/prod/crazycall-voip.yaml\n  - name: atlas-experiment\n');
+    const fleet = await loadFleet(root, 'f');
+    expect(fleet.policies.map((p) => p.location)).toEqual(['s3://ga-policies/prod/crazycall-voip.yaml', undefined]);
+    const parts = stackParts(fleet, 'prod');
+    expect(JSON.parse(parts.environment.GA_STEER_POLICY_LOCATIONS ?? 'null')).toEqual({ 'crazycall-voip': 's3://ga-policies/prod/crazycall-voip.yaml' });
+    expect(parts.iamStatements).toContainEqual({ Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::ga-policies/prod/crazycall-voip.yaml'] });
+    expect(parts.iamStatements).toContainEqual({ Effect: 'Allow', Action: ['s3:ListBucket'], Resource: ['arn:aws:s3:::ga-policies'] });
+    // Without one, no S3 grant and no variable.
+    writeFleet('policies:\n  - name: crazycall-voip\n');
+    const plain = stackParts(await loadFleet(root, 'f'), 'prod');
+    expect(plain.environment.GA_STEER_POLICY_LOCATIONS).toBeUndefined();
+    expect(JSON.stringify(plain.iamStatements)).not.toContain('s3:');
+  });
+
+  it('refuses a policy location that is not s3://bucket/key, at its line and column', async () => {
+    writeFleet('policies:\n  - name: crazycall-voip\n    location: https://example.com/p.yaml\n');
+    await expect(loadFleet(root, 'f')).rejects.toThrow(/f\.yaml:3:15 policies\[0\]\.location: an S3 object: s3:\/\/bucket\/key/);
+  });
+
   it('grants ssm:GetParameter on the named parameters only, and kms:Decrypt through SSM for those parameters', async () => {
     writeFleet('policies:\n  - name: crazycall-voip\nsecrets:\n  slackWebhookParameter: /ga-steer/prod/slack\n  kmsKeyArn: arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab\nalarms:\n  email: oncall@example.com\n');
     const parts = stackParts(await loadFleet(root, 'f'), 'prod');

@@ -1,5 +1,5 @@
-// A local S3 on loopback for the state store and feed tests: path-style GetObject and PutObject with
-// ETags and conditional writes (If-Match, If-None-Match: *), errors in S3's XML shape, and on demand the
+// A local S3 on loopback for the state store, feed and policy tests: path-style GetObject and PutObject
+// with ETags, conditional writes (If-Match, If-None-Match: *) and conditional reads (If-None-Match: 304), errors in S3's XML shape, and on demand the
 // 403 AWS gives a role without s3:ListBucket for a missing object.
 
 import { createHash } from 'node:crypto';
@@ -41,6 +41,8 @@ export async function startLocalS3(): Promise<LocalS3> {
       if (req.method === 'GET') {
         if (existing === undefined && local.withoutListBucket) return send(403, xmlError('AccessDenied', 'Access Denied'), { 'content-type': 'application/xml' });
         if (existing === undefined) return send(404, xmlError('NoSuchKey', 'The specified key does not exist.'), { 'content-type': 'application/xml' });
+        // A conditional GET of an unchanged object: 304 with no body, as S3 answers.
+        if (req.headers['if-none-match'] === existing.etag) return send(304, '', { etag: existing.etag });
         return send(200, existing.body, { etag: existing.etag, 'content-type': 'application/json', 'content-length': String(existing.body.length) });
       }
       if (req.method === 'PUT') {
