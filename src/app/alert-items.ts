@@ -80,7 +80,7 @@ export function applyFailureItems(report: ApplyReport | undefined, leaseLost: Le
       line: { failure: { stage: 'applying', what: `${where(o.change, topology)}: ${call}`, error, leftAsItWas: left } },
     });
   }
-  if (report !== undefined && items.length === 0 && untouched.length > 0) {
+  if (report !== undefined && items.length === 0 && untouched.length > 0 && (leaseLost === undefined || report.ranOut !== undefined)) {
     // Stopped with nothing failed: the deadline ran out, or a change landed beside someone else's edit
     // and the rest was left for the next cycle to judge afresh.
     const ranOut = report.ranOut;
