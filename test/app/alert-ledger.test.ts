@@ -80,6 +80,29 @@ describe('cycle alerts', () => {
     expect(cleared.memory.open).toEqual({});
   });
 
+  it('an apply that stopped after someone else\'s edit, with nothing failed, says so and what it left', () => {
+    const hot = makeSnapshot({ regions: [{ region: 'eu-central-1', full: 1000, load: 900 }, { region: 'eu-west-1', full: 1000, load: 300 }] });
+    const steering = makePolicy({ alerts: { slack: { on: ['changes', 'apply-failed'] } } });
+    const planned = evaluate(steering, hot, emptyControllerState(), NOW).plan;
+    const [first] = planned.changes;
+    expect(first).toBeDefined();
+    if (first === undefined) return;
+    const second = { ...first, address: { ...first.address, endpointGroupArn: `${first.address.endpointGroupArn}-2` } };
+    const report = {
+      outcome: 'partial' as const,
+      changes: [
+        { change: first, status: 'applied' as const, message: 'applied and verified; concurrent edit by someone else: the response shows weight 148, was 127' },
+        { change: second, status: 'not-attempted' as const, message: 'someone else edited the accelerator during an earlier change; the next cycle judges this one afresh' },
+      ],
+    };
+    const decision = alertForCompletedCycle(steering, { mode: 'apply', plan: { ...planned, changes: [first, second] }, report, topology: null }, emptyAlertMemory(), NOW);
+    expect(decision.alert?.events).toContain('apply-failed');
+    expect(decision.alert?.failures[0]).toMatchObject({ stage: 'applying', what: 'the apply' });
+    expect(decision.alert?.failures[0]?.error).toMatch(/^someone else edited .* while it was written; the rest waits for the next cycle$/);
+    expect(decision.alert?.failures[0]?.leftAsItWas).toMatch(/^not attempted, left as they were: /);
+    expect(Object.keys(decision.memory.open).some((k) => k.startsWith('failure:apply:stopped:'))).toBe(true);
+  });
+
   it('nothing is posted or remembered for events the policy does not list', () => {
     const quiet = makePolicy({ alerts: { slack: { on: ['changes'] } } });
     const decision = alertForCompletedCycle(quiet, { mode: 'apply', plan: { ...plan, changes: [], holds: [holdOf('Pinned')] }, report: undefined, topology: null }, emptyAlertMemory(), NOW);
