@@ -33,6 +33,9 @@ export function benchLambda(runs = 7): LambdaBenchResult {
       env: { ...process.env, AWS_EC2_METADATA_DISABLED: 'true', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' },
     });
     zipBytes = statSync(join(dir, 'ga-steer.zip')).size;
+    // A package without the bundle (dist/lambda rebuilt or removed meanwhile by other work) is tiny and
+    // would pass the size target for nothing.
+    if (zipBytes < 100 * 1024) throw new Error(`the package is ${zipBytes} bytes: it holds no handler bundle (is dist/lambda being rebuilt by other work?)`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
