@@ -48,14 +48,11 @@ export function boundsKey(b: GroupBounds): string {
 }
 
 /**
- * A dial is not turned back soon after its last change unless load is over capacity, or, for a
- * restore, the Region stays below its restore threshold with it (the stress is clearly over: see
- * search-dials.ts). A lowered dial waits half an hour (or two cooldowns) before it comes back on a
- * prediction alone: demand that eased for a few minutes often returns. A raised dial may come down
- * again after ten minutes (or two cooldowns): an overload does not wait as long as a latency gain can.
+ * A dial is not turned back within half an hour (or two cooldowns) of its last change unless load is
+ * over capacity, or, for a restore, the Region stays below its restore threshold with it (the stress
+ * is clearly over: see search-dials.ts): demand that eased or rose for a few minutes often turns again.
  */
-const RESTORE_AFTER_LOWERING_SECONDS = 1800;
-const LOWER_AFTER_RESTORE_SECONDS = 600;
+const REVERSAL_WINDOW_SECONDS = 1800;
 
 export function boundGroups(
   policy: Policy,
@@ -65,8 +62,7 @@ export function boundGroups(
   now: Date,
 ): Map<string, GroupBounds> {
   const g = policy.guardrails;
-  const upWindowMs = Math.max(RESTORE_AFTER_LOWERING_SECONDS, 2 * g.cooldownSeconds) * 1000;
-  const downWindowMs = Math.max(LOWER_AFTER_RESTORE_SECONDS, 2 * g.cooldownSeconds) * 1000;
+  const windowMs = Math.max(REVERSAL_WINDOW_SECONDS, 2 * g.cooldownSeconds) * 1000;
   return new Map(
     groups.map((group): [string, GroupBounds] => {
       const arn = group.address.endpointGroupArn;
@@ -74,7 +70,7 @@ export function boundGroups(
       const last = groupStates[arn];
       const since = last?.lastChangeAt === undefined ? Number.POSITIVE_INFINITY : now.getTime() - Date.parse(last.lastChangeAt);
       const reverse = new Set<'up' | 'down'>(
-        last?.lastDirection === 'down' && since < upWindowMs ? ['up'] : last?.lastDirection === 'up' && since < downWindowMs ? ['down'] : [],
+        last?.lastDirection === 'down' && since < windowMs ? ['up'] : last?.lastDirection === 'up' && since < windowMs ? ['down'] : [],
       );
       const floor = policy.regions[group.address.region]?.dialFloorPercent ?? g.dialFloorPercent;
       const stay: StayReason | undefined = frozen.get(arn)?.reason ?? (group.healthy ? undefined : 'NoHealthyEndpoints');
