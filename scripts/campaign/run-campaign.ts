@@ -124,8 +124,13 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
       if (skew.ms !== 0) countFault(Math.abs(skew.ms) > SMALL_SKEW_MS ? 'clock skew (large)' : 'clock skew (small)');
       for (const [key, u] of unhealthy) {
         if (u.untilCycle >= cycleIndex) continue;
-        ga.setEndpointHealth(u.arn, u.endpointId, 'HEALTHY');
         unhealthy.delete(key);
+        // A person may have removed the endpoint (or its group) while it was down: nothing to heal then.
+        try {
+          ga.setEndpointHealth(u.arn, u.endpointId, 'HEALTHY');
+        } catch (e) {
+          if (!(e instanceof Error && e.message.startsWith('no '))) throw e;
+        }
       }
       if (f.next() < 0.03) {
         const g = pick(f, accelerator.listeners.flatMap((l) => l.endpointGroups));
