@@ -14,6 +14,7 @@
 // changed since (its ETag) and parses it only when it did. A policy that cannot be read or parsed fails
 // the invocation before anything is read from or written to GA or the state store.
 
+import { existsSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SSMClient } from '@aws-sdk/client-ssm';
@@ -245,14 +246,30 @@ async function policyFor(requested: string | undefined, config: LambdaEnv, clien
   let policy: Policy;
   if (isS3PolicyLocation(location)) {
     policy = (await (await policyReaderOf(clients, config)).read(location)).policy;
+    // The stack scoped the role (and the lease item) to the accelerator of the fleet's bundled file:
+    // an object that names another accelerator is refused here, before any call, not by AWS mid-cycle.
+    const file = requested === undefined ? undefined : join(config.GA_STEER_POLICY_DIR, `${requested}.yaml`);
+    if (file !== undefined && existsSync(file)) {
+      const bundled = await bundledPolicy(file);
+      if (bundled.accelerator.arn !== policy.accelerator.arn) {
+        throw new LambdaConfigError(`${location}: the policy steers ${policy.accelerator.arn}, but this deployment was packaged for ${bundled.accelerator.arn} (${file}); deploy again to change accelerators`);
+      }
+    }
   } else {
-    const bundled = policies.get(location) ?? (await loadPolicyFile(location, { use: 'live' })).policy;
-    policies.set(location, bundled);
-    policy = bundled;
+    policy = await bundledPolicy(location);
   }
   // Checked on every read: an S3 object can be replaced by one naming another policy.
   if (requested !== undefined && policy.name !== requested) throw new LambdaConfigError(`${location}: the policy is named '${policy.name}', but the fleet lists it as '${requested}'`);
   return policy;
+}
+
+/** A policy file packaged with the function, parsed once per container. */
+async function bundledPolicy(file: string): Promise<Policy> {
+  const cached = policies.get(file);
+  if (cached !== undefined) return cached;
+  const parsed = (await loadPolicyFile(file, { use: 'live' })).policy;
+  policies.set(file, parsed);
+  return parsed;
 }
 
 /** A fleet policy's S3 location or bundled file, or the deployment's one. */

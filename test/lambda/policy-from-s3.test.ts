@@ -94,6 +94,12 @@ describe('the Lambda reads its policy from S3 on every invocation', () => {
     expect(await runLambdaCycle({ policy: 'crazycall-voip' }, fleetEnv)).toMatchObject({ policy: 'crazycall-voip' });
     putPolicy(POLICY_TEXT.replace(/^name: crazycall-voip$/m, 'name: someone-else'));
     await expect(runLambdaCycle({ policy: 'crazycall-voip' }, fleetEnv)).rejects.toThrow(`${LOCATION}: the policy is named 'someone-else', but the fleet lists it as 'crazycall-voip'`);
+    // The role was scoped to the bundled file's accelerator: an object naming another one is refused before any call.
+    putPolicy(POLICY_TEXT.replaceAll(ARN, `${ARN.slice(0, -4)}9999`));
+    const calls = t.emulator.calls.length;
+    await expect(runLambdaCycle({ policy: 'crazycall-voip' }, fleetEnv)).rejects.toThrow(new RegExp(`the policy steers .*9999, but this deployment was packaged for ${ARN.replace(/[/.]/g, '\\$&')} \\(policies/crazycall-voip\\.yaml\\)`));
+    expect(t.emulator.calls.length).toBe(calls);
+    putPolicy(POLICY_TEXT);
     await expect(runLambdaCycle({ policy: 'crazycall-voip' }, { ...fleetEnv, GA_STEER_POLICY_LOCATIONS: JSON.stringify({ 'crazycall-vopi': LOCATION }) })).rejects.toThrow(
       /GA_STEER_POLICY_LOCATIONS\.crazycall-vopi: 'crazycall-vopi' is not in GA_STEER_FLEET_POLICIES/,
     );
