@@ -85,7 +85,9 @@ export function buildLoadBasis(input: LoadBasisInput): LoadBasis {
       continue;
     }
     if (!healthy) continue; // serves nothing now: its load does not matter until it returns
-    if (recentlyReturned(input.regionStates[region], now, policy.guardrails.maxSignalAgeSeconds.load + FIT_WINDOW_SECONDS)) {
+    // Only while a reading taken after its return cannot be here yet: past that, a missing or stale
+    // reading is missing data like any other (fail static).
+    if (recentlyReturned(input.regionStates[region], now, policy.guardrails.maxSignalAgeSeconds.load)) {
       notes.push(cameBack(region));
       continue;
     }
