@@ -346,6 +346,13 @@ function cycleTruth(world: CampaignWorld, index: number, nowMs: number, skewMs: 
     if (s.kind === 'endpoint-load' && s.endpointId !== undefined) staleEndpoints.add(s.endpointId);
     else staleSignals.push(s.name);
   }
+  // Without a fresh Region-wide reading the planner reads the Region as the sum of its endpoints'
+  // readings (signal-view.ts): the Region's load is stale only when one of those is stale too.
+  for (const s of world.series) {
+    if (s.kind !== 'region-load' || !staleSignals.includes(s.name)) continue;
+    const endpoints = world.series.filter((e) => e.kind === 'endpoint-load' && e.region === s.region);
+    if (endpoints.length > 0 && endpoints.every((e) => e.endpointId !== undefined && !staleEndpoints.has(e.endpointId))) staleSignals.splice(staleSignals.indexOf(s.name), 1);
+  }
   // RIPE Atlas results come every 300 s: the newest before an outage is at most that old when it starts.
   if (atlasDownSinceMs !== undefined && nowMs - atlasDownSinceMs > (ages.latency + 300) * 1000 + slackMs) staleSignals.push('RIPE Atlas latency');
   return { index, startMs: nowMs, skewMs, largeSkew: Math.abs(skewMs) > SMALL_SKEW_MS, staleSignals, staleEndpoints, groups };

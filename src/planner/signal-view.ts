@@ -70,15 +70,19 @@ export function readSignals(policy: Policy, snapshot: Snapshot, now: Date): Sign
     const perEndpoint = latestPerEndpoint(samples.filter((s) => s.endpointId !== undefined));
     const endpointValues = new Map([...perEndpoint].map(([id, s]) => [id, s.value]));
     const newestWide = newest(regionWide);
+    // Without a Region-wide reading, the Region is the sum of its endpoints' readings: of every one of
+    // them, or the sum would read low (one endpoint's gap is not an idle endpoint).
+    const endpointsHere = endpointIdsOf(snapshot, policy.accelerator.arn, region);
+    const unread = endpointsHere.filter((id) => !perEndpoint.has(id));
     const load: LoadReading | undefined =
       newestWide !== undefined
         ? { value: newestWide.value, observedAt: newestWide.observedAt }
-        : perEndpoint.size > 0
+        : perEndpoint.size > 0 && unread.length === 0
           ? { value: sum([...perEndpoint.values()].map((s) => s.value)), observedAt: oldestOf([...perEndpoint.values()].map((s) => s.observedAt)) }
           : undefined;
     const loadProblem =
       load === undefined
-        ? dataHold('NoData', region, `no "${rp.capacity.signal}" load reading for ${region}`, { signal: rp.capacity.signal })
+        ? dataHold('NoData', region, `no "${rp.capacity.signal}" load reading for ${region}${perEndpoint.size > 0 ? ` (and none for its endpoint${unread.length > 1 ? 's' : ''} ${unread.join(', ')}, so its endpoints' readings cannot stand for it)` : ''}`, { signal: rp.capacity.signal })
         : isFresh(load.observedAt, now, maxAge.load)
           ? undefined
           : staleHold(region, rp.capacity.signal, load.observedAt, now, maxAge.load);
@@ -255,6 +259,19 @@ function newest(samples: readonly LoadSample[]): LoadSample | undefined {
   let best: LoadSample | undefined;
   for (const s of samples) if (best === undefined || Date.parse(s.observedAt) > Date.parse(best.observedAt)) best = s;
   return best;
+}
+
+/** Every endpoint of the Region's groups on the accelerator that GA can send traffic to (not unhealthy, weight above 0), once. */
+function endpointIdsOf(snapshot: Snapshot, acceleratorArn: string, region: RegionCode): string[] {
+  const accelerator = snapshot.accelerators.find((a) => a.arn === acceleratorArn);
+  const ids = new Set<string>();
+  for (const l of accelerator?.listeners ?? []) {
+    for (const g of l.endpointGroups) {
+      if (g.region !== region) continue;
+      for (const e of g.endpoints) if (e.healthState !== 'UNHEALTHY' && e.weight > 0) ids.add(e.endpointId);
+    }
+  }
+  return [...ids];
 }
 
 function latestPerEndpoint(samples: readonly LoadSample[]): Map<string, LoadSample> {

@@ -241,6 +241,30 @@ describe('evaluate: dry run', () => {
   });
 });
 
+describe('evaluate: a Region read through its endpoints', () => {
+  it('without a Region-wide reading, sums the endpoints\' readings only when every endpoint that can take traffic has one', () => {
+    const regions = (second: number | undefined): RegionSpec[] => [
+      {
+        region: 'eu-central-1',
+        full: 1000,
+        endpoints: [
+          { id: 'i-a', weight: 128, load: 500 },
+          { id: 'i-b', weight: 128, ...(second !== undefined ? { load: second } : {}) },
+          { id: 'i-down', weight: 128, healthy: false },
+        ],
+      },
+      { region: 'eu-west-1', full: 1000, load: 300 },
+    ];
+    const whole = evaluate(makePolicy(), makeSnapshot({ regions: regions(400) }), emptyControllerState(), NOW).plan;
+    expect(holdReasons(whole)).not.toContain('NoData');
+    expect(whole.regions.find((r) => r.region === 'eu-central-1')?.utilizationPercent).toBe(90);
+    const partial = evaluate(makePolicy(), makeSnapshot({ regions: regions(undefined) }), emptyControllerState(), NOW).plan;
+    expect(partial.changes).toEqual([]);
+    const hold = partial.holds.find((h) => h.reason === 'NoData');
+    expect(hold?.message).toContain('none for its endpoint i-b');
+  });
+});
+
 describe('evaluate: weights by headroom', () => {
   it('shifts weight from a busy endpoint to one with room, and keeps every endpoint', () => {
     const regions: RegionSpec[] = [
