@@ -6,6 +6,7 @@
 // healthy Region drained, no write on stale data, one writer at a time, cooldowns and back-offs kept,
 // every failure reported, and a state that records what landed.
 
+import { capacityViewPercent } from '../../src/planner/objective.js';
 import type { GaEndpointGroup } from '../../src/emulator/global-accelerator/store.js';
 import type { HumanEdit } from '../../src/emulator/faults.js';
 import type { ControllerState } from '../../src/planner/controller-state.js';
@@ -384,14 +385,7 @@ function keyOfTopology(g: AcceleratorTopology['listeners'][number]['endpointGrou
   return `${Math.round(g.trafficDialPercent * 100) / 100}|${g.endpoints.map((e) => `${e.endpointId}=${e.weight}`).sort().join(',')}`;
 }
 
-/**
- * The planner's rule for "heading over capacity" (objective.ts): the prediction at the current dials, or
- * one flow lifetime on, when the flows alive now (the reading) still hold e^-1 of the load.
- */
+/** The planner's rule for "heading over capacity" (objective.ts), with half a point of slack: the plan rounds its figures. */
 function headingOverCapacity(ahead: number | null, measured: number | null): boolean {
-  if (ahead === null) return false;
-  const keep = Math.exp(-1);
-  const view = measured === null ? ahead : Math.max(ahead, keep * measured + (1 - keep) * ahead);
-  // The plan rounds its figures: half a point of slack.
-  return view > 99.5;
+  return ahead !== null && capacityViewPercent(ahead, measured ?? undefined) > 99.5;
 }

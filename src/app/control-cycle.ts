@@ -207,7 +207,7 @@ async function persistAndNotify(cycle: CycleContext, decided: Decided, keeper: L
     plan,
     report,
     topology: snapshot.accelerators[0] ?? null,
-    ...(announce && setting !== undefined ? { announcement: announcementOf(setting) } : {}),
+    ...(announce && setting !== undefined ? { announcement: { setting: describeSetting(setting), note: announcementOf(setting) } } : {}),
   };
   const planned = alertForCompletedCycle(policy, facts, memory, now);
   const controller = report !== undefined ? stateAfterApply(previous, decided.planned, report) : decided.planned;

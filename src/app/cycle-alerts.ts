@@ -23,7 +23,7 @@ export interface CompletedCycleFacts {
   /** Set when the lease was lost and the state not saved. */
   readonly leaseLost?: LeaseLostFacts;
   /** A pause or resume this cycle is the first to run under: always posted, once, whatever the policy lists. */
-  readonly announcement?: string;
+  readonly announcement?: { readonly setting: string; readonly note: string };
 }
 
 export interface FailedCycleFacts {
@@ -62,8 +62,8 @@ export function alertForCompletedCycle(policy: Policy, facts: CompletedCycleFact
   const events = new Set<AlertEvent>(posted.events);
   if (applied.length > 0 && attempted.length > 0) events.add('changes');
   if (facts.announcement !== undefined) events.add('control');
-  const notes = facts.announcement !== undefined ? [facts.announcement] : [];
-  return finish(policy, facts.mode, now, ledger, memory, { changes, holds: posted.holds, failures: posted.failures, events, notes, plan, ...(report !== undefined ? { report } : {}), topology: facts.topology });
+  const notes = facts.announcement !== undefined ? [facts.announcement.note] : [];
+  return finish(policy, facts.mode, now, ledger, memory, { changes, holds: posted.holds, failures: posted.failures, events, notes, ...(facts.announcement !== undefined ? { control: facts.announcement.setting } : {}), plan, ...(report !== undefined ? { report } : {}), topology: facts.topology });
 }
 
 export function alertForFailedCycle(policy: Policy, facts: FailedCycleFacts, memory: AlertMemory, now: Date): AlertDecision {
@@ -79,7 +79,7 @@ function finish(
   now: Date,
   ledger: LedgerOutcome,
   memory: AlertMemory,
-  parts: { changes: ChangeLine[]; holds: HoldLine[]; failures: FailureLine[]; events: Set<AlertEvent>; notes: string[]; plan?: Plan; report?: ApplyReport; topology: AcceleratorTopology | null },
+  parts: { changes: ChangeLine[]; holds: HoldLine[]; failures: FailureLine[]; events: Set<AlertEvent>; notes: string[]; control?: string; plan?: Plan; report?: ApplyReport; topology: AcceleratorTopology | null },
 ): AlertDecision {
   const resolved: ResolvedLine[] = ledger.resolved
     .filter((r) => !(r.entry.kind === 'hold' && SELF_CLEARING_HOLDS.some((reason) => r.key.endsWith(`:${reason}`))))
@@ -101,6 +101,7 @@ function finish(
     resolved,
     ...(parts.topology !== null ? { listeners: listenerLabels(parts.topology) } : {}),
     ...(parts.notes.length > 0 ? { notes: parts.notes } : {}),
+    ...(parts.control !== undefined ? { control: parts.control } : {}),
   };
   return { alert, memory: ledger.memory, changed };
 }

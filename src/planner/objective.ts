@@ -53,6 +53,11 @@ export const CAPACITY_MARGIN_PERCENT = 95;
  */
 const FLOWS_LEFT_AFTER_ONE_LIFETIME = Math.exp(-1);
 
+/** Utilization `u` where a setting leads, as the capacity tiers judge it, given the Region's reading now (if it stands for its load). */
+export function capacityViewPercent(u: number, measuredPercent: number | undefined): number {
+  return measuredPercent === undefined ? u : Math.max(u, FLOWS_LEFT_AFTER_ONE_LIFETIME * measuredPercent + (1 - FLOWS_LEFT_AFTER_ONE_LIFETIME) * u);
+}
+
 /** Tolerances: utilization points (the worst Region; the demand tiers as points of the smallest Region); ms. */
 const TOLERANCE = { worstPoints: 0.5, regionPoints: 0.5, rttMs: 0.01, change: 1e-9 } as const;
 
@@ -111,8 +116,7 @@ export class Objective {
 
   /** Utilization `u` (where a setting leads) as the capacity tiers judge it: the higher of it and its level one flow lifetime on. */
   capacityView(region: ObjectiveRegion, u: number): number {
-    const m = region.measuredPercent;
-    return m === undefined ? u : Math.max(u, FLOWS_LEFT_AFTER_ONE_LIFETIME * m + (1 - FLOWS_LEFT_AFTER_ONE_LIFETIME) * u);
+    return capacityViewPercent(u, region.measuredPercent);
   }
 
   /** Predicted utilization per Region for a trial. */

@@ -63,6 +63,8 @@ export interface Alert {
   readonly resolved: readonly ResolvedLine[];
   /** Listener ARN -> `TCP 443`, from the topology read this cycle. */
   readonly listeners?: Readonly<Record<string, string>>;
+  /** A pause or resume this alert announces (`paused by alice at ...: reason`). */
+  readonly control?: string;
   /** Facts about the cycle beyond the plan and report (a lost lease): shown as they are. */
   readonly notes?: readonly string[];
 }

@@ -63,7 +63,7 @@ export function alertTitle(alert: Alert): string {
     const reasons = [...new Set(alert.holds.map((h) => h.hold.reason))].join(', ');
     return `⏸️ ${name}: ${alert.holds.every((h) => h.reminder !== undefined) ? 'still holding' : 'holding'} (${reasons})`;
   }
-  if (alert.events.includes('control') && alert.resolved.length === 0) return `🎛️ ${name}: ${alert.notes?.[0]?.replace(/^ga-steer /, '').split(';')[0] ?? 'control setting changed'}`;
+  if (alert.control !== undefined && alert.resolved.length === 0) return `🎛️ ${name}: ${alert.control}`;
   return `✅ ${name}: resolved: ${alert.resolved.map((r) => r.title).join('; ')}`;
 }
 

@@ -2,7 +2,6 @@
 
 import { applyPlanFile } from '../../app/apply-plan-file.js';
 import { DEFAULT_LEASE_TTL_MS } from '../../app/lease-owner.js';
-import { wireLive } from '../../app/live-wiring.js';
 import { loadPlanFile } from '../../app/plan-file-io.js';
 import { renderApplyReportText } from '../../plan/render-apply-report.js';
 import type { Policy } from '../../policy/schema.js';
@@ -12,6 +11,7 @@ import { EXIT_APPLY_INCOMPLETE, EXIT_OK, type CommandIo } from '../command.js';
 import { writeOutputFile } from '../output-file.js';
 import { renderPlan, type PlanFormat } from '../render-plan.js';
 import { openStateStore } from '../state-location.js';
+import { wireGatewayOnly } from './gateway-wiring.js';
 import { whoRuns } from '../who-runs.js';
 
 export interface ApplyPlanValues {
@@ -28,16 +28,7 @@ export async function applyReviewedPlan(file: string, values: ApplyPlanValues, p
   const maxAgeMs = secondsOption(values['plan-max-age'], '--plan-max-age', 900, { positive: true });
   const by = whoRuns(io.env, values.by);
   const opened = openStateStore(values.state, policy.accelerator.arn, io.env);
-  const wiring = wireLive(policy, {
-    ...(values['endpoint-url'] !== undefined ? { endpointUrl: values['endpoint-url'] } : {}),
-    env: io.env,
-    stateStore: opened.store,
-    notify: false,
-    policySources: false,
-    log: (line) => io.stderr(`${line}\n`),
-    deployTimeoutMs: secondsOption(values['deploy-timeout'], '--deploy-timeout', 300),
-    pollIntervalMs: 1000,
-  });
+  const wiring = wireGatewayOnly(policy, opened.store, io, values['endpoint-url'], secondsOption(values['deploy-timeout'], '--deploy-timeout', 300));
   try {
     const report = await applyPlanFile(wiring.deps.gateway, opened.store, policy, planFile, {
       file,

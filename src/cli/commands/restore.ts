@@ -3,7 +3,6 @@
 
 import { loadPolicyFile } from '../../app/input-files.js';
 import { DEFAULT_LEASE_TTL_MS } from '../../app/lease-owner.js';
-import { wireLive } from '../../app/live-wiring.js';
 import { restoreBaseline } from '../../app/restore-baseline.js';
 import { renderApplyReportText } from '../../plan/render-apply-report.js';
 import { systemClock } from '../../ports/clock.js';
@@ -11,6 +10,7 @@ import { oneOf, parseCommandArgs, requireOption, secondsOption } from '../args.j
 import { EXIT_APPLY_INCOMPLETE, EXIT_OK, type Command } from '../command.js';
 import { renderPlan, type PlanFormat } from '../render-plan.js';
 import { openStateStore } from '../state-location.js';
+import { wireGatewayOnly } from './gateway-wiring.js';
 import { whoRuns } from '../who-runs.js';
 import { STATE_HELP } from './pause.js';
 
@@ -62,16 +62,7 @@ applied (see the report), 1 error (nothing was changed).`,
     const deployTimeoutMs = secondsOption(values['deploy-timeout'], '--deploy-timeout', 300);
     const by = whoRuns(io.env, values.by);
     const opened = openStateStore(stateLocation, policy.accelerator.arn, io.env);
-    const wiring = wireLive(policy, {
-      ...(values['endpoint-url'] !== undefined ? { endpointUrl: values['endpoint-url'] } : {}),
-      env: io.env,
-      stateStore: opened.store,
-      notify: false,
-      policySources: false,
-      log: (line) => io.stderr(`${line}\n`),
-      deployTimeoutMs,
-      pollIntervalMs: 1000,
-    });
+    const wiring = wireGatewayOnly(policy, opened.store, io, values['endpoint-url'], deployTimeoutMs);
     try {
       const out = await restoreBaseline(wiring.deps.gateway, opened.store, policy, {
         allAtOnce: values['all-at-once'] === true,

@@ -1,12 +1,12 @@
 // `ga-steer status`: what ga-steer holds and did, read from the stored state and the live accelerator.
 
 import { loadPolicyFile } from '../../app/input-files.js';
-import { wireLive } from '../../app/live-wiring.js';
 import { renderStatusText, statusReport } from '../../app/status-report.js';
 import type { AcceleratorTopology } from '../../snapshot/schema.js';
 import { oneOf, parseCommandArgs, requireOption, UsageError } from '../args.js';
 import { EXIT_ERROR, EXIT_OK, type Command } from '../command.js';
 import { openStateStore } from '../state-location.js';
+import { wireGatewayOnly } from './gateway-wiring.js';
 import { STATE_HELP } from './pause.js';
 
 export const statusCommand: Command = {
@@ -42,7 +42,7 @@ still shown).`,
     if (!Number.isInteger(history) || history < 0) throw new UsageError(`--history must be a whole number (got "${values.history ?? ''}")`);
     const { policy } = await loadPolicyFile(requireOption(values.policy, '--policy'), { use: 'snapshot' });
     const opened = openStateStore(requireOption(values.state, '--state'), policy.accelerator.arn, io.env);
-    const wiring = wireLive(policy, { ...(values['endpoint-url'] !== undefined ? { endpointUrl: values['endpoint-url'] } : {}), env: io.env, stateStore: opened.store, notify: false, policySources: false, log: (l) => io.stderr(`${l}\n`) });
+    const wiring = wireGatewayOnly(policy, opened.store, io, values['endpoint-url']);
     try {
       const stored = await opened.store.load();
       let topology: AcceleratorTopology | undefined;
