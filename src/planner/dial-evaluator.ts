@@ -45,12 +45,10 @@ export class DialEvaluator {
   private routedNow: Float64Array;
   private rttNow: number;
   private dialsNow: Float64Array;
-  private readonly scratch: Float64Array;
 
   constructor(readonly model: TrafficModel) {
     this.R = model.regions.length;
     this.C = model.classes.length;
-    this.scratch = new Float64Array(this.R);
     this.dialByListener = model.listeners.map((l) => Float64Array.from(l.dialNow));
     this.dialsNow = Float64Array.from(model.variables.map((v) => v.currentPercent / 100));
     this.cost = model.listeners.map(() => model.classes.map(() => 0));
@@ -236,7 +234,6 @@ export class DialEvaluator {
         rtt += l.weight * c.demandAhead * (this.cost[li]?.[ci] as number);
       });
     });
-    void this.scratch;
     return { routed, rtt };
   }
 }
