@@ -168,6 +168,7 @@ function fitCycles(input: LoadBasisInput, usable: ReadonlyMap<RegionCode, { valu
     }
   }
   raw.reverse();
+  dropReadingsAcrossHealthChanges(raw);
   return raw.map((c) => {
     const routed = routedDemand(routeBySource(model, c.dials, c.healthy, input.state.spillMix ?? DEFAULT_SPILL_MIX), c.demand, R);
     const k = signalFactors(policy, model.regions, new Map([...c.load].map(([i, l]) => [model.regions[i] ?? '', { value: l.value }])), routed);
@@ -181,6 +182,30 @@ function fitCycles(input: LoadBasisInput, usable: ReadonlyMap<RegionCode, { valu
     }
     return { atMs: c.atMs, dials: c.dials, healthy: c.healthy, target, readingAtMs, classDemand: c.demand };
   });
+}
+
+/**
+ * A reading describes the Regions' health when it was taken, which a cycle only knows between two of
+ * its own times: health seen at cycle j held over (t[j-1], t[j]]. A reading taken in an interval where
+ * health changed, or before a change its cycle saw, was taken under a health nobody knows for sure
+ * (a Region's failure cuts its flows at once): it is left out of the fit, never read as if the
+ * Regions had been as they are now. `raw` is oldest first.
+ */
+function dropReadingsAcrossHealthChanges(raw: readonly { atMs: number; healthy: Uint8Array; load: Map<number, { value: number; atMs: number }> }[]): void {
+  const key = raw.map((c) => c.healthy.join(''));
+  for (let c = 0; c < raw.length; c += 1) {
+    const cycle = raw[c] as (typeof raw)[number];
+    for (const [i, l] of cycle.load) {
+      let j = 0;
+      while (j < c && (raw[j] as (typeof raw)[number]).atMs < l.atMs) j += 1;
+      for (let k = Math.max(0, j - 1); k < c; k += 1) {
+        if (key[k] !== key[c]) {
+          cycle.load.delete(i);
+          break;
+        }
+      }
+    }
+  }
 }
 
 function cycleOf(
