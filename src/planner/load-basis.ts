@@ -94,13 +94,17 @@ export function buildLoadBasis(input: LoadBasisInput): LoadBasis {
     if (s.loadProblem !== undefined) holds.push(s.loadProblem);
   }
 
-  const cycles = fitCycles(input, usable);
-  const current = cycles[cycles.length - 1] as FitCycle;
+  const fitted = fitCycles(input, usable);
+  const cycles = fitted.map((c) => c.cycle);
   const startScale = Float64Array.from(regions, (r) => input.state.regions[r]?.demandScale ?? 1);
   const fit: LoadFit = fitLoadModel(model, cycles, startScale, input.state.flowLifetimeSeconds, input.state.spillMix);
   if (fit.lifetimeLearnt) notes.push(`the last readings show flows lasting about ${Math.round(fit.flowLifetimeSeconds / 60)} min and ${Math.round(fit.spillMix * 100)} % of spill following the backbone`);
 
-  const kNow = signalFactors(policy, regions, usable, routedDemand(routeBySource(model, current.dials, current.healthy, fit.spillMix), current.classDemand, R));
+  // Load units per demand unit, per signal: from the newest cycle whose readings the fit kept, where
+  // readings and routing describe the same Regions' health (a Region that just failed or came back
+  // would otherwise have its users counted on one side of the ratio and not the other).
+  const kNow = new Map<string, number>();
+  for (let m = fitted.length - 1; m >= 0; m -= 1) for (const [signal, k] of (fitted[m] as (typeof fitted)[number]).k) if (!kNow.has(signal)) kNow.set(signal, k);
   const out = new Map<RegionCode, RegionBasis>();
   for (const [region, s] of signals) {
     const i = model.regionIndex.get(region);
@@ -139,7 +143,7 @@ export function buildLoadBasis(input: LoadBasisInput): LoadBasis {
 }
 
 /** The state's recent cycles and this one, as the fit reads them (readings turned into demand units). */
-function fitCycles(input: LoadBasisInput, usable: ReadonlyMap<RegionCode, { value: number; observedAt: string }>): FitCycle[] {
+function fitCycles(input: LoadBasisInput, usable: ReadonlyMap<RegionCode, { value: number; observedAt: string }>): { cycle: FitCycle; k: ReadonlyMap<string, number> }[] {
   const { model, policy, now } = input;
   const R = model.regions.length;
   const nowMs = now.getTime();
@@ -180,7 +184,7 @@ function fitCycles(input: LoadBasisInput, usable: ReadonlyMap<RegionCode, { valu
       target[i] = l.value / kr;
       readingAtMs[i] = l.atMs;
     }
-    return { atMs: c.atMs, dials: c.dials, healthy: c.healthy, target, readingAtMs, classDemand: c.demand };
+    return { cycle: { atMs: c.atMs, dials: c.dials, healthy: c.healthy, target, readingAtMs, classDemand: c.demand }, k };
   });
 }
 

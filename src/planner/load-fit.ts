@@ -59,7 +59,7 @@ export interface FitCycle {
 export interface LoadFit {
   /** Demand scale per Region index. */
   readonly scale: Float64Array;
-  /** Per Region index: (reading - fitted) in the newest cycle, as a share of all demand; NaN without a reading. */
+  /** Per Region index: (reading - fitted) for its latest reading fitted, as a share of all demand; NaN without one. */
   readonly residualShare: Float64Array;
   readonly flowLifetimeSeconds: number;
   /** Whether the readings carried enough movement to estimate the lifetime this cycle. */
@@ -160,16 +160,29 @@ export function fitLoadModel(
 
   const previous = previousLifetimeSeconds ?? DEFAULT_FLOW_LIFETIME_SECONDS;
   const previousMix = mix;
-  // The newest cycle's readings as a scale predicts them, at the chosen lifetime and mix.
-  const predictNewest = (scale: Float64Array): Float64Array => {
-    if (!observed.includes(newest)) return new Float64Array(R).fill(Number.NaN);
-    const X = mixedRouting(newest, cycles, best.tau, routeOf, R, C);
-    return Float64Array.from({ length: R }, (_, r) => {
-      let p = 0;
-      const row = X[r] as Float64Array;
-      for (let s2 = 0; s2 < R; s2 += 1) p += (scale[s2] as number) * (row[s2] as number);
-      return Number.isNaN(newest.target[r] as number) ? Number.NaN : p;
-    });
+  // Each Region's latest reading as a scale predicts it, at the chosen lifetime and mix: from the newest
+  // cycle that has one (a reading left out of the newest, across a health change, leaves an older one).
+  const latestFitted = (scale: Float64Array): { predicted: Float64Array; reading: Float64Array; demand: Float64Array } => {
+    const predicted = new Float64Array(R).fill(Number.NaN);
+    const reading = new Float64Array(R).fill(Number.NaN);
+    const demand = new Float64Array(R).fill(Number.NaN);
+    for (let m = observed.length - 1; m >= 0; m -= 1) {
+      const cycle = observed[m] as FitCycle;
+      const open = Array.from({ length: R }, (_, r) => Number.isNaN(reading[r] as number) && !Number.isNaN(cycle.target[r] as number));
+      if (!open.some(Boolean)) continue;
+      const X = mixedRouting(cycle, cycles, best.tau, routeOf, R, C);
+      const total = cycle.classDemand.reduce((a, d) => a + d, 0);
+      for (let r = 0; r < R; r += 1) {
+        if (!open[r]) continue;
+        let p = 0;
+        const row = X[r] as Float64Array;
+        for (let s2 = 0; s2 < R; s2 += 1) p += (scale[s2] as number) * (row[s2] as number);
+        predicted[r] = p;
+        reading[r] = cycle.target[r] as number;
+        demand[r] = total;
+      }
+    }
+    return { predicted, reading, demand };
   };
   const atPrevious = evaluateLifetime(previous);
   let best = { tau: previous, ...atPrevious };
@@ -202,12 +215,12 @@ export function fitLoadModel(
     const before = startScale[r] as number;
     return fitted[r] === 1 ? before * Math.pow(x / before, SCALE_LEARNING_RATE) : x;
   });
-  const fittedNewest = predictNewest(scale);
-  const totalDemand = newest.classDemand.reduce((a, d) => a + d, 0);
+  const latest = latestFitted(scale);
   const residualShare = Float64Array.from({ length: R }, (_, r) => {
-    const b = newest.target[r] as number;
-    const p = fittedNewest[r] as number;
-    return Number.isNaN(b) || Number.isNaN(p) || totalDemand <= 0 ? Number.NaN : Math.max(-1, Math.min(1, (b - p) / totalDemand));
+    const b = latest.reading[r] as number;
+    const p = latest.predicted[r] as number;
+    const total = latest.demand[r] as number;
+    return Number.isNaN(b) || Number.isNaN(p) || !(total > 0) ? Number.NaN : Math.max(-1, Math.min(1, (b - p) / total));
   });
   return { scale, residualShare, flowLifetimeSeconds: best.tau, lifetimeLearnt: learnt, spillMix: mix, fitted };
 }

@@ -37,4 +37,27 @@ describe('evaluate: readings taken before a health change', () => {
     // About 400 flows of Stockholm's land in Frankfurt (its users' next-nearest): about 80 %, far above the 40 % read.
     expect(frankfurt?.predictedIfUnchangedPercent).toBeGreaterThan(75);
   });
+
+  it('predicts a Region that came back, and its neighbours, from readings taken while it was down without inflating them', () => {
+    const down: RegionSpec[] = [
+      { region: 'eu-central-1', full: 1000, load: 800 },
+      { region: 'eu-west-1', full: 1000, load: 300 },
+      { region: 'eu-north-1', full: 1000, load: 0, healthy: false },
+    ];
+    const policy = makePolicy({}, before);
+    let state = emptyControllerState();
+    for (const offset of [-480_000, -360_000, -240_000, -120_000]) {
+      state = evaluate(policy, snapshotAt(offset, down), state, new Date(NOW.getTime() + offset)).state;
+    }
+    // Stockholm is back; the loads read are still those from while it was down.
+    const back = down.map((r) => (r.region === 'eu-north-1' ? { ...r, healthy: true } : r));
+    const { plan } = evaluate(policy, snapshotAt(0, back), state, NOW);
+    const predicted = (region: string): number | null | undefined => plan.regions.find((r) => r.region === region)?.predictedIfUnchangedPercent;
+    // Its users come back to it (about 40 %), and leave Frankfurt (about 40 %): the same flows are not
+    // counted twice, and the conversion from demand to load is not inflated by a Region without a reading.
+    expect(predicted('eu-north-1')).toBeGreaterThan(30);
+    expect(predicted('eu-north-1')).toBeLessThan(50);
+    expect(predicted('eu-central-1')).toBeLessThan(50);
+    expect(predicted('eu-west-1')).toBeLessThan(35);
+  });
 });
