@@ -34,10 +34,11 @@ describe('file state store', () => {
   it('contenders in separate processes never share a token: each grant is exclusive', async () => {
     // Four processes take, check and release the lease in a loop at the same time. Two winners of one
     // token would show as a duplicate; a lost grant as a gap.
-    const startAt = Date.now() + 5000;
+    // They start together once all four are loaded (a ready file each), however busy the machine.
+    const startAt = Date.now() + 2000;
     const script = join(REPO_ROOT, 'test/support/acquire-file-lease.ts');
     const outs = await Promise.all(
-      Array.from({ length: 4 }, (_, i) => run(process.execPath, ['--import', 'tsx', script, file, `process-${i}`, String(startAt), '150'], { cwd: REPO_ROOT, timeout: 30_000 })),
+      Array.from({ length: 4 }, (_, i) => run(process.execPath, ['--import', 'tsx', script, file, `process-${i}`, String(startAt), '150', '4'], { cwd: REPO_ROOT, timeout: 60_000 })),
     );
     const won = outs.map((o) => JSON.parse(o.stdout) as number[]);
     const all = won.flat().sort((a, b) => a - b);
@@ -45,7 +46,7 @@ describe('file state store', () => {
     expect(all).toEqual(Array.from({ length: all.length }, (_, i) => i + 1));
     // They did contend: more than one process won some rounds.
     expect(won.filter((w) => w.length > 0).length).toBeGreaterThan(1);
-  });
+  }, 90_000);
 
   it('takes over the lock of a crashed process once it has expired, never before', async () => {
     writeFileSync(`${file}.lease.7`, JSON.stringify({ owner: 'ga-steer on old-host pid 9', token: 7, expiresAt: '2026-12-01T18:02:00.000Z', acquiredAt: '2026-12-01T18:00:00.000Z' }));
