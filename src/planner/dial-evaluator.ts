@@ -45,10 +45,20 @@ export class DialEvaluator {
   private routedNow: Float64Array;
   private rttNow: number;
   private dialsNow: Float64Array;
+  /** Where a trial routes a class before it knows whether the landing changed. */
+  private readonly scratch: Float64Array;
+  /** The classes a trial re-routes, and per class the trial that last queued it (each is routed once). */
+  private readonly queue: Int32Array;
+  private readonly queuedIn: Int32Array;
+  /** Trials run so far (an evaluator runs far fewer than 2^31). */
+  private trials = 0;
 
   constructor(readonly model: TrafficModel) {
     this.R = model.regions.length;
     this.C = model.classes.length;
+    this.scratch = new Float64Array(this.R);
+    this.queue = new Int32Array(this.C);
+    this.queuedIn = new Int32Array(this.C);
     this.dialByListener = model.listeners.map((l) => Float64Array.from(l.dialNow));
     this.dialsNow = Float64Array.from(model.variables.map((v) => v.currentPercent / 100));
     this.cost = model.listeners.map(() => model.classes.map(() => 0));
@@ -102,9 +112,9 @@ export class DialEvaluator {
 
   /** Evaluates the committed setting with some variables set to new dial fractions. */
   trial(moves: ReadonlyMap<number, number>): Trial {
-    const routed = Float64Array.from(this.routedNow);
+    const routed = this.routedNow.slice();
     let rttTotal = this.rttNow;
-    const dials = Float64Array.from(this.dialsNow);
+    const dials = this.dialsNow.slice();
     const landings = new Map<number, Float64Array>();
     const aggregates = new Map<number, Float64Array>();
     const costs = new Map<number, number>();
@@ -120,7 +130,7 @@ export class DialEvaluator {
     for (const [li, vars] of byListener) {
       const listener = this.model.listeners[li];
       if (listener === undefined) continue;
-      const dial = Float64Array.from(this.dialByListener[li] as Float64Array);
+      const dial = (this.dialByListener[li] as Float64Array).slice();
       const moved = new Set<number>();
       for (const v of vars) {
         const variable = this.model.variables[v];
@@ -129,15 +139,16 @@ export class DialEvaluator {
         moved.add(variable.region);
       }
       if (moved.size === 0) continue;
-      const affected = new Set<number>();
-      for (const r of moved) for (const ci of listener.reach[r] ?? []) affected.add(ci);
-      for (const ci of affected) {
+      const queued = this.queueReached(listener, moved);
+      for (let q = 0; q < queued; q += 1) {
+        const ci = this.queue[q] as number;
         const cls = this.model.classes[ci];
         if (cls === undefined) continue;
         // A class whose nearest Regions are healthy, unmoved and at 100 lands there whatever else moved.
         if (keepsAll(cls.pref.first, listener.present, listener.healthy, dial, moved)) continue;
         const before = this.landing[li]?.[ci] as Float64Array;
-        const { land: after, cost } = this.route(li, ci, dial);
+        const after = this.scratch.fill(0);
+        const cost = landGroup(cls.pref, listener.present, dial, listener.healthy, after, cls.landingCost);
         const costBefore = this.cost[li]?.[ci] as number;
         if (cost !== costBefore) {
           rttTotal += listener.weight * cls.demandAhead * (cost - costBefore);
@@ -149,16 +160,37 @@ export class DialEvaluator {
           if (delta === 0) continue;
           if (!changed) {
             changed = true;
-            if (!aggregates.has(ci)) aggregates.set(ci, Float64Array.from(this.aggregate[ci] as Float64Array));
+            if (!aggregates.has(ci)) aggregates.set(ci, (this.aggregate[ci] as Float64Array).slice());
           }
           routed[r] = (routed[r] as number) + listener.weight * cls.demandAhead * delta;
           const agg = aggregates.get(ci) as Float64Array;
           agg[r] = (agg[r] as number) + listener.weight * delta;
         }
-        if (changed) landings.set(li * this.C + ci, after);
+        if (changed) landings.set(li * this.C + ci, after.slice());
       }
     }
     return { routed, rttTotal, dials, landings, aggregates, costs };
+  }
+
+  /**
+   * Puts in `queue` the classes the moved Regions reach, each once, in the order they are first
+   * reached (the order a trial's sums are made in); returns how many.
+   */
+  private queueReached(listener: TrafficModel['listeners'][number], moved: ReadonlySet<number>): number {
+    const stamp = ++this.trials;
+    let n = 0;
+    for (const r of moved) {
+      const reach = listener.reach[r];
+      if (reach === undefined) continue;
+      for (let k = 0; k < reach.length; k += 1) {
+        const ci = reach[k] as number;
+        if (this.queuedIn[ci] === stamp) continue;
+        this.queuedIn[ci] = stamp;
+        this.queue[n] = ci;
+        n += 1;
+      }
+    }
+    return n;
   }
 
   /** Makes a trial the committed setting. */
@@ -181,9 +213,9 @@ export class DialEvaluator {
       const variable = this.model.variables[v];
       if (variable !== undefined) (this.dialByListener[variable.listener] as Float64Array)[variable.region] = fraction;
     });
-    this.routedNow = Float64Array.from(trial.routed);
+    this.routedNow = trial.routed.slice();
     this.rttNow = trial.rttTotal;
-    this.dialsNow = Float64Array.from(trial.dials);
+    this.dialsNow = trial.dials.slice();
   }
 
   private moveOf(ci: number, agg: Float64Array): MoveFromNatural {
