@@ -30,6 +30,23 @@ export interface MoveFromNatural {
   readonly addedMs: number;
 }
 
+/** A fresh evaluator's committed routing. */
+interface InitialRouting {
+  readonly dialByListener: readonly Float64Array[];
+  readonly dialsNow: Float64Array;
+  readonly cost: readonly (readonly number[])[];
+  readonly landing: readonly (readonly Float64Array[])[];
+  readonly aggregate: readonly Float64Array[];
+  readonly naturalAggregate: readonly Float64Array[];
+  readonly moves: readonly MoveFromNatural[];
+  readonly routedNow: Float64Array;
+  readonly rttNow: number;
+}
+
+// A decision starts several evaluators from one model (the current dials, each search start): the
+// model is routed once.
+const initialRouting = new WeakMap<TrafficModel, InitialRouting>();
+
 export class DialEvaluator {
   private readonly R: number;
   private readonly C: number;
@@ -52,6 +69,8 @@ export class DialEvaluator {
   private readonly queuedIn: Int32Array;
   /** Trials run so far (an evaluator runs far fewer than 2^31). */
   private trials = 0;
+  /** current(), until the next commit. */
+  private committed: Trial | undefined;
 
   constructor(readonly model: TrafficModel) {
     this.R = model.regions.length;
@@ -59,6 +78,20 @@ export class DialEvaluator {
     this.scratch = new Float64Array(this.R);
     this.queue = new Int32Array(this.C);
     this.queuedIn = new Int32Array(this.C);
+    const initial = initialRouting.get(model);
+    if (initial !== undefined) {
+      // Rows are replaced on commit, never written in place: sharing them is safe; their holders are copied.
+      this.dialByListener = initial.dialByListener.map((d) => d.slice());
+      this.dialsNow = initial.dialsNow;
+      this.cost = initial.cost.map((row) => [...row]);
+      this.landing = initial.landing.map((row) => [...row]);
+      this.aggregate = [...initial.aggregate];
+      this.naturalAggregate = initial.naturalAggregate;
+      this.moves = [...initial.moves];
+      this.routedNow = initial.routedNow;
+      this.rttNow = initial.rttNow;
+      return;
+    }
     this.dialByListener = model.listeners.map((l) => Float64Array.from(l.dialNow));
     this.dialsNow = Float64Array.from(model.variables.map((v) => v.currentPercent / 100));
     this.cost = model.listeners.map(() => model.classes.map(() => 0));
@@ -82,11 +115,23 @@ export class DialEvaluator {
     const { routed, rtt } = this.totals();
     this.routedNow = routed;
     this.rttNow = rtt;
+    initialRouting.set(model, {
+      dialByListener: this.dialByListener.map((d) => d.slice()),
+      dialsNow: this.dialsNow,
+      cost: this.cost.map((row) => [...row]),
+      landing: this.landing.map((row) => [...row]),
+      aggregate: [...this.aggregate],
+      naturalAggregate: this.naturalAggregate,
+      moves: [...this.moves],
+      routedNow: this.routedNow,
+      rttNow: this.rttNow,
+    });
   }
 
   /** The committed setting. */
   current(): Trial {
-    return { routed: this.routedNow, rttTotal: this.rttNow, dials: this.dialsNow, landings: new Map(), aggregates: new Map(), costs: new Map() };
+    this.committed ??= { routed: this.routedNow, rttTotal: this.rttNow, dials: this.dialsNow, landings: new Map(), aggregates: new Map(), costs: new Map() };
+    return this.committed;
   }
 
   /** Landing of one class on one listener, in the trial if it re-routed it, else as committed. */
@@ -216,6 +261,7 @@ export class DialEvaluator {
     this.routedNow = trial.routed.slice();
     this.rttNow = trial.rttTotal;
     this.dialsNow = trial.dials.slice();
+    this.committed = undefined;
   }
 
   private moveOf(ci: number, agg: Float64Array): MoveFromNatural {
