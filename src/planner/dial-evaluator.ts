@@ -4,6 +4,7 @@
 // from where they would land with every dial at 100 (for the latency budget).
 
 import { landGroup } from '../model/routing.js';
+import { FloatRows } from './float-rows.js';
 import type { TrafficModel } from './traffic-model.js';
 
 /** The outcome of a trial: demand per Region and the latency sum, with the re-routed classes. */
@@ -62,8 +63,11 @@ export class DialEvaluator {
   private routedNow: Float64Array;
   private rttNow: number;
   private dialsNow: Float64Array;
-  /** Where a trial routes a class before it knows whether the landing changed. */
+  /** Where a trial routes a class before it knows whether the landing changed, and its listener's dials. */
   private readonly scratch: Float64Array;
+  private readonly dialScratch: Float64Array;
+  /** Where the rows trials keep come from. */
+  private readonly rows = new FloatRows();
   /** The classes a trial re-routes, and per class the trial that last queued it (each is routed once). */
   private readonly queue: Int32Array;
   private readonly queuedIn: Int32Array;
@@ -76,6 +80,7 @@ export class DialEvaluator {
     this.R = model.regions.length;
     this.C = model.classes.length;
     this.scratch = new Float64Array(this.R);
+    this.dialScratch = new Float64Array(this.R);
     this.queue = new Int32Array(this.C);
     this.queuedIn = new Int32Array(this.C);
     const initial = initialRouting.get(model);
@@ -157,9 +162,9 @@ export class DialEvaluator {
 
   /** Evaluates the committed setting with some variables set to new dial fractions. */
   trial(moves: ReadonlyMap<number, number>): Trial {
-    const routed = this.routedNow.slice();
+    const routed = this.rows.copy(this.routedNow);
     let rttTotal = this.rttNow;
-    const dials = this.dialsNow.slice();
+    const dials = this.rows.copy(this.dialsNow);
     const landings = new Map<number, Float64Array>();
     const aggregates = new Map<number, Float64Array>();
     const costs = new Map<number, number>();
@@ -175,7 +180,8 @@ export class DialEvaluator {
     for (const [li, vars] of byListener) {
       const listener = this.model.listeners[li];
       if (listener === undefined) continue;
-      const dial = (this.dialByListener[li] as Float64Array).slice();
+      const dial = this.dialScratch;
+      dial.set(this.dialByListener[li] as Float64Array);
       const moved = new Set<number>();
       for (const v of vars) {
         const variable = this.model.variables[v];
@@ -205,13 +211,13 @@ export class DialEvaluator {
           if (delta === 0) continue;
           if (!changed) {
             changed = true;
-            if (!aggregates.has(ci)) aggregates.set(ci, (this.aggregate[ci] as Float64Array).slice());
+            if (!aggregates.has(ci)) aggregates.set(ci, this.rows.copy(this.aggregate[ci] as Float64Array));
           }
           routed[r] = (routed[r] as number) + listener.weight * cls.demandAhead * delta;
           const agg = aggregates.get(ci) as Float64Array;
           agg[r] = (agg[r] as number) + listener.weight * delta;
         }
-        if (changed) landings.set(li * this.C + ci, after.slice());
+        if (changed) landings.set(li * this.C + ci, this.rows.copy(after));
       }
     }
     return { routed, rttTotal, dials, landings, aggregates, costs };
@@ -258,9 +264,9 @@ export class DialEvaluator {
       const variable = this.model.variables[v];
       if (variable !== undefined) (this.dialByListener[variable.listener] as Float64Array)[variable.region] = fraction;
     });
-    this.routedNow = trial.routed.slice();
+    this.routedNow = this.rows.copy(trial.routed);
     this.rttNow = trial.rttTotal;
-    this.dialsNow = trial.dials.slice();
+    this.dialsNow = this.rows.copy(trial.dials);
     this.committed = undefined;
   }
 
