@@ -135,7 +135,12 @@ export function readSignals(policy: Policy, snapshot: Snapshot, now: Date): Sign
     // Two sources for one pair (RIPE Atlas and synthetic): keep the lower, the less congested path.
     byRegion.set(m.region, previous === undefined ? value : Math.min(previous, value));
     rtt.set(m.clientGroup, byRegion);
-    if (m.vantageCount > 1) spreads.set(m.clientGroup, [...(spreads.get(m.clientGroup) ?? []), Math.max(0, m.p90Ms - m.p50Ms)]);
+    if (m.vantageCount > 1) {
+      const spread = Math.max(0, m.p90Ms - m.p50Ms);
+      const list = spreads.get(m.clientGroup);
+      if (list === undefined) spreads.set(m.clientGroup, [spread]);
+      else list.push(spread);
+    }
   }
   if (rtt.size === 0) {
     const stale = staleLatency > 0;
