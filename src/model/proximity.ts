@@ -101,7 +101,7 @@ export function derivePreference(
   let first: Float64Array;
   const seen = allDialsFull ? observedFirst(regions, input.landing) : undefined;
   if (seen !== undefined) first = seen;
-  else if (prefer.some((p) => p > 0)) first = Float64Array.from(prefer);
+  else if (anyPositive(prefer)) first = prefer.slice();
   else {
     first = new Float64Array(R);
     if (order[0] !== undefined) first[order[0]] = 1;
@@ -112,21 +112,34 @@ export function derivePreference(
 
 function observedFirst(regions: readonly RegionCode[], landing: Readonly<Record<RegionCode, number>> | undefined): Float64Array | undefined {
   if (landing === undefined) return undefined;
-  const out = Float64Array.from(regions, (r) => landing[r] ?? 0);
-  if (!(out.reduce((a, b) => a + b, 0) > 0)) return undefined;
+  const out = new Float64Array(regions.length);
+  for (let i = 0; i < regions.length; i += 1) out[i] = landing[regions[i] as RegionCode] ?? 0;
+  if (!(sumOf(out) > 0)) return undefined;
   sparsify(out);
   return out;
 }
 
 function sparsify(x: Float64Array): void {
-  const total = x.reduce((a, b) => a + b, 0);
+  const total = sumOf(x);
   if (total <= 0) return;
   for (let i = 0; i < x.length; i += 1) if ((x[i] as number) / total < MIN_SHARE) x[i] = 0;
 }
 
 function normalize(x: Float64Array): void {
-  const total = x.reduce((a, b) => a + b, 0);
+  const total = sumOf(x);
   if (total > 0) for (let i = 0; i < x.length; i += 1) x[i] = (x[i] as number) / total;
+}
+
+// Plain loops, not reduce/some/from with a callback: these run for every client group in every decision.
+function sumOf(x: Float64Array): number {
+  let total = 0;
+  for (let i = 0; i < x.length; i += 1) total += x[i] as number;
+  return total;
+}
+
+function anyPositive(x: Float64Array): boolean {
+  for (let i = 0; i < x.length; i += 1) if ((x[i] as number) > 0) return true;
+  return false;
 }
 
 function distanceKm(input: Pick<ProximityInput, 'latitude' | 'longitude'>, region: RegionCode): number {
