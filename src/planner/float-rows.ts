@@ -22,10 +22,11 @@ export class FloatRows {
     return row;
   }
 
-  /** A new row holding the numbers of `source`. */
-  copy(source: ArrayLike<number>): Float64Array {
-    const row = this.take(source.length);
-    row.set(source);
+  /** A new row holding the first `length` numbers of `source` (all of them by default). */
+  copy(source: ArrayLike<number>, length = source.length): Float64Array {
+    const row = this.take(length);
+    if (length === source.length) row.set(source);
+    else for (let i = 0; i < length; i += 1) row[i] = source[i] as number;
     return row;
   }
 }
