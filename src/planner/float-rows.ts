@@ -26,6 +26,7 @@ export class FloatRows {
   copy(source: ArrayLike<number>, length = source.length): Float64Array {
     const row = this.take(length);
     if (length === source.length) row.set(source);
+    else if (source instanceof Float64Array) row.set(source.subarray(0, length));
     else for (let i = 0; i < length; i += 1) row[i] = source[i] as number;
     return row;
   }
