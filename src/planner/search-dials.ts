@@ -247,10 +247,10 @@ export class DialSearch {
     const n = c.shifts.length;
     if (n <= 2 * COARSE_EVERY + 2) return this.bestAlong(evaluator, incumbent, c.moves, c.region);
     const committed = evaluator.current().dials;
-    const at = c.moves.reduce((best, moves, i) => {
-      const same = [...moves].every(([v, d]) => Math.abs((committed[v] as number) - d) < 1e-12);
-      return same ? i : best;
-    }, 0);
+    let at = 0;
+    c.moves.forEach((moves, i) => {
+      if (sameDials(moves, committed)) at = i;
+    });
     const coarse = new Set<number>([0, n - 1]);
     for (let i = 0; i < n; i += COARSE_EVERY) coarse.add(i);
     const options = (indices: Iterable<number>): ReadonlyMap<number, number>[] => [...indices].sort((a, b) => a - b).map((i) => c.moves[i] as ReadonlyMap<number, number>);
@@ -381,6 +381,12 @@ function nearestCandidate(b: VariableBounds, target: number): number {
     }
   }
   return best;
+}
+
+/** Whether every variable the moves name is already at its dial (within rounding). */
+function sameDials(moves: ReadonlyMap<number, number>, dials: Float64Array): boolean {
+  for (const [v, d] of moves) if (!(Math.abs((dials[v] as number) - d) < 1e-12)) return false;
+  return true;
 }
 
 function sameMoves(a: ReadonlyMap<number, number>, b: ReadonlyMap<number, number>): boolean {
