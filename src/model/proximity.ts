@@ -82,15 +82,22 @@ export function derivePreference(
   const R = regions.length;
   const order = deriveProximity(regions, input).map((r) => regions.indexOf(r));
   const sigma = userSigmaMs(input.spreadMs);
-  const mu = regions.map((r) => input.rttMs.get(r));
+  // RTT per Region as plain numbers (an array mixing numbers and undefined holds each number boxed).
+  const mu: number[] = [];
+  const measured: boolean[] = [];
+  for (const r of regions) {
+    const ms = input.rttMs.get(r);
+    mu.push(ms ?? 0);
+    measured.push(ms !== undefined);
+  }
   const prefer = new Float64Array(R);
   for (let r = 0; r < R; r += 1) {
-    const m = mu[r];
-    if (m === undefined) continue;
+    if (measured[r] !== true) continue;
+    const m = mu[r] as number;
     let p = 1;
     for (let o = 0; o < R; o += 1) {
-      const other = mu[o];
-      if (o === r || other === undefined) continue;
+      if (o === r || measured[o] !== true) continue;
+      const other = mu[o] as number;
       // P(RTT_r < RTT_o) for two independent normals with the group's spread.
       p *= 0.5 * (1 + erf((other - m) / (2 * sigma)));
       if (p < 1e-6) break;
