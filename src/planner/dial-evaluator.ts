@@ -3,7 +3,7 @@
 // landing a moved dial can touch are routed again. Per class it also keeps how far its users sit
 // from where they would land with every dial at 100 (for the latency budget).
 
-import { landGroup } from '../model/routing.js';
+import { landGroup, preferenceSupport, type PreferenceSupport } from '../model/routing.js';
 import { FloatRows } from './float-rows.js';
 import type { TrafficModel } from './traffic-model.js';
 
@@ -55,6 +55,7 @@ interface InitialRouting {
   readonly moves: readonly MoveFromNatural[];
   readonly routedNow: Float64Array;
   readonly rttNow: number;
+  readonly supports: readonly PreferenceSupport[];
 }
 
 // A decision starts several evaluators from one model (the current dials, each search start): the
@@ -76,6 +77,8 @@ export class DialEvaluator {
   private readonly aggregate: Float64Array;
   private readonly naturalAggregate: Float64Array;
   private readonly moves: MoveFromNatural[];
+  /** Per class, where its weights are not 0 (the Regions routing it visits). */
+  private readonly supports: readonly PreferenceSupport[];
   private routedNow: Float64Array;
   private rttNow: number;
   private dialsNow: Float64Array;
@@ -119,8 +122,10 @@ export class DialEvaluator {
       this.moves = [...initial.moves];
       this.routedNow = initial.routedNow;
       this.rttNow = initial.rttNow;
+      this.supports = initial.supports;
       return;
     }
+    this.supports = model.classes.map((c) => preferenceSupport(c.pref, R));
     this.dialByListener = model.listeners.map((l) => Float64Array.from(l.dialNow));
     this.dialsNow = Float64Array.from(model.variables.map((v) => v.currentPercent / 100));
     this.cost = new Float64Array(L * C);
@@ -152,6 +157,7 @@ export class DialEvaluator {
       moves: [...this.moves],
       routedNow: this.routedNow,
       rttNow: this.rttNow,
+      supports: this.supports,
     });
   }
 
@@ -224,11 +230,12 @@ export class DialEvaluator {
         const cls = this.model.classes[ci];
         if (cls === undefined) continue;
         // A class whose nearest Regions are healthy, unmoved and at 100 lands there whatever else moved.
-        if (keepsAll(cls.pref.first, listener.present, listener.healthy, dial, moved)) continue;
+        const support = this.supports[ci] as PreferenceSupport;
+        if (keepsAll(support.first, cls.pref.first, listener.present, listener.healthy, dial, moved)) continue;
         const key = li * this.C + ci;
         const before = key * R;
         const after = this.scratch.fill(0);
-        const cost = landGroup(cls.pref, listener.present, dial, listener.healthy, after, cls.landingCost);
+        const cost = landGroup(cls.pref, listener.present, dial, listener.healthy, after, cls.landingCost, support);
         const costBefore = this.cost[key] as number;
         if (cost !== costBefore) {
           rttTotal += listener.weight * cls.demandAhead * (cost - costBefore);
@@ -345,7 +352,7 @@ export class DialEvaluator {
     const listener = this.model.listeners[li];
     const cls = this.model.classes[ci];
     const land = this.scratch.fill(0);
-    const cost = listener !== undefined && cls !== undefined ? landGroup(cls.pref, listener.present, dial, listener.healthy, land, cls.landingCost) : 0;
+    const cost = listener !== undefined && cls !== undefined ? landGroup(cls.pref, listener.present, dial, listener.healthy, land, cls.landingCost, this.supports[ci]) : 0;
     out.set(land, at);
     return cost;
   }
@@ -371,8 +378,10 @@ function copyRow(from: Float64Array, at: number, to: Float64Array, into: number,
   for (let r = 0; r < R; r += 1) to[into + r] = from[at + r] as number;
 }
 
-function keepsAll(first: ArrayLike<number>, present: Uint8Array, healthy: Uint8Array, dial: Float64Array, moved: ReadonlySet<number>): boolean {
-  for (let s = 0; s < first.length; s += 1) {
+/** `starts`: the Regions where `first` is not 0. */
+function keepsAll(starts: Int32Array, first: ArrayLike<number>, present: Uint8Array, healthy: Uint8Array, dial: Float64Array, moved: ReadonlySet<number>): boolean {
+  for (let k = 0; k < starts.length; k += 1) {
+    const s = starts[k] as number;
     if ((first[s] as number) <= 0 || present[s] !== 1) continue;
     if (healthy[s] !== 1 || moved.has(s) || (dial[s] as number) < 1) return false;
   }
