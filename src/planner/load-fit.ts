@@ -141,10 +141,15 @@ export function fitLoadModel(
           }
         }
       });
+      let moved = false;
       for (let s = 0; s < R; s += 1) {
         if ((den[s] as number) <= 1e-12) continue;
-        scale[s] = Math.min(MAX_SCALE, Math.max(MIN_SCALE, (scale[s] as number) * ((num[s] as number) / (den[s] as number))));
+        const next = Math.min(MAX_SCALE, Math.max(MIN_SCALE, (scale[s] as number) * ((num[s] as number) / (den[s] as number))));
+        if (next !== scale[s]) moved = true;
+        scale[s] = next;
       }
+      // Scales that did not move by a bit give the same update again: every later iteration would too.
+      if (!moved) break;
     }
     let error = 0;
     observed.forEach((cycle, m) => {
