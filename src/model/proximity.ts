@@ -44,11 +44,12 @@ export function userSigmaMs(spreadMs: number | undefined): number {
 
 /** The Regions nearest first: measured ones by RTT, then the rest by distance. */
 export function deriveProximity(regions: readonly RegionCode[], input: Pick<ProximityInput, 'rttMs' | 'latitude' | 'longitude'>): RegionCode[] {
-  const measured = regions.filter((r) => input.rttMs.has(r));
-  measured.sort((a, b) => (input.rttMs.get(a) ?? 0) - (input.rttMs.get(b) ?? 0) || a.localeCompare(b));
+  // Each Region with its RTT beside it: the comparator then reads a field, not the map (same order).
+  const measured = regions.filter((r) => input.rttMs.has(r)).map((region) => ({ region, ms: input.rttMs.get(region) ?? 0 }));
+  measured.sort((a, b) => a.ms - b.ms || a.region.localeCompare(b.region));
   const rest = regions.filter((r) => !input.rttMs.has(r));
   rest.sort((a, b) => distanceKm(input, a) - distanceKm(input, b) || a.localeCompare(b));
-  return [...measured, ...rest];
+  return [...measured.map((m) => m.region), ...rest];
 }
 
 /** Backbone RTTs within this many ms of the nearest count as a tie (shared between them). */
