@@ -6,8 +6,8 @@ import { summarizeLanding, summarizeLatency } from '../src/signals/summarize-sam
 import type { LandingSample, LatencySample } from '../src/domain/samples.js';
 import { emptyControllerState } from '../src/planner/controller-state.js';
 import { evaluate } from '../src/planner/evaluate.js';
-import { policySchema } from '../src/policy/schema.js';
-import { snapshotSchema } from '../src/snapshot/schema.js';
+import { policySchema, type Policy } from '../src/policy/schema.js';
+import { snapshotSchema, type Snapshot } from '../src/snapshot/schema.js';
 import { Random } from '../src/sim/random.js';
 import { loadWorld } from '../src/sim/world/load-world.js';
 
@@ -25,7 +25,20 @@ export interface DecisionBenchResult {
   readonly runs: number;
 }
 
-export function benchDecision(runs = 40): DecisionBenchResult {
+/** The decision the benchmark times: its inputs, and the summarisation time and sizes behind them. */
+export interface DecisionCase {
+  readonly policy: Policy;
+  readonly snapshot: Snapshot;
+  readonly now: Date;
+  readonly regions: number;
+  readonly endpointGroups: number;
+  readonly probes: number;
+  readonly clientGroups: number;
+  readonly latencyMeasurements: number;
+  readonly summarizeMs: number;
+}
+
+export function buildDecisionCase(): DecisionCase {
   const world = loadWorld();
   const random = new Random(42);
   const regions = world.regions.slice(0, 20).map((r) => r.code);
@@ -94,6 +107,21 @@ export function benchDecision(runs = 40): DecisionBenchResult {
     demand: groups.map((g) => ({ clientGroup: g, value: world.countries.find((c) => c.code === g)?.internetUsers ?? 1000, unit: 'users', observedAt: at(300), source: 'recorded' })),
   });
 
+  return {
+    policy,
+    snapshot,
+    now,
+    regions: regions.length,
+    endpointGroups: regions.length * listeners.length,
+    probes: 10_000,
+    clientGroups: groups.length,
+    latencyMeasurements: lat.measurements.length,
+    summarizeMs,
+  };
+}
+
+export function benchDecision(runs = 40): DecisionBenchResult {
+  const { policy, snapshot, now, ...sizes } = buildDecisionCase();
   const times: number[] = [];
   let changes = 0;
   for (let i = 0; i < runs; i += 1) {
@@ -105,12 +133,7 @@ export function benchDecision(runs = 40): DecisionBenchResult {
   times.sort((a, b) => a - b);
   const q = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))] ?? 0;
   return {
-    regions: regions.length,
-    endpointGroups: regions.length * listeners.length,
-    probes: 10_000,
-    clientGroups: groups.length,
-    latencyMeasurements: lat.measurements.length,
-    summarizeMs,
+    ...sizes,
     evaluateMedianMs: q(0.5),
     evaluateP95Ms: q(0.95),
     evaluateMaxMs: times.at(-1) ?? 0,

@@ -48,10 +48,42 @@ export interface GroupPreference {
 }
 
 /**
+ * Where a group's weights are not 0, ascending (preferenceSupport): with it, landGroup visits only
+ * those Regions. A weight of 0 adds nothing to a sum and places nothing, so the result is the same to
+ * the last bit; the dial search routes a group thousands of times and most weights are 0.
+ */
+export interface PreferenceSupport {
+  readonly first: Int32Array;
+  readonly prefer: Int32Array;
+  /** Per Region the group's users start at: where its spill weights are not 0. */
+  readonly spillFrom: readonly (Int32Array | undefined)[];
+  /** Per Region the group's users start at: where its spill weights or the group's preference are not 0. */
+  readonly spillTo: readonly (Int32Array | undefined)[];
+}
+
+/** The support of `pref` over R Regions. It describes these weights: a preference with other weights needs its own. */
+export function preferenceSupport(pref: GroupPreference, R: number): PreferenceSupport {
+  const first = nonZero(pref.first, R);
+  const prefer = nonZero(pref.prefer, R);
+  const spillFrom: (Int32Array | undefined)[] = [];
+  const spillTo: (Int32Array | undefined)[] = [];
+  for (let k = 0; k < first.length; k += 1) {
+    const s = first[k] as number;
+    const row = pref.spillFrom?.[s];
+    spillFrom[s] = row === undefined ? undefined : nonZero(row, R);
+    const to: number[] = [];
+    for (let r = 0; r < R; r += 1) if ((row !== undefined && (row[r] as number) !== 0) || (pref.prefer[r] as number) !== 0) to.push(r);
+    spillTo[s] = Int32Array.from(to);
+  }
+  return { first, prefer, spillFrom, spillTo };
+}
+
+/**
  * Adds into `out` (indexed by Region, zeroed by the caller) the shares, summing to 1, of a client
  * group's new connections. `present[i]`: Region i has a group on the listener; `dialFraction[i]` its
  * dial in [0, 1]; `healthy[i]` its health. With `cost` (R x R, row = the users' nearest Region,
- * column = where they land) it returns the mean cost of where the users land, else 0.
+ * column = where they land) it returns the mean cost of where the users land, else 0. With `support`
+ * (preferenceSupport(pref)) it skips the Regions where the weights are 0.
  */
 export function landGroup(
   pref: GroupPreference,
@@ -60,28 +92,34 @@ export function landGroup(
   healthy: ArrayLike<number>,
   out: Float64Array,
   cost?: ArrayLike<number>,
+  support?: PreferenceSupport,
 ): number {
   const R = out.length;
   const sink: CostSink = { matrix: cost, total: 0 };
+  const starts = support?.first ?? everyRegion(R);
   let firstTotal = 0;
-  for (let s = 0; s < R; s += 1) if (present[s] === 1) firstTotal += pref.first[s] as number;
+  for (let k = 0; k < starts.length; k += 1) {
+    const s = starts[k] as number;
+    if (present[s] === 1) firstTotal += pref.first[s] as number;
+  }
   if (firstTotal <= 0) {
     const nearest = firstPresent(pref.order, present);
     if (nearest >= 0) place(out, sink, nearest, nearest, 1);
     return sink.total;
   }
-  for (let s = 0; s < R; s += 1) {
+  for (let k = 0; k < starts.length; k += 1) {
+    const s = starts[k] as number;
     const f = present[s] === 1 ? (pref.first[s] as number) / firstTotal : 0;
     if (f <= 0) continue;
     if (healthy[s] !== 1) {
       // Failover ignores dials; nothing healthy anywhere: GA fails open to the nearest group.
-      if (!spread(pref, s, f, present, healthy, undefined, out, sink)) place(out, sink, s, s, f);
+      if (!spread(pref, s, f, present, healthy, undefined, out, sink, support)) place(out, sink, s, s, f);
       continue;
     }
     const keep = f * clamp01(dialFraction[s] as number);
     place(out, sink, s, s, keep);
     const spill = f - keep;
-    if (spill > 0 && !spread(pref, s, spill, present, healthy, dialFraction, out, sink)) place(out, sink, s, s, spill);
+    if (spill > 0 && !spread(pref, s, spill, present, healthy, dialFraction, out, sink, support)) place(out, sink, s, s, spill);
   }
   return sink.total;
 }
@@ -89,6 +127,23 @@ export function landGroup(
 interface CostSink {
   readonly matrix: ArrayLike<number> | undefined;
   total: number;
+}
+
+/** 0..R-1: the Regions landGroup visits without a support. */
+const everyRegionOf: Int32Array[] = [];
+function everyRegion(R: number): Int32Array {
+  let all = everyRegionOf[R];
+  if (all === undefined) {
+    all = Int32Array.from({ length: R }, (_, i) => i);
+    everyRegionOf[R] = all;
+  }
+  return all;
+}
+
+function nonZero(weights: ArrayLike<number>, R: number): Int32Array {
+  const at: number[] = [];
+  for (let r = 0; r < R; r += 1) if ((weights[r] as number) !== 0) at.push(r);
+  return Int32Array.from(at);
 }
 
 /** Lands `amount` of the users whose nearest Region is `from` in Region `to`. */
@@ -107,17 +162,20 @@ function spread(
   dialFraction: ArrayLike<number> | undefined,
   out: Float64Array,
   sink: CostSink,
+  support: PreferenceSupport | undefined,
 ): boolean {
   const R = out.length;
   const fromWeights = pref.spillFrom?.[from];
   const mix = fromWeights === undefined ? 0 : (pref.spillMix ?? 1);
-  const fromTotal = mix > 0 ? eligibleWeight(fromWeights, from, present, healthy, dialFraction, R) : 0;
-  const preferTotal = mix < 1 || fromTotal <= 0 ? eligibleWeight(pref.prefer, from, present, healthy, dialFraction, R) : 0;
+  const fromTotal = mix > 0 ? eligibleWeight(fromWeights, support?.spillFrom[from] ?? everyRegion(R), from, present, healthy, dialFraction) : 0;
+  const preferTotal = mix < 1 || fromTotal <= 0 ? eligibleWeight(pref.prefer, support?.prefer ?? everyRegion(R), from, present, healthy, dialFraction) : 0;
   // Each source of weights that can place the traffic takes its share; one that cannot leaves it to the other.
   const a = fromTotal > 0 ? (preferTotal > 0 ? mix : 1) : 0;
   const b = preferTotal > 0 ? 1 - a : 0;
   if (a + b > 0) {
-    for (let r = 0; r < R; r += 1) {
+    const to = support?.spillTo[from] ?? everyRegion(R);
+    for (let k = 0; k < to.length; k += 1) {
+      const r = to[k] as number;
       if (!canTake(r, from, present, healthy, dialFraction)) continue;
       const w = (a > 0 ? (a * ((fromWeights as ArrayLike<number>)[r] as number)) / fromTotal : 0) + (b > 0 ? (b * (pref.prefer[r] as number)) / preferTotal : 0);
       if (w > 0) place(out, sink, from, r, amount * w);
@@ -134,17 +192,21 @@ function spread(
   return false;
 }
 
+/** The weights of the Regions (among `at`) that can take traffic leaving `from`. */
 function eligibleWeight(
   weights: ArrayLike<number> | undefined,
+  at: Int32Array,
   from: number,
   present: ArrayLike<number>,
   healthy: ArrayLike<number>,
   dialFraction: ArrayLike<number> | undefined,
-  R: number,
 ): number {
   if (weights === undefined) return 0;
   let total = 0;
-  for (let r = 0; r < R; r += 1) if (canTake(r, from, present, healthy, dialFraction)) total += weights[r] as number;
+  for (let k = 0; k < at.length; k += 1) {
+    const r = at[k] as number;
+    if (canTake(r, from, present, healthy, dialFraction)) total += weights[r] as number;
+  }
   return total;
 }
 

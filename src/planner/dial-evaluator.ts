@@ -3,7 +3,8 @@
 // landing a moved dial can touch are routed again. Per class it also keeps how far its users sit
 // from where they would land with every dial at 100 (for the latency budget).
 
-import { landGroup } from '../model/routing.js';
+import { landGroup, preferenceSupport, type PreferenceSupport } from '../model/routing.js';
+import { FloatRows } from './float-rows.js';
 import type { TrafficModel } from './traffic-model.js';
 
 /** The outcome of a trial: demand per Region and the latency sum, with the re-routed classes. */
@@ -14,13 +15,26 @@ export interface Trial {
   readonly rttTotal: number;
   /** Dial fraction per variable. */
   readonly dials: Float64Array;
-  /** Landing of the classes this trial re-routed, by listener * classCount + class. */
-  readonly landings: ReadonlyMap<number, Float64Array>;
-  /** Landing averaged over listeners of the classes this trial re-routed, by class. */
-  readonly aggregates: ReadonlyMap<number, Float64Array>;
-  /** Mean landing cost (ms) of the classes this trial re-routed, by listener * classCount + class. */
+  /** The classes this trial re-routed, read through the evaluator that made it. */
+  readonly rerouted: Rerouted;
+}
+
+/**
+ * What a trial changed, packed: one row of a number per Region for each (listener, class) whose landing
+ * changed and each class whose landing averaged over listeners changed, at the offsets the maps give.
+ */
+export interface Rerouted {
+  /** Row offset in `landings` by listener * classCount + class. */
+  readonly landingAt: ReadonlyMap<number, number>;
+  readonly landings: Float64Array;
+  /** Row offset in `aggregates` (landing averaged over listeners) by class. */
+  readonly aggregateAt: ReadonlyMap<number, number>;
+  readonly aggregates: Float64Array;
+  /** Mean landing cost (ms) by listener * classCount + class, where it changed. */
   readonly costs: ReadonlyMap<number, number>;
 }
+
+const NOTHING_REROUTED: Rerouted = { landingAt: new Map(), landings: new Float64Array(0), aggregateAt: new Map(), aggregates: new Float64Array(0), costs: new Map() };
 
 /** How a class sits relative to where it would land with every governed dial at 100. */
 export interface MoveFromNatural {
@@ -30,84 +44,164 @@ export interface MoveFromNatural {
   readonly addedMs: number;
 }
 
+/** A fresh evaluator's committed routing (flat rows, see DialEvaluator). */
+interface InitialRouting {
+  readonly dialByListener: readonly Float64Array[];
+  readonly dialsNow: Float64Array;
+  readonly cost: Float64Array;
+  readonly landing: Float64Array;
+  readonly aggregate: Float64Array;
+  readonly naturalAggregate: Float64Array;
+  readonly moves: readonly MoveFromNatural[];
+  readonly routedNow: Float64Array;
+  readonly rttNow: number;
+  readonly supports: readonly PreferenceSupport[];
+}
+
+// A decision starts several evaluators from one model (the current dials, each search start): the
+// model is routed once.
+const initialRouting = new WeakMap<TrafficModel, InitialRouting>();
+
+// Rows of one number per Region live packed in flat arrays (row k at k * R): a Float64Array of its own
+// per row costs an allocation outside the JavaScript heap, and a trial keeps a few dozen rows.
 export class DialEvaluator {
   private readonly R: number;
   private readonly C: number;
   /** Committed dial fraction per listener and Region. */
   private readonly dialByListener: Float64Array[];
-  /** Committed landing per listener and class, and averaged over listeners per class. */
-  private readonly landing: Float64Array[][];
-  /** Committed mean landing cost (ms) per listener and class. */
-  private readonly cost: number[][];
-  private readonly aggregate: Float64Array[];
-  private readonly naturalAggregate: readonly Float64Array[];
+  /** Committed landing per listener and class (row listener * C + class). */
+  private readonly landing: Float64Array;
+  /** Committed mean landing cost (ms) per listener and class (listener * C + class). */
+  private readonly cost: Float64Array;
+  /** Committed landing averaged over listeners per class (row class), and where it would be with every governed dial at 100. */
+  private readonly aggregate: Float64Array;
+  private readonly naturalAggregate: Float64Array;
   private readonly moves: MoveFromNatural[];
+  /** Per class, where its weights are not 0 (the Regions routing it visits). */
+  private readonly supports: readonly PreferenceSupport[];
   private routedNow: Float64Array;
   private rttNow: number;
   private dialsNow: Float64Array;
+  /** Where a trial routes a class before it knows whether the landing changed, and its listener's dials. */
+  private readonly scratch: Float64Array;
+  private readonly dialScratch: Float64Array;
+  /** A trial's changed rows while it runs, before they are packed into rows of its own. */
+  private readonly landingScratch: Float64Array;
+  private readonly aggregateScratch: Float64Array;
+  /** Where the rows trials keep come from. */
+  private readonly rows = new FloatRows();
+  /** The classes a trial re-routes, and per class the trial that last queued it (each is routed once). */
+  private readonly queue: Int32Array;
+  private readonly queuedIn: Int32Array;
+  /** Trials run so far (an evaluator runs far fewer than 2^31). */
+  private trials = 0;
+  /** current(), until the next commit. */
+  private committed: Trial | undefined;
 
   constructor(readonly model: TrafficModel) {
-    this.R = model.regions.length;
-    this.C = model.classes.length;
+    const R = model.regions.length;
+    const C = model.classes.length;
+    const L = model.listeners.length;
+    this.R = R;
+    this.C = C;
+    this.scratch = new Float64Array(R);
+    this.dialScratch = new Float64Array(R);
+    this.landingScratch = new Float64Array(L * C * R);
+    this.aggregateScratch = new Float64Array(C * R);
+    this.queue = new Int32Array(C);
+    this.queuedIn = new Int32Array(C);
+    const initial = initialRouting.get(model);
+    if (initial !== undefined) {
+      // What commits write in place is copied; the rest is replaced on commit, never written: shared.
+      this.dialByListener = initial.dialByListener.map((d) => d.slice());
+      this.dialsNow = initial.dialsNow;
+      this.cost = initial.cost.slice();
+      this.landing = initial.landing.slice();
+      this.aggregate = initial.aggregate.slice();
+      this.naturalAggregate = initial.naturalAggregate;
+      this.moves = [...initial.moves];
+      this.routedNow = initial.routedNow;
+      this.rttNow = initial.rttNow;
+      this.supports = initial.supports;
+      return;
+    }
+    this.supports = model.classes.map((c) => preferenceSupport(c.pref, R));
     this.dialByListener = model.listeners.map((l) => Float64Array.from(l.dialNow));
     this.dialsNow = Float64Array.from(model.variables.map((v) => v.currentPercent / 100));
-    this.cost = model.listeners.map(() => model.classes.map(() => 0));
-    this.landing = model.listeners.map((l, li) =>
-      model.classes.map((_, ci) => {
-        const routed = this.route(li, ci, this.dialByListener[li] as Float64Array);
-        (this.cost[li] as number[])[ci] = routed.cost;
-        return routed.land;
-      }),
-    );
-    this.aggregate = model.classes.map((_, ci) => this.aggregateOf(ci, (li) => this.landing[li]?.[ci] as Float64Array));
+    this.cost = new Float64Array(L * C);
+    this.landing = new Float64Array(L * C * R);
+    model.listeners.forEach((_, li) => {
+      for (let ci = 0; ci < C; ci += 1) this.cost[li * C + ci] = this.route(li, ci, this.dialByListener[li] as Float64Array, this.landing, (li * C + ci) * R);
+    });
+    this.aggregate = this.aggregateOf(this.landing);
     // Where each class would land with every governed dial at 100 and today's health: the reference
     // the latency budget is measured from.
-    const natural = model.listeners.map((l, li) => {
+    const natural = new Float64Array(L * C * R);
+    model.listeners.forEach((l, li) => {
       const dial = Float64Array.from(this.dialByListener[li] as Float64Array);
-      for (let r = 0; r < this.R; r += 1) if ((l.variableOf[r] as number) >= 0) dial[r] = 1;
-      return model.classes.map((_, ci) => this.route(li, ci, dial).land);
+      for (let r = 0; r < R; r += 1) if ((l.variableOf[r] as number) >= 0) dial[r] = 1;
+      for (let ci = 0; ci < C; ci += 1) this.route(li, ci, dial, natural, (li * C + ci) * R);
     });
-    this.naturalAggregate = model.classes.map((_, ci) => this.aggregateOf(ci, (li) => natural[li]?.[ci] as Float64Array));
-    this.moves = model.classes.map((_, ci) => this.moveOf(ci, this.aggregate[ci] as Float64Array));
+    this.naturalAggregate = this.aggregateOf(natural);
+    this.moves = model.classes.map((_, ci) => this.moveOf(ci, this.aggregate, ci * R));
     const { routed, rtt } = this.totals();
     this.routedNow = routed;
     this.rttNow = rtt;
+    initialRouting.set(model, {
+      dialByListener: this.dialByListener.map((d) => d.slice()),
+      dialsNow: this.dialsNow,
+      cost: this.cost.slice(),
+      landing: this.landing.slice(),
+      aggregate: this.aggregate.slice(),
+      naturalAggregate: this.naturalAggregate,
+      moves: [...this.moves],
+      routedNow: this.routedNow,
+      rttNow: this.rttNow,
+      supports: this.supports,
+    });
   }
 
   /** The committed setting. */
   current(): Trial {
-    return { routed: this.routedNow, rttTotal: this.rttNow, dials: this.dialsNow, landings: new Map(), aggregates: new Map(), costs: new Map() };
+    this.committed ??= { routed: this.routedNow, rttTotal: this.rttNow, dials: this.dialsNow, rerouted: NOTHING_REROUTED };
+    return this.committed;
   }
 
-  /** Landing of one class on one listener, in the trial if it re-routed it, else as committed. */
+  /** Landing of one class on one listener, in the trial if it re-routed it, else as committed (until the next commit). */
   landingOf(trial: Trial, listener: number, cls: number): Float64Array {
-    return trial.landings.get(listener * this.C + cls) ?? (this.landing[listener]?.[cls] as Float64Array);
+    const key = listener * this.C + cls;
+    const at = trial.rerouted.landingAt.get(key);
+    return at === undefined ? this.landing.subarray(key * this.R, (key + 1) * this.R) : trial.rerouted.landings.subarray(at, at + this.R);
   }
 
-  /** Landing of one class averaged over listeners, in the trial or as committed. */
+  /** Landing of one class averaged over listeners, in the trial or as committed (until the next commit). */
   aggregateLandingOf(trial: Trial, cls: number): Float64Array {
-    return trial.aggregates.get(cls) ?? (this.aggregate[cls] as Float64Array);
+    const at = trial.rerouted.aggregateAt.get(cls);
+    return at === undefined ? this.aggregate.subarray(cls * this.R, (cls + 1) * this.R) : trial.rerouted.aggregates.subarray(at, at + this.R);
   }
 
   /** Where each class would land with every governed dial at 100, averaged over listeners. */
   naturalLandingOf(cls: number): Float64Array {
-    return this.naturalAggregate[cls] as Float64Array;
+    return this.naturalAggregate.subarray(cls * this.R, (cls + 1) * this.R);
   }
 
   /** How a class sits relative to its natural landing, in the trial or as committed. */
   moveFromNatural(trial: Trial, cls: number): MoveFromNatural {
-    const agg = trial.aggregates.get(cls);
-    return agg === undefined ? (this.moves[cls] as MoveFromNatural) : this.moveOf(cls, agg);
+    const at = trial.rerouted.aggregateAt.get(cls);
+    return at === undefined ? (this.moves[cls] as MoveFromNatural) : this.moveOf(cls, trial.rerouted.aggregates, at);
   }
 
   /** Evaluates the committed setting with some variables set to new dial fractions. */
   trial(moves: ReadonlyMap<number, number>): Trial {
-    const routed = Float64Array.from(this.routedNow);
+    const R = this.R;
+    const routed = this.rows.copy(this.routedNow);
     let rttTotal = this.rttNow;
-    const dials = Float64Array.from(this.dialsNow);
-    const landings = new Map<number, Float64Array>();
-    const aggregates = new Map<number, Float64Array>();
+    const dials = this.rows.copy(this.dialsNow);
+    const landingAt = new Map<number, number>();
+    const aggregateAt = new Map<number, number>();
     const costs = new Map<number, number>();
+    let landings = 0;
+    let aggregates = 0;
     const byListener = new Map<number, number[]>();
     for (const [v, fraction] of moves) {
       dials[v] = fraction;
@@ -120,7 +214,8 @@ export class DialEvaluator {
     for (const [li, vars] of byListener) {
       const listener = this.model.listeners[li];
       if (listener === undefined) continue;
-      const dial = Float64Array.from(this.dialByListener[li] as Float64Array);
+      const dial = this.dialScratch;
+      dial.set(this.dialByListener[li] as Float64Array);
       const moved = new Set<number>();
       for (const v of vars) {
         const variable = this.model.variables[v];
@@ -129,71 +224,107 @@ export class DialEvaluator {
         moved.add(variable.region);
       }
       if (moved.size === 0) continue;
-      const affected = new Set<number>();
-      for (const r of moved) for (const ci of listener.reach[r] ?? []) affected.add(ci);
-      for (const ci of affected) {
+      const queued = this.queueReached(listener, moved);
+      for (let q = 0; q < queued; q += 1) {
+        const ci = this.queue[q] as number;
         const cls = this.model.classes[ci];
         if (cls === undefined) continue;
         // A class whose nearest Regions are healthy, unmoved and at 100 lands there whatever else moved.
-        if (keepsAll(cls.pref.first, listener.present, listener.healthy, dial, moved)) continue;
-        const before = this.landing[li]?.[ci] as Float64Array;
-        const { land: after, cost } = this.route(li, ci, dial);
-        const costBefore = this.cost[li]?.[ci] as number;
+        const support = this.supports[ci] as PreferenceSupport;
+        if (keepsAll(support.first, cls.pref.first, listener.present, listener.healthy, dial, moved)) continue;
+        const key = li * this.C + ci;
+        const before = key * R;
+        const after = this.scratch.fill(0);
+        const cost = landGroup(cls.pref, listener.present, dial, listener.healthy, after, cls.landingCost, support);
+        const costBefore = this.cost[key] as number;
         if (cost !== costBefore) {
           rttTotal += listener.weight * cls.demandAhead * (cost - costBefore);
-          costs.set(li * this.C + ci, cost);
+          costs.set(key, cost);
         }
-        let changed = false;
-        for (let r = 0; r < this.R; r += 1) {
-          const delta = (after[r] as number) - (before[r] as number);
+        let agg = -1;
+        for (let r = 0; r < R; r += 1) {
+          const delta = (after[r] as number) - (this.landing[before + r] as number);
           if (delta === 0) continue;
-          if (!changed) {
-            changed = true;
-            if (!aggregates.has(ci)) aggregates.set(ci, Float64Array.from(this.aggregate[ci] as Float64Array));
+          if (agg < 0) {
+            agg = aggregateAt.get(ci) ?? -1;
+            if (agg < 0) {
+              agg = aggregates * R;
+              aggregates += 1;
+              aggregateAt.set(ci, agg);
+              copyRow(this.aggregate, ci * R, this.aggregateScratch, agg, R);
+            }
           }
           routed[r] = (routed[r] as number) + listener.weight * cls.demandAhead * delta;
-          const agg = aggregates.get(ci) as Float64Array;
-          agg[r] = (agg[r] as number) + listener.weight * delta;
+          this.aggregateScratch[agg + r] = (this.aggregateScratch[agg + r] as number) + listener.weight * delta;
         }
-        if (changed) landings.set(li * this.C + ci, after);
+        if (agg >= 0) {
+          landingAt.set(key, landings * R);
+          this.landingScratch.set(after, landings * R);
+          landings += 1;
+        }
       }
     }
-    return { routed, rttTotal, dials, landings, aggregates, costs };
+    const rerouted: Rerouted = {
+      landingAt,
+      landings: this.rows.copy(this.landingScratch, landings * R),
+      aggregateAt,
+      aggregates: this.rows.copy(this.aggregateScratch, aggregates * R),
+      costs,
+    };
+    return { routed, rttTotal, dials, rerouted };
+  }
+
+  /**
+   * Puts in `queue` the classes the moved Regions reach, each once, in the order they are first
+   * reached (the order a trial's sums are made in); returns how many.
+   */
+  private queueReached(listener: TrafficModel['listeners'][number], moved: ReadonlySet<number>): number {
+    const stamp = ++this.trials;
+    let n = 0;
+    for (const r of moved) {
+      const reach = listener.reach[r];
+      if (reach === undefined) continue;
+      for (let k = 0; k < reach.length; k += 1) {
+        const ci = reach[k] as number;
+        if (this.queuedIn[ci] === stamp) continue;
+        this.queuedIn[ci] = stamp;
+        this.queue[n] = ci;
+        n += 1;
+      }
+    }
+    return n;
   }
 
   /** Makes a trial the committed setting. */
   commit(trial: Trial): void {
-    for (const [key, land] of trial.landings) {
-      const li = Math.floor(key / this.C);
-      const ci = key % this.C;
-      const row = this.landing[li];
-      if (row !== undefined) row[ci] = land;
-    }
-    for (const [key, cost] of trial.costs) {
-      const row = this.cost[Math.floor(key / this.C)];
-      if (row !== undefined) row[key % this.C] = cost;
-    }
-    for (const [ci, agg] of trial.aggregates) {
-      this.aggregate[ci] = agg;
-      this.moves[ci] = this.moveOf(ci, agg);
+    const R = this.R;
+    const { landingAt, landings, aggregateAt, aggregates, costs } = trial.rerouted;
+    for (const [key, at] of landingAt) copyRow(landings, at, this.landing, key * R, R);
+    for (const [key, cost] of costs) this.cost[key] = cost;
+    for (const [ci, at] of aggregateAt) {
+      copyRow(aggregates, at, this.aggregate, ci * R, R);
+      this.moves[ci] = this.moveOf(ci, this.aggregate, ci * R);
     }
     trial.dials.forEach((fraction, v) => {
       const variable = this.model.variables[v];
       if (variable !== undefined) (this.dialByListener[variable.listener] as Float64Array)[variable.region] = fraction;
     });
-    this.routedNow = Float64Array.from(trial.routed);
+    this.routedNow = this.rows.copy(trial.routed);
     this.rttNow = trial.rttTotal;
-    this.dialsNow = Float64Array.from(trial.dials);
+    this.dialsNow = this.rows.copy(trial.dials);
+    this.committed = undefined;
   }
 
-  private moveOf(ci: number, agg: Float64Array): MoveFromNatural {
-    const natural = this.naturalAggregate[ci] as Float64Array;
+  /** How the class whose landing averaged over listeners is in `agg` at `at` sits relative to its natural landing. */
+  private moveOf(ci: number, agg: Float64Array, at: number): MoveFromNatural {
+    const natural = this.naturalAggregate;
+    const from = ci * this.R;
     const rtt = (this.model.classes[ci] as (typeof this.model.classes)[number]).rttMs;
     let moved = 0;
     let cost = 0;
     let known = true;
     for (let r = 0; r < this.R; r += 1) {
-      const d = (agg[r] as number) - (natural[r] as number);
+      const d = (agg[at + r] as number) - (natural[from + r] as number);
       if (Math.abs(d) < 1e-12) continue;
       if (d > 0) moved += d;
       const ms = rtt[r] as number;
@@ -203,43 +334,54 @@ export class DialEvaluator {
     return { movedShare: moved, addedMs: moved < 1e-9 ? 0 : known ? cost / moved : Number.NaN };
   }
 
-  private aggregateOf(ci: number, landingOn: (li: number) => Float64Array): Float64Array {
-    const out = new Float64Array(this.R);
-    this.model.listeners.forEach((l, li) => {
-      const land = landingOn(li);
-      for (let r = 0; r < this.R; r += 1) out[r] = (out[r] as number) + l.weight * (land[r] as number);
-    });
-    void ci;
+  /** Per class, its landing rows (listener * C + class) averaged over listeners. */
+  private aggregateOf(landing: Float64Array): Float64Array {
+    const R = this.R;
+    const out = new Float64Array(this.C * R);
+    for (let ci = 0; ci < this.C; ci += 1) {
+      this.model.listeners.forEach((l, li) => {
+        const land = (li * this.C + ci) * R;
+        for (let r = 0; r < R; r += 1) out[ci * R + r] = (out[ci * R + r] as number) + l.weight * (landing[land + r] as number);
+      });
+    }
     return out;
   }
 
-  private route(li: number, ci: number, dial: Float64Array): { land: Float64Array; cost: number } {
+  /** Routes one class on one listener into `out` at `at` (zeros there); returns its mean landing cost. */
+  private route(li: number, ci: number, dial: Float64Array, out: Float64Array, at: number): number {
     const listener = this.model.listeners[li];
     const cls = this.model.classes[ci];
-    const land = new Float64Array(this.R);
-    const cost = listener !== undefined && cls !== undefined ? landGroup(cls.pref, listener.present, dial, listener.healthy, land, cls.landingCost) : 0;
-    return { land, cost };
+    const land = this.scratch.fill(0);
+    const cost = listener !== undefined && cls !== undefined ? landGroup(cls.pref, listener.present, dial, listener.healthy, land, cls.landingCost, this.supports[ci]) : 0;
+    out.set(land, at);
+    return cost;
   }
 
   private totals(): { routed: Float64Array; rtt: number } {
-    const routed = new Float64Array(this.R);
+    const R = this.R;
+    const routed = new Float64Array(R);
     let rtt = 0;
     this.model.classes.forEach((c, ci) => {
-      const agg = this.aggregate[ci] as Float64Array;
-      for (let r = 0; r < this.R; r += 1) {
-        const s = agg[r] as number;
+      for (let r = 0; r < R; r += 1) {
+        const s = this.aggregate[ci * R + r] as number;
         if (s !== 0) routed[r] = (routed[r] as number) + c.demandAhead * s;
       }
       this.model.listeners.forEach((l, li) => {
-        rtt += l.weight * c.demandAhead * (this.cost[li]?.[ci] as number);
+        rtt += l.weight * c.demandAhead * (this.cost[li * this.C + ci] as number);
       });
     });
     return { routed, rtt };
   }
 }
 
-function keepsAll(first: ArrayLike<number>, present: Uint8Array, healthy: Uint8Array, dial: Float64Array, moved: ReadonlySet<number>): boolean {
-  for (let s = 0; s < first.length; s += 1) {
+function copyRow(from: Float64Array, at: number, to: Float64Array, into: number, R: number): void {
+  for (let r = 0; r < R; r += 1) to[into + r] = from[at + r] as number;
+}
+
+/** `starts`: the Regions where `first` is not 0. */
+function keepsAll(starts: Int32Array, first: ArrayLike<number>, present: Uint8Array, healthy: Uint8Array, dial: Float64Array, moved: ReadonlySet<number>): boolean {
+  for (let k = 0; k < starts.length; k += 1) {
+    const s = starts[k] as number;
     if ((first[s] as number) <= 0 || present[s] !== 1) continue;
     if (healthy[s] !== 1 || moved.has(s) || (dial[s] as number) < 1) return false;
   }

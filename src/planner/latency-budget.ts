@@ -37,6 +37,8 @@ export interface BudgetViolation {
 
 export class LatencyBudget {
   private readonly allowed: Float64Array;
+  /** Per listener, the Region where most of each class's users start (worked out on first use). */
+  private readonly mainFirstOn = new Map<number, Int32Array>();
 
   constructor(
     private readonly model: TrafficModel,
@@ -69,6 +71,15 @@ export class LatencyBudget {
     return worst;
   }
 
+  private mainFirstOf(listener: number, present: Uint8Array): Int32Array {
+    let out = this.mainFirstOn.get(listener);
+    if (out === undefined) {
+      out = Int32Array.from(this.model.classes, (c) => mainFirst(c.pref.first, present));
+      this.mainFirstOn.set(listener, out);
+    }
+    return out;
+  }
+
   /**
    * What going from one trial to another costs the users who move between them; with `scope`, only the
    * users of one listener whose nearest Region is mostly the given one (one endpoint group's users).
@@ -88,7 +99,7 @@ export class LatencyBudget {
         b = toEvaluator.aggregateLandingOf(to, ci);
       } else {
         const l = this.model.listeners[scope.listener];
-        if (l === undefined || mainFirst(cls.pref.first, l.present) !== scope.region) return;
+        if (l === undefined || this.mainFirstOf(scope.listener, l.present)[ci] !== scope.region) return;
         a = fromEvaluator.landingOf(from, scope.listener, ci);
         b = toEvaluator.landingOf(to, scope.listener, ci);
       }

@@ -17,6 +17,7 @@
 // fills up at the pace flows renew.
 
 import { landGroup } from '../model/routing.js';
+import { FloatRows } from './float-rows.js';
 import type { CyclePoint } from './controller-state.js';
 import type { TrafficModel } from './traffic-model.js';
 
@@ -140,10 +141,15 @@ export function fitLoadModel(
           }
         }
       });
+      let moved = false;
       for (let s = 0; s < R; s += 1) {
         if ((den[s] as number) <= 1e-12) continue;
-        scale[s] = Math.min(MAX_SCALE, Math.max(MIN_SCALE, (scale[s] as number) * ((num[s] as number) / (den[s] as number))));
+        const next = Math.min(MAX_SCALE, Math.max(MIN_SCALE, (scale[s] as number) * ((num[s] as number) / (den[s] as number))));
+        if (next !== scale[s]) moved = true;
+        scale[s] = next;
       }
+      // Scales that did not move by a bit give the same update again: every later iteration would too.
+      if (!moved) break;
     }
     let error = 0;
     observed.forEach((cycle, m) => {
@@ -284,8 +290,24 @@ export interface SourceRoute {
   readonly landing: Float64Array;
 }
 
+// A decision asks for the same setting several times (the load basis's cycles, the fit, the factors
+// now): per model, each setting is routed once.
+const routedSettings = new WeakMap<TrafficModel, Map<string, SourceRoute[][]>>();
+
 /** Per class, its users by the Region they start at, and where each part lands for a setting of the variables and Region health. */
 export function routeBySource(model: TrafficModel, dials: Float64Array, healthyRegion: Uint8Array, spillMix: number): SourceRoute[][] {
+  const key = `${spillMix}|${dials.join(',')}|${healthyRegion.join('')}`;
+  let known = routedSettings.get(model);
+  if (known === undefined) {
+    known = new Map();
+    routedSettings.set(model, known);
+  }
+  const routed = known.get(key) ?? routeSetting(model, dials, healthyRegion, spillMix);
+  known.set(key, routed);
+  return routed;
+}
+
+function routeSetting(model: TrafficModel, dials: Float64Array, healthyRegion: Uint8Array, spillMix: number): SourceRoute[][] {
   const R = model.regions.length;
   const listeners = model.listeners.map((l) => {
     const dial = Float64Array.from(l.dialNow);
@@ -302,15 +324,22 @@ export function routeBySource(model: TrafficModel, dials: Float64Array, healthyR
     return { l, dial, healthy };
   });
   const scratch = new Float64Array(R);
+  const rows = new FloatRows();
+  // All of one class's users start at s: the same row for every class.
+  const startAt: (Float64Array | undefined)[] = [];
   return model.classes.map((c) => {
     const routes: SourceRoute[] = [];
     for (let s = 0; s < R; s += 1) {
       const share = c.measuredFirst[s] as number;
       if (share <= 0) continue;
-      const first = new Float64Array(R);
-      first[s] = 1;
+      let first = startAt[s];
+      if (first === undefined) {
+        first = rows.take(R);
+        first[s] = 1;
+        startAt[s] = first;
+      }
       const pref = { ...c.pref, first, spillMix };
-      const landing = new Float64Array(R);
+      const landing = rows.take(R);
       for (const { l, dial, healthy } of listeners) {
         scratch.fill(0);
         landGroup(pref, l.present, dial, healthy, scratch);

@@ -48,6 +48,8 @@ interface RegionCoordinate {
   readonly variables: readonly VariableBounds[];
   /** Shifts (dial points) to try, ascending. */
   readonly shifts: readonly number[];
+  /** Per shift, the dial (fraction) each variable moves to: worked out once, tried in many lines. */
+  readonly moves: readonly ReadonlyMap<number, number>[];
 }
 
 export class DialSearch {
@@ -66,7 +68,10 @@ export class DialSearch {
     for (const b of this.movable) byRegion.set(b.variable.region, [...(byRegion.get(b.variable.region) ?? []), b]);
     this.regionCoordinates = [...byRegion.entries()]
       .sort(([a], [b]) => a - b)
-      .map(([region, variables]) => ({ region, variables, shifts: shiftsFor(variables) }));
+      .map(([region, variables]) => {
+        const shifts = shiftsFor(variables);
+        return { region, variables, shifts, moves: shifts.map((shift) => shiftMoves(variables, shift, new Map())) };
+      });
   }
 
   run(): SearchResult {
@@ -171,7 +176,9 @@ export class DialSearch {
     const index = coords.map(() => 0);
     for (;;) {
       const moves = new Map<number, number>();
-      coords.forEach((c, k) => this.applyShift(c, c.shifts[index[k] as number] as number, moves));
+      coords.forEach((c, k) => {
+        for (const [v, d] of c.moves[index[k] as number] as ReadonlyMap<number, number>) moves.set(v, d);
+      });
       const trial = evaluator.trial(moves);
       this.evaluations += 1;
       if (this.feasible(trial)) {
@@ -238,16 +245,15 @@ export class DialSearch {
    */
   private lineSearch(evaluator: DialEvaluator, incumbent: Score, c: RegionCoordinate): { trial: Trial; score: Score } | undefined {
     const n = c.shifts.length;
-    if (n <= 2 * COARSE_EVERY + 2) return this.bestAlong(evaluator, incumbent, c.shifts.map((shift) => this.applyShift(c, shift, new Map())), c.region);
+    if (n <= 2 * COARSE_EVERY + 2) return this.bestAlong(evaluator, incumbent, c.moves, c.region);
     const committed = evaluator.current().dials;
-    const at = c.shifts.reduce((best, shift, i) => {
-      const moves = this.applyShift(c, shift, new Map());
-      const same = [...moves].every(([v, d]) => Math.abs((committed[v] as number) - d) < 1e-12);
-      return same ? i : best;
-    }, 0);
+    let at = 0;
+    c.moves.forEach((moves, i) => {
+      if (sameDials(moves, committed)) at = i;
+    });
     const coarse = new Set<number>([0, n - 1]);
     for (let i = 0; i < n; i += COARSE_EVERY) coarse.add(i);
-    const options = (indices: Iterable<number>): Map<number, number>[] => [...indices].sort((a, b) => a - b).map((i) => this.applyShift(c, c.shifts[i] as number, new Map()));
+    const options = (indices: Iterable<number>): ReadonlyMap<number, number>[] => [...indices].sort((a, b) => a - b).map((i) => c.moves[i] as ReadonlyMap<number, number>);
     const first = this.bestAlong(evaluator, incumbent, options(coarse), c.region);
     const fine = new Set<number>();
     const around = (center: number): void => {
@@ -265,7 +271,7 @@ export class DialSearch {
   }
 
   /** The best of some moves from the committed setting, if it beats the incumbent. */
-  private bestAlong(evaluator: DialEvaluator, incumbent: Score, options: readonly Map<number, number>[], region: number): { trial: Trial; score: Score } | undefined {
+  private bestAlong(evaluator: DialEvaluator, incumbent: Score, options: readonly ReadonlyMap<number, number>[], region: number): { trial: Trial; score: Score } | undefined {
     const committed = evaluator.current().dials;
     const u = this.input.objective.regions.find((r) => r.index === region);
     // Lowering a Region's dials only takes load off that Region: useless unless it is over its threshold.
@@ -326,11 +332,6 @@ export class DialSearch {
     return (to < from - 1e-12 && dirs.has('down')) || (to > from + 1e-12 && dirs.has('up'));
   }
 
-  private applyShift(c: RegionCoordinate, shift: number, moves: Map<number, number>): Map<number, number> {
-    for (const b of c.variables) moves.set(b.variable.index, nearestCandidate(b, b.startPercent + shift) / 100);
-    return moves;
-  }
-
   score(trial: Trial): Score {
     return this.input.objective.score(trial, this.currentDials);
   }
@@ -363,6 +364,12 @@ function shiftsFor(variables: readonly VariableBounds[]): number[] {
   return [...shifts].sort((a, b) => a - b);
 }
 
+/** A Region coordinate's variables moved by `shift` dial points from their own start, each to its nearest candidate. */
+function shiftMoves(variables: readonly VariableBounds[], shift: number, moves: Map<number, number>): Map<number, number> {
+  for (const b of variables) moves.set(b.variable.index, nearestCandidate(b, b.startPercent + shift) / 100);
+  return moves;
+}
+
 function nearestCandidate(b: VariableBounds, target: number): number {
   let best = b.startPercent;
   let gap = Number.POSITIVE_INFINITY;
@@ -374,6 +381,12 @@ function nearestCandidate(b: VariableBounds, target: number): number {
     }
   }
   return best;
+}
+
+/** Whether every variable the moves name is already at its dial (within rounding). */
+function sameDials(moves: ReadonlyMap<number, number>, dials: Float64Array): boolean {
+  for (const [v, d] of moves) if (!(Math.abs((dials[v] as number) - d) < 1e-12)) return false;
+  return true;
 }
 
 function sameMoves(a: ReadonlyMap<number, number>, b: ReadonlyMap<number, number>): boolean {

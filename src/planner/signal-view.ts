@@ -118,25 +118,7 @@ export function readSignals(policy: Policy, snapshot: Snapshot, now: Date): Sign
     });
   }
 
-  const statistic = policy.latency.statistic;
-  const rtt = new Map<string, Map<RegionCode, number>>();
-  const spreads = new Map<string, number[]>();
-  let staleLatency = 0;
-  for (const m of snapshot.latency) {
-    if (!(m.region in policy.regions)) continue;
-    if (!isFresh(m.observedAt, now, maxAge.latency)) {
-      staleLatency += 1;
-      continue;
-    }
-    if (m.sampleCount < policy.latency.minSamples) continue;
-    const value = statistic === 'p50' ? m.p50Ms : statistic === 'p90' ? m.p90Ms : m.p95Ms;
-    const byRegion = rtt.get(m.clientGroup) ?? new Map<RegionCode, number>();
-    const previous = byRegion.get(m.region);
-    // Two sources for one pair (RIPE Atlas and synthetic): keep the lower, the less congested path.
-    byRegion.set(m.region, previous === undefined ? value : Math.min(previous, value));
-    rtt.set(m.clientGroup, byRegion);
-    if (m.vantageCount > 1) spreads.set(m.clientGroup, [...(spreads.get(m.clientGroup) ?? []), Math.max(0, m.p90Ms - m.p50Ms)]);
-  }
+  const { rtt, spreads, staleLatency } = readLatency(policy, snapshot, now);
   if (rtt.size === 0) {
     const stale = staleLatency > 0;
     holds.push({
@@ -182,6 +164,40 @@ export function readSignals(policy: Policy, snapshot: Snapshot, now: Date): Sign
   }
   if (demand.ok) notes.push(...demand.notes);
   return { ok: true, view: { regions, clientGroups, demandObservedAt: demand.ok ? demand.observedAt : undefined, notes } };
+}
+
+/**
+ * RTT per client group and Region by the policy's statistic, and each group's spreads (p90 - p50),
+ * from the fresh measurements with enough samples. A function of its own: a snapshot holds thousands
+ * of measurements, and a small loop is optimised sooner and at less cost than the whole of readSignals.
+ */
+function readLatency(policy: Policy, snapshot: Snapshot, now: Date): { rtt: Map<string, Map<RegionCode, number>>; spreads: Map<string, number[]>; staleLatency: number } {
+  const maxAge = policy.guardrails.maxSignalAgeSeconds;
+  const statistic = policy.latency.statistic;
+  const rtt = new Map<string, Map<RegionCode, number>>();
+  const spreads = new Map<string, number[]>();
+  let staleLatency = 0;
+  for (const m of snapshot.latency) {
+    if (!(m.region in policy.regions)) continue;
+    if (!isFresh(m.observedAt, now, maxAge.latency)) {
+      staleLatency += 1;
+      continue;
+    }
+    if (m.sampleCount < policy.latency.minSamples) continue;
+    const value = statistic === 'p50' ? m.p50Ms : statistic === 'p90' ? m.p90Ms : m.p95Ms;
+    const byRegion = rtt.get(m.clientGroup) ?? new Map<RegionCode, number>();
+    const previous = byRegion.get(m.region);
+    // Two sources for one pair (RIPE Atlas and synthetic): keep the lower, the less congested path.
+    byRegion.set(m.region, previous === undefined ? value : Math.min(previous, value));
+    rtt.set(m.clientGroup, byRegion);
+    if (m.vantageCount > 1) {
+      const spread = Math.max(0, m.p90Ms - m.p50Ms);
+      const list = spreads.get(m.clientGroup);
+      if (list === undefined) spreads.set(m.clientGroup, [spread]);
+      else list.push(spread);
+    }
+  }
+  return { rtt, spreads, staleLatency };
 }
 
 /** Utilization in percent. A Region with no capacity left reads as far over, never as a division by zero. */

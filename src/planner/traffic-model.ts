@@ -9,6 +9,7 @@ import { dialsEqual, type RegionCode } from '../domain/traffic.js';
 import { landingCostMatrix } from '../model/landing-cost.js';
 import { backboneSpill, derivePreference, userSigmaMs } from '../model/proximity.js';
 import type { GroupPreference } from '../model/routing.js';
+import { FloatRows } from './float-rows.js';
 import type { GovernedGroup, GovernedTopology } from './governed-topology.js';
 import type { ClientGroupSignals } from './signal-view.js';
 
@@ -96,11 +97,12 @@ export function buildTrafficModel(
 
   const preferences = preferencesOf(regions, clientGroups, allFull);
   const spillFrom = preferences.spillFrom;
+  const rows = new FloatRows();
   const classes: DemandClass[] = clientGroups.map((g, gi) => {
     const measured = preferences.byGroup[gi] as GroupPreference;
-    const first = Float64Array.from(measured.first, (f, s) => f * (demandScale?.[s] ?? 1));
-    const scale = first.reduce((a, b) => a + b, 0);
-    const rtt = new Float64Array(R).fill(Number.NaN);
+    const first = scaledFirst(rows, measured.first, demandScale);
+    const scale = sumOf(first);
+    const rtt = rows.take(R).fill(Number.NaN);
     for (const [r, ms] of g.rttMs) {
       const i = regionIndex.get(r);
       if (i !== undefined) rtt[i] = ms;
@@ -112,11 +114,11 @@ export function buildTrafficModel(
       demandNow,
       demandAhead,
       pref: { ...measured, first },
-      measuredFirst: Float64Array.from(measured.first),
+      measuredFirst: rows.copy(measured.first),
       measuredDemand: g.demand,
       rttMs: rtt,
       landingCost: landingCostMatrix(rtt, userSigmaMs(g.spreadMs), measured.first),
-      unknownRtt: rtt.some((ms) => Number.isNaN(ms)),
+      unknownRtt: hasNaN(rtt),
     };
   });
 
@@ -225,10 +227,10 @@ function preferencesOf(regions: readonly RegionCode[], clientGroups: readonly Cl
  * reachable that was not).
  */
 export function withDemandScale(model: TrafficModel, demandScale: Float64Array, growth: ReadonlyMap<string, number>, spillMix: number): TrafficModel {
-  const R = model.regions.length;
+  const rows = new FloatRows();
   const classes = model.classes.map((c): DemandClass => {
-    const first = Float64Array.from(c.measuredFirst, (f, s) => f * (demandScale[s] ?? 1));
-    const scale = first.reduce((a, b) => a + b, 0);
+    const first = scaledFirst(rows, c.measuredFirst, demandScale);
+    const scale = sumOf(first);
     const demandNow = c.measuredDemand * scale;
     const demandAhead = demandNow * (1 + (growth.get(c.id) ?? 0));
     return { ...c, demandNow, demandAhead, pref: { ...c.pref, first, spillMix } };
@@ -239,4 +241,22 @@ export function withDemandScale(model: TrafficModel, demandScale: Float64Array, 
     totalDemandNow: classes.reduce((a, c) => a + c.demandNow, 0),
     totalDemandAhead: classes.reduce((a, c) => a + c.demandAhead, 0),
   };
+}
+
+/** A group's users by nearest Region, each Region's share times its learnt correction (1 without one). */
+function scaledFirst(rows: FloatRows, first: ArrayLike<number>, demandScale: ArrayLike<number> | undefined): Float64Array {
+  const out = rows.take(first.length);
+  for (let s = 0; s < first.length; s += 1) out[s] = (first[s] as number) * (demandScale?.[s] ?? 1);
+  return out;
+}
+
+function sumOf(values: Float64Array): number {
+  let total = 0;
+  for (let i = 0; i < values.length; i += 1) total += values[i] as number;
+  return total;
+}
+
+function hasNaN(values: Float64Array): boolean {
+  for (let i = 0; i < values.length; i += 1) if (Number.isNaN(values[i] as number)) return true;
+  return false;
 }
