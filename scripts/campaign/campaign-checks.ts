@@ -4,7 +4,8 @@
 // it checks, independently of the planner: no endpoint lost or added, no weight or client-IP flag
 // changed except as planned, dials within [floor, 100] and steps within the maximum, never the last
 // healthy Region drained, no write on stale data, one writer at a time, cooldowns and back-offs kept,
-// every failure reported, and a state that records what landed.
+// a clock off by more than the allowance held on (and one within it not), every failure reported, and
+// a state that records what landed.
 
 import { capacityViewPercent } from '../../src/planner/objective.js';
 import type { GaEndpointGroup } from '../../src/emulator/global-accelerator/store.js';
@@ -207,6 +208,7 @@ export class CampaignChecker {
     const truth = this.cycle;
     if (truth === undefined) return;
     this.judgeBackoffAtRead(truth, outcomes.some((o) => o.plan?.decision !== undefined));
+    this.judgeClock(truth, outcomes);
     this.judgeEndpoints(truth, groupsNow);
     const wrote = this.writes.length > 0;
     if (wrote) {
@@ -235,6 +237,17 @@ export class CampaignChecker {
       else this.lastWeightsWrite.set(w.arn, truth.startMs);
     }
     this.count('cycles');
+  }
+
+  /** Every cycle that read the accelerator with its clock off by more than the allowance holds for it; one within the allowance never does. */
+  private judgeClock(truth: CycleTruth, outcomes: readonly CycleOutcome[]): void {
+    for (const o of outcomes) {
+      if (o.plan === undefined || o.leaseStatus === 'held-elsewhere') continue;
+      const held = o.plan.holds.some((h) => h.reason === 'ClockSkew');
+      if (held) this.count('cycles held for clock skew');
+      if (truth.largeSkew && !held) this.fail('clock-skew', `the clock was ${truth.skewMs / 1000} s off and the cycle did not hold for it (holds: ${o.plan.holds.map((h) => h.reason).join(', ') || 'none'})`);
+      if (!truth.largeSkew && held) this.fail('clock-skew', `held for clock skew with the clock ${truth.skewMs / 1000} s off, within the allowance`);
+    }
   }
 
   /** Endpoints: the set is what it was plus what people added, minus what they removed; client-IP flags unchanged. */

@@ -80,6 +80,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
     services: [auditedGa(new GlobalAcceleratorService(ga), ga, checker, groupsNow), new CloudWatchService(metrics)],
     routes: signals.routes.map((r) => withOutage(r, () => cycleIndex <= outage.atlasUntilCycle)),
     faults,
+    // The emulator's clock is the true one; the controller's is skewed (`skew`).
+    now: trueNow,
     applyHumanEdit: (edit) => {
       applyHumanEdit(ga, edit);
       checker.humanEdited(edit);

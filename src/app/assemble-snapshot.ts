@@ -1,17 +1,19 @@
 // Builds one snapshot from the topology and every source's readout.
 
-import { SNAPSHOT_VERSION, snapshotSchema, type AcceleratorTopology, type Snapshot } from '../snapshot/schema.js';
+import { SNAPSHOT_VERSION, snapshotSchema, type AcceleratorTopology, type ServerClockCheck, type Snapshot } from '../snapshot/schema.js';
 import type { SignalReadout } from '../ports/signal-source.js';
 
 /**
  * `sourceAreas` (the policy's GA SourceRegion -> countries) tags client groups that came without a
  * source area, so area demand from GA's flow metrics can be spread over the groups measured there.
+ * `serverClock`: the local clock against AWS's, as this collection's responses showed it.
  */
 export function assembleSnapshot(
   topology: AcceleratorTopology,
   readouts: readonly SignalReadout[],
   takenAt: Date,
   sourceAreas: Readonly<Record<string, readonly string[]>> = {},
+  serverClock?: ServerClockCheck,
 ): Snapshot {
   const areaOfCountry = new Map(Object.entries(sourceAreas).flatMap(([area, countries]) => countries.map((c) => [c, area] as const)));
   // Parsed on the way in: a source that produced something malformed is caught here, at the edge.
@@ -28,6 +30,7 @@ export function assembleSnapshot(
       const area = areaOfCountry.get(g.countryCode ?? g.id.slice(0, 2));
       return area === undefined ? g : { ...g, sourceArea: area };
     }),
+    ...(serverClock !== undefined ? { serverClock } : {}),
   });
 }
 

@@ -32,6 +32,8 @@ import type { Plan } from '../plan/types.js';
 import type { Policy } from '../policy/schema.js';
 import type { AcceleratorGateway, ApplyReport } from '../ports/accelerator-gateway.js';
 import type { Clock } from '../ports/clock.js';
+import type { ServerClockLog } from '../ports/server-clock.js';
+import { compareClocks } from '../signals/clock-offset.js';
 import type { LeaseAttempt, LeaseHolder } from '../ports/lease.js';
 import type { Notifier } from '../ports/notifier.js';
 import type { StoredState } from '../ports/state-store.js';
@@ -42,6 +44,7 @@ import type { Snapshot } from '../snapshot/schema.js';
 import { alertMemoryFor, deliverAlert, type AlertMemoryCache } from './alert-delivery.js';
 import type { AlertMemory } from './alert-memory.js';
 import { assembleSnapshot } from './assemble-snapshot.js';
+import { recordingClock } from './recording-clock.js';
 import { leaseHeldPlan } from './lease-held-plan.js';
 import { LeaseKeeper } from './lease-keeper.js';
 import { leaseLostNote } from './lease-lost-note.js';
@@ -64,6 +67,11 @@ export interface ControlCycleDeps {
   readonly lease: LeaseSettings;
   readonly notifier: Notifier;
   readonly clock: Clock;
+  /**
+   * What the AWS responses' `Date` said of AWS's clock: the cycle compares its own clock with the
+   * responses it read, and holds when it is off (ClockSkew). None: no comparison (recorded sources).
+   */
+  readonly serverClock?: ServerClockLog;
   /** Problems and notification failures go here; never secrets. */
   readonly log: (line: string) => void;
 }
@@ -144,7 +152,7 @@ async function planOnly(cycle: CycleContext): Promise<CycleResult> {
     throw e;
   }
   const { snapshot, plan, problems } = decision;
-  const alert = alertForCompletedCycle(policy, { mode: 'plan', plan, report: undefined, topology: snapshot.accelerators[0] ?? null }, alertMemoryFor('plan', decision.previous, cycle.cache), deps.clock.now());
+  const alert = alertForCompletedCycle(policy, { mode: 'plan', plan, report: undefined, topology: snapshot.accelerators[0] ?? null }, alertMemoryFor('plan', decision.previous, cycle.cache), recordingClock(deps.clock, snapshot).now());
   await withinDeadline(deadline, () => deliverAlert(deps, alert, deadline, cycle.cache));
   // Plan-only cycles write nothing, so they announce nothing either: the applying cycle does, once.
   return { snapshot, plan, report: undefined, problems, lease: { status: 'not-taken' }, control: controlOf(decision.previous, false) };
@@ -198,7 +206,9 @@ async function persistAndNotify(cycle: CycleContext, decided: Decided, keeper: L
   const { deps, policy, deadline } = cycle;
   const { snapshot, plan, report, problems } = decided;
   const { previous } = decided;
-  const now = deps.clock.now();
+  // What is stored is stamped by AWS's clock when this cycle found its own off (the lease keeps the local one).
+  const stamp = recordingClock(deps.clock, snapshot);
+  const now = stamp.now();
   const memory = alertMemoryFor('apply', previous, cycle.cache);
   const announce = needsAnnouncing(previous);
   const setting = previous.control?.setting;
@@ -235,7 +245,7 @@ async function persistAndNotify(cycle: CycleContext, decided: Decided, keeper: L
   if (lease.status === 'lost') {
     // Nothing was recorded: the alert says so, and this process remembers what it posted.
     const note = leaseLostNote(deps.stateStore.location, lease, report);
-    const decision = alertForCompletedCycle(policy, { ...facts, leaseLost: { location: deps.stateStore.location, note, reason: lease.reason } }, memory, deps.clock.now());
+    const decision = alertForCompletedCycle(policy, { ...facts, leaseLost: { location: deps.stateStore.location, note, reason: lease.reason } }, memory, stamp.now());
     await deliverAlert(deps, decision, deadline, cycle.cache);
   } else if (!(await deliverAlert(deps, planned, deadline, cycle.cache)) && planned.changed) {
     await recordAlertMemory(cycle, keeper, memory, state);
@@ -308,6 +318,7 @@ interface Decided extends Decision {
 async function gatherAndDecide(cycle: CycleContext): Promise<Decision> {
   const { deps, policy, work, progress } = cycle;
   const now = deps.clock.now();
+  const clockMark = deps.serverClock?.mark();
   progress.stage = 'reading the accelerator';
   const topology = await finishWithin(work, port('accelerator gateway', 'readTopology'), deps.gateway.readTopology(policy.accelerator.arn, policy.accelerator.listeners));
   const settled = await Promise.allSettled(deps.sources.map((s) => finishWithin(work, port(`signal source ${s.name}`, 'collect'), s.collect(policy, now))));
@@ -319,7 +330,9 @@ async function gatherAndDecide(cycle: CycleContext): Promise<Decision> {
   // Signals cut off by the deadline would make a plan from half a picture, with no time to apply it.
   if (work?.expired === true) throw new CycleDeadlineError('reading the accelerator and its signals', work.limitMs, work.ranOut);
 
-  const snapshot = assembleSnapshot(topology, readouts, now, policy.signals.demand.sourceAreas);
+  // Only this cycle's responses: none (every call failed) compares nothing, and the failed or stale paths apply.
+  const serverClock = clockMark === undefined ? undefined : compareClocks(deps.serverClock?.since(clockMark) ?? []);
+  const snapshot = assembleSnapshot(topology, readouts, now, policy.signals.demand.sourceAreas, serverClock);
   progress.stage = 'reading the state';
   const previous = await finishWithin(work, port('state store', 'load'), deps.stateStore.load());
   progress.stored = previous;

@@ -9,6 +9,7 @@ import type { AwsClientOptions } from '../adapters/aws/client-config.js';
 import { DEFAULT_RETRY, type RetryPolicy } from '../adapters/aws/retry.js';
 import type { GlobalAcceleratorClient } from '@aws-sdk/client-global-accelerator';
 import { createGlobalAcceleratorClient } from '../adapters/global-accelerator/client.js';
+import { ServerClockObserver } from '../adapters/aws/server-clock.js';
 import { GlobalAcceleratorGateway } from '../adapters/global-accelerator/gateway.js';
 import { RipeAtlasSignalSource } from '../adapters/ripe-atlas/atlas-signal-source.js';
 import { ATLAS_DEFAULTS } from '../adapters/ripe-atlas/client/config.js';
@@ -56,24 +57,30 @@ export interface LiveWiringOptions {
   readonly sleep?: (ms: number) => Promise<void>;
   /** Hides secrets in alert texts before they leave (the CLI's and Lambda's redactor). */
   readonly redact?: (text: string) => string;
-  /** AWS clients made once and kept by the caller (a warm Lambda): used, and left open by close(). */
+  /** AWS clients made once and kept by the caller (a warm Lambda): used, and left open by close(). Made with the same clock. */
   readonly clients?: LiveClients;
 }
 
-/** The AWS clients a cycle uses. */
+/** The AWS clients a cycle uses, and what their responses said of AWS's clock. */
 export interface LiveClients {
   readonly ga: GlobalAcceleratorClient;
   readonly cloudWatch: CloudWatchClientPool;
+  readonly serverClock: ServerClockObserver;
 }
 
-/** Clients for `wireLive`'s `clients`, made once per process by callers that run many cycles. */
-export function createLiveClients(options: Pick<LiveWiringOptions, 'endpointUrl' | 'env'>): LiveClients & { destroy(): void } {
+/**
+ * Clients for `wireLive`'s `clients`, made once per process by callers that run many cycles. `clock`
+ * (default the system's) is the one the cycles run on: responses' `Date` is compared with it.
+ */
+export function createLiveClients(options: Pick<LiveWiringOptions, 'endpointUrl' | 'env' | 'clock'>): LiveClients & { destroy(): void } {
   const aws = awsClientOptions(options);
-  const ga = createGlobalAcceleratorClient(aws);
-  const cloudWatch = new CloudWatchClientPool(aws);
+  const serverClock = new ServerClockObserver(options.clock ?? systemClock);
+  const ga = createGlobalAcceleratorClient(aws, serverClock);
+  const cloudWatch = new CloudWatchClientPool(aws, serverClock);
   return {
     ga,
     cloudWatch,
+    serverClock,
     destroy() {
       ga.destroy();
       cloudWatch.destroy();
@@ -102,7 +109,7 @@ export function awsClientOptions(options: Pick<LiveWiringOptions, 'endpointUrl' 
 
 export function wireLive(policy: Policy, options: LiveWiringOptions): LiveWiring {
   const clock = options.clock ?? systemClock;
-  const clients = options.clients ?? createLiveClients(options);
+  const clients = options.clients ?? createLiveClients({ ...options, clock });
   const { ga, cloudWatch } = clients;
   const retry = options.retry !== undefined || options.sleep !== undefined ? { ...(options.retry ?? DEFAULT_RETRY), ...(options.sleep !== undefined ? { sleep: options.sleep } : {}) } : undefined;
   const gateway = new GlobalAcceleratorGateway(ga, {
@@ -121,6 +128,7 @@ export function wireLive(policy: Policy, options: LiveWiringOptions): LiveWiring
       lease: { owner: options.lease?.owner ?? processLeaseOwner(options.env), ttlMs: options.lease?.ttlMs ?? DEFAULT_LEASE_TTL_MS },
       notifier: notifierFor(policy, options),
       clock,
+      serverClock: clients.serverClock,
       log: options.log,
     },
     close() {

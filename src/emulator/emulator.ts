@@ -55,6 +55,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     ...(signals !== undefined ? { routes: signals.routes } : {}),
     faults,
     applyHumanEdit: (edit) => applyHumanEdit(ga, edit),
+    now,
     ...(options.host !== undefined ? { host: options.host } : {}),
     ...(options.port !== undefined ? { port: options.port } : {}),
     ...(options.log !== undefined ? { log: options.log } : {}),

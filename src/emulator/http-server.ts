@@ -2,6 +2,8 @@
 // X-Amz-Target) and awsQuery (form-encoded, routed on Version and Action), so unmodified AWS SDKs and
 // the AWS CLI talk to it. It reads the Region from the SigV4 credential scope, formats errors as each
 // protocol does, injects configured faults, and serves plain HTTP routes (RIPE Atlas, feeds) beside.
+// Every answer's `Date` header comes from the emulator's clock (simulated time in the simulator and the
+// campaign), as AWS's comes from AWS's: it is how a caller compares its clock with the service's.
 
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -38,6 +40,8 @@ export interface EmulatorServerOptions {
   /** 0 (default) picks a free port. */
   readonly port?: number;
   readonly log?: (line: string) => void;
+  /** The emulator's clock, milliseconds since the epoch (default `Date.now`): the answers' `Date`. */
+  readonly now?: () => number;
 }
 
 export interface RecordedCall {
@@ -71,7 +75,11 @@ export async function startEmulatorServer(options: EmulatorServerOptions): Promi
     options.log?.(`${call.status} ${call.target} ${call.protocol} ${call.region}${call.errorType !== undefined ? ` ${call.errorType}` : ''}`);
   };
 
+  const now = options.now ?? Date.now;
   const server = createServer((req, res) => {
+    // Node would stamp the host's time; the answer carries the emulator's.
+    res.sendDate = false;
+    res.setHeader('date', httpDate(now()));
     handle(req, res).catch((e: unknown) => {
       options.log?.(`emulator error: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
       if (!res.headersSent) res.writeHead(500).end();
@@ -274,6 +282,11 @@ export async function startEmulatorServer(options: EmulatorServerOptions): Promi
         server.closeAllConnections();
       }),
   };
+}
+
+/** RFC 7231 IMF-fixdate (`Tue, 01 Dec 2026 06:00:00 GMT`), whole seconds, as AWS sends it. */
+export function httpDate(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toUTCString();
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

@@ -19,7 +19,7 @@ const endpointWeight = z.strictObject({ endpointId: z.string().min(1), weight })
 const changeReason = z.enum(['DialReduced', 'DialRestored', 'WeightsShifted']);
 const holdReason = z.enum([
   'Disabled', 'AcceleratorNotDeployed', 'AcceleratorNotFound', 'NoData', 'StaleData', 'Pinned', 'CoolingDown', 'AwaitingEffect', 'HumanOverride',
-  'DialFloorReached', 'MinRegionsServing', 'LastHealthyRegion', 'LatencyBudgetExceeded', 'InsufficientCapacity', 'ReceiverAtCapacity', 'NoHealthyEndpoints', 'LeaseHeld',
+  'DialFloorReached', 'MinRegionsServing', 'LastHealthyRegion', 'LatencyBudgetExceeded', 'InsufficientCapacity', 'ReceiverAtCapacity', 'NoHealthyEndpoints', 'ClockSkew', 'LeaseHeld',
 ]);
 const percentOrNull = z.number().nullable();
 

@@ -25,6 +25,8 @@ export type HoldReason =
   | 'InsufficientCapacity'
   | 'ReceiverAtCapacity'
   | 'NoHealthyEndpoints'
+  /** The local clock is further from AWS's (their responses' Date) than the clock-skew allowance. */
+  | 'ClockSkew'
   /** Another ga-steer process holds the accelerator's lease: this cycle read and changed nothing. */
   | 'LeaseHeld';
 

@@ -6,7 +6,8 @@ import type { RegionCode } from '../domain/traffic.js';
 import { PLAN_FORMAT_VERSION, type Hold, type Plan, type PlannedChange, type RegionAssessment, type WeightsChange } from '../plan/types.js';
 import { summarizePlan } from '../plan/summarize-plan.js';
 import type { Policy } from '../policy/schema.js';
-import { isFresh, ageSeconds } from '../signals/freshness.js';
+import { isClockSkewed } from '../signals/clock-offset.js';
+import { CLOCK_SKEW_ALLOWANCE_SECONDS, isFresh, ageSeconds } from '../signals/freshness.js';
 import type { Snapshot } from '../snapshot/schema.js';
 import { chooseWeights } from './choose-weights.js';
 import { normalizeControllerState, type ControllerState, type ControllerStateInput, type RegionState } from './controller-state.js';
@@ -51,6 +52,12 @@ export function evaluate(policy: Policy, snapshot: Snapshot, stateInput: Control
     return { plan: { ...header, changes: [], holds: [hold], regions: [], summary: summarizePlan([], [hold], [], NOTHING_MOVED) }, state };
   }
   const topology = readGovernedTopology(policy, accelerator);
+  // A clock known to be off from AWS's judges no age and stamps no time: hold all, keep the state as it was.
+  const skewed = clockSkewHold(snapshot.serverClock);
+  if (skewed !== undefined) {
+    const regions = assessRegions(policy, topology, undefined, undefined, new Map(), new Map());
+    return { plan: { ...header, changes: [], holds: [skewed], regions, summary: summarizePlan([], [skewed], regions, NOTHING_MOVED) }, state };
+  }
   const regionStates = trackRegionHealth(
     state.regions,
     new Map([...topology.regionHealth].filter(([r]) => r in policy.regions)),
@@ -232,6 +239,16 @@ function assessRegions(
         dialAfterPercent: round1(dialAfter ?? topology.regionDials.get(region) ?? 100),
       };
     });
+}
+
+function clockSkewHold(clock: Snapshot['serverClock']): Hold | undefined {
+  if (clock === undefined || !isClockSkewed(clock.offsetSeconds)) return undefined;
+  const way = clock.offsetSeconds > 0 ? 'ahead of' : 'behind';
+  return globalHold(
+    'ClockSkew',
+    `the local clock is ${round1(Math.abs(clock.offsetSeconds))} s ${way} AWS's (${clock.source} answered ${clock.serverTime} at local ${clock.localTime}), more than the ${CLOCK_SKEW_ALLOWANCE_SECONDS} s clock-skew allowance: no signal age or back-off can be judged until the clock is corrected`,
+    { offsetSeconds: clock.offsetSeconds, allowanceSeconds: CLOCK_SKEW_ALLOWANCE_SECONDS, serverTime: clock.serverTime, localTime: clock.localTime, source: clock.source },
+  );
 }
 
 function globalHold(reason: Hold['reason'], message: string, evidence: Hold['evidence']): Hold {

@@ -107,6 +107,8 @@ function describeOverride(g: GovernedGroup, s: GroupState): string | undefined {
     return `the dial of ${g.address.region} was changed from ${s.expectedDialPercent} % to ${g.group.trafficDialPercent} %`;
   }
   if (s.expectedWeights !== undefined && !sameWeights(s.expectedWeights, weightsOf(g))) return `the endpoints or weights of ${g.address.region} were changed`;
+  // Put back to what ga-steer set during a back-off: still someone else's change (a further one restarts it).
+  if (s.humanOverrideSeenAt !== undefined) return `the dial and endpoints of ${g.address.region} were put back to what ga-steer had set`;
   return undefined;
 }
 

@@ -112,6 +112,23 @@ export const clientGroupSchema = z.strictObject({
   sourceArea: z.string().optional(),
 });
 
+/**
+ * The local clock against the AWS services' own, from the `Date` header of this collection's responses:
+ * the response furthest from the local clock. Absent when no response was compared (recorded snapshots,
+ * or nothing answered).
+ */
+export const serverClockSchema = z.strictObject({
+  /** Local clock minus the server's (the middle of the `Date` header's second), seconds: positive when the local clock is ahead. */
+  offsetSeconds: z.number(),
+  /** That response's `Date` header (whole seconds), and the local clock when it arrived. */
+  serverTime: isoTime,
+  localTime: isoTime,
+  /** Who answered: `globalaccelerator`, `cloudwatch eu-central-1`. */
+  source: z.string().min(1).max(100),
+  /** How many responses were compared. */
+  responseCount: z.int().min(1),
+});
+
 export const snapshotSchema = z.strictObject({
   snapshotVersion: z.literal(SNAPSHOT_VERSION),
   takenAt: isoTime,
@@ -121,6 +138,7 @@ export const snapshotSchema = z.strictObject({
   landing: z.array(landingMeasurementSchema).default([]),
   demand: z.array(demandSampleSchema).default([]),
   clientGroups: z.array(clientGroupSchema).default([]),
+  serverClock: serverClockSchema.optional(),
 });
 
 export type Snapshot = z.output<typeof snapshotSchema>;
@@ -134,3 +152,4 @@ export type LatencyMeasurement = z.output<typeof latencyMeasurementSchema>;
 export type LandingMeasurement = z.output<typeof landingMeasurementSchema>;
 export type DemandSample = z.output<typeof demandSampleSchema>;
 export type ClientGroup = z.output<typeof clientGroupSchema>;
+export type ServerClockCheck = z.output<typeof serverClockSchema>;

@@ -33,4 +33,25 @@ describe('callWithRetry', () => {
       expect(f.calls()).toBe(1);
     }
   });
+
+  it('retries a call refused for a skewed request time once the SDK has corrected it from the answer\'s Date', async () => {
+    const expired = (corrected: boolean) =>
+      Object.assign(new Error('Signature expired: 20261201T055625Z is now earlier than 20261201T055500Z (20261201T060000Z - 5 min.)'), {
+        name: 'InvalidSignatureException',
+        $metadata: { httpStatusCode: 403, ...(corrected ? { clockSkewCorrected: true } : {}) },
+      });
+    const policy = { maxAttempts: 3, budgetMs: 10_000, baseDelayMs: 1, maxDelayMs: 1 };
+    let calls = 0;
+    const result = await callWithRetry('GlobalAccelerator', 'DescribeAccelerator', policy, async () => {
+      calls += 1;
+      if (calls === 1) throw expired(true);
+      return 'read';
+    });
+    expect(result).toBe('read');
+    expect(calls).toBe(2);
+    // Without the SDK's correction the same refusal is final: retrying would sign with the same time.
+    const f = counting(expired(false));
+    await expect(callWithRetry('GlobalAccelerator', 'DescribeAccelerator', policy, f.call)).rejects.toMatchObject({ kind: 'access' });
+    expect(f.calls()).toBe(1);
+  });
 });

@@ -2,7 +2,8 @@
 
 import { GaSteerError } from '../../app/errors.js';
 
-export type AwsFailureKind = 'throttled' | 'server' | 'network' | 'not-found' | 'invalid' | 'quota' | 'access' | 'other';
+/** `clock-skew`: refused for the request's time, which the SDK has since corrected from the answer's Date (its own retries would retry it). */
+export type AwsFailureKind = 'throttled' | 'server' | 'network' | 'clock-skew' | 'not-found' | 'invalid' | 'quota' | 'access' | 'other';
 
 export class AwsCallError extends GaSteerError {
   override readonly name = 'AwsCallError';
@@ -21,7 +22,7 @@ export class AwsCallError extends GaSteerError {
   }
 
   get retryable(): boolean {
-    return this.kind === 'throttled' || this.kind === 'server' || this.kind === 'network';
+    return this.kind === 'throttled' || this.kind === 'server' || this.kind === 'network' || this.kind === 'clock-skew';
   }
 }
 
@@ -43,7 +44,7 @@ export function toAwsCallError(service: string, operation: string, e: unknown, a
     name?: unknown;
     code?: unknown;
     message?: unknown;
-    $metadata?: { httpStatusCode?: unknown; requestId?: unknown };
+    $metadata?: { httpStatusCode?: unknown; requestId?: unknown; clockSkewCorrected?: unknown };
   };
   const name = typeof err.name === 'string' ? err.name : 'Error';
   const code = typeof err.code === 'string' && NETWORK.has(err.code) ? err.code : name;
@@ -52,6 +53,7 @@ export function toAwsCallError(service: string, operation: string, e: unknown, a
   const message = typeof err.message === 'string' ? err.message : String(e);
   let kind: AwsFailureKind = 'other';
   if (THROTTLING.has(name) || status === 429) kind = 'throttled';
+  else if (err.$metadata?.clockSkewCorrected === true) kind = 'clock-skew';
   else if (NETWORK.has(code) || NETWORK.has(name)) kind = 'network';
   else if (status !== undefined && status >= 500) kind = 'server';
   else if (name.endsWith('NotFoundException')) kind = 'not-found';
