@@ -202,28 +202,36 @@ export class DialEvaluator {
     const costs = new Map<number, number>();
     let landings = 0;
     let aggregates = 0;
-    const byListener = new Map<number, number[]>();
-    for (const [v, fraction] of moves) {
+    // The moved variables by listener, listeners in the order the moves first name them (arrays, not
+    // maps and sets: a trial runs thousands of times, and the first ones before V8 has optimised it).
+    const listenersMoved: number[] = [];
+    const varsOf: number[][] = [];
+    moves.forEach((fraction, v) => {
       dials[v] = fraction;
       const variable = this.model.variables[v];
-      if (variable === undefined) continue;
-      const list = byListener.get(variable.listener);
-      if (list === undefined) byListener.set(variable.listener, [v]);
-      else list.push(v);
-    }
-    for (const [li, vars] of byListener) {
+      if (variable === undefined) return;
+      const list = varsOf[variable.listener];
+      if (list === undefined) {
+        varsOf[variable.listener] = [v];
+        listenersMoved.push(variable.listener);
+      } else list.push(v);
+    });
+    for (let m = 0; m < listenersMoved.length; m += 1) {
+      const li = listenersMoved[m] as number;
+      const vars = varsOf[li] as number[];
       const listener = this.model.listeners[li];
       if (listener === undefined) continue;
       const dial = this.dialScratch;
       dial.set(this.dialByListener[li] as Float64Array);
-      const moved = new Set<number>();
-      for (const v of vars) {
+      const moved: number[] = [];
+      for (let k = 0; k < vars.length; k += 1) {
+        const v = vars[k] as number;
         const variable = this.model.variables[v];
         if (variable === undefined || Math.abs((dial[variable.region] as number) - (dials[v] as number)) < 1e-12) continue;
         dial[variable.region] = dials[v] as number;
-        moved.add(variable.region);
+        if (!moved.includes(variable.region)) moved.push(variable.region);
       }
-      if (moved.size === 0) continue;
+      if (moved.length === 0) continue;
       const queued = this.queueReached(listener, moved);
       for (let q = 0; q < queued; q += 1) {
         const ci = this.queue[q] as number;
@@ -278,11 +286,11 @@ export class DialEvaluator {
    * Puts in `queue` the classes the moved Regions reach, each once, in the order they are first
    * reached (the order a trial's sums are made in); returns how many.
    */
-  private queueReached(listener: TrafficModel['listeners'][number], moved: ReadonlySet<number>): number {
+  private queueReached(listener: TrafficModel['listeners'][number], moved: readonly number[]): number {
     const stamp = ++this.trials;
     let n = 0;
-    for (const r of moved) {
-      const reach = listener.reach[r];
+    for (let m = 0; m < moved.length; m += 1) {
+      const reach = listener.reach[moved[m] as number];
       if (reach === undefined) continue;
       for (let k = 0; k < reach.length; k += 1) {
         const ci = reach[k] as number;
@@ -379,11 +387,11 @@ function copyRow(from: Float64Array, at: number, to: Float64Array, into: number,
 }
 
 /** `starts`: the Regions where `first` is not 0. */
-function keepsAll(starts: Int32Array, first: ArrayLike<number>, present: Uint8Array, healthy: Uint8Array, dial: Float64Array, moved: ReadonlySet<number>): boolean {
+function keepsAll(starts: Int32Array, first: ArrayLike<number>, present: Uint8Array, healthy: Uint8Array, dial: Float64Array, moved: readonly number[]): boolean {
   for (let k = 0; k < starts.length; k += 1) {
     const s = starts[k] as number;
     if ((first[s] as number) <= 0 || present[s] !== 1) continue;
-    if (healthy[s] !== 1 || moved.has(s) || (dial[s] as number) < 1) return false;
+    if (healthy[s] !== 1 || moved.includes(s) || (dial[s] as number) < 1) return false;
   }
   return true;
 }
