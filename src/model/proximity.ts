@@ -44,12 +44,26 @@ export function userSigmaMs(spreadMs: number | undefined): number {
 
 /** The Regions nearest first: measured ones by RTT, then the rest by distance. */
 export function deriveProximity(regions: readonly RegionCode[], input: Pick<ProximityInput, 'rttMs' | 'latitude' | 'longitude'>): RegionCode[] {
-  // Each Region with its RTT beside it: the comparator then reads a field, not the map (same order).
-  const measured = regions.filter((r) => input.rttMs.has(r)).map((region) => ({ region, ms: input.rttMs.get(region) ?? 0 }));
-  measured.sort((a, b) => a.ms - b.ms || a.region.localeCompare(b.region));
-  const rest = regions.filter((r) => !input.rttMs.has(r));
+  // The measured Regions' indices sorted with their RTTs in a typed array beside them: the comparator
+  // reads numbers, not the map nor objects whose fields V8 may re-type as it sees more groups (same order).
+  const ms = new Float64Array(regions.length);
+  const measured: number[] = [];
+  const rest: RegionCode[] = [];
+  for (let i = 0; i < regions.length; i += 1) {
+    const region = regions[i] as RegionCode;
+    if (!input.rttMs.has(region)) {
+      rest.push(region);
+      continue;
+    }
+    ms[i] = input.rttMs.get(region) ?? 0;
+    measured.push(i);
+  }
+  measured.sort((a, b) => (ms[a] as number) - (ms[b] as number) || (regions[a] as RegionCode).localeCompare(regions[b] as RegionCode));
   rest.sort((a, b) => distanceKm(input, a) - distanceKm(input, b) || a.localeCompare(b));
-  return [...measured.map((m) => m.region), ...rest];
+  const out: RegionCode[] = [];
+  for (const i of measured) out.push(regions[i] as RegionCode);
+  for (const region of rest) out.push(region);
+  return out;
 }
 
 /** Backbone RTTs within this many ms of the nearest count as a tie (shared between them). */
@@ -81,13 +95,16 @@ export function derivePreference(
   spillFrom?: readonly (Float64Array | undefined)[],
 ): GroupPreference {
   const R = regions.length;
-  const order = deriveProximity(regions, input).map((r) => regions.indexOf(r));
+  // Plain loops and one shape of result: this runs for every client group, first in V8's slower tiers.
+  const nearFirst = deriveProximity(regions, input);
+  const order = new Int32Array(nearFirst.length);
+  for (let k = 0; k < nearFirst.length; k += 1) order[k] = regions.indexOf(nearFirst[k] as RegionCode);
   const sigma = userSigmaMs(input.spreadMs);
   // RTT per Region as plain numbers (an array mixing numbers and undefined holds each number boxed).
   const mu: number[] = [];
   const measured: boolean[] = [];
-  for (const r of regions) {
-    const ms = input.rttMs.get(r);
+  for (let i = 0; i < R; i += 1) {
+    const ms = input.rttMs.get(regions[i] as RegionCode);
     mu.push(ms ?? 0);
     measured.push(ms !== undefined);
   }
@@ -102,7 +119,7 @@ export function derivePreference(
     if (order[0] !== undefined) first[order[0]] = 1;
   }
   normalize(first);
-  return { first, prefer, order: Int32Array.from(order), ...(spillFrom !== undefined ? { spillFrom } : {}) };
+  return spillFrom !== undefined ? { first, prefer, order, spillFrom } : { first, prefer, order };
 }
 
 /**

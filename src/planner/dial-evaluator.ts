@@ -20,21 +20,23 @@ export interface Trial {
 }
 
 /**
- * What a trial changed, packed: one row of a number per Region for each (listener, class) whose landing
- * changed and each class whose landing averaged over listeners changed, at the offsets the maps give.
+ * What a trial changed, packed: row k (a number per Region, at k * R) of `landings` for each
+ * (listener, class) whose landing changed, and of `aggregates` for each class whose landing averaged
+ * over listeners changed. Plain arrays, not maps: a trial holds a few dozen rows and is read rarely.
  */
 export interface Rerouted {
-  /** Row offset in `landings` by listener * classCount + class. */
-  readonly landingAt: ReadonlyMap<number, number>;
+  /** Per row of `landings`: listener * classCount + class. */
+  readonly landingKeys: readonly number[];
   readonly landings: Float64Array;
-  /** Row offset in `aggregates` (landing averaged over listeners) by class. */
-  readonly aggregateAt: ReadonlyMap<number, number>;
+  /** Per row of `aggregates`: the class. */
+  readonly aggregateClasses: readonly number[];
   readonly aggregates: Float64Array;
-  /** Mean landing cost (ms) by listener * classCount + class, where it changed. */
-  readonly costs: ReadonlyMap<number, number>;
+  /** Mean landing costs (ms) that changed, by listener * classCount + class. */
+  readonly costKeys: readonly number[];
+  readonly costValues: readonly number[];
 }
 
-const NOTHING_REROUTED: Rerouted = { landingAt: new Map(), landings: new Float64Array(0), aggregateAt: new Map(), aggregates: new Float64Array(0), costs: new Map() };
+const NOTHING_REROUTED: Rerouted = { landingKeys: [], landings: new Float64Array(0), aggregateClasses: [], aggregates: new Float64Array(0), costKeys: [], costValues: [] };
 
 /** How a class sits relative to where it would land with every governed dial at 100. */
 export interface MoveFromNatural {
@@ -90,11 +92,15 @@ export class DialEvaluator {
   private readonly aggregateScratch: Float64Array;
   /** Where the rows trials keep come from. */
   private readonly rows = new FloatRows();
-  /** The classes a trial re-routes, and per class the trial that last queued it (each is routed once). */
+  /** The classes a trial re-routes on one listener, and per class the queue that last held it (each is routed once per listener). */
   private readonly queue: Int32Array;
   private readonly queuedIn: Int32Array;
-  /** Trials run so far (an evaluator runs far fewer than 2^31). */
+  /** Per class, the trial (by count) that last gave it a row of averages, and that row's offset. */
+  private readonly averagedIn: Int32Array;
+  private readonly averagedAt: Int32Array;
+  /** Trials, and listeners queued by trials, so far (an evaluator runs far fewer than 2^31). */
   private trials = 0;
+  private queues = 0;
   /** current(), until the next commit. */
   private committed: Trial | undefined;
 
@@ -110,6 +116,8 @@ export class DialEvaluator {
     this.aggregateScratch = new Float64Array(C * R);
     this.queue = new Int32Array(C);
     this.queuedIn = new Int32Array(C);
+    this.averagedIn = new Int32Array(C);
+    this.averagedAt = new Int32Array(C);
     const initial = initialRouting.get(model);
     if (initial !== undefined) {
       // What commits write in place is copied; the rest is replaced on commit, never written: shared.
@@ -170,14 +178,14 @@ export class DialEvaluator {
   /** Landing of one class on one listener, in the trial if it re-routed it, else as committed (until the next commit). */
   landingOf(trial: Trial, listener: number, cls: number): Float64Array {
     const key = listener * this.C + cls;
-    const at = trial.rerouted.landingAt.get(key);
-    return at === undefined ? this.landing.subarray(key * this.R, (key + 1) * this.R) : trial.rerouted.landings.subarray(at, at + this.R);
+    const k = trial.rerouted.landingKeys.indexOf(key);
+    return k < 0 ? this.landing.subarray(key * this.R, (key + 1) * this.R) : trial.rerouted.landings.subarray(k * this.R, (k + 1) * this.R);
   }
 
   /** Landing of one class averaged over listeners, in the trial or as committed (until the next commit). */
   aggregateLandingOf(trial: Trial, cls: number): Float64Array {
-    const at = trial.rerouted.aggregateAt.get(cls);
-    return at === undefined ? this.aggregate.subarray(cls * this.R, (cls + 1) * this.R) : trial.rerouted.aggregates.subarray(at, at + this.R);
+    const k = trial.rerouted.aggregateClasses.indexOf(cls);
+    return k < 0 ? this.aggregate.subarray(cls * this.R, (cls + 1) * this.R) : trial.rerouted.aggregates.subarray(k * this.R, (k + 1) * this.R);
   }
 
   /** Where each class would land with every governed dial at 100, averaged over listeners. */
@@ -187,8 +195,8 @@ export class DialEvaluator {
 
   /** How a class sits relative to its natural landing, in the trial or as committed. */
   moveFromNatural(trial: Trial, cls: number): MoveFromNatural {
-    const at = trial.rerouted.aggregateAt.get(cls);
-    return at === undefined ? (this.moves[cls] as MoveFromNatural) : this.moveOf(cls, trial.rerouted.aggregates, at);
+    const k = trial.rerouted.aggregateClasses.indexOf(cls);
+    return k < 0 ? (this.moves[cls] as MoveFromNatural) : this.moveOf(cls, trial.rerouted.aggregates, k * this.R);
   }
 
   /** Evaluates the committed setting with some variables set to new dial fractions. */
@@ -197,33 +205,41 @@ export class DialEvaluator {
     const routed = this.rows.copy(this.routedNow);
     let rttTotal = this.rttNow;
     const dials = this.rows.copy(this.dialsNow);
-    const landingAt = new Map<number, number>();
-    const aggregateAt = new Map<number, number>();
-    const costs = new Map<number, number>();
-    let landings = 0;
-    let aggregates = 0;
-    const byListener = new Map<number, number[]>();
-    for (const [v, fraction] of moves) {
+    const landingKeys: number[] = [];
+    const aggregateClasses: number[] = [];
+    const costKeys: number[] = [];
+    const costValues: number[] = [];
+    const stamp = ++this.trials;
+    // The moved variables by listener, listeners in the order the moves first name them (arrays, not
+    // maps and sets: a trial runs thousands of times, and the first ones before V8 has optimised it).
+    const listenersMoved: number[] = [];
+    const varsOf: number[][] = [];
+    moves.forEach((fraction, v) => {
       dials[v] = fraction;
       const variable = this.model.variables[v];
-      if (variable === undefined) continue;
-      const list = byListener.get(variable.listener);
-      if (list === undefined) byListener.set(variable.listener, [v]);
-      else list.push(v);
-    }
-    for (const [li, vars] of byListener) {
+      if (variable === undefined) return;
+      const list = varsOf[variable.listener];
+      if (list === undefined) {
+        varsOf[variable.listener] = [v];
+        listenersMoved.push(variable.listener);
+      } else list.push(v);
+    });
+    for (let m = 0; m < listenersMoved.length; m += 1) {
+      const li = listenersMoved[m] as number;
+      const vars = varsOf[li] as number[];
       const listener = this.model.listeners[li];
       if (listener === undefined) continue;
       const dial = this.dialScratch;
       dial.set(this.dialByListener[li] as Float64Array);
-      const moved = new Set<number>();
-      for (const v of vars) {
+      const moved: number[] = [];
+      for (let k = 0; k < vars.length; k += 1) {
+        const v = vars[k] as number;
         const variable = this.model.variables[v];
         if (variable === undefined || Math.abs((dial[variable.region] as number) - (dials[v] as number)) < 1e-12) continue;
         dial[variable.region] = dials[v] as number;
-        moved.add(variable.region);
+        if (!moved.includes(variable.region)) moved.push(variable.region);
       }
-      if (moved.size === 0) continue;
+      if (moved.length === 0) continue;
       const queued = this.queueReached(listener, moved);
       for (let q = 0; q < queued; q += 1) {
         const ci = this.queue[q] as number;
@@ -239,18 +255,20 @@ export class DialEvaluator {
         const costBefore = this.cost[key] as number;
         if (cost !== costBefore) {
           rttTotal += listener.weight * cls.demandAhead * (cost - costBefore);
-          costs.set(key, cost);
+          costKeys.push(key);
+          costValues.push(cost);
         }
         let agg = -1;
         for (let r = 0; r < R; r += 1) {
           const delta = (after[r] as number) - (this.landing[before + r] as number);
           if (delta === 0) continue;
           if (agg < 0) {
-            agg = aggregateAt.get(ci) ?? -1;
-            if (agg < 0) {
-              agg = aggregates * R;
-              aggregates += 1;
-              aggregateAt.set(ci, agg);
+            if (this.averagedIn[ci] === stamp) agg = this.averagedAt[ci] as number;
+            else {
+              agg = aggregateClasses.length * R;
+              aggregateClasses.push(ci);
+              this.averagedIn[ci] = stamp;
+              this.averagedAt[ci] = agg;
               copyRow(this.aggregate, ci * R, this.aggregateScratch, agg, R);
             }
           }
@@ -258,18 +276,18 @@ export class DialEvaluator {
           this.aggregateScratch[agg + r] = (this.aggregateScratch[agg + r] as number) + listener.weight * delta;
         }
         if (agg >= 0) {
-          landingAt.set(key, landings * R);
-          this.landingScratch.set(after, landings * R);
-          landings += 1;
+          this.landingScratch.set(after, landingKeys.length * R);
+          landingKeys.push(key);
         }
       }
     }
     const rerouted: Rerouted = {
-      landingAt,
-      landings: this.rows.copy(this.landingScratch, landings * R),
-      aggregateAt,
-      aggregates: this.rows.copy(this.aggregateScratch, aggregates * R),
-      costs,
+      landingKeys,
+      landings: this.rows.copy(this.landingScratch, landingKeys.length * R),
+      aggregateClasses,
+      aggregates: this.rows.copy(this.aggregateScratch, aggregateClasses.length * R),
+      costKeys,
+      costValues,
     };
     return { routed, rttTotal, dials, rerouted };
   }
@@ -278,11 +296,11 @@ export class DialEvaluator {
    * Puts in `queue` the classes the moved Regions reach, each once, in the order they are first
    * reached (the order a trial's sums are made in); returns how many.
    */
-  private queueReached(listener: TrafficModel['listeners'][number], moved: ReadonlySet<number>): number {
-    const stamp = ++this.trials;
+  private queueReached(listener: TrafficModel['listeners'][number], moved: readonly number[]): number {
+    const stamp = ++this.queues;
     let n = 0;
-    for (const r of moved) {
-      const reach = listener.reach[r];
+    for (let m = 0; m < moved.length; m += 1) {
+      const reach = listener.reach[moved[m] as number];
       if (reach === undefined) continue;
       for (let k = 0; k < reach.length; k += 1) {
         const ci = reach[k] as number;
@@ -298,13 +316,13 @@ export class DialEvaluator {
   /** Makes a trial the committed setting. */
   commit(trial: Trial): void {
     const R = this.R;
-    const { landingAt, landings, aggregateAt, aggregates, costs } = trial.rerouted;
-    for (const [key, at] of landingAt) copyRow(landings, at, this.landing, key * R, R);
-    for (const [key, cost] of costs) this.cost[key] = cost;
-    for (const [ci, at] of aggregateAt) {
-      copyRow(aggregates, at, this.aggregate, ci * R, R);
+    const { landingKeys, landings, aggregateClasses, aggregates, costKeys, costValues } = trial.rerouted;
+    landingKeys.forEach((key, k) => copyRow(landings, k * R, this.landing, key * R, R));
+    costKeys.forEach((key, k) => (this.cost[key] = costValues[k] as number));
+    aggregateClasses.forEach((ci, k) => {
+      copyRow(aggregates, k * R, this.aggregate, ci * R, R);
       this.moves[ci] = this.moveOf(ci, this.aggregate, ci * R);
-    }
+    });
     trial.dials.forEach((fraction, v) => {
       const variable = this.model.variables[v];
       if (variable !== undefined) (this.dialByListener[variable.listener] as Float64Array)[variable.region] = fraction;
@@ -379,11 +397,11 @@ function copyRow(from: Float64Array, at: number, to: Float64Array, into: number,
 }
 
 /** `starts`: the Regions where `first` is not 0. */
-function keepsAll(starts: Int32Array, first: ArrayLike<number>, present: Uint8Array, healthy: Uint8Array, dial: Float64Array, moved: ReadonlySet<number>): boolean {
+function keepsAll(starts: Int32Array, first: ArrayLike<number>, present: Uint8Array, healthy: Uint8Array, dial: Float64Array, moved: readonly number[]): boolean {
   for (let k = 0; k < starts.length; k += 1) {
     const s = starts[k] as number;
     if ((first[s] as number) <= 0 || present[s] !== 1) continue;
-    if (healthy[s] !== 1 || moved.has(s) || (dial[s] as number) < 1) return false;
+    if (healthy[s] !== 1 || moved.includes(s) || (dial[s] as number) < 1) return false;
   }
   return true;
 }
