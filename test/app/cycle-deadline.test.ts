@@ -84,7 +84,10 @@ describe('the cycle deadline', () => {
       expect(result.report?.changes[0]?.message).toMatch(/^GlobalAccelerator UpdateEndpointGroup \(us-west-2\) ran out of time after \d+ ms \(the cycle deadline of 1700 ms passed\); whether it landed is unknown/);
       expect(result.report?.changes[1]?.message).toBe('the cycle deadline passed during an earlier change');
       expect(result.ranOut).toMatchObject({ service: 'GlobalAccelerator', operation: 'UpdateEndpointGroup', target: 'us-west-2', limit: 'cycle', limitMs: 1700 });
-      expect(result.ranOut?.elapsedMs).toBeGreaterThan(1000);
+      // The write waited for what was left of the 1,700 ms after the reads and the plan: how much that
+      // is depends on how busy the machine is, but it waited, and not past the deadline.
+      expect(result.ranOut?.elapsedMs).toBeGreaterThan(100);
+      expect(result.ranOut?.elapsedMs).toBeLessThan(2_500);
       // Saved in the time kept for it: the group still expected at its old dial.
       const state = JSON.parse(readFileSync(stateFile, 'utf8')) as { groups: Record<string, { expectedDialPercent?: number }> };
       const first = result.plan.changes[0];
