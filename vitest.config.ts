@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 /** Long simulations, run by `npm run test:slow` (CI runs it too), not by `npm test`. */
-const SLOW_TESTS = ['test/sim/simulation.test.ts', 'test/campaign/campaign.test.ts'];
+const SLOW_TESTS = ['test/sim/simulation.test.ts'];
 
 const timeouts = { testTimeout: 30_000, hookTimeout: 30_000 };
 

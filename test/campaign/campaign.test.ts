@@ -1,5 +1,5 @@
 // A reduced fault campaign (npm run campaign runs 10,000 cycles): full control cycles through the AWS
-// SDK against the emulator under faults, judged cycle by cycle. In the slow project: about a minute.
+// SDK against the emulator under faults, judged cycle by cycle. Part of `npm test`: about a minute.
 
 import { describe, expect, it } from 'vitest';
 import { runCampaign } from '../../scripts/campaign/run-campaign.js';
