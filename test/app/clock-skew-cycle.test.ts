@@ -15,8 +15,8 @@ import { applyHumanEdit } from '../../src/emulator/global-accelerator/human-edit
 import { MetricFeeder, metricSeedsOf } from '../../src/emulator/seed-metrics.js';
 import type { Policy } from '../../src/policy/schema.js';
 import type { Alert } from '../../src/ports/notifier.js';
-import type { SignalSource } from '../../src/ports/signal-source.js';
 import { startTestEmulator, type TestEmulator } from '../support/emulator.js';
+import { freshSignalsOf } from '../support/live-cycle-rig.js';
 
 let t: TestEmulator;
 let policy: Policy;
@@ -46,19 +46,7 @@ afterEach(async () => {
 function wire(stateFile: string, alerts: Alert[]) {
   const clock = { now: () => new Date(trueMs + skewMs + elapsed()) };
   // Latency, landing and demand as the collectors would stamp them: by the controller's own clock.
-  const signals: SignalSource = {
-    name: 'signals-fixture',
-    collect: async () => {
-      const at = clock.now().toISOString();
-      return {
-        latency: t.snapshot.latency.map((l) => ({ ...l, observedAt: at })),
-        landing: t.snapshot.landing.map((l) => ({ ...l, observedAt: at })),
-        demand: t.snapshot.demand.map((d) => ({ ...d, observedAt: at })),
-        clientGroups: t.snapshot.clientGroups,
-        problems: [],
-      };
-    },
-  };
+  const signals = freshSignalsOf(t.snapshot, clock);
   const wiring = wireLive(policy, {
     endpointUrl: t.emulator.url,
     env: {},

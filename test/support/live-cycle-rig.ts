@@ -27,6 +27,26 @@ export interface LiveCycleRig {
   close(): Promise<void>;
 }
 
+/**
+ * Latency, landing and demand from `snapshot` as a collector would report them: stamped with `clock`'s
+ * time at each collection.
+ */
+export function freshSignalsOf(snapshot: TestEmulator['snapshot'], clock: { now(): Date }): SignalSource {
+  return {
+    name: 'signals-fixture',
+    collect: async () => {
+      const at = clock.now().toISOString();
+      return {
+        latency: snapshot.latency.map((l) => ({ ...l, observedAt: at })),
+        landing: snapshot.landing.map((l) => ({ ...l, observedAt: at })),
+        clientGroups: snapshot.clientGroups,
+        demand: snapshot.demand.map((d) => ({ ...d, observedAt: at })),
+        problems: [],
+      };
+    },
+  };
+}
+
 export async function startLiveCycleRig(startMs = Date.UTC(2026, 11, 1, 18, 0, 20)): Promise<LiveCycleRig> {
   const started = Date.now();
   const rig = { nowMs: startMs } as { nowMs: number };
@@ -36,19 +56,7 @@ export async function startLiveCycleRig(startMs = Date.UTC(2026, 11, 1, 18, 0, 2
   const alerts: Alert[] = [];
   const clock = { now: () => new Date(rig.nowMs) };
   const notifier: Notifier = { notify: async (a) => void alerts.push(a) };
-  const freshSignals: SignalSource = {
-    name: 'signals-fixture',
-    collect: async () => {
-      const at = clock.now().toISOString();
-      return {
-        latency: t.snapshot.latency.map((l) => ({ ...l, observedAt: at })),
-        landing: t.snapshot.landing.map((l) => ({ ...l, observedAt: at })),
-        clientGroups: t.snapshot.clientGroups,
-        demand: t.snapshot.demand.map((d) => ({ ...d, observedAt: at })),
-        problems: [],
-      };
-    },
-  };
+  const freshSignals = freshSignalsOf(t.snapshot, clock);
   const out: LiveCycleRig = {
     t,
     policy,
