@@ -11,13 +11,8 @@ import { snapshotSchema, type Snapshot } from '../src/snapshot/schema.js';
 import { Random } from '../src/sim/random.js';
 import { loadWorld } from '../src/sim/world/load-world.js';
 
-export interface DecisionBenchResult {
-  readonly regions: number;
-  readonly endpointGroups: number;
-  readonly probes: number;
-  readonly clientGroups: number;
-  readonly latencyMeasurements: number;
-  readonly summarizeMs: number;
+/** The benchmark's figures: the case's sizes and summarisation time, then the decision's timings. */
+export interface DecisionBenchResult extends Omit<DecisionCase, 'policy' | 'snapshot' | 'now'> {
   readonly evaluateMedianMs: number;
   readonly evaluateP95Ms: number;
   readonly evaluateMaxMs: number;
