@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { emptyControllerState } from '../../src/planner/controller-state.js';
+import { emptyControllerState, type ControllerState } from '../../src/planner/controller-state.js';
+import type { Policy } from '../../src/policy/schema.js';
 import { evaluate } from '../../src/planner/evaluate.js';
 import { makePolicy, makeSnapshot, NOW, type RegionSpec } from '../support/planner-fixtures.js';
 
@@ -23,13 +24,17 @@ function snapshotAt(offsetMs: number, regions: RegionSpec[]) {
   return { ...s, takenAt: t };
 }
 
+/** The state after four cycles, two minutes apart, up to now, each reading `regions`. */
+function stateAfterCycles(policy: Policy, regions: RegionSpec[]): ControllerState {
+  let state = emptyControllerState();
+  for (const offset of [-480_000, -360_000, -240_000, -120_000]) state = evaluate(policy, snapshotAt(offset, regions), state, new Date(NOW.getTime() + offset)).state;
+  return state;
+}
+
 describe('evaluate: readings taken before a health change', () => {
   it('predicts a failed Region\'s users where they fail over, not cancelled by readings from before the failure', () => {
     const policy = makePolicy({}, before);
-    let state = emptyControllerState();
-    for (const offset of [-480_000, -360_000, -240_000, -120_000]) {
-      state = evaluate(policy, snapshotAt(offset, before), state, new Date(NOW.getTime() + offset)).state;
-    }
+    const state = stateAfterCycles(policy, before);
     // Stockholm is down now; the loads read are still those from before.
     const failed = before.map((r) => (r.region === 'eu-north-1' ? { ...r, healthy: false } : r));
     const { plan } = evaluate(policy, snapshotAt(0, failed), state, NOW);
@@ -45,10 +50,7 @@ describe('evaluate: readings taken before a health change', () => {
       { region: 'eu-north-1', full: 1000, load: 0, healthy: false },
     ];
     const policy = makePolicy({}, before);
-    let state = emptyControllerState();
-    for (const offset of [-480_000, -360_000, -240_000, -120_000]) {
-      state = evaluate(policy, snapshotAt(offset, down), state, new Date(NOW.getTime() + offset)).state;
-    }
+    const state = stateAfterCycles(policy, down);
     // Stockholm is back; the loads read are still those from while it was down.
     const back = down.map((r) => (r.region === 'eu-north-1' ? { ...r, healthy: true } : r));
     const { plan } = evaluate(policy, snapshotAt(0, back), state, NOW);
