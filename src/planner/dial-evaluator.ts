@@ -232,15 +232,19 @@ export class DialEvaluator {
       const dial = this.dialScratch;
       dial.set(this.dialByListener[li] as Float64Array);
       const moved: number[] = [];
+      let opensOrCloses = false;
       for (let k = 0; k < vars.length; k += 1) {
         const v = vars[k] as number;
         const variable = this.model.variables[v];
         if (variable === undefined || Math.abs((dial[variable.region] as number) - (dials[v] as number)) < 1e-12) continue;
+        if ((dial[variable.region] as number) > 0 !== (dials[v] as number) > 0) opensOrCloses = true;
         dial[variable.region] = dials[v] as number;
         if (!moved.includes(variable.region)) moved.push(variable.region);
       }
       if (moved.length === 0) continue;
-      const queued = this.queueReached(listener, moved);
+      // A dial reaching or leaving 0 changes which Regions can take spill, so any class may fall back
+      // onto it or off it, however far down its order: re-route them all.
+      const queued = opensOrCloses ? this.queueAll() : this.queueReached(listener, moved);
       for (let q = 0; q < queued; q += 1) {
         const ci = this.queue[q] as number;
         const cls = this.model.classes[ci];
@@ -311,6 +315,12 @@ export class DialEvaluator {
       }
     }
     return n;
+  }
+
+  /** Puts every class in `queue`, in order; returns how many. */
+  private queueAll(): number {
+    for (let ci = 0; ci < this.C; ci += 1) this.queue[ci] = ci;
+    return this.C;
   }
 
   /** Makes a trial the committed setting. */
