@@ -1,16 +1,17 @@
 // Fits the routing model to what the Regions measured over the last cycles.
 //
 // A load reading taken at time t counts the flows alive then. Flows start at the dials of their time
-// and end with a mean lifetime tau, so the reading describes a mix of the recent dial settings: a
-// setting live over (a, b] weighs e^-(t-b)/tau - e^-(t-a)/tau. Readings are minutes old, and after a
-// dial change or a Region's return the load moves at the pace flows renew; both show in that mix.
+// and end with a mean lifetime tau, so the reading describes a mix of the recent dial settings: with
+// steady demand a setting live over (a, b] weighs e^-(t-b)/tau - e^-(t-a)/tau; a rise in demand
+// arrives at once, under the setting of its window. Readings are minutes old, and after a dial change
+// or a Region's return the load moves at the pace flows renew; both show in that mix.
 //
 // The fit finds, per Region s, the scale of the demand of the client groups nearest to s (the model's
 // errors are errors of attribution: a country whose users reach Frankfurt although its probes rank
 // Dublin first), such that the mixed, scaled routing reproduces the readings of the last cycles
-// (least squares on relative errors, multiplicative updates, recent cycles weighing more). tau is
-// chosen on a grid as the value that explains the readings best; while the readings carry no
-// transition to learn it from, the last estimate stands.
+// (least squares on relative errors, multiplicative updates, recent cycles weighing more). tau moves
+// on a grid, at most one step per cycle, to the neighbour that explains the readings clearly better;
+// while the readings carry no transition to learn it from, the last estimate stands.
 //
 // Flows on a Region that fails are cut and reconnect at once (GA's failover), so in the mix a Region
 // that is down at the reading's time is down in every earlier setting too; a Region that came back
@@ -208,8 +209,12 @@ export function fitLoadModel(
     }
     mix = bestMix;
     const atMix = best;
-    for (const tau of LIFETIME_GRID_SECONDS) {
-      if (tau === previous) continue;
+    // One grid step at a time: a lifetime is confounded with everything else the fit gets wrong in a
+    // single window (a ramp, a misattributed country), so an estimate moves only as the evidence keeps
+    // pointing the same way, never from one end of the grid to the other in a cycle.
+    const at = nearestGridIndex(previous);
+    for (const tau of [LIFETIME_GRID_SECONDS[at - 1], LIFETIME_GRID_SECONDS[at + 1]]) {
+      if (tau === undefined || tau === previous) continue;
       const e = evaluateLifetime(tau);
       if (e.error < best.error) best = { tau, ...e };
     }
@@ -231,7 +236,13 @@ export function fitLoadModel(
   return { scale, residualShare, flowLifetimeSeconds: best.tau, lifetimeLearnt: learnt, spillMix: mix, fitted };
 }
 
-/** X[r][s] for one cycle's readings: demand starting at s (that cycle's demand) landing in r, mixed over the settings live before. */
+/**
+ * X[r][s] for one cycle's readings: demand starting at s (that cycle's demand) landing in r, mixed over
+ * the settings live before. The flows alive at a reading started under the settings of their time:
+ * each window's arrivals replace the flows that ended in it and add what demand grew by (demand counts
+ * the flows alive, so a rise arrives all at once, under the dials of its window), and they end at the
+ * lifetime's pace. A class's mix is worked out from its own demand over the windows.
+ */
 function mixedRouting(
   cycle: FitCycle,
   cycles: readonly FitCycle[],
@@ -244,8 +255,10 @@ function mixedRouting(
   for (let r = 0; r < R; r += 1) {
     const at = cycle.readingAtMs[r] as number;
     if (Number.isNaN(at)) continue;
-    // The settings live before the reading: cycle k's dials were live over (t[k-1], t[k]]; the oldest
-    // known setting reaches back indefinitely, the newest forward to now.
+    // The settings live before the reading, newest first: cycle k's dials were live over (t[k-1], t[k]];
+    // the oldest known setting reaches back indefinitely, the newest forward to the reading. Windows
+    // go back until the flows that started earlier are all but gone.
+    const windows: { cycle: FitCycle; endMs: number }[] = [];
     let upper = at;
     let covered = 0;
     for (let k = cycles.length - 1; k >= 0 && covered < 0.999; k -= 1) {
@@ -253,22 +266,51 @@ function mixedRouting(
       const from = k > 0 ? (cycles[k - 1] as FitCycle).atMs : Number.NEGATIVE_INFINITY;
       if (from >= upper) continue;
       const to = Math.min(upper, k === cycles.length - 1 ? Math.max(c.atMs, at) : c.atMs);
-      const w = Math.exp(-(at - to) / 1000 / tauSeconds) - (from === Number.NEGATIVE_INFINITY ? 0 : Math.exp(-(at - from) / 1000 / tauSeconds));
+      covered += Math.exp(-(at - to) / 1000 / tauSeconds) - (from === Number.NEGATIVE_INFINITY ? 0 : Math.exp(-(at - from) / 1000 / tauSeconds));
       upper = from;
-      if (w <= 1e-6) continue;
-      covered += w;
-      // Flows on a Region that is down when the reading is taken were cut at its failure.
-      const healthy = Uint8Array.from(c.healthy, (h, i) => (h === 1 && cycle.healthy[i] === 1 ? 1 : 0));
-      const routed = routeOf(c.dials, healthy);
-      const row = X[r] as Float64Array;
-      for (let ci = 0; ci < C; ci += 1) {
-        const d = cycle.classDemand[ci] as number;
-        if (d === 0) continue;
-        for (const src of routed[ci] ?? []) row[src.source] = (row[src.source] as number) + w * d * src.share * (src.landing[r] as number);
+      windows.push({ cycle: c, endMs: to });
+    }
+    windows.reverse();
+    const W = windows.length;
+    // Flows on a Region that is down when the reading is taken were cut at its failure.
+    const routed = windows.map((w) => routeOf(w.cycle.dials, Uint8Array.from(w.cycle.healthy, (h, i) => (h === 1 && cycle.healthy[i] === 1 ? 1 : 0))));
+    const alive = new Float64Array(W);
+    const row = X[r] as Float64Array;
+    for (let ci = 0; ci < C; ci += 1) {
+      const d = cycle.classDemand[ci] as number;
+      if (d === 0) continue;
+      // Oldest window first: everything alive then started under its setting.
+      alive.fill(0);
+      alive[0] = windows[0]?.cycle.classDemand[ci] as number;
+      let total = alive[0] as number;
+      for (let j = 1; j < W; j += 1) {
+        const survive = Math.exp(-((windows[j] as (typeof windows)[number]).endMs - (windows[j - 1] as (typeof windows)[number]).endMs) / 1000 / tauSeconds);
+        total = 0;
+        for (let i = 0; i < j; i += 1) {
+          alive[i] = (alive[i] as number) * survive;
+          total += alive[i] as number;
+        }
+        const arrivals = Math.max(0, ((windows[j] as (typeof windows)[number]).cycle.classDemand[ci] as number) - total);
+        alive[j] = arrivals;
+        total += arrivals;
+      }
+      if (!(total > 0)) continue;
+      for (let j = 0; j < W; j += 1) {
+        const w = (alive[j] as number) / total;
+        if (w <= 1e-6) continue;
+        for (const src of (routed[j] as SourceRoute[][])[ci] ?? []) row[src.source] = (row[src.source] as number) + w * d * src.share * (src.landing[r] as number);
       }
     }
   }
   return X;
+}
+
+function nearestGridIndex(tauSeconds: number): number {
+  let best = 0;
+  LIFETIME_GRID_SECONDS.forEach((t, i) => {
+    if (Math.abs(Math.log(t / tauSeconds)) < Math.abs(Math.log((LIFETIME_GRID_SECONDS[best] as number) / tauSeconds))) best = i;
+  });
+  return best;
 }
 
 /** Whether any dial or health changed within the cycles: only then do readings tell the flows' lifetime. */
