@@ -44,26 +44,35 @@ export function userSigmaMs(spreadMs: number | undefined): number {
 
 /** The Regions nearest first: measured ones by RTT, then the rest by distance. */
 export function deriveProximity(regions: readonly RegionCode[], input: Pick<ProximityInput, 'rttMs' | 'latitude' | 'longitude'>): RegionCode[] {
+  const order = proximityOrder(regions, input);
+  const out: RegionCode[] = [];
+  for (let k = 0; k < order.length; k += 1) out.push(regions[order[k] as number] as RegionCode);
+  return out;
+}
+
+/** deriveProximity as indices into `regions` (the order derivePreference keeps, without finding each code again). */
+function proximityOrder(regions: readonly RegionCode[], input: Pick<ProximityInput, 'rttMs' | 'latitude' | 'longitude'>): Int32Array {
   // The measured Regions' indices sorted with their RTTs in a typed array beside them: the comparator
   // reads numbers, not the map nor objects whose fields V8 may re-type as it sees more groups (same order).
   const ms = new Float64Array(regions.length);
   const measured: number[] = [];
-  const rest: RegionCode[] = [];
+  const rest: number[] = [];
   for (let i = 0; i < regions.length; i += 1) {
-    const region = regions[i] as RegionCode;
-    if (!input.rttMs.has(region)) {
-      rest.push(region);
+    const rtt = input.rttMs.get(regions[i] as RegionCode);
+    if (rtt === undefined) {
+      rest.push(i);
       continue;
     }
-    ms[i] = input.rttMs.get(region) ?? 0;
+    ms[i] = rtt;
     measured.push(i);
   }
   measured.sort((a, b) => (ms[a] as number) - (ms[b] as number) || (regions[a] as RegionCode).localeCompare(regions[b] as RegionCode));
-  rest.sort((a, b) => distanceKm(input, a) - distanceKm(input, b) || a.localeCompare(b));
-  const out: RegionCode[] = [];
-  for (const i of measured) out.push(regions[i] as RegionCode);
-  for (const region of rest) out.push(region);
-  return out;
+  rest.sort((a, b) => distanceKm(input, regions[a] as RegionCode) - distanceKm(input, regions[b] as RegionCode) || (regions[a] as RegionCode).localeCompare(regions[b] as RegionCode));
+  const order = new Int32Array(regions.length);
+  let k = 0;
+  for (let m = 0; m < measured.length; m += 1) order[k++] = measured[m] as number;
+  for (let m = 0; m < rest.length; m += 1) order[k++] = rest[m] as number;
+  return order;
 }
 
 /** Backbone RTTs within this many ms of the nearest count as a tie (shared between them). */
@@ -96,9 +105,7 @@ export function derivePreference(
 ): GroupPreference {
   const R = regions.length;
   // Plain loops and one shape of result: this runs for every client group, first in V8's slower tiers.
-  const nearFirst = deriveProximity(regions, input);
-  const order = new Int32Array(nearFirst.length);
-  for (let k = 0; k < nearFirst.length; k += 1) order[k] = regions.indexOf(nearFirst[k] as RegionCode);
+  const order = proximityOrder(regions, input);
   const sigma = userSigmaMs(input.spreadMs);
   // RTT per Region as plain numbers (an array mixing numbers and undefined holds each number boxed).
   const mu: number[] = [];
