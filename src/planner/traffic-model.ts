@@ -98,6 +98,8 @@ export function buildTrafficModel(
   const preferences = preferencesOf(regions, clientGroups, allFull);
   const spillFrom = preferences.spillFrom;
   const rows = new FloatRows();
+  // Every class's landing costs in one block (an R x R array per class would be an allocation each).
+  const costs = new Float64Array(clientGroups.length * R * R);
   const classes: DemandClass[] = clientGroups.map((g, gi) => {
     const measured = preferences.byGroup[gi] as GroupPreference;
     const first = scaledFirst(rows, measured.first, demandScale);
@@ -117,7 +119,7 @@ export function buildTrafficModel(
       measuredFirst: rows.copy(measured.first),
       measuredDemand: g.demand,
       rttMs: rtt,
-      landingCost: landingCostMatrix(rtt, userSigmaMs(g.spreadMs), measured.first),
+      landingCost: landingCostMatrix(rtt, userSigmaMs(g.spreadMs), measured.first, costs.subarray(gi * R * R, (gi + 1) * R * R)),
       unknownRtt: hasNaN(rtt),
     };
   });
