@@ -7,7 +7,11 @@ import { landGroup, preferenceSupport, type PreferenceSupport } from '../model/r
 import { FloatRows } from './float-rows.js';
 import type { TrafficModel } from './traffic-model.js';
 
-/** The outcome of a trial: demand per Region and the latency sum, with the re-routed classes. */
+/**
+ * The outcome of a trial: demand per Region and the latency sum, with the re-routed classes. Its
+ * re-routed rows stay in the evaluator's scratch arrays until its next trial: a trial held past that
+ * must be kept (DialEvaluator.keep), and reading one that was not throws.
+ */
 export interface Trial {
   /** Demand units routed to each Region (demand at the decision's horizon). */
   readonly routed: Float64Array;
@@ -23,6 +27,7 @@ export interface Trial {
  * What a trial changed, packed: row k (a number per Region, at k * R) of `landings` for each
  * (listener, class) whose landing changed, and of `aggregates` for each class whose landing averaged
  * over listeners changed. Plain arrays, not maps: a trial holds a few dozen rows and is read rarely.
+ * Most trials are scored and dropped: their rows are packed into arrays of their own only when kept.
  */
 export interface Rerouted {
   /** Per row of `landings`: listener * classCount + class. */
@@ -34,9 +39,12 @@ export interface Rerouted {
   /** Mean landing costs (ms) that changed, by listener * classCount + class. */
   readonly costKeys: readonly number[];
   readonly costValues: readonly number[];
+  /** The evaluator whose scratch arrays `landings` and `aggregates` are, and the trial's count there; none once packed. */
+  readonly scratchOf: DialEvaluator | undefined;
+  readonly stamp: number;
 }
 
-const NOTHING_REROUTED: Rerouted = { landingKeys: [], landings: new Float64Array(0), aggregateClasses: [], aggregates: new Float64Array(0), costKeys: [], costValues: [] };
+const NOTHING_REROUTED: Rerouted = { landingKeys: [], landings: new Float64Array(0), aggregateClasses: [], aggregates: new Float64Array(0), costKeys: [], costValues: [], scratchOf: undefined, stamp: 0 };
 
 /** How a class sits relative to where it would land with every governed dial at 100. */
 export interface MoveFromNatural {
@@ -87,7 +95,7 @@ export class DialEvaluator {
   /** Where a trial routes a class before it knows whether the landing changed, and its listener's dials. */
   private readonly scratch: Float64Array;
   private readonly dialScratch: Float64Array;
-  /** A trial's changed rows while it runs, before they are packed into rows of its own. */
+  /** The last trial's changed rows (packed into rows of their own only if it is kept). */
   private readonly landingScratch: Float64Array;
   private readonly aggregateScratch: Float64Array;
   /** Where the rows trials keep come from. */
@@ -178,14 +186,16 @@ export class DialEvaluator {
   /** Landing of one class on one listener, in the trial if it re-routed it, else as committed (until the next commit). */
   landingOf(trial: Trial, listener: number, cls: number): Float64Array {
     const key = listener * this.C + cls;
-    const k = trial.rerouted.landingKeys.indexOf(key);
-    return k < 0 ? this.landing.subarray(key * this.R, (key + 1) * this.R) : trial.rerouted.landings.subarray(k * this.R, (k + 1) * this.R);
+    const rerouted = this.readable(trial);
+    const k = rerouted.landingKeys.indexOf(key);
+    return k < 0 ? this.landing.subarray(key * this.R, (key + 1) * this.R) : rerouted.landings.subarray(k * this.R, (k + 1) * this.R);
   }
 
   /** Landing of one class averaged over listeners, in the trial or as committed (until the next commit). */
   aggregateLandingOf(trial: Trial, cls: number): Float64Array {
-    const k = trial.rerouted.aggregateClasses.indexOf(cls);
-    return k < 0 ? this.aggregate.subarray(cls * this.R, (cls + 1) * this.R) : trial.rerouted.aggregates.subarray(k * this.R, (k + 1) * this.R);
+    const rerouted = this.readable(trial);
+    const k = rerouted.aggregateClasses.indexOf(cls);
+    return k < 0 ? this.aggregate.subarray(cls * this.R, (cls + 1) * this.R) : rerouted.aggregates.subarray(k * this.R, (k + 1) * this.R);
   }
 
   /** Where each class would land with every governed dial at 100, averaged over listeners. */
@@ -195,8 +205,33 @@ export class DialEvaluator {
 
   /** How a class sits relative to its natural landing, in the trial or as committed. */
   moveFromNatural(trial: Trial, cls: number): MoveFromNatural {
-    const k = trial.rerouted.aggregateClasses.indexOf(cls);
-    return k < 0 ? (this.moves[cls] as MoveFromNatural) : this.moveOf(cls, trial.rerouted.aggregates, k * this.R);
+    const rerouted = this.readable(trial);
+    const k = rerouted.aggregateClasses.indexOf(cls);
+    return k < 0 ? (this.moves[cls] as MoveFromNatural) : this.moveOf(cls, rerouted.aggregates, k * this.R);
+  }
+
+  /** The trial with its re-routed rows in arrays of its own: to hold it past this evaluator's next trial. */
+  keep(trial: Trial): Trial {
+    const r = this.readable(trial);
+    if (r.scratchOf === undefined) return trial;
+    const R = this.R;
+    const rerouted: Rerouted = {
+      ...r,
+      landings: this.rows.copy(r.landings, r.landingKeys.length * R),
+      aggregates: this.rows.copy(r.aggregates, r.aggregateClasses.length * R),
+      scratchOf: undefined,
+      stamp: 0,
+    };
+    return { ...trial, rerouted };
+  }
+
+  /** A trial's re-routed rows, if they can still be read: packed, or this evaluator's last trial. */
+  private readable(trial: Trial): Rerouted {
+    const r = trial.rerouted;
+    if (r.scratchOf !== undefined && (r.scratchOf !== this || r.stamp !== this.trials)) {
+      throw new Error(`a dial trial was read after ${r.scratchOf === this ? 'a later trial' : 'by another evaluator'}: keep() a trial held past the next one`);
+    }
+    return r;
   }
 
   /** Evaluates the committed setting with some variables set to new dial fractions. */
@@ -281,14 +316,7 @@ export class DialEvaluator {
         }
       }
     }
-    const rerouted: Rerouted = {
-      landingKeys,
-      landings: this.rows.copy(this.landingScratch, landingKeys.length * R),
-      aggregateClasses,
-      aggregates: this.rows.copy(this.aggregateScratch, aggregateClasses.length * R),
-      costKeys,
-      costValues,
-    };
+    const rerouted: Rerouted = { landingKeys, landings: this.landingScratch, aggregateClasses, aggregates: this.aggregateScratch, costKeys, costValues, scratchOf: this, stamp };
     return { routed, rttTotal, dials, rerouted };
   }
 
@@ -316,7 +344,7 @@ export class DialEvaluator {
   /** Makes a trial the committed setting. */
   commit(trial: Trial): void {
     const R = this.R;
-    const { landingKeys, landings, aggregateClasses, aggregates, costKeys, costValues } = trial.rerouted;
+    const { landingKeys, landings, aggregateClasses, aggregates, costKeys, costValues } = this.readable(trial);
     landingKeys.forEach((key, k) => copyRow(landings, k * R, this.landing, key * R, R));
     costKeys.forEach((key, k) => (this.cost[key] = costValues[k] as number));
     aggregateClasses.forEach((ci, k) => {

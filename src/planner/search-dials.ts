@@ -190,7 +190,7 @@ export class DialSearch {
         const admissible = (!lowers || RELIEF_TIERS.has(tier)) && (!cooling || tier === 'capacity');
         if (admissible && this.input.objective.compare(score, bestScore) < 0 && this.input.budget.check(trial, evaluator) === undefined) {
           bestScore = score;
-          bestTrial = trial;
+          bestTrial = evaluator.keep(trial);
         }
       }
       let k = 0;
@@ -302,7 +302,7 @@ export class DialSearch {
       // Guarded moves (cooling down, turning back) only to relieve load above capacity, or, for a
       // restore, when the Region stays below its restore threshold: the stress is clearly over.
       if (guarded && tier !== 'capacity' && !(lowers === false && this.staysCool(trial, region))) continue;
-      better.push({ trial, score });
+      better.push({ trial: evaluator.keep(trial), score });
     }
     return this.pickWithinBudget(better, evaluator);
   }
