@@ -44,29 +44,39 @@ export function userSigmaMs(spreadMs: number | undefined): number {
 
 /** The Regions nearest first: measured ones by RTT, then the rest by distance. */
 export function deriveProximity(regions: readonly RegionCode[], input: Pick<ProximityInput, 'rttMs' | 'latitude' | 'longitude'>): RegionCode[] {
-  const order = proximityOrder(regions, input);
+  const { mu, measured } = rttRow(regions, input.rttMs);
+  const order = proximityOrder(regions, mu, measured, input);
   const out: RegionCode[] = [];
   for (let k = 0; k < order.length; k += 1) out.push(regions[order[k] as number] as RegionCode);
   return out;
 }
 
-/** deriveProximity as indices into `regions` (the order derivePreference keeps, without finding each code again). */
-function proximityOrder(regions: readonly RegionCode[], input: Pick<ProximityInput, 'rttMs' | 'latitude' | 'longitude'>): Int32Array {
-  // The measured Regions' indices sorted with their RTTs in a typed array beside them: the comparator
-  // reads numbers, not the map nor objects whose fields V8 may re-type as it sees more groups (same order).
-  const ms = new Float64Array(regions.length);
+/**
+ * The group's RTT per Region index as plain numbers (0 where unmeasured) and whether it was measured:
+ * read from its map once (an array mixing numbers and undefined holds each number boxed).
+ */
+function rttRow(regions: readonly RegionCode[], rttMs: ReadonlyMap<RegionCode, number>): { mu: number[]; measured: boolean[] } {
+  const mu: number[] = [];
+  const measured: boolean[] = [];
+  for (let i = 0; i < regions.length; i += 1) {
+    const ms = rttMs.get(regions[i] as RegionCode);
+    mu.push(ms ?? 0);
+    measured.push(ms !== undefined);
+  }
+  return { mu, measured };
+}
+
+/** deriveProximity as indices into `regions` (the order derivePreference keeps, without finding each code again); `mu`, `measured` from rttRow. */
+function proximityOrder(regions: readonly RegionCode[], mu: readonly number[], isMeasured: readonly boolean[], input: Pick<ProximityInput, 'latitude' | 'longitude'>): Int32Array {
+  // The measured Regions' indices sorted with their RTTs in an array of numbers beside them: the
+  // comparator reads numbers, not the map nor objects whose fields V8 may re-type as it sees more groups.
   const measured: number[] = [];
   const rest: number[] = [];
   for (let i = 0; i < regions.length; i += 1) {
-    const rtt = input.rttMs.get(regions[i] as RegionCode);
-    if (rtt === undefined) {
-      rest.push(i);
-      continue;
-    }
-    ms[i] = rtt;
-    measured.push(i);
+    if (isMeasured[i] === true) measured.push(i);
+    else rest.push(i);
   }
-  measured.sort((a, b) => (ms[a] as number) - (ms[b] as number) || (regions[a] as RegionCode).localeCompare(regions[b] as RegionCode));
+  measured.sort((a, b) => (mu[a] as number) - (mu[b] as number) || (regions[a] as RegionCode).localeCompare(regions[b] as RegionCode));
   rest.sort((a, b) => distanceKm(input, regions[a] as RegionCode) - distanceKm(input, regions[b] as RegionCode) || (regions[a] as RegionCode).localeCompare(regions[b] as RegionCode));
   const order = new Int32Array(regions.length);
   let k = 0;
@@ -105,16 +115,9 @@ export function derivePreference(
 ): GroupPreference {
   const R = regions.length;
   // Plain loops and one shape of result: this runs for every client group, first in V8's slower tiers.
-  const order = proximityOrder(regions, input);
+  const { mu, measured } = rttRow(regions, input.rttMs);
+  const order = proximityOrder(regions, mu, measured, input);
   const sigma = userSigmaMs(input.spreadMs);
-  // RTT per Region as plain numbers (an array mixing numbers and undefined holds each number boxed).
-  const mu: number[] = [];
-  const measured: boolean[] = [];
-  for (let i = 0; i < R; i += 1) {
-    const ms = input.rttMs.get(regions[i] as RegionCode);
-    mu.push(ms ?? 0);
-    measured.push(ms !== undefined);
-  }
   const prefer = pairwisePreference(mu, measured, sigma);
   sparsify(prefer);
   let first: Float64Array;
@@ -159,10 +162,31 @@ function pairwisePreference(mu: readonly number[], measured: readonly boolean[],
 function observedFirst(regions: readonly RegionCode[], landing: Readonly<Record<RegionCode, number>> | undefined): Float64Array | undefined {
   if (landing === undefined) return undefined;
   const out = new Float64Array(regions.length);
-  for (let i = 0; i < regions.length; i += 1) out[i] = landing[regions[i] as RegionCode] ?? 0;
+  // The few Regions the group was seen landing in, looked up by index: not every Region looked up in
+  // the record, most of them absent (a slow lookup each, the records' shapes differing by group).
+  const index = indexOfRegion(regions);
+  for (const region in landing) {
+    const i = index.get(region);
+    if (i !== undefined) out[i] = landing[region] ?? 0;
+  }
   if (!(sumOf(out) > 0)) return undefined;
   sparsify(out);
   return out;
+}
+
+// The Regions of a decision are one array, shared by all its client groups.
+const regionIndexes = new WeakMap<readonly RegionCode[], ReadonlyMap<RegionCode, number>>();
+
+/** Region code -> its first index in `regions`. */
+function indexOfRegion(regions: readonly RegionCode[]): ReadonlyMap<RegionCode, number> {
+  let index = regionIndexes.get(regions);
+  if (index === undefined) {
+    const made = new Map<RegionCode, number>();
+    for (let i = regions.length - 1; i >= 0; i -= 1) made.set(regions[i] as RegionCode, i);
+    index = made;
+    regionIndexes.set(regions, index);
+  }
+  return index;
 }
 
 function sparsify(x: Float64Array): void {
