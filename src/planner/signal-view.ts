@@ -177,19 +177,29 @@ function readLatency(policy: Policy, snapshot: Snapshot, now: Date): { rtt: Map<
   const rtt = new Map<string, Map<RegionCode, number>>();
   const spreads = new Map<string, number[]>();
   let staleLatency = 0;
+  // Measurements come in runs with one timestamp: each run's age is judged once.
+  let judgedAt: string | undefined;
+  let fresh = false;
   for (const m of snapshot.latency) {
     if (!(m.region in policy.regions)) continue;
-    if (!isFresh(m.observedAt, now, maxAge.latency)) {
+    if (m.observedAt !== judgedAt) {
+      judgedAt = m.observedAt;
+      fresh = isFresh(m.observedAt, now, maxAge.latency);
+    }
+    if (!fresh) {
       staleLatency += 1;
       continue;
     }
     if (m.sampleCount < policy.latency.minSamples) continue;
     const value = statistic === 'p50' ? m.p50Ms : statistic === 'p90' ? m.p90Ms : m.p95Ms;
-    const byRegion = rtt.get(m.clientGroup) ?? new Map<RegionCode, number>();
+    let byRegion = rtt.get(m.clientGroup);
+    if (byRegion === undefined) {
+      byRegion = new Map<RegionCode, number>();
+      rtt.set(m.clientGroup, byRegion);
+    }
     const previous = byRegion.get(m.region);
     // Two sources for one pair (RIPE Atlas and synthetic): keep the lower, the less congested path.
     byRegion.set(m.region, previous === undefined ? value : Math.min(previous, value));
-    rtt.set(m.clientGroup, byRegion);
     if (m.vantageCount > 1) {
       const spread = Math.max(0, m.p90Ms - m.p50Ms);
       const list = spreads.get(m.clientGroup);
