@@ -105,10 +105,10 @@ export function buildTrafficModel(
     const first = scaledFirst(rows, measured.first, demandScale);
     const scale = sumOf(first);
     const rtt = rows.take(R).fill(Number.NaN);
-    for (const [r, ms] of g.rttMs) {
+    g.rttMs.forEach((ms, r) => {
       const i = regionIndex.get(r);
       if (i !== undefined) rtt[i] = ms;
-    }
+    });
     const demandNow = g.demand * scale;
     const demandAhead = demandNow * (1 + (growth.get(g.id) ?? 0));
     return {
