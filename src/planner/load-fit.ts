@@ -241,6 +241,9 @@ function mixedRouting(
   C: number,
 ): Float64Array[] {
   const X = Array.from({ length: R }, () => new Float64Array(R));
+  // Per cycle in the mix, its routing with the health at this cycle's readings: the same for every
+  // Region read, so looked up once (the lookup builds a key of every dial).
+  const routedFor: (SourceRoute[][] | undefined)[] = [];
   for (let r = 0; r < R; r += 1) {
     const at = cycle.readingAtMs[r] as number;
     if (Number.isNaN(at)) continue;
@@ -257,14 +260,22 @@ function mixedRouting(
       upper = from;
       if (w <= 1e-6) continue;
       covered += w;
-      // Flows on a Region that is down when the reading is taken were cut at its failure.
-      const healthy = Uint8Array.from(c.healthy, (h, i) => (h === 1 && cycle.healthy[i] === 1 ? 1 : 0));
-      const routed = routeOf(c.dials, healthy);
+      let routed = routedFor[k];
+      if (routed === undefined) {
+        // Flows on a Region that is down when the reading is taken were cut at its failure.
+        const healthy = Uint8Array.from(c.healthy, (h, i) => (h === 1 && cycle.healthy[i] === 1 ? 1 : 0));
+        routed = routeOf(c.dials, healthy);
+        routedFor[k] = routed;
+      }
       const row = X[r] as Float64Array;
       for (let ci = 0; ci < C; ci += 1) {
         const d = cycle.classDemand[ci] as number;
-        if (d === 0) continue;
-        for (const src of routed[ci] ?? []) row[src.source] = (row[src.source] as number) + w * d * src.share * (src.landing[r] as number);
+        const sources = routed[ci];
+        if (d === 0 || sources === undefined) continue;
+        for (let n = 0; n < sources.length; n += 1) {
+          const src = sources[n] as SourceRoute;
+          row[src.source] = (row[src.source] as number) + w * d * src.share * (src.landing[r] as number);
+        }
       }
     }
   }
