@@ -95,9 +95,13 @@ export class DialEvaluator {
   /** Where a trial routes a class before it knows whether the landing changed, and its listener's dials. */
   private readonly scratch: Float64Array;
   private readonly dialScratch: Float64Array;
-  /** The last trial's changed rows (packed into rows of their own only if it is kept). */
+  /** The last trial's changed rows and their keys (copied into arrays of their own only if it is kept). */
   private readonly landingScratch: Float64Array;
   private readonly aggregateScratch: Float64Array;
+  private readonly landingKeysScratch: number[] = [];
+  private readonly aggregateClassesScratch: number[] = [];
+  private readonly costKeysScratch: number[] = [];
+  private readonly costValuesScratch: number[] = [];
   /** Where the rows trials keep come from. */
   private readonly rows = new FloatRows();
   /** The classes a trial re-routes on one listener, and per class the queue that last held it (each is routed once per listener). */
@@ -216,9 +220,12 @@ export class DialEvaluator {
     if (r.scratchOf === undefined) return trial;
     const R = this.R;
     const rerouted: Rerouted = {
-      ...r,
+      landingKeys: r.landingKeys.slice(),
       landings: this.rows.copy(r.landings, r.landingKeys.length * R),
+      aggregateClasses: r.aggregateClasses.slice(),
       aggregates: this.rows.copy(r.aggregates, r.aggregateClasses.length * R),
+      costKeys: r.costKeys.slice(),
+      costValues: r.costValues.slice(),
       scratchOf: undefined,
       stamp: 0,
     };
@@ -240,10 +247,15 @@ export class DialEvaluator {
     const routed = this.rows.copy(this.routedNow);
     let rttTotal = this.rttNow;
     const dials = this.rows.copy(this.dialsNow);
-    const landingKeys: number[] = [];
-    const aggregateClasses: number[] = [];
-    const costKeys: number[] = [];
-    const costValues: number[] = [];
+    // The last trial's lists are reused: it can no longer be read (see readable).
+    const landingKeys = this.landingKeysScratch;
+    const aggregateClasses = this.aggregateClassesScratch;
+    const costKeys = this.costKeysScratch;
+    const costValues = this.costValuesScratch;
+    landingKeys.length = 0;
+    aggregateClasses.length = 0;
+    costKeys.length = 0;
+    costValues.length = 0;
     const stamp = ++this.trials;
     // The moved variables by listener, listeners in the order the moves first name them (arrays, not
     // maps and sets: a trial runs thousands of times, and the first ones before V8 has optimised it).
