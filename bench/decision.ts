@@ -1,7 +1,13 @@
 // Decision time at scale: 20 Regions x 5 listeners (100 endpoint groups), 10,000 probes over the world's
 // metros summarised into client groups, timed for evaluate() alone and for the summarisation before it.
+// Two figures: warm decisions (a long-running controller or a warm Lambda container, after a few
+// untimed ones: V8 has compiled the planner by then) and the cold first decision of a fresh process
+// (the planner's code still interpreted), each process building the case before its first decision.
+// `node --import tsx bench/decision.ts [--cold]`: the result, or (--cold) one fresh process's first decision.
 
+import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { summarizeLanding, summarizeLatency } from '../src/signals/summarize-samples.js';
 import type { LandingSample, LatencySample } from '../src/domain/samples.js';
 import { emptyControllerState } from '../src/planner/controller-state.js';
@@ -13,11 +19,17 @@ import { loadWorld } from '../src/sim/world/load-world.js';
 
 /** The benchmark's figures: the case's sizes and summarisation time, then the decision's timings. */
 export interface DecisionBenchResult extends Omit<DecisionCase, 'policy' | 'snapshot' | 'now'> {
+  /** Of the warm decisions: `runs` timed after `warmupRuns` untimed ones in the same process. */
   readonly evaluateMedianMs: number;
   readonly evaluateP95Ms: number;
   readonly evaluateMaxMs: number;
   readonly changes: number;
   readonly runs: number;
+  readonly warmupRuns: number;
+  /** A fresh process's first decision, over `coldProcesses` processes. */
+  readonly coldFirstMedianMs: number;
+  readonly coldFirstMaxMs: number;
+  readonly coldProcesses: number;
 }
 
 /** The decision the benchmark times: its inputs, and the summarisation time and sizes behind them. */
@@ -115,8 +127,9 @@ export function buildDecisionCase(): DecisionCase {
   };
 }
 
-export function benchDecision(runs = 40): DecisionBenchResult {
+export function benchDecision(runs = 40, warmupRuns = 5, coldProcesses = 5): DecisionBenchResult {
   const { policy, snapshot, now, ...sizes } = buildDecisionCase();
+  for (let i = 0; i < warmupRuns; i += 1) evaluate(policy, snapshot, emptyControllerState(), now);
   const times: number[] = [];
   let changes = 0;
   for (let i = 0; i < runs; i += 1) {
@@ -127,6 +140,11 @@ export function benchDecision(runs = 40): DecisionBenchResult {
   }
   times.sort((a, b) => a - b);
   const q = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))] ?? 0;
+  // Each in a process of its own: this one has run the planner already.
+  const cold = Array.from({ length: coldProcesses }, () => {
+    const out = execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--cold'], { encoding: 'utf8' });
+    return (JSON.parse(out.slice(out.indexOf('{'))) as { coldFirstMs: number }).coldFirstMs;
+  }).sort((a, b) => a - b);
   return {
     ...sizes,
     evaluateMedianMs: q(0.5),
@@ -134,7 +152,21 @@ export function benchDecision(runs = 40): DecisionBenchResult {
     evaluateMaxMs: times.at(-1) ?? 0,
     changes,
     runs,
+    warmupRuns,
+    coldFirstMedianMs: cold[Math.floor(cold.length / 2)] ?? Number.NaN,
+    coldFirstMaxMs: cold.at(-1) ?? Number.NaN,
+    coldProcesses,
   };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) console.log(benchDecision());
+/** This process's first decision (call it before any other evaluate). */
+export function timeFirstDecision(): number {
+  const { policy, snapshot, now } = buildDecisionCase();
+  const s = performance.now();
+  evaluate(policy, snapshot, emptyControllerState(), now);
+  return performance.now() - s;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  console.log(process.argv.includes('--cold') ? JSON.stringify({ coldFirstMs: timeFirstDecision() }) : benchDecision());
+}
