@@ -31,20 +31,35 @@ export interface Trial {
  */
 export interface Rerouted {
   /** Per row of `landings`: listener * classCount + class. */
-  readonly landingKeys: readonly number[];
+  readonly landingKeys: Int32Array;
+  readonly landingCount: number;
   readonly landings: Float64Array;
   /** Per row of `aggregates`: the class. */
-  readonly aggregateClasses: readonly number[];
+  readonly aggregateClasses: Int32Array;
+  readonly aggregateCount: number;
   readonly aggregates: Float64Array;
   /** Mean landing costs (ms) that changed, by listener * classCount + class. */
-  readonly costKeys: readonly number[];
-  readonly costValues: readonly number[];
+  readonly costKeys: Int32Array;
+  readonly costValues: Float64Array;
+  readonly costCount: number;
   /** The evaluator whose scratch arrays `landings` and `aggregates` are, and the trial's count there; none once packed. */
   readonly scratchOf: DialEvaluator | undefined;
   readonly stamp: number;
 }
 
-const NOTHING_REROUTED: Rerouted = { landingKeys: [], landings: new Float64Array(0), aggregateClasses: [], aggregates: new Float64Array(0), costKeys: [], costValues: [], scratchOf: undefined, stamp: 0 };
+const NOTHING_REROUTED: Rerouted = {
+  landingKeys: new Int32Array(0),
+  landingCount: 0,
+  landings: new Float64Array(0),
+  aggregateClasses: new Int32Array(0),
+  aggregateCount: 0,
+  aggregates: new Float64Array(0),
+  costKeys: new Int32Array(0),
+  costValues: new Float64Array(0),
+  costCount: 0,
+  scratchOf: undefined,
+  stamp: 0,
+};
 
 /** How a class sits relative to where it would land with every governed dial at 100. */
 export interface MoveFromNatural {
@@ -98,10 +113,10 @@ export class DialEvaluator {
   /** The last trial's changed rows and their keys (copied into arrays of their own only if it is kept). */
   private readonly landingScratch: Float64Array;
   private readonly aggregateScratch: Float64Array;
-  private readonly landingKeysScratch: number[] = [];
-  private readonly aggregateClassesScratch: number[] = [];
-  private readonly costKeysScratch: number[] = [];
-  private readonly costValuesScratch: number[] = [];
+  private readonly landingKeysScratch: Int32Array;
+  private readonly aggregateClassesScratch: Int32Array;
+  private readonly costKeysScratch: Int32Array;
+  private readonly costValuesScratch: Float64Array;
   /** Where the rows trials keep come from. */
   private readonly rows = new FloatRows();
   /** The classes a trial re-routes on one listener, and per class the queue that last held it (each is routed once per listener). */
@@ -126,6 +141,10 @@ export class DialEvaluator {
     this.dialScratch = new Float64Array(R);
     this.landingScratch = new Float64Array(L * C * R);
     this.aggregateScratch = new Float64Array(C * R);
+    this.landingKeysScratch = new Int32Array(L * C);
+    this.aggregateClassesScratch = new Int32Array(C);
+    this.costKeysScratch = new Int32Array(L * C);
+    this.costValuesScratch = new Float64Array(L * C);
     this.queue = new Int32Array(C);
     this.queuedIn = new Int32Array(C);
     this.averagedIn = new Int32Array(C);
@@ -191,14 +210,14 @@ export class DialEvaluator {
   landingOf(trial: Trial, listener: number, cls: number): Float64Array {
     const key = listener * this.C + cls;
     const rerouted = this.readable(trial);
-    const k = rerouted.landingKeys.indexOf(key);
+    const k = indexIn(rerouted.landingKeys, rerouted.landingCount, key);
     return k < 0 ? this.landing.subarray(key * this.R, (key + 1) * this.R) : rerouted.landings.subarray(k * this.R, (k + 1) * this.R);
   }
 
   /** Landing of one class averaged over listeners, in the trial or as committed (until the next commit). */
   aggregateLandingOf(trial: Trial, cls: number): Float64Array {
     const rerouted = this.readable(trial);
-    const k = rerouted.aggregateClasses.indexOf(cls);
+    const k = indexIn(rerouted.aggregateClasses, rerouted.aggregateCount, cls);
     return k < 0 ? this.aggregate.subarray(cls * this.R, (cls + 1) * this.R) : rerouted.aggregates.subarray(k * this.R, (k + 1) * this.R);
   }
 
@@ -210,7 +229,7 @@ export class DialEvaluator {
   /** How a class sits relative to its natural landing, in the trial or as committed. */
   moveFromNatural(trial: Trial, cls: number): MoveFromNatural {
     const rerouted = this.readable(trial);
-    const k = rerouted.aggregateClasses.indexOf(cls);
+    const k = indexIn(rerouted.aggregateClasses, rerouted.aggregateCount, cls);
     return k < 0 ? (this.moves[cls] as MoveFromNatural) : this.moveOf(cls, rerouted.aggregates, k * this.R);
   }
 
@@ -220,12 +239,15 @@ export class DialEvaluator {
     if (r.scratchOf === undefined) return trial;
     const R = this.R;
     const rerouted: Rerouted = {
-      landingKeys: r.landingKeys.slice(),
-      landings: this.rows.copy(r.landings, r.landingKeys.length * R),
-      aggregateClasses: r.aggregateClasses.slice(),
-      aggregates: this.rows.copy(r.aggregates, r.aggregateClasses.length * R),
-      costKeys: r.costKeys.slice(),
-      costValues: r.costValues.slice(),
+      landingKeys: r.landingKeys.slice(0, r.landingCount),
+      landingCount: r.landingCount,
+      landings: this.rows.copy(r.landings, r.landingCount * R),
+      aggregateClasses: r.aggregateClasses.slice(0, r.aggregateCount),
+      aggregateCount: r.aggregateCount,
+      aggregates: this.rows.copy(r.aggregates, r.aggregateCount * R),
+      costKeys: r.costKeys.slice(0, r.costCount),
+      costValues: r.costValues.slice(0, r.costCount),
+      costCount: r.costCount,
       scratchOf: undefined,
       stamp: 0,
     };
@@ -252,10 +274,9 @@ export class DialEvaluator {
     const aggregateClasses = this.aggregateClassesScratch;
     const costKeys = this.costKeysScratch;
     const costValues = this.costValuesScratch;
-    landingKeys.length = 0;
-    aggregateClasses.length = 0;
-    costKeys.length = 0;
-    costValues.length = 0;
+    let landingCount = 0;
+    let aggregateCount = 0;
+    let costCount = 0;
     const stamp = ++this.trials;
     // The moved variables by listener, listeners in the order the moves first name them (arrays, not
     // maps and sets: a trial runs thousands of times, and the first ones before V8 has optimised it).
@@ -297,13 +318,15 @@ export class DialEvaluator {
         if (keepsAll(support.first, cls.pref.first, listener.present, listener.healthy, dial, moved)) continue;
         const key = li * this.C + ci;
         const before = key * R;
-        const after = this.scratch.fill(0);
+        const after = this.scratch;
+        for (let r = 0; r < R; r += 1) after[r] = 0;
         const cost = landGroup(cls.pref, listener.present, dial, listener.healthy, after, cls.landingCost, support);
         const costBefore = this.cost[key] as number;
         if (cost !== costBefore) {
           rttTotal += listener.weight * cls.demandAhead * (cost - costBefore);
-          costKeys.push(key);
-          costValues.push(cost);
+          costKeys[costCount] = key;
+          costValues[costCount] = cost;
+          costCount += 1;
         }
         let agg = -1;
         for (let r = 0; r < R; r += 1) {
@@ -312,8 +335,9 @@ export class DialEvaluator {
           if (agg < 0) {
             if (this.averagedIn[ci] === stamp) agg = this.averagedAt[ci] as number;
             else {
-              agg = aggregateClasses.length * R;
-              aggregateClasses.push(ci);
+              agg = aggregateCount * R;
+              aggregateClasses[aggregateCount] = ci;
+              aggregateCount += 1;
               this.averagedIn[ci] = stamp;
               this.averagedAt[ci] = agg;
               copyRow(this.aggregate, ci * R, this.aggregateScratch, agg, R);
@@ -323,12 +347,25 @@ export class DialEvaluator {
           this.aggregateScratch[agg + r] = (this.aggregateScratch[agg + r] as number) + listener.weight * delta;
         }
         if (agg >= 0) {
-          this.landingScratch.set(after, landingKeys.length * R);
-          landingKeys.push(key);
+          copyRow(after, 0, this.landingScratch, landingCount * R, R);
+          landingKeys[landingCount] = key;
+          landingCount += 1;
         }
       }
     }
-    const rerouted: Rerouted = { landingKeys, landings: this.landingScratch, aggregateClasses, aggregates: this.aggregateScratch, costKeys, costValues, scratchOf: this, stamp };
+    const rerouted: Rerouted = {
+      landingKeys,
+      landingCount,
+      landings: this.landingScratch,
+      aggregateClasses,
+      aggregateCount,
+      aggregates: this.aggregateScratch,
+      costKeys,
+      costValues,
+      costCount,
+      scratchOf: this,
+      stamp,
+    };
     return { routed, rttTotal, dials, rerouted };
   }
 
@@ -356,13 +393,14 @@ export class DialEvaluator {
   /** Makes a trial the committed setting. */
   commit(trial: Trial): void {
     const R = this.R;
-    const { landingKeys, landings, aggregateClasses, aggregates, costKeys, costValues } = this.readable(trial);
-    landingKeys.forEach((key, k) => copyRow(landings, k * R, this.landing, key * R, R));
-    costKeys.forEach((key, k) => (this.cost[key] = costValues[k] as number));
-    aggregateClasses.forEach((ci, k) => {
+    const { landingKeys, landingCount, landings, aggregateClasses, aggregateCount, aggregates, costKeys, costValues, costCount } = this.readable(trial);
+    for (let k = 0; k < landingCount; k += 1) copyRow(landings, k * R, this.landing, (landingKeys[k] as number) * R, R);
+    for (let k = 0; k < costCount; k += 1) this.cost[costKeys[k] as number] = costValues[k] as number;
+    for (let k = 0; k < aggregateCount; k += 1) {
+      const ci = aggregateClasses[k] as number;
       copyRow(aggregates, k * R, this.aggregate, ci * R, R);
       this.moves[ci] = this.moveOf(ci, this.aggregate, ci * R);
-    });
+    }
     trial.dials.forEach((fraction, v) => {
       const variable = this.model.variables[v];
       if (variable !== undefined) (this.dialByListener[variable.listener] as Float64Array)[variable.region] = fraction;
@@ -430,6 +468,12 @@ export class DialEvaluator {
     });
     return { routed, rtt };
   }
+}
+
+/** Where `value` is among the first `count` numbers of `list`; -1 if not there. */
+function indexIn(list: Int32Array, count: number, value: number): number {
+  for (let k = 0; k < count; k += 1) if (list[k] === value) return k;
+  return -1;
 }
 
 function copyRow(from: Float64Array, at: number, to: Float64Array, into: number, R: number): void {
