@@ -1,5 +1,6 @@
 // Decision time at scale: 20 Regions x 5 listeners (100 endpoint groups), 10,000 probes over the world's
-// metros summarised into client groups, timed for evaluate() alone and for the summarisation before it.
+// metros summarised into client groups, timed for evaluate() alone and for the summarisation before it
+// (buildDecisionCase takes other sizes, to see how the time scales).
 // Two figures: warm decisions (a long-running controller or a warm Lambda container, after a few
 // untimed ones: V8 has compiled the planner by then) and the cold first decision of a fresh process
 // (the planner's code still interpreted), each process building the case before its first decision.
@@ -38,6 +39,7 @@ export interface DecisionCase {
   readonly snapshot: Snapshot;
   readonly now: Date;
   readonly regions: number;
+  readonly listeners: number;
   readonly endpointGroups: number;
   readonly probes: number;
   readonly clientGroups: number;
@@ -45,10 +47,20 @@ export interface DecisionCase {
   readonly summarizeMs: number;
 }
 
-export function buildDecisionCase(): DecisionCase {
+/** The benchmark's sizes (other sizes: how the decision time scales). */
+export interface DecisionCaseSize {
+  readonly regions: number;
+  readonly listeners: number;
+  readonly probes: number;
+}
+
+export const BENCH_DECISION_SIZE: DecisionCaseSize = { regions: 20, listeners: 5, probes: 10_000 };
+
+export function buildDecisionCase(size: DecisionCaseSize = BENCH_DECISION_SIZE): DecisionCase {
   const world = loadWorld();
+  if (size.regions > world.regions.length) throw new RangeError(`the world has ${world.regions.length} Regions, not ${size.regions}`);
   const random = new Random(42);
-  const regions = world.regions.slice(0, 20).map((r) => r.code);
+  const regions = world.regions.slice(0, size.regions).map((r) => r.code);
   const acc = 'arn:aws:globalaccelerator::123456789012:accelerator/b3c4d5e6-0000-4000-8000-000000000001';
   const now = new Date('2026-11-23T18:00:00Z');
   const at = (s: number) => new Date(now.getTime() - s * 1000).toISOString();
@@ -60,7 +72,7 @@ export function buildDecisionCase(): DecisionCase {
   const total = cumulative.at(-1) ?? 1;
   const latency: LatencySample[] = [];
   const landing: LandingSample[] = [];
-  for (let p = 0; p < 10_000; p += 1) {
+  for (let p = 0; p < size.probes; p += 1) {
     const x = random.next() * total;
     const m = metros[cumulative.findIndex((c) => c >= x)] ?? metros[0]!;
     const vantage = `probe-${p}`;
@@ -76,13 +88,13 @@ export function buildDecisionCase(): DecisionCase {
   const groups = [...new Set(lat.measurements.map((m) => m.clientGroup))];
   const policy = policySchema.parse({
     apiVersion: 'ga-steer.io/v1',
-    name: 'bench-20-regions',
+    name: `bench-${size.regions}-regions`,
     accelerator: { arn: acc },
     regions: Object.fromEntries(regions.map((r) => [r, { capacity: { signal: 'flows', full: 10_000 } }])),
     latency: { statistic: 'p50', budgetMs: 150, minSamples: 1 },
     guardrails: { minRegionsServing: 2 },
   });
-  const listeners = Array.from({ length: 5 }, (_, l) => `${acc}/listener/0000000${l}`);
+  const listeners = Array.from({ length: size.listeners }, (_, l) => `${acc}/listener/${String(l).padStart(8, '0')}`);
   const snapshot = snapshotSchema.parse({
     snapshotVersion: 1,
     takenAt: now.toISOString(),
@@ -119,8 +131,9 @@ export function buildDecisionCase(): DecisionCase {
     snapshot,
     now,
     regions: regions.length,
+    listeners: listeners.length,
     endpointGroups: regions.length * listeners.length,
-    probes: 10_000,
+    probes: size.probes,
     clientGroups: groups.length,
     latencyMeasurements: lat.measurements.length,
     summarizeMs,

@@ -24,7 +24,7 @@ function table(rows: (string | number)[][]): string {
 log('decision benchmark...');
 const decision = benchDecision();
 console.log('\n## Decision time (evaluate, no I/O)\n');
-const decisionCase = `${decision.regions} Regions x 5 listeners (${decision.endpointGroups} groups), ${decision.probes} probes`;
+const decisionCase = `${decision.regions} Regions x ${decision.listeners} listeners (${decision.endpointGroups} groups), ${decision.probes} probes`;
 console.log(
   table([
     ['case', 'client groups', 'measurements', 'decisions', 'median ms', 'p95 ms', 'max ms', 'target', 'met'],
