@@ -92,7 +92,23 @@ const BACKBONE_TIE_MS = 2;
  * Where users leaving each Region go, by the AWS backbone RTT from it: per source index, weights over
  * `regions` (undefined for a Region the table does not know). Shared by every client group.
  */
-export function backboneSpill(regions: readonly RegionCode[]): (Float64Array | undefined)[] {
+export function backboneSpill(regions: readonly RegionCode[]): readonly (Float64Array | undefined)[] {
+  // A function of the Regions and a fixed table alone: worked out once per set of Regions (a process
+  // decides for the same Regions cycle after cycle). Shared, so never written to.
+  const key = regions.join(',');
+  let spill = spillByRegions.get(key);
+  if (spill === undefined) {
+    spill = backboneSpillOf(regions);
+    if (spillByRegions.size >= MAX_SPILL_TABLES) spillByRegions.clear();
+    spillByRegions.set(key, spill);
+  }
+  return spill;
+}
+
+const spillByRegions = new Map<string, readonly (Float64Array | undefined)[]>();
+const MAX_SPILL_TABLES = 64;
+
+function backboneSpillOf(regions: readonly RegionCode[]): (Float64Array | undefined)[] {
   return regions.map((from) => {
     const row = BACKBONE_RTT_MS[from];
     if (row === undefined) return undefined;

@@ -211,7 +211,7 @@ function bucketListeners(
 
 // The model is built twice per decision (before and after the load fit) from the same client groups;
 // their preferences (the costly part) are worked out once.
-const preferenceCache = new WeakMap<readonly ClientGroupSignals[], { key: string; byGroup: GroupPreference[]; spillFrom: (Float64Array | undefined)[] }>();
+const preferenceCache = new WeakMap<readonly ClientGroupSignals[], { key: string; byGroup: GroupPreference[]; spillFrom: readonly (Float64Array | undefined)[] }>();
 
 function preferencesOf(regions: readonly RegionCode[], clientGroups: readonly ClientGroupSignals[], allFull: boolean): { byGroup: readonly GroupPreference[]; spillFrom: readonly (Float64Array | undefined)[] } {
   const key = `${regions.join(',')}|${allFull ? 1 : 0}`;
