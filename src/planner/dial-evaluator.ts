@@ -26,7 +26,8 @@ export interface Trial {
 /**
  * What a trial changed, packed: row k (a number per Region, at k * R) of `landings` for each
  * (listener, class) whose landing changed, and of `aggregates` for each class whose landing averaged
- * over listeners changed. Plain arrays, not maps: a trial holds a few dozen rows and is read rarely.
+ * over listeners changed, with their keys in typed arrays and counts, not maps: a trial holds a few dozen
+ * rows and is read rarely.
  * Most trials are scored and dropped: their rows are packed into arrays of their own only when kept.
  */
 export interface Rerouted {
