@@ -18,6 +18,7 @@ import { greatCircleKm } from './geo-distance.js';
 import { REGION_COORDINATES } from './region-coordinates.js';
 import { BACKBONE_RTT_MS } from './backbone-rtt.js';
 import type { GroupPreference } from './routing.js';
+import { takeFloatRow, takeIntRow } from './row-blocks.js';
 
 export interface ProximityInput {
   readonly rttMs: ReadonlyMap<RegionCode, number>;
@@ -78,7 +79,7 @@ function proximityOrder(regions: readonly RegionCode[], mu: readonly number[], i
   }
   measured.sort((a, b) => (mu[a] as number) - (mu[b] as number) || (regions[a] as RegionCode).localeCompare(regions[b] as RegionCode));
   rest.sort((a, b) => distanceKm(input, regions[a] as RegionCode) - distanceKm(input, regions[b] as RegionCode) || (regions[a] as RegionCode).localeCompare(regions[b] as RegionCode));
-  const order = new Int32Array(regions.length);
+  const order = takeIntRow(regions.length);
   let k = 0;
   for (let m = 0; m < measured.length; m += 1) order[k++] = measured[m] as number;
   for (let m = 0; m < rest.length; m += 1) order[k++] = rest[m] as number;
@@ -139,9 +140,12 @@ export function derivePreference(
   let first: Float64Array;
   const seen = allDialsFull ? observedFirst(regions, input.landing) : undefined;
   if (seen !== undefined) first = seen;
-  else if (anyPositive(prefer)) first = prefer.slice();
+  else if (anyPositive(prefer)) {
+    first = takeFloatRow(R);
+    first.set(prefer);
+  }
   else {
-    first = new Float64Array(R);
+    first = takeFloatRow(R);
     if (order[0] !== undefined) first[order[0]] = 1;
   }
   normalize(first);
@@ -155,7 +159,7 @@ export function derivePreference(
  */
 function pairwisePreference(mu: readonly number[], measured: readonly boolean[], sigma: number): Float64Array {
   const R = mu.length;
-  const prefer = new Float64Array(R);
+  const prefer = takeFloatRow(R);
   for (let r = 0; r < R; r += 1) {
     if (measured[r] !== true) continue;
     const m = mu[r] as number;
@@ -177,7 +181,7 @@ function pairwisePreference(mu: readonly number[], measured: readonly boolean[],
 
 function observedFirst(regions: readonly RegionCode[], landing: Readonly<Record<RegionCode, number>> | undefined): Float64Array | undefined {
   if (landing === undefined) return undefined;
-  const out = new Float64Array(regions.length);
+  const out = takeFloatRow(regions.length);
   // The few Regions the group was seen landing in, looked up by index: not every Region looked up in
   // the record, most of them absent (a slow lookup each, the records' shapes differing by group).
   const index = indexOfRegion(regions);
