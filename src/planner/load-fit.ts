@@ -123,9 +123,12 @@ export function fitLoadModel(
       for (let s = 0; s < R; s += 1) p += (scale[s] as number) * (row[s] as number);
       return p;
     };
+    // Reused by every iteration (zeroed at its start): a new pair each would be two allocations outside the heap.
+    const num = new Float64Array(R);
+    const den = new Float64Array(R);
     for (let it = 0; it < FIT_ITERATIONS; it += 1) {
-      const num = new Float64Array(R);
-      const den = new Float64Array(R);
+      num.fill(0);
+      den.fill(0);
       observed.forEach((cycle, m) => {
         for (let r = 0; r < R; r += 1) {
           const b = cycle.target[r] as number;
