@@ -1,7 +1,14 @@
 // Decision time at scale: 20 Regions x 5 listeners (100 endpoint groups), 10,000 probes over the world's
-// metros summarised into client groups, timed for evaluate() alone and for the summarisation before it.
+// metros summarised into client groups, timed for evaluate() alone and for the summarisation before it
+// (buildDecisionCase takes other sizes, to see how the time scales).
+// Two figures: warm decisions (a long-running controller or a warm Lambda container, after a few
+// untimed ones: V8 has compiled the planner by then) and the cold first decision of a fresh process
+// (the planner's code still interpreted), each process building the case before its first decision.
+// `node --import tsx bench/decision.ts [--cold]`: the result, or (--cold) one fresh process's first decision.
 
+import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { summarizeLanding, summarizeLatency } from '../src/signals/summarize-samples.js';
 import type { LandingSample, LatencySample } from '../src/domain/samples.js';
 import { emptyControllerState } from '../src/planner/controller-state.js';
@@ -13,11 +20,17 @@ import { loadWorld } from '../src/sim/world/load-world.js';
 
 /** The benchmark's figures: the case's sizes and summarisation time, then the decision's timings. */
 export interface DecisionBenchResult extends Omit<DecisionCase, 'policy' | 'snapshot' | 'now'> {
+  /** Of the warm decisions: `runs` timed after `warmupRuns` untimed ones in the same process. */
   readonly evaluateMedianMs: number;
   readonly evaluateP95Ms: number;
   readonly evaluateMaxMs: number;
   readonly changes: number;
   readonly runs: number;
+  readonly warmupRuns: number;
+  /** A fresh process's first decision, over `coldProcesses` processes. */
+  readonly coldFirstMedianMs: number;
+  readonly coldFirstMaxMs: number;
+  readonly coldProcesses: number;
 }
 
 /** The decision the benchmark times: its inputs, and the summarisation time and sizes behind them. */
@@ -26,6 +39,7 @@ export interface DecisionCase {
   readonly snapshot: Snapshot;
   readonly now: Date;
   readonly regions: number;
+  readonly listeners: number;
   readonly endpointGroups: number;
   readonly probes: number;
   readonly clientGroups: number;
@@ -33,10 +47,20 @@ export interface DecisionCase {
   readonly summarizeMs: number;
 }
 
-export function buildDecisionCase(): DecisionCase {
+/** The benchmark's sizes (other sizes: how the decision time scales). */
+export interface DecisionCaseSize {
+  readonly regions: number;
+  readonly listeners: number;
+  readonly probes: number;
+}
+
+export const BENCH_DECISION_SIZE: DecisionCaseSize = { regions: 20, listeners: 5, probes: 10_000 };
+
+export function buildDecisionCase(size: DecisionCaseSize = BENCH_DECISION_SIZE): DecisionCase {
   const world = loadWorld();
+  if (size.regions > world.regions.length) throw new RangeError(`the world has ${world.regions.length} Regions, not ${size.regions}`);
   const random = new Random(42);
-  const regions = world.regions.slice(0, 20).map((r) => r.code);
+  const regions = world.regions.slice(0, size.regions).map((r) => r.code);
   const acc = 'arn:aws:globalaccelerator::123456789012:accelerator/b3c4d5e6-0000-4000-8000-000000000001';
   const now = new Date('2026-11-23T18:00:00Z');
   const at = (s: number) => new Date(now.getTime() - s * 1000).toISOString();
@@ -48,7 +72,7 @@ export function buildDecisionCase(): DecisionCase {
   const total = cumulative.at(-1) ?? 1;
   const latency: LatencySample[] = [];
   const landing: LandingSample[] = [];
-  for (let p = 0; p < 10_000; p += 1) {
+  for (let p = 0; p < size.probes; p += 1) {
     const x = random.next() * total;
     const m = metros[cumulative.findIndex((c) => c >= x)] ?? metros[0]!;
     const vantage = `probe-${p}`;
@@ -64,13 +88,13 @@ export function buildDecisionCase(): DecisionCase {
   const groups = [...new Set(lat.measurements.map((m) => m.clientGroup))];
   const policy = policySchema.parse({
     apiVersion: 'ga-steer.io/v1',
-    name: 'bench-20-regions',
+    name: `bench-${size.regions}-regions`,
     accelerator: { arn: acc },
     regions: Object.fromEntries(regions.map((r) => [r, { capacity: { signal: 'flows', full: 10_000 } }])),
     latency: { statistic: 'p50', budgetMs: 150, minSamples: 1 },
     guardrails: { minRegionsServing: 2 },
   });
-  const listeners = Array.from({ length: 5 }, (_, l) => `${acc}/listener/0000000${l}`);
+  const listeners = Array.from({ length: size.listeners }, (_, l) => `${acc}/listener/${String(l).padStart(8, '0')}`);
   const snapshot = snapshotSchema.parse({
     snapshotVersion: 1,
     takenAt: now.toISOString(),
@@ -107,16 +131,18 @@ export function buildDecisionCase(): DecisionCase {
     snapshot,
     now,
     regions: regions.length,
+    listeners: listeners.length,
     endpointGroups: regions.length * listeners.length,
-    probes: 10_000,
+    probes: size.probes,
     clientGroups: groups.length,
     latencyMeasurements: lat.measurements.length,
     summarizeMs,
   };
 }
 
-export function benchDecision(runs = 40): DecisionBenchResult {
+export function benchDecision(runs = 40, warmupRuns = 5, coldProcesses = 5): DecisionBenchResult {
   const { policy, snapshot, now, ...sizes } = buildDecisionCase();
+  for (let i = 0; i < warmupRuns; i += 1) evaluate(policy, snapshot, emptyControllerState(), now);
   const times: number[] = [];
   let changes = 0;
   for (let i = 0; i < runs; i += 1) {
@@ -127,6 +153,11 @@ export function benchDecision(runs = 40): DecisionBenchResult {
   }
   times.sort((a, b) => a - b);
   const q = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))] ?? 0;
+  // Each in a process of its own: this one has run the planner already.
+  const cold = Array.from({ length: coldProcesses }, () => {
+    const out = execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--cold'], { encoding: 'utf8' });
+    return (JSON.parse(out.slice(out.indexOf('{'))) as { coldFirstMs: number }).coldFirstMs;
+  }).sort((a, b) => a - b);
   return {
     ...sizes,
     evaluateMedianMs: q(0.5),
@@ -134,7 +165,21 @@ export function benchDecision(runs = 40): DecisionBenchResult {
     evaluateMaxMs: times.at(-1) ?? 0,
     changes,
     runs,
+    warmupRuns,
+    coldFirstMedianMs: cold[Math.floor(cold.length / 2)] ?? Number.NaN,
+    coldFirstMaxMs: cold.at(-1) ?? Number.NaN,
+    coldProcesses,
   };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) console.log(benchDecision());
+/** This process's first decision (call it before any other evaluate). */
+export function timeFirstDecision(): number {
+  const { policy, snapshot, now } = buildDecisionCase();
+  const s = performance.now();
+  evaluate(policy, snapshot, emptyControllerState(), now);
+  return performance.now() - s;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  console.log(process.argv.includes('--cold') ? JSON.stringify({ coldFirstMs: timeFirstDecision() }) : benchDecision());
+}

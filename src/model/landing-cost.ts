@@ -18,15 +18,19 @@ const ASYMPTOTE_BELOW_Z = -4;
  * Row-major R x R costs (ms): [s * R + j] for a user whose nearest Region is s landing in j. Unmeasured
  * RTT counts as the group's highest measured one. With `rows`, off the diagonal only the rows whose
  * share is above 0 are filled (only users nearest those Regions exist; the rest stay NaN), which is
- * most of the work saved for a group nearest to a few of many Regions.
+ * most of the work saved for a group nearest to a few of many Regions. With `into` (R x R numbers) the
+ * costs are written there instead of into a new array (a caller making one per client group cuts them
+ * from one block: each new array of this size is a separate allocation outside the heap).
  */
-export function landingCostMatrix(rttMs: ArrayLike<number>, sigmaMs: number, rows?: ArrayLike<number>): Float64Array {
+export function landingCostMatrix(rttMs: ArrayLike<number>, sigmaMs: number, rows?: ArrayLike<number>, into?: Float64Array): Float64Array {
   const R = rttMs.length;
+  if (into !== undefined && into.length !== R * R) throw new RangeError(`landingCostMatrix: into holds ${into.length} numbers, not ${R} x ${R}`);
   let highest = 0;
   for (let i = 0; i < R; i += 1) if (!Number.isNaN(rttMs[i] as number)) highest = Math.max(highest, rttMs[i] as number);
-  const mu = Float64Array.from({ length: R }, (_, i) => (Number.isNaN(rttMs[i] as number) ? highest : (rttMs[i] as number)));
+  const mu: number[] = [];
+  for (let i = 0; i < R; i += 1) mu.push(Number.isNaN(rttMs[i] as number) ? highest : (rttMs[i] as number));
   const sd = sigmaMs * Math.SQRT2;
-  const out = new Float64Array(R * R).fill(Number.NaN);
+  const out = (into ?? new Float64Array(R * R)).fill(Number.NaN);
   for (let s = 0; s < R; s += 1) {
     out[s * R + s] = mu[s] as number;
     if (rows !== undefined && !((rows[s] as number) > 0)) continue;

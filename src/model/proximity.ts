@@ -18,6 +18,7 @@ import { greatCircleKm } from './geo-distance.js';
 import { REGION_COORDINATES } from './region-coordinates.js';
 import { BACKBONE_RTT_MS } from './backbone-rtt.js';
 import type { GroupPreference } from './routing.js';
+import { takeFloatRow, takeIntRow } from './row-blocks.js';
 
 export interface ProximityInput {
   readonly rttMs: ReadonlyMap<RegionCode, number>;
@@ -44,26 +45,45 @@ export function userSigmaMs(spreadMs: number | undefined): number {
 
 /** The Regions nearest first: measured ones by RTT, then the rest by distance. */
 export function deriveProximity(regions: readonly RegionCode[], input: Pick<ProximityInput, 'rttMs' | 'latitude' | 'longitude'>): RegionCode[] {
-  // The measured Regions' indices sorted with their RTTs in a typed array beside them: the comparator
-  // reads numbers, not the map nor objects whose fields V8 may re-type as it sees more groups (same order).
-  const ms = new Float64Array(regions.length);
-  const measured: number[] = [];
-  const rest: RegionCode[] = [];
-  for (let i = 0; i < regions.length; i += 1) {
-    const region = regions[i] as RegionCode;
-    if (!input.rttMs.has(region)) {
-      rest.push(region);
-      continue;
-    }
-    ms[i] = input.rttMs.get(region) ?? 0;
-    measured.push(i);
-  }
-  measured.sort((a, b) => (ms[a] as number) - (ms[b] as number) || (regions[a] as RegionCode).localeCompare(regions[b] as RegionCode));
-  rest.sort((a, b) => distanceKm(input, a) - distanceKm(input, b) || a.localeCompare(b));
+  const { mu, measured } = rttRow(regions, input.rttMs);
+  const order = proximityOrder(regions, mu, measured, input);
   const out: RegionCode[] = [];
-  for (const i of measured) out.push(regions[i] as RegionCode);
-  for (const region of rest) out.push(region);
+  for (let k = 0; k < order.length; k += 1) out.push(regions[order[k] as number] as RegionCode);
   return out;
+}
+
+/**
+ * The group's RTT per Region index as plain numbers (0 where unmeasured) and whether it was measured:
+ * read from its map once (an array mixing numbers and undefined holds each number boxed).
+ */
+function rttRow(regions: readonly RegionCode[], rttMs: ReadonlyMap<RegionCode, number>): { mu: number[]; measured: boolean[] } {
+  const mu: number[] = [];
+  const measured: boolean[] = [];
+  for (let i = 0; i < regions.length; i += 1) {
+    const ms = rttMs.get(regions[i] as RegionCode);
+    mu.push(ms ?? 0);
+    measured.push(ms !== undefined);
+  }
+  return { mu, measured };
+}
+
+/** deriveProximity as indices into `regions` (the order derivePreference keeps, without finding each code again); `mu`, `measured` from rttRow. */
+function proximityOrder(regions: readonly RegionCode[], mu: readonly number[], isMeasured: readonly boolean[], input: Pick<ProximityInput, 'latitude' | 'longitude'>): Int32Array {
+  // The measured Regions' indices sorted with their RTTs in an array of numbers beside them: the
+  // comparator reads numbers, not the map nor objects whose fields V8 may re-type as it sees more groups.
+  const measured: number[] = [];
+  const rest: number[] = [];
+  for (let i = 0; i < regions.length; i += 1) {
+    if (isMeasured[i] === true) measured.push(i);
+    else rest.push(i);
+  }
+  measured.sort((a, b) => (mu[a] as number) - (mu[b] as number) || (regions[a] as RegionCode).localeCompare(regions[b] as RegionCode));
+  rest.sort((a, b) => distanceKm(input, regions[a] as RegionCode) - distanceKm(input, regions[b] as RegionCode) || (regions[a] as RegionCode).localeCompare(regions[b] as RegionCode));
+  const order = takeIntRow(regions.length);
+  let k = 0;
+  for (let m = 0; m < measured.length; m += 1) order[k++] = measured[m] as number;
+  for (let m = 0; m < rest.length; m += 1) order[k++] = rest[m] as number;
+  return order;
 }
 
 /** Backbone RTTs within this many ms of the nearest count as a tie (shared between them). */
@@ -73,7 +93,23 @@ const BACKBONE_TIE_MS = 2;
  * Where users leaving each Region go, by the AWS backbone RTT from it: per source index, weights over
  * `regions` (undefined for a Region the table does not know). Shared by every client group.
  */
-export function backboneSpill(regions: readonly RegionCode[]): (Float64Array | undefined)[] {
+export function backboneSpill(regions: readonly RegionCode[]): readonly (Float64Array | undefined)[] {
+  // A function of the Regions and a fixed table alone: worked out once per set of Regions (a process
+  // decides for the same Regions cycle after cycle). Shared, so never written to.
+  const key = regions.join(',');
+  let spill = spillByRegions.get(key);
+  if (spill === undefined) {
+    spill = backboneSpillOf(regions);
+    if (spillByRegions.size >= MAX_SPILL_TABLES) spillByRegions.clear();
+    spillByRegions.set(key, spill);
+  }
+  return spill;
+}
+
+const spillByRegions = new Map<string, readonly (Float64Array | undefined)[]>();
+const MAX_SPILL_TABLES = 64;
+
+function backboneSpillOf(regions: readonly RegionCode[]): (Float64Array | undefined)[] {
   return regions.map((from) => {
     const row = BACKBONE_RTT_MS[from];
     if (row === undefined) return undefined;
@@ -96,26 +132,20 @@ export function derivePreference(
 ): GroupPreference {
   const R = regions.length;
   // Plain loops and one shape of result: this runs for every client group, first in V8's slower tiers.
-  const nearFirst = deriveProximity(regions, input);
-  const order = new Int32Array(nearFirst.length);
-  for (let k = 0; k < nearFirst.length; k += 1) order[k] = regions.indexOf(nearFirst[k] as RegionCode);
+  const { mu, measured } = rttRow(regions, input.rttMs);
+  const order = proximityOrder(regions, mu, measured, input);
   const sigma = userSigmaMs(input.spreadMs);
-  // RTT per Region as plain numbers (an array mixing numbers and undefined holds each number boxed).
-  const mu: number[] = [];
-  const measured: boolean[] = [];
-  for (let i = 0; i < R; i += 1) {
-    const ms = input.rttMs.get(regions[i] as RegionCode);
-    mu.push(ms ?? 0);
-    measured.push(ms !== undefined);
-  }
   const prefer = pairwisePreference(mu, measured, sigma);
   sparsify(prefer);
   let first: Float64Array;
   const seen = allDialsFull ? observedFirst(regions, input.landing) : undefined;
   if (seen !== undefined) first = seen;
-  else if (anyPositive(prefer)) first = prefer.slice();
+  else if (anyPositive(prefer)) {
+    first = takeFloatRow(R);
+    first.set(prefer);
+  }
   else {
-    first = new Float64Array(R);
+    first = takeFloatRow(R);
     if (order[0] !== undefined) first[order[0]] = 1;
   }
   normalize(first);
@@ -129,7 +159,7 @@ export function derivePreference(
  */
 function pairwisePreference(mu: readonly number[], measured: readonly boolean[], sigma: number): Float64Array {
   const R = mu.length;
-  const prefer = new Float64Array(R);
+  const prefer = takeFloatRow(R);
   for (let r = 0; r < R; r += 1) {
     if (measured[r] !== true) continue;
     const m = mu[r] as number;
@@ -151,11 +181,32 @@ function pairwisePreference(mu: readonly number[], measured: readonly boolean[],
 
 function observedFirst(regions: readonly RegionCode[], landing: Readonly<Record<RegionCode, number>> | undefined): Float64Array | undefined {
   if (landing === undefined) return undefined;
-  const out = new Float64Array(regions.length);
-  for (let i = 0; i < regions.length; i += 1) out[i] = landing[regions[i] as RegionCode] ?? 0;
+  const out = takeFloatRow(regions.length);
+  // The few Regions the group was seen landing in, looked up by index: not every Region looked up in
+  // the record, most of them absent (a slow lookup each, the records' shapes differing by group).
+  const index = indexOfRegion(regions);
+  for (const region in landing) {
+    const i = index.get(region);
+    if (i !== undefined) out[i] = landing[region] ?? 0;
+  }
   if (!(sumOf(out) > 0)) return undefined;
   sparsify(out);
   return out;
+}
+
+// The Regions of a decision are one array, shared by all its client groups.
+const regionIndexes = new WeakMap<readonly RegionCode[], ReadonlyMap<RegionCode, number>>();
+
+/** Region code -> its first index in `regions`. */
+function indexOfRegion(regions: readonly RegionCode[]): ReadonlyMap<RegionCode, number> {
+  let index = regionIndexes.get(regions);
+  if (index === undefined) {
+    const made = new Map<RegionCode, number>();
+    for (let i = regions.length - 1; i >= 0; i -= 1) made.set(regions[i] as RegionCode, i);
+    index = made;
+    regionIndexes.set(regions, index);
+  }
+  return index;
 }
 
 function sparsify(x: Float64Array): void {

@@ -21,6 +21,7 @@
 // or a group known to share one order, is the special case of a one-point `first` and no weights.
 
 import type { RegionCode } from '../domain/traffic.js';
+import { takeIntRow } from './row-blocks.js';
 
 export interface RoutingGroupState {
   readonly dialPercent: number;
@@ -73,7 +74,9 @@ export function preferenceSupport(pref: GroupPreference, R: number): PreferenceS
     spillFrom[s] = row === undefined ? undefined : nonZero(row, R);
     const to: number[] = [];
     for (let r = 0; r < R; r += 1) if ((row !== undefined && (row[r] as number) !== 0) || (pref.prefer[r] as number) !== 0) to.push(r);
-    spillTo[s] = Int32Array.from(to);
+    const toRow = takeIntRow(to.length);
+    toRow.set(to);
+    spillTo[s] = toRow;
   }
   return { first, prefer, spillFrom, spillTo };
 }
@@ -141,9 +144,13 @@ function everyRegion(R: number): Int32Array {
 }
 
 function nonZero(weights: ArrayLike<number>, R: number): Int32Array {
-  const at: number[] = [];
-  for (let r = 0; r < R; r += 1) if ((weights[r] as number) !== 0) at.push(r);
-  return Int32Array.from(at);
+  let n = 0;
+  for (let r = 0; r < R; r += 1) if ((weights[r] as number) !== 0) n += 1;
+  // Cut from a shared block: the supports of every class, built in every decision, are many small arrays.
+  const at = takeIntRow(n);
+  n = 0;
+  for (let r = 0; r < R; r += 1) if ((weights[r] as number) !== 0) at[n++] = r;
+  return at;
 }
 
 /** Lands `amount` of the users whose nearest Region is `from` in Region `to`. */

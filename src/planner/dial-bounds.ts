@@ -44,8 +44,16 @@ export interface VariableBounds extends GroupBounds {
 
 /** Groups with the same key have the same limits, so one variable can move them together. */
 export function boundsKey(b: GroupBounds): string {
-  return [b.floorPercent, b.stay ?? '', b.lowPercent, b.highPercent, b.startPercent, [...b.onlyForCapacity].sort().join('+'), b.coolingDown].join('|');
+  let key = keyOf.get(b);
+  if (key === undefined) {
+    key = [b.floorPercent, b.stay ?? '', b.lowPercent, b.highPercent, b.startPercent, [...b.onlyForCapacity].sort().join('+'), b.coolingDown].join('|');
+    keyOf.set(b, key);
+  }
+  return key;
 }
+
+// Bounds are immutable and shared by the groups that have the same (boundGroups): each is keyed once.
+const keyOf = new WeakMap<GroupBounds, string>();
 
 /**
  * A dial is not turned back within half an hour (or two cooldowns) of its last change unless load is
@@ -63,40 +71,52 @@ export function boundGroups(
 ): Map<string, GroupBounds> {
   const g = policy.guardrails;
   const windowMs = Math.max(REVERSAL_WINDOW_SECONDS, 2 * g.cooldownSeconds) * 1000;
+  // The bounds follow from the dial, floor, reason to stay and way back alone: groups that share them
+  // (the same Region on several listeners, most often) share one bounds object, worked out once.
+  const made = new Map<string, GroupBounds>();
   return new Map(
     groups.map((group): [string, GroupBounds] => {
       const arn = group.address.endpointGroupArn;
       const current = group.group.trafficDialPercent;
       const last = groupStates[arn];
       const since = last?.lastChangeAt === undefined ? Number.POSITIVE_INFINITY : now.getTime() - Date.parse(last.lastChangeAt);
-      const reverse = new Set<'up' | 'down'>(
-        last?.lastDirection === 'down' && since < windowMs ? ['up'] : last?.lastDirection === 'up' && since < windowMs ? ['down'] : [],
-      );
+      const back = last?.lastDirection === 'down' && since < windowMs ? 'up' : last?.lastDirection === 'up' && since < windowMs ? 'down' : undefined;
       const floor = policy.regions[group.address.region]?.dialFloorPercent ?? g.dialFloorPercent;
       const stay: StayReason | undefined = frozen.get(arn)?.reason ?? (group.healthy ? undefined : 'NoHealthyEndpoints');
-      const base = { floorPercent: floor, stay, startPercent: current, coolingDown: false, onlyForCapacity: new Set<'up' | 'down'>() };
-      if (stay === 'CoolingDown' && g.overloadSkipsCooldown && current > floor + 1e-9) {
-        const low = Math.max(floor, current - g.maxStepPercent);
-        const candidates = [...gridBetween(low, current).filter((d) => d < current - 1e-9), current];
-        return [arn, { ...base, lowPercent: low, highPercent: current, candidates, onlyForCapacity: new Set(['down']), coolingDown: true }];
+      const key = `${current}|${floor}|${stay ?? ''}|${back ?? ''}`;
+      let bounds = made.get(key);
+      if (bounds === undefined) {
+        bounds = groupBoundsOf(g, current, floor, stay, back);
+        made.set(key, bounds);
       }
-      if (stay !== undefined) return [arn, { ...base, lowPercent: current, highPercent: current, candidates: [current] }];
-      if (current < floor - 1e-9) {
-        // Below its floor (set by hand, or the floor was raised): never lowered further, and raised
-        // towards the floor by the restore step like any restore; staying is allowed, since a forced
-        // jump could flood the Region.
-        const high = Math.min(100, current + g.restoreStepPercent);
-        const up = gridBetween(Math.min(high, current + g.restoreStepPercent / 2), high).filter((d) => d > current + 1e-9);
-        return [arn, { ...base, lowPercent: current, highPercent: high, candidates: [current, ...up] }];
-      }
-      const low = Math.max(floor, current - g.maxStepPercent);
-      const high = Math.min(100, current + g.restoreStepPercent);
-      const minRaise = Math.min(g.restoreStepPercent / 2, 100 - current);
-      const down = gridBetween(low, current).filter((d) => d < current - 1e-9);
-      const up = gridBetween(current + minRaise, high).filter((d) => d > current + 1e-9);
-      return [arn, { ...base, lowPercent: low, highPercent: high, candidates: [...down, current, ...up], onlyForCapacity: reverse }];
+      return [arn, bounds];
     }),
   );
+}
+
+function groupBoundsOf(g: Policy['guardrails'], current: number, floor: number, stay: StayReason | undefined, back: 'up' | 'down' | undefined): GroupBounds {
+  const reverse = new Set<'up' | 'down'>(back === undefined ? [] : [back]);
+  const base = { floorPercent: floor, stay, startPercent: current, coolingDown: false, onlyForCapacity: new Set<'up' | 'down'>() };
+  if (stay === 'CoolingDown' && g.overloadSkipsCooldown && current > floor + 1e-9) {
+    const low = Math.max(floor, current - g.maxStepPercent);
+    const candidates = [...gridBetween(low, current).filter((d) => d < current - 1e-9), current];
+    return { ...base, lowPercent: low, highPercent: current, candidates, onlyForCapacity: new Set(['down']), coolingDown: true };
+  }
+  if (stay !== undefined) return { ...base, lowPercent: current, highPercent: current, candidates: [current] };
+  if (current < floor - 1e-9) {
+    // Below its floor (set by hand, or the floor was raised): never lowered further, and raised
+    // towards the floor by the restore step like any restore; staying is allowed, since a forced
+    // jump could flood the Region.
+    const high = Math.min(100, current + g.restoreStepPercent);
+    const up = gridBetween(Math.min(high, current + g.restoreStepPercent / 2), high).filter((d) => d > current + 1e-9);
+    return { ...base, lowPercent: current, highPercent: high, candidates: [current, ...up] };
+  }
+  const low = Math.max(floor, current - g.maxStepPercent);
+  const high = Math.min(100, current + g.restoreStepPercent);
+  const minRaise = Math.min(g.restoreStepPercent / 2, 100 - current);
+  const down = gridBetween(low, current).filter((d) => d < current - 1e-9);
+  const up = gridBetween(current + minRaise, high).filter((d) => d > current + 1e-9);
+  return { ...base, lowPercent: low, highPercent: high, candidates: [...down, current, ...up], onlyForCapacity: reverse };
 }
 
 /** Each variable with its groups' limits (they share them). */

@@ -7,7 +7,11 @@ import { landGroup, preferenceSupport, type PreferenceSupport } from '../model/r
 import { FloatRows } from './float-rows.js';
 import type { TrafficModel } from './traffic-model.js';
 
-/** The outcome of a trial: demand per Region and the latency sum, with the re-routed classes. */
+/**
+ * The outcome of a trial: demand per Region and the latency sum, with the re-routed classes. Its
+ * re-routed rows stay in the evaluator's scratch arrays until its next trial: a trial held past that
+ * must be kept (DialEvaluator.keep), and reading one that was not throws.
+ */
 export interface Trial {
   /** Demand units routed to each Region (demand at the decision's horizon). */
   readonly routed: Float64Array;
@@ -22,21 +26,41 @@ export interface Trial {
 /**
  * What a trial changed, packed: row k (a number per Region, at k * R) of `landings` for each
  * (listener, class) whose landing changed, and of `aggregates` for each class whose landing averaged
- * over listeners changed. Plain arrays, not maps: a trial holds a few dozen rows and is read rarely.
+ * over listeners changed, with their keys in typed arrays and counts, not maps: a trial holds a few dozen
+ * rows and is read rarely.
+ * Most trials are scored and dropped: their rows are packed into arrays of their own only when kept.
  */
 export interface Rerouted {
   /** Per row of `landings`: listener * classCount + class. */
-  readonly landingKeys: readonly number[];
+  readonly landingKeys: Int32Array;
+  readonly landingCount: number;
   readonly landings: Float64Array;
   /** Per row of `aggregates`: the class. */
-  readonly aggregateClasses: readonly number[];
+  readonly aggregateClasses: Int32Array;
+  readonly aggregateCount: number;
   readonly aggregates: Float64Array;
   /** Mean landing costs (ms) that changed, by listener * classCount + class. */
-  readonly costKeys: readonly number[];
-  readonly costValues: readonly number[];
+  readonly costKeys: Int32Array;
+  readonly costValues: Float64Array;
+  readonly costCount: number;
+  /** The evaluator whose scratch arrays `landings` and `aggregates` are, and the trial's count there; none once packed. */
+  readonly scratchOf: DialEvaluator | undefined;
+  readonly stamp: number;
 }
 
-const NOTHING_REROUTED: Rerouted = { landingKeys: [], landings: new Float64Array(0), aggregateClasses: [], aggregates: new Float64Array(0), costKeys: [], costValues: [] };
+const NOTHING_REROUTED: Rerouted = {
+  landingKeys: new Int32Array(0),
+  landingCount: 0,
+  landings: new Float64Array(0),
+  aggregateClasses: new Int32Array(0),
+  aggregateCount: 0,
+  aggregates: new Float64Array(0),
+  costKeys: new Int32Array(0),
+  costValues: new Float64Array(0),
+  costCount: 0,
+  scratchOf: undefined,
+  stamp: 0,
+};
 
 /** How a class sits relative to where it would land with every governed dial at 100. */
 export interface MoveFromNatural {
@@ -87,9 +111,13 @@ export class DialEvaluator {
   /** Where a trial routes a class before it knows whether the landing changed, and its listener's dials. */
   private readonly scratch: Float64Array;
   private readonly dialScratch: Float64Array;
-  /** A trial's changed rows while it runs, before they are packed into rows of its own. */
+  /** The last trial's changed rows and their keys (copied into arrays of their own only if it is kept). */
   private readonly landingScratch: Float64Array;
   private readonly aggregateScratch: Float64Array;
+  private readonly landingKeysScratch: Int32Array;
+  private readonly aggregateClassesScratch: Int32Array;
+  private readonly costKeysScratch: Int32Array;
+  private readonly costValuesScratch: Float64Array;
   /** Where the rows trials keep come from. */
   private readonly rows = new FloatRows();
   /** The classes a trial re-routes on one listener, and per class the queue that last held it (each is routed once per listener). */
@@ -114,6 +142,10 @@ export class DialEvaluator {
     this.dialScratch = new Float64Array(R);
     this.landingScratch = new Float64Array(L * C * R);
     this.aggregateScratch = new Float64Array(C * R);
+    this.landingKeysScratch = new Int32Array(L * C);
+    this.aggregateClassesScratch = new Int32Array(C);
+    this.costKeysScratch = new Int32Array(L * C);
+    this.costValuesScratch = new Float64Array(L * C);
     this.queue = new Int32Array(C);
     this.queuedIn = new Int32Array(C);
     this.averagedIn = new Int32Array(C);
@@ -178,14 +210,16 @@ export class DialEvaluator {
   /** Landing of one class on one listener, in the trial if it re-routed it, else as committed (until the next commit). */
   landingOf(trial: Trial, listener: number, cls: number): Float64Array {
     const key = listener * this.C + cls;
-    const k = trial.rerouted.landingKeys.indexOf(key);
-    return k < 0 ? this.landing.subarray(key * this.R, (key + 1) * this.R) : trial.rerouted.landings.subarray(k * this.R, (k + 1) * this.R);
+    const rerouted = this.readable(trial);
+    const k = indexIn(rerouted.landingKeys, rerouted.landingCount, key);
+    return k < 0 ? this.landing.subarray(key * this.R, (key + 1) * this.R) : rerouted.landings.subarray(k * this.R, (k + 1) * this.R);
   }
 
   /** Landing of one class averaged over listeners, in the trial or as committed (until the next commit). */
   aggregateLandingOf(trial: Trial, cls: number): Float64Array {
-    const k = trial.rerouted.aggregateClasses.indexOf(cls);
-    return k < 0 ? this.aggregate.subarray(cls * this.R, (cls + 1) * this.R) : trial.rerouted.aggregates.subarray(k * this.R, (k + 1) * this.R);
+    const rerouted = this.readable(trial);
+    const k = indexIn(rerouted.aggregateClasses, rerouted.aggregateCount, cls);
+    return k < 0 ? this.aggregate.subarray(cls * this.R, (cls + 1) * this.R) : rerouted.aggregates.subarray(k * this.R, (k + 1) * this.R);
   }
 
   /** Where each class would land with every governed dial at 100, averaged over listeners. */
@@ -195,8 +229,39 @@ export class DialEvaluator {
 
   /** How a class sits relative to its natural landing, in the trial or as committed. */
   moveFromNatural(trial: Trial, cls: number): MoveFromNatural {
-    const k = trial.rerouted.aggregateClasses.indexOf(cls);
-    return k < 0 ? (this.moves[cls] as MoveFromNatural) : this.moveOf(cls, trial.rerouted.aggregates, k * this.R);
+    const rerouted = this.readable(trial);
+    const k = indexIn(rerouted.aggregateClasses, rerouted.aggregateCount, cls);
+    return k < 0 ? (this.moves[cls] as MoveFromNatural) : this.moveOf(cls, rerouted.aggregates, k * this.R);
+  }
+
+  /** The trial with its re-routed rows in arrays of its own: to hold it past this evaluator's next trial. */
+  keep(trial: Trial): Trial {
+    const r = this.readable(trial);
+    if (r.scratchOf === undefined) return trial;
+    const R = this.R;
+    const rerouted: Rerouted = {
+      landingKeys: r.landingKeys.slice(0, r.landingCount),
+      landingCount: r.landingCount,
+      landings: this.rows.copy(r.landings, r.landingCount * R),
+      aggregateClasses: r.aggregateClasses.slice(0, r.aggregateCount),
+      aggregateCount: r.aggregateCount,
+      aggregates: this.rows.copy(r.aggregates, r.aggregateCount * R),
+      costKeys: r.costKeys.slice(0, r.costCount),
+      costValues: r.costValues.slice(0, r.costCount),
+      costCount: r.costCount,
+      scratchOf: undefined,
+      stamp: 0,
+    };
+    return { ...trial, rerouted };
+  }
+
+  /** A trial's re-routed rows, if they can still be read: packed, or this evaluator's last trial. */
+  private readable(trial: Trial): Rerouted {
+    const r = trial.rerouted;
+    if (r.scratchOf !== undefined && (r.scratchOf !== this || r.stamp !== this.trials)) {
+      throw new Error(`a dial trial was read after ${r.scratchOf === this ? 'a later trial' : 'by another evaluator'}: keep() a trial held past the next one`);
+    }
+    return r;
   }
 
   /** Evaluates the committed setting with some variables set to new dial fractions. */
@@ -205,10 +270,14 @@ export class DialEvaluator {
     const routed = this.rows.copy(this.routedNow);
     let rttTotal = this.rttNow;
     const dials = this.rows.copy(this.dialsNow);
-    const landingKeys: number[] = [];
-    const aggregateClasses: number[] = [];
-    const costKeys: number[] = [];
-    const costValues: number[] = [];
+    // The last trial's lists are reused: it can no longer be read (see readable).
+    const landingKeys = this.landingKeysScratch;
+    const aggregateClasses = this.aggregateClassesScratch;
+    const costKeys = this.costKeysScratch;
+    const costValues = this.costValuesScratch;
+    let landingCount = 0;
+    let aggregateCount = 0;
+    let costCount = 0;
     const stamp = ++this.trials;
     // The moved variables by listener, listeners in the order the moves first name them (arrays, not
     // maps and sets: a trial runs thousands of times, and the first ones before V8 has optimised it).
@@ -254,13 +323,15 @@ export class DialEvaluator {
         if (keepsAll(support.first, cls.pref.first, listener.present, listener.healthy, dial, moved)) continue;
         const key = li * this.C + ci;
         const before = key * R;
-        const after = this.scratch.fill(0);
+        const after = this.scratch;
+        for (let r = 0; r < R; r += 1) after[r] = 0;
         const cost = landGroup(cls.pref, listener.present, dial, listener.healthy, after, cls.landingCost, support);
         const costBefore = this.cost[key] as number;
         if (cost !== costBefore) {
           rttTotal += listener.weight * cls.demandAhead * (cost - costBefore);
-          costKeys.push(key);
-          costValues.push(cost);
+          costKeys[costCount] = key;
+          costValues[costCount] = cost;
+          costCount += 1;
         }
         let agg = -1;
         for (let r = 0; r < R; r += 1) {
@@ -269,8 +340,9 @@ export class DialEvaluator {
           if (agg < 0) {
             if (this.averagedIn[ci] === stamp) agg = this.averagedAt[ci] as number;
             else {
-              agg = aggregateClasses.length * R;
-              aggregateClasses.push(ci);
+              agg = aggregateCount * R;
+              aggregateClasses[aggregateCount] = ci;
+              aggregateCount += 1;
               this.averagedIn[ci] = stamp;
               this.averagedAt[ci] = agg;
               copyRow(this.aggregate, ci * R, this.aggregateScratch, agg, R);
@@ -280,18 +352,24 @@ export class DialEvaluator {
           this.aggregateScratch[agg + r] = (this.aggregateScratch[agg + r] as number) + listener.weight * delta;
         }
         if (agg >= 0) {
-          this.landingScratch.set(after, landingKeys.length * R);
-          landingKeys.push(key);
+          copyRow(after, 0, this.landingScratch, landingCount * R, R);
+          landingKeys[landingCount] = key;
+          landingCount += 1;
         }
       }
     }
     const rerouted: Rerouted = {
       landingKeys,
-      landings: this.rows.copy(this.landingScratch, landingKeys.length * R),
+      landingCount,
+      landings: this.landingScratch,
       aggregateClasses,
-      aggregates: this.rows.copy(this.aggregateScratch, aggregateClasses.length * R),
+      aggregateCount,
+      aggregates: this.aggregateScratch,
       costKeys,
       costValues,
+      costCount,
+      scratchOf: this,
+      stamp,
     };
     return { routed, rttTotal, dials, rerouted };
   }
@@ -326,13 +404,14 @@ export class DialEvaluator {
   /** Makes a trial the committed setting. */
   commit(trial: Trial): void {
     const R = this.R;
-    const { landingKeys, landings, aggregateClasses, aggregates, costKeys, costValues } = trial.rerouted;
-    landingKeys.forEach((key, k) => copyRow(landings, k * R, this.landing, key * R, R));
-    costKeys.forEach((key, k) => (this.cost[key] = costValues[k] as number));
-    aggregateClasses.forEach((ci, k) => {
+    const { landingKeys, landingCount, landings, aggregateClasses, aggregateCount, aggregates, costKeys, costValues, costCount } = this.readable(trial);
+    for (let k = 0; k < landingCount; k += 1) copyRow(landings, k * R, this.landing, (landingKeys[k] as number) * R, R);
+    for (let k = 0; k < costCount; k += 1) this.cost[costKeys[k] as number] = costValues[k] as number;
+    for (let k = 0; k < aggregateCount; k += 1) {
+      const ci = aggregateClasses[k] as number;
       copyRow(aggregates, k * R, this.aggregate, ci * R, R);
       this.moves[ci] = this.moveOf(ci, this.aggregate, ci * R);
-    });
+    }
     trial.dials.forEach((fraction, v) => {
       const variable = this.model.variables[v];
       if (variable !== undefined) (this.dialByListener[variable.listener] as Float64Array)[variable.region] = fraction;
@@ -400,6 +479,12 @@ export class DialEvaluator {
     });
     return { routed, rtt };
   }
+}
+
+/** Where `value` is among the first `count` numbers of `list`; -1 if not there. */
+function indexIn(list: Int32Array, count: number, value: number): number {
+  for (let k = 0; k < count; k += 1) if (list[k] === value) return k;
+  return -1;
 }
 
 function copyRow(from: Float64Array, at: number, to: Float64Array, into: number, R: number): void {

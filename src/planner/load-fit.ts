@@ -124,9 +124,12 @@ export function fitLoadModel(
       for (let s = 0; s < R; s += 1) p += (scale[s] as number) * (row[s] as number);
       return p;
     };
+    // Reused by every iteration (zeroed at its start): a new pair each would be two allocations outside the heap.
+    const num = new Float64Array(R);
+    const den = new Float64Array(R);
     for (let it = 0; it < FIT_ITERATIONS; it += 1) {
-      const num = new Float64Array(R);
-      const den = new Float64Array(R);
+      num.fill(0);
+      den.fill(0);
       observed.forEach((cycle, m) => {
         for (let r = 0; r < R; r += 1) {
           const b = cycle.target[r] as number;
@@ -252,13 +255,16 @@ function mixedRouting(
   C: number,
 ): Float64Array[] {
   const X = Array.from({ length: R }, () => new Float64Array(R));
+  // Per cycle in the mix, its routing with the health at this cycle's readings: the same for every
+  // Region read, so looked up once (the lookup builds a key of every dial).
+  const routedFor: (SourceRoute[][] | undefined)[] = [];
   for (let r = 0; r < R; r += 1) {
     const at = cycle.readingAtMs[r] as number;
     if (Number.isNaN(at)) continue;
     // The settings live before the reading, newest first: cycle k's dials were live over (t[k-1], t[k]];
     // the oldest known setting reaches back indefinitely, the newest forward to the reading. Windows
     // go back until the flows that started earlier are all but gone.
-    const windows: { cycle: FitCycle; endMs: number }[] = [];
+    const windows: { k: number; cycle: FitCycle; endMs: number }[] = [];
     let upper = at;
     let covered = 0;
     for (let k = cycles.length - 1; k >= 0 && covered < 0.999; k -= 1) {
@@ -268,12 +274,21 @@ function mixedRouting(
       const to = Math.min(upper, k === cycles.length - 1 ? Math.max(c.atMs, at) : c.atMs);
       covered += Math.exp(-(at - to) / 1000 / tauSeconds) - (from === Number.NEGATIVE_INFINITY ? 0 : Math.exp(-(at - from) / 1000 / tauSeconds));
       upper = from;
-      windows.push({ cycle: c, endMs: to });
+      windows.push({ k, cycle: c, endMs: to });
     }
     windows.reverse();
     const W = windows.length;
-    // Flows on a Region that is down when the reading is taken were cut at its failure.
-    const routed = windows.map((w) => routeOf(w.cycle.dials, Uint8Array.from(w.cycle.healthy, (h, i) => (h === 1 && cycle.healthy[i] === 1 ? 1 : 0))));
+    const routed = windows.map((w) => {
+      let known = routedFor[w.k];
+      if (known === undefined) {
+        // Flows on a Region that is down when the reading is taken were cut at its failure.
+        known = routeOf(w.cycle.dials, Uint8Array.from(w.cycle.healthy, (h, i) => (h === 1 && cycle.healthy[i] === 1 ? 1 : 0)));
+        routedFor[w.k] = known;
+      }
+      return known;
+    });
+    // Per window, the share of the flows alive at its start still alive at its end.
+    const survive = Float64Array.from(windows, (w, j) => (j === 0 ? 1 : Math.exp(-(w.endMs - (windows[j - 1] as (typeof windows)[number]).endMs) / 1000 / tauSeconds)));
     const alive = new Float64Array(W);
     const row = X[r] as Float64Array;
     for (let ci = 0; ci < C; ci += 1) {
@@ -284,10 +299,10 @@ function mixedRouting(
       alive[0] = windows[0]?.cycle.classDemand[ci] as number;
       let total = alive[0] as number;
       for (let j = 1; j < W; j += 1) {
-        const survive = Math.exp(-((windows[j] as (typeof windows)[number]).endMs - (windows[j - 1] as (typeof windows)[number]).endMs) / 1000 / tauSeconds);
+        const kept = survive[j] as number;
         total = 0;
         for (let i = 0; i < j; i += 1) {
-          alive[i] = (alive[i] as number) * survive;
+          alive[i] = (alive[i] as number) * kept;
           total += alive[i] as number;
         }
         const arrivals = Math.max(0, ((windows[j] as (typeof windows)[number]).cycle.classDemand[ci] as number) - total);

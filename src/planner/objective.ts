@@ -79,6 +79,8 @@ export interface ObjectiveRegion {
 
 export class Objective {
   readonly regions: readonly ObjectiveRegion[];
+  /** demandTolerance(), fixed once the regions are: the search compares scores thousands of times. */
+  private readonly tolerance: number;
 
   constructor(
     policy: Policy,
@@ -107,6 +109,7 @@ export class Objective {
       });
     }
     this.regions = regions.sort((a, b) => a.index - b.index);
+    this.tolerance = this.demandTolerance();
   }
 
   utilization(trial: Trial, region: ObjectiveRegion): number {
@@ -165,18 +168,18 @@ export class Objective {
 
   /** Negative when `a` is better than `b`, positive when worse, 0 when equal within the tolerances. */
   compare(a: Score, b: Score): number {
-    return compareScores(a, b, this.demandTolerance());
+    return compareScores(a, b, this.tolerance);
   }
 
   /** Whether `a` relieves as much as `b`: no worse, beyond the tolerances, in any tier above latency. */
   reliefNoWorse(a: Score, b: Score): boolean {
-    const tol = this.demandTolerance();
+    const tol = this.tolerance;
     return tiers(a, b, tol).every(([name, x, y, t]) => name === 'latency' || name === 'change' || x <= y + t);
   }
 
   /** The tier in which `a` beats `b`. */
   tier(a: Score, b: Score): TierName | undefined {
-    return decisiveTier(a, b, this.demandTolerance());
+    return decisiveTier(a, b, this.tolerance);
   }
 
   /**
@@ -186,7 +189,7 @@ export class Objective {
    */
   pick(scores: readonly Score[]): number {
     let keep = scores.map((_, i) => i);
-    const tol = this.demandTolerance();
+    const tol = this.tolerance;
     const tiersOf: [(s: Score) => number, number][] = [
       [(s) => s.worstOverCapacity, TOLERANCE.worstPoints],
       [(s) => s.totalOverCapacity, tol],
@@ -216,15 +219,7 @@ export class Objective {
 export type TierName = 'capacity' | 'margin' | 'threshold' | 'latency' | 'change';
 
 function tiers(a: Score, b: Score, demandTolerance: number): [TierName, number, number, number][] {
-  return [
-    ['capacity', a.worstOverCapacity, b.worstOverCapacity, TOLERANCE.worstPoints],
-    ['capacity', a.totalOverCapacity, b.totalOverCapacity, demandTolerance],
-    ['margin', a.totalInMargin, b.totalInMargin, demandTolerance],
-    ['threshold', a.receiversPastDrain, b.receiversPastDrain, demandTolerance],
-    ['threshold', a.totalOverThreshold, b.totalOverThreshold, demandTolerance],
-    ['latency', a.meanRttMs, b.meanRttMs, TOLERANCE.rttMs],
-    ['change', a.changePoints, b.changePoints, TOLERANCE.change],
-  ];
+  return TIER_NAMES.map((name, k) => [name, tierValue(a, k), tierValue(b, k), tierTolerance(k, demandTolerance)]);
 }
 
 /** Differences below this are rounding, in any unit. */
@@ -237,18 +232,58 @@ const EPSILON = 1e-9;
  * would let a search walk, step by step, far from where it started.
  */
 function compareScores(a: Score, b: Score, demandTolerance: number): number {
-  for (const [, x, y, tol] of tiers(a, b, demandTolerance)) {
-    if (x > y + EPSILON * Math.max(1, Math.abs(y))) return 1;
-    if (x < y - tol) return -1;
-  }
-  return 0;
+  const k = decisiveIndex(a, b, demandTolerance);
+  return k === WORSE ? 1 : k === EVEN ? 0 : -1;
 }
 
 /** The tier in which `a` beats `b` (see compareScores), for rules and explanations. */
 function decisiveTier(a: Score, b: Score, demandTolerance: number): TierName | undefined {
-  for (const [name, x, y, tol] of tiers(a, b, demandTolerance)) {
-    if (x > y + EPSILON * Math.max(1, Math.abs(y))) return undefined;
-    if (x < y - tol) return name;
+  const k = decisiveIndex(a, b, demandTolerance);
+  return k >= 0 ? TIER_NAMES[k] : undefined;
+}
+
+/**
+ * The rows the tiers are compared by, in order: worst and total load over capacity, load in the margin,
+ * receivers pushed past their drain threshold and load over thresholds, latency, change (see tierValue).
+ */
+const TIER_NAMES: readonly TierName[] = ['capacity', 'capacity', 'margin', 'threshold', 'threshold', 'latency', 'change'];
+const WORSE = -1;
+const EVEN = -2;
+
+/**
+ * The first row (TIER_NAMES) that decides between `a` and `b`: its index when `a` wins there, WORSE when
+ * `a` loses there, EVEN when none decides. Read one by one, not built as arrays: the search compares
+ * scores thousands of times a decision.
+ */
+function decisiveIndex(a: Score, b: Score, demandTolerance: number): number {
+  for (let k = 0; k < TIER_NAMES.length; k += 1) {
+    const x = tierValue(a, k);
+    const y = tierValue(b, k);
+    if (x > y + EPSILON * Math.max(1, Math.abs(y))) return WORSE;
+    if (x < y - tierTolerance(k, demandTolerance)) return k;
   }
-  return undefined;
+  return EVEN;
+}
+
+function tierTolerance(k: number, demandTolerance: number): number {
+  return k === 0 ? TOLERANCE.worstPoints : k === 5 ? TOLERANCE.rttMs : k === 6 ? TOLERANCE.change : demandTolerance;
+}
+
+function tierValue(s: Score, k: number): number {
+  switch (k) {
+    case 0:
+      return s.worstOverCapacity;
+    case 1:
+      return s.totalOverCapacity;
+    case 2:
+      return s.totalInMargin;
+    case 3:
+      return s.receiversPastDrain;
+    case 4:
+      return s.totalOverThreshold;
+    case 5:
+      return s.meanRttMs;
+    default:
+      return s.changePoints;
+  }
 }

@@ -190,7 +190,7 @@ export class DialSearch {
         const admissible = (!lowers || RELIEF_TIERS.has(tier)) && (!cooling || tier === 'capacity');
         if (admissible && this.input.objective.compare(score, bestScore) < 0 && this.input.budget.check(trial, evaluator) === undefined) {
           bestScore = score;
-          bestTrial = trial;
+          bestTrial = evaluator.keep(trial);
         }
       }
       let k = 0;
@@ -251,13 +251,20 @@ export class DialSearch {
     c.moves.forEach((moves, i) => {
       if (sameDials(moves, committed)) at = i;
     });
-    const coarse = new Set<number>([0, n - 1]);
-    for (let i = 0; i < n; i += COARSE_EVERY) coarse.add(i);
-    const options = (indices: Iterable<number>): ReadonlyMap<number, number>[] => [...indices].sort((a, b) => a - b).map((i) => c.moves[i] as ReadonlyMap<number, number>);
+    // Shift indices marked in arrays and read in ascending order (not sets, sorted): a line search runs
+    // for every Region coordinate in every pass.
+    const coarse = new Uint8Array(n);
+    coarse[n - 1] = 1;
+    for (let i = 0; i < n; i += COARSE_EVERY) coarse[i] = 1;
+    const options = (marked: Uint8Array): ReadonlyMap<number, number>[] => {
+      const out: ReadonlyMap<number, number>[] = [];
+      for (let i = 0; i < n; i += 1) if (marked[i] === 1) out.push(c.moves[i] as ReadonlyMap<number, number>);
+      return out;
+    };
     const first = this.bestAlong(evaluator, incumbent, options(coarse), c.region);
-    const fine = new Set<number>();
+    const fine = new Uint8Array(n);
     const around = (center: number): void => {
-      for (let i = Math.max(0, center - COARSE_EVERY + 1); i <= Math.min(n - 1, center + COARSE_EVERY - 1); i += 1) if (!coarse.has(i)) fine.add(i);
+      for (let i = Math.max(0, center - COARSE_EVERY + 1); i <= Math.min(n - 1, center + COARSE_EVERY - 1); i += 1) if (coarse[i] !== 1) fine[i] = 1;
     };
     around(at);
     if (first !== undefined) {
@@ -302,7 +309,7 @@ export class DialSearch {
       // Guarded moves (cooling down, turning back) only to relieve load above capacity, or, for a
       // restore, when the Region stays below its restore threshold: the stress is clearly over.
       if (guarded && tier !== 'capacity' && !(lowers === false && this.staysCool(trial, region))) continue;
-      better.push({ trial, score });
+      better.push({ trial: evaluator.keep(trial), score });
     }
     return this.pickWithinBudget(better, evaluator);
   }

@@ -177,19 +177,29 @@ function readLatency(policy: Policy, snapshot: Snapshot, now: Date): { rtt: Map<
   const rtt = new Map<string, Map<RegionCode, number>>();
   const spreads = new Map<string, number[]>();
   let staleLatency = 0;
+  // Measurements come in runs with one timestamp: each run's age is judged once.
+  let judgedAt: string | undefined;
+  let fresh = false;
   for (const m of snapshot.latency) {
     if (!(m.region in policy.regions)) continue;
-    if (!isFresh(m.observedAt, now, maxAge.latency)) {
+    if (m.observedAt !== judgedAt) {
+      judgedAt = m.observedAt;
+      fresh = isFresh(m.observedAt, now, maxAge.latency);
+    }
+    if (!fresh) {
       staleLatency += 1;
       continue;
     }
     if (m.sampleCount < policy.latency.minSamples) continue;
     const value = statistic === 'p50' ? m.p50Ms : statistic === 'p90' ? m.p90Ms : m.p95Ms;
-    const byRegion = rtt.get(m.clientGroup) ?? new Map<RegionCode, number>();
+    let byRegion = rtt.get(m.clientGroup);
+    if (byRegion === undefined) {
+      byRegion = new Map<RegionCode, number>();
+      rtt.set(m.clientGroup, byRegion);
+    }
     const previous = byRegion.get(m.region);
     // Two sources for one pair (RIPE Atlas and synthetic): keep the lower, the less congested path.
     byRegion.set(m.region, previous === undefined ? value : Math.min(previous, value));
-    rtt.set(m.clientGroup, byRegion);
     if (m.vantageCount > 1) {
       const spread = Math.max(0, m.p90Ms - m.p50Ms);
       const list = spreads.get(m.clientGroup);
@@ -306,11 +316,31 @@ function oldestOf(times: readonly string[]): string {
 
 function median(values: readonly number[] | undefined): number | undefined {
   if (values === undefined || values.length === 0) return undefined;
-  const sorted = [...values].sort((a, b) => a - b);
+  const sorted = sortedAscending(values);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[mid] : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 function sum(values: readonly number[]): number {
   return values.reduce((a, b) => a + b, 0);
+}
+
+/**
+ * The values sorted as sort((a, b) => a - b) sorts them: by insertion, which for a few dozen numbers
+ * costs less than the built-in sort's comparator calls, and is stable as it is (so the same order).
+ * A NaN makes that comparator inconsistent, its order the built-in sort's own: that case is left to it.
+ */
+function sortedAscending(values: readonly number[]): number[] {
+  const out = values.slice();
+  if (out.some(Number.isNaN)) return out.sort((a, b) => a - b);
+  for (let i = 1; i < out.length; i += 1) {
+    const v = out[i] as number;
+    let j = i - 1;
+    while (j >= 0 && (out[j] as number) - v > 0) {
+      out[j + 1] = out[j] as number;
+      j -= 1;
+    }
+    out[j + 1] = v;
+  }
+  return out;
 }

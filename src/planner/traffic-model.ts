@@ -98,15 +98,17 @@ export function buildTrafficModel(
   const preferences = preferencesOf(regions, clientGroups, allFull);
   const spillFrom = preferences.spillFrom;
   const rows = new FloatRows();
+  // Every class's landing costs in one block (an R x R array per class would be an allocation each).
+  const costs = new Float64Array(clientGroups.length * R * R);
   const classes: DemandClass[] = clientGroups.map((g, gi) => {
     const measured = preferences.byGroup[gi] as GroupPreference;
     const first = scaledFirst(rows, measured.first, demandScale);
     const scale = sumOf(first);
     const rtt = rows.take(R).fill(Number.NaN);
-    for (const [r, ms] of g.rttMs) {
+    g.rttMs.forEach((ms, r) => {
       const i = regionIndex.get(r);
       if (i !== undefined) rtt[i] = ms;
-    }
+    });
     const demandNow = g.demand * scale;
     const demandAhead = demandNow * (1 + (growth.get(g.id) ?? 0));
     return {
@@ -117,7 +119,7 @@ export function buildTrafficModel(
       measuredFirst: rows.copy(measured.first),
       measuredDemand: g.demand,
       rttMs: rtt,
-      landingCost: landingCostMatrix(rtt, userSigmaMs(g.spreadMs), measured.first),
+      landingCost: landingCostMatrix(rtt, userSigmaMs(g.spreadMs), measured.first, costs.subarray(gi * R * R, (gi + 1) * R * R)),
       unknownRtt: hasNaN(rtt),
     };
   });
@@ -209,7 +211,7 @@ function bucketListeners(
 
 // The model is built twice per decision (before and after the load fit) from the same client groups;
 // their preferences (the costly part) are worked out once.
-const preferenceCache = new WeakMap<readonly ClientGroupSignals[], { key: string; byGroup: GroupPreference[]; spillFrom: (Float64Array | undefined)[] }>();
+const preferenceCache = new WeakMap<readonly ClientGroupSignals[], { key: string; byGroup: GroupPreference[]; spillFrom: readonly (Float64Array | undefined)[] }>();
 
 function preferencesOf(regions: readonly RegionCode[], clientGroups: readonly ClientGroupSignals[], allFull: boolean): { byGroup: readonly GroupPreference[]; spillFrom: readonly (Float64Array | undefined)[] } {
   const key = `${regions.join(',')}|${allFull ? 1 : 0}`;

@@ -106,4 +106,24 @@ describe('DialEvaluator', () => {
     const moved = fresh.trial(new Map([[1, 0.6]]));
     expect(gap(moved.routed, routeAfresh(model, moved.dials).routed)).toBeLessThan(1e-9);
   });
+
+  it('lets a trial be read after a later one only if it was kept, and the kept one reads as it did', () => {
+    // Prepare: a trial, kept, and its landings read before any other trial.
+    const model = modelOf(new Random(11));
+    const evaluator = new DialEvaluator(model);
+    const first = evaluator.trial(new Map([[0, 0.3], [2, 0.5]]));
+    const kept = evaluator.keep(first);
+    const landingsOf = (t: Trial): number[][] => model.listeners.flatMap((_, li) => model.classes.map((_c, ci) => Array.from(evaluator.landingOf(t, li, ci))));
+    const before = landingsOf(first);
+    // Act: a later trial moving other dials (its rows overwrite the first's scratch rows).
+    const later = evaluator.trial(new Map([[1, 0.2], [3, 0.4]]));
+    // Assess
+    expect(() => evaluator.landingOf(first, 0, 0)).toThrow(/keep\(\)/);
+    expect(() => evaluator.moveFromNatural(first, 0)).toThrow(/keep\(\)/);
+    expect(() => new DialEvaluator(model).commit(later)).toThrow(/another evaluator/);
+    expect(landingsOf(kept)).toEqual(before);
+    evaluator.commit(kept);
+    expect(gap(evaluator.current().routed, routeAfresh(model, kept.dials).routed)).toBeLessThan(1e-9);
+    expect(landingGap(model, evaluator, evaluator.current(), routeAfresh(model, kept.dials).landing)).toBeLessThan(1e-9);
+  });
 });
