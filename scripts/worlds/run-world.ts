@@ -1,0 +1,84 @@
+// One generated world through the simulator: GA alone, the threshold controller, the waterfall oracle
+// and ga-steer on the same world, scenario and seed, with the LP and best-dial bounds every 10
+// simulated minutes (shared by the four runs, as compareControllers does) and, per instant, whether
+// some dial setting avoids overload. The result is plain data (it crosses from worker to parent).
+
+import { performance } from 'node:perf_hooks';
+import { overCapacityInstants, type RunFigures } from '../../src/sim/figures.js';
+import { runSimulation, type ControllerKind } from '../../src/sim/run-simulation.js';
+import { buildServiceModel } from '../../src/sim/service-model.js';
+import type { World } from '../../src/sim/world/world-schema.js';
+import { FeasibilityBoundsCache } from './feasibility-bounds.js';
+import type { GeneratedWorld, WorldKind } from './generate-world.js';
+import { describeOverload, tracePlan, type PlanTrace } from './trace-overload.js';
+
+export const CAMPAIGN_CONTROLLERS = ['ga-alone', 'threshold', 'waterfall-oracle', 'ga-steer'] as const satisfies readonly ControllerKind[];
+export type CampaignController = (typeof CAMPAIGN_CONTROLLERS)[number];
+
+export interface ControllerResult {
+  readonly figures: RunFigures;
+  /** Region-minutes over capacity after the third cycle of a stress, counted only at instants where some dial setting avoids overload. */
+  readonly overLateFeasibleMinutes: number;
+}
+
+export interface WorldResult {
+  readonly seed: number;
+  readonly name: string;
+  readonly kind: WorldKind;
+  readonly regions: readonly string[];
+  readonly listeners: number;
+  readonly hot: readonly string[];
+  readonly events: readonly string[];
+  readonly seconds: number;
+  /** Bound instants (every 10 simulated minutes): how many, and at how many a dial setting (an assignment) avoids overload. */
+  readonly instants: number;
+  readonly dialFeasibleInstants: number;
+  readonly lpFeasibleInstants: number;
+  readonly runs: Readonly<Record<CampaignController, ControllerResult>>;
+  /** ga-steer: holds by reason over the run. */
+  readonly holds: Readonly<Record<string, number>>;
+  /** ga-steer: one line per Region it left over capacity late at a feasible instant, read from its plans. */
+  readonly trace: readonly string[];
+}
+
+const BOUND_EVERY_SECONDS = 600;
+
+export async function runWorld(world: World, generated: GeneratedWorld, onProgress: (controller: string) => void = () => undefined): Promise<WorldResult> {
+  const started = performance.now();
+  const { scenario, policy } = generated;
+  const service = buildServiceModel(world, scenario, policy);
+  const cache = new FeasibilityBoundsCache(Math.max(1, Math.round(BOUND_EVERY_SECONDS / scenario.stepSeconds)));
+  const stepMs = scenario.stepSeconds * 1000;
+  const feasibleAt = (index: number): boolean => cache.at(index)?.dialFeasible ?? true;
+  const runs: Partial<Record<CampaignController, ControllerResult>> = {};
+  let trace: string[] = [];
+  let holds: Record<string, number> = {};
+  for (const controller of CAMPAIGN_CONTROLLERS) {
+    onProgress(controller);
+    const plans: PlanTrace[] = [];
+    const run = await runSimulation({ world, scenario, policy, controller, bounds: cache.fn(), onPlan: (p) => plans.push(tracePlan(p)) });
+    const lateFeasible = overCapacityInstants(run.series, service, scenario).filter((o) => o.late && feasibleAt(o.index));
+    runs[controller] = { figures: run.figures, overLateFeasibleMinutes: (lateFeasible.length * stepMs) / 60_000 };
+    if (controller === 'ga-steer') {
+      holds = run.holds;
+      trace = describeOverload(run.series, lateFeasible, plans, scenario.stepSeconds / 60);
+    }
+  }
+  const instants = cache.instants();
+  return {
+    seed: generated.seed,
+    name: generated.name,
+    kind: generated.kind,
+    regions: generated.regions,
+    listeners: generated.listeners,
+    hot: generated.hot,
+    events: scenario.events.map((e) => e.kind),
+    seconds: Math.round((performance.now() - started) / 100) / 10,
+    instants: instants.length,
+    dialFeasibleInstants: instants.filter((b) => b.dialFeasible).length,
+    lpFeasibleInstants: instants.filter((b) => b.lpFeasible).length,
+    runs: runs as Record<CampaignController, ControllerResult>,
+    holds,
+    trace,
+  };
+}

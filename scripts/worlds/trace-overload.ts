@@ -1,0 +1,81 @@
+// What ga-steer's own plans said while a Region was over capacity (after the third cycle of its stress,
+// at an instant where some dial setting avoids overload): per Region, how long, how far over in truth,
+// what the plans measured and predicted there, the dials they set, and the holds they gave. One line
+// per Region, for the lead to start a trace from.
+
+import type { RegionCode } from '../../src/domain/traffic.js';
+import type { Plan } from '../../src/plan/types.js';
+import type { SeriesPoint } from '../../src/sim/run-simulation.js';
+
+export interface PlanTrace {
+  readonly tMs: number;
+  readonly regions: readonly { region: RegionCode; measured: number | null; ifUnchanged: number | null; predicted: number | null; dialBefore: number; dialAfter: number }[];
+  readonly holds: readonly { reason: string; region: RegionCode | null; message: string }[];
+}
+
+/** The parts of a plan the trace reads (plans themselves are large). */
+export function tracePlan(plan: Plan): PlanTrace {
+  return {
+    tMs: Date.parse(plan.generatedAt),
+    regions: plan.regions.map((r) => ({
+      region: r.region,
+      measured: r.utilizationPercent,
+      ifUnchanged: r.predictedIfUnchangedPercent,
+      predicted: r.predictedUtilizationPercent,
+      dialBefore: r.dialBeforePercent,
+      dialAfter: r.dialAfterPercent,
+    })),
+    holds: plan.holds.map((h) => ({
+      reason: h.reason,
+      region: h.scope.kind === 'region' ? h.scope.region : h.scope.kind === 'endpoint-group' ? h.scope.address.region : null,
+      message: h.message,
+    })),
+  };
+}
+
+/**
+ * @param late the instants (series indices) and Regions counted as over capacity late, in order.
+ */
+export function describeOverload(series: readonly SeriesPoint[], late: readonly { index: number; region: RegionCode }[], plans: readonly PlanTrace[], stepMinutes: number): string[] {
+  const byRegion = new Map<RegionCode, number[]>();
+  for (const l of late) byRegion.set(l.region, [...(byRegion.get(l.region) ?? []), l.index]);
+  return [...byRegion].map(([region, indices]) => {
+    const truth = indices.map((i) => series[i]?.utilizationPercent[region] ?? 0);
+    const seen = indices.flatMap((i) => {
+      const t = Date.parse(series[i]?.t ?? '');
+      const plan = [...plans].reverse().find((p) => p.tMs <= t);
+      return plan === undefined ? [] : [plan];
+    });
+    const unique = [...new Set(seen)];
+    const view = unique.flatMap((p) => p.regions.filter((r) => r.region === region));
+    const holdCounts = new Map<string, { n: number; message: string }>();
+    for (const p of unique) {
+      for (const h of p.holds) {
+        if (h.region !== null && h.region !== region) continue;
+        const prev = holdCounts.get(h.reason);
+        holdCounts.set(h.reason, { n: (prev?.n ?? 0) + 1, message: prev?.message ?? h.message });
+      }
+    }
+    const holds = [...holdCounts].sort((a, b) => b[1].n - a[1].n);
+    const first = new Date(Date.parse(series[indices[0] ?? 0]?.t ?? '')).toISOString().slice(11, 16);
+    const parts = [
+      `${region} over capacity ${round(indices.length * stepMinutes)} min from ${first} (truth ${range(truth)} %)`,
+      `${unique.length} plans there measured ${range(view.map((v) => v.measured))} %, predicted ${range(view.map((v) => v.ifUnchanged))} % unchanged and ${range(view.map((v) => v.predicted))} % with the plan`,
+      `dial ${range(view.map((v) => v.dialAfter))}`,
+      holds.length === 0 ? 'no holds' : `holds ${holds.map(([reason, h]) => `${reason} x${h.n}`).join(', ')} (first: "${holds[0]?.[1].message ?? ''}")`,
+    ];
+    return parts.join('; ');
+  });
+}
+
+function range(xs: readonly (number | null)[]): string {
+  const v = xs.filter((x): x is number => x !== null && Number.isFinite(x));
+  if (v.length === 0) return '-';
+  const lo = Math.round(Math.min(...v));
+  const hi = Math.round(Math.max(...v));
+  return lo === hi ? String(lo) : `${lo}-${hi}`;
+}
+
+function round(x: number): number {
+  return Math.round(x * 10) / 10;
+}
