@@ -1,0 +1,76 @@
+// The campaign's table (one row per world) and summary (how many worlds meet each criterion), as text.
+
+import { FLAG_MEANINGS, FLAGS, type Flag } from './judge-world.js';
+import type { WorldResult } from './run-world.js';
+
+export interface JudgedWorld {
+  readonly result: WorldResult;
+  readonly flags: readonly Flag[];
+}
+
+export interface FailedWorld {
+  readonly seed: number;
+  readonly name: string;
+  readonly error: string;
+}
+
+const HEADER = ['world', 'kind', 'Regions', 'hot', 'events', 'feasible', 'ga-steer', 'GA alone', 'threshold', 'oracle', 'changes', 'reversals', 'lat vs best', 'flags'];
+
+export function renderTable(worlds: readonly JudgedWorld[]): string {
+  const rows = worlds.map(({ result: r, flags }) => {
+    const over = (c: keyof WorldResult['runs']): string => fmt(r.runs[c].figures.overCapacityAfterThirdCycleMinutes);
+    const steer = r.runs['ga-steer'];
+    const gap = steer.figures.gapToBestDialPercent;
+    return [
+      r.name,
+      r.kind,
+      `${r.regions.length}${r.listeners > 1 ? ` x${r.listeners}L` : ''}`,
+      String(r.hot.length),
+      r.events.length === 0 ? '-' : r.events.map(shortEvent).join('+'),
+      `${r.dialFeasibleInstants}/${r.instants}`,
+      steer.overLateFeasibleMinutes === steer.figures.overCapacityAfterThirdCycleMinutes ? over('ga-steer') : `${over('ga-steer')} (${fmt(steer.overLateFeasibleMinutes)})`,
+      over('ga-alone'),
+      over('threshold'),
+      over('waterfall-oracle'),
+      `${steer.figures.changes}/${r.runs['waterfall-oracle'].figures.changes}`,
+      String(steer.figures.oscillations),
+      gap === null ? '-' : `${gap >= 0 ? '+' : ''}${gap.toFixed(1)} %`,
+      flags.join(' ') || 'ok',
+    ];
+  });
+  const widths = HEADER.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
+  const line = (cells: readonly string[]): string => cells.map((c, i) => (i <= 1 || i === 4 || i === cells.length - 1 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ').trimEnd();
+  return [line(HEADER), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+export const TABLE_LEGEND = [
+  'Region-minutes over capacity after the 3rd cycle after a stress (scenario event, or a Region rising above its drain threshold), per controller;',
+  'ga-steer\'s in brackets when it differs: only the instants where some dial setting avoids overload (what OVER judges).',
+  'feasible: bound instants (every 10 simulated minutes) where the best-dial bound at capacity (5-point grid, the truth\'s routing) finds a setting with no Region over capacity.',
+  'changes: ga-steer / waterfall oracle. reversals: dial reversals within 30 minutes (figures.ts). lat vs best: ga-steer\'s mean latency against the best-dial bound at capacity.',
+  'WORSE compares the after-3rd-cycle figures with GA alone\'s.',
+];
+
+export function renderSummary(worlds: readonly JudgedWorld[], failed: readonly FailedWorld[], wallSeconds: number): string {
+  const n = worlds.length;
+  const judged = worlds.filter((w) => w.result.dialFeasibleInstants > 0).length;
+  const lines = [
+    `${n} worlds run${failed.length > 0 ? `, ${failed.length} failed` : ''} in ${Math.round(wallSeconds)} s wall time (${n > 0 ? Math.round(worlds.reduce((s, w) => s + w.result.seconds, 0) / n) : 0} s per world in a worker)`,
+    `${worlds.filter((w) => w.flags.length === 0).length} of ${n} meet every criterion.`,
+    ...FLAGS.map((f) => {
+      const met = worlds.filter((w) => !w.flags.includes(f)).length;
+      const extra = f === 'OVER' ? ` (${judged} with a feasible instant; ${n - judged} where no dial setting avoids overload at any bound instant)` : '';
+      return `  ${f.padEnd(5)} met in ${String(met).padStart(3)} of ${n}${extra}; flagged when: ${FLAG_MEANINGS[f]}`;
+    }),
+    ...failed.map((f) => `  failed: ${f.name}: ${f.error}`),
+  ];
+  return lines.join('\n');
+}
+
+function shortEvent(kind: string): string {
+  return ({ 'demand-spike': 'spike', 'capacity-change': 'capacity', 'region-failure': 'failure', 'atlas-outage': 'atlas' } as Record<string, string>)[kind] ?? kind;
+}
+
+function fmt(x: number): string {
+  return Number.isInteger(x) ? String(x) : x.toFixed(1);
+}
