@@ -82,6 +82,7 @@ const flaggedLines = judged
   .filter((j) => j.flags.length > 0)
   .flatMap((j) => [
     `${j.result.name} [${j.flags.join(' ')}]: npx tsx src/cli/main.ts simulate --scenario ${join(flaggedDirs[j.result.name] ?? '', SCENARIO_FILE_NAME)}`,
+    `    ga-steer holds: ${Object.entries(j.result.holds).sort((a, b) => b[1] - a[1]).map(([reason, n]) => `${reason} x${n}`).join(', ') || 'none'}`,
     ...j.result.trace.map((t) => `    ${t}`),
   ]);
 process.stdout.write(

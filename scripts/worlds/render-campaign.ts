@@ -14,7 +14,7 @@ export interface FailedWorld {
   readonly error: string;
 }
 
-const HEADER = ['world', 'kind', 'Regions', 'hot', 'events', 'feasible', 'ga-steer', 'GA alone', 'threshold', 'oracle', 'changes', 'reversals', 'lat vs best', 'flags'];
+const HEADER = ['world', 'kind', 'Regions', 'hot', 'events', 'feasible', 'ga-steer', 'budget-held', 'GA alone', 'threshold', 'oracle', 'changes', 'reversals', 'lat vs best', 'flags'];
 
 export function renderTable(worlds: readonly JudgedWorld[]): string {
   const rows = worlds.map(({ result: r, flags }) => {
@@ -29,6 +29,7 @@ export function renderTable(worlds: readonly JudgedWorld[]): string {
       r.events.length === 0 ? '-' : r.events.map(shortEvent).join('+'),
       `${r.dialFeasibleInstants}/${r.instants}`,
       steer.overLateFeasibleMinutes === steer.figures.overCapacityAfterThirdCycleMinutes ? over('ga-steer') : `${over('ga-steer')} (${fmt(steer.overLateFeasibleMinutes)})`,
+      r.budgetHeldMinutes > 0 ? fmt(r.budgetHeldMinutes) : '-',
       over('ga-alone'),
       over('threshold'),
       over('waterfall-oracle'),
@@ -46,6 +47,7 @@ export function renderTable(worlds: readonly JudgedWorld[]): string {
 export const TABLE_LEGEND = [
   'Region-minutes over capacity after the 3rd cycle after a stress (scenario event, or a Region rising above its drain threshold), per controller;',
   'ga-steer\'s in brackets when it differs: only the instants where some dial setting avoids overload (what OVER judges).',
+  'budget-held: of ga-steer\'s (bracketed) minutes, those where its latest plan held that Region on LatencyBudgetExceeded (the policy forbids the offload; the bounds ignore the budget).',
   'feasible: bound instants (every 10 simulated minutes) where the best-dial bound at capacity (5-point grid, the truth\'s routing) finds a setting with no Region over capacity.',
   'changes: ga-steer / waterfall oracle. reversals: dial reversals within 30 minutes (figures.ts). lat vs best: ga-steer\'s mean latency against the best-dial bound at capacity.',
   'WORSE compares the after-3rd-cycle figures with GA alone\'s.',
@@ -59,7 +61,12 @@ export function renderSummary(worlds: readonly JudgedWorld[], failed: readonly F
     `${worlds.filter((w) => w.flags.length === 0).length} of ${n} meet every criterion.`,
     ...FLAGS.map((f) => {
       const met = worlds.filter((w) => !w.flags.includes(f)).length;
-      const extra = f === 'OVER' ? ` (${judged} with a feasible instant; ${n - judged} where no dial setting avoids overload at any bound instant)` : '';
+      const overWorlds = worlds.filter((w) => w.flags.includes('OVER'));
+      const budgetOnly = overWorlds.filter((w) => w.result.budgetHeldMinutes >= w.result.runs['ga-steer'].overLateFeasibleMinutes).length;
+      const extra =
+        f === 'OVER'
+          ? ` (${judged} with a feasible instant; ${n - judged} where no dial setting avoids overload at any bound instant; ${budgetOnly} of the ${overWorlds.length} flagged only for minutes ga-steer held on the latency budget)`
+          : '';
       return `  ${f.padEnd(5)} met in ${String(met).padStart(3)} of ${n}${extra}; flagged when: ${FLAG_MEANINGS[f]}`;
     }),
     ...failed.map((f) => `  failed: ${f.name}: ${f.error}`),

@@ -10,7 +10,7 @@ import { buildServiceModel } from '../../src/sim/service-model.js';
 import type { World } from '../../src/sim/world/world-schema.js';
 import { FeasibilityBoundsCache } from './feasibility-bounds.js';
 import type { GeneratedWorld, WorldKind } from './generate-world.js';
-import { describeOverload, tracePlan, type PlanTrace } from './trace-overload.js';
+import { traceOverload, tracePlan, type PlanTrace } from './trace-overload.js';
 
 export const CAMPAIGN_CONTROLLERS = ['ga-alone', 'threshold', 'waterfall-oracle', 'ga-steer'] as const satisfies readonly ControllerKind[];
 export type CampaignController = (typeof CAMPAIGN_CONTROLLERS)[number];
@@ -37,8 +37,10 @@ export interface WorldResult {
   readonly runs: Readonly<Record<CampaignController, ControllerResult>>;
   /** ga-steer: holds by reason over the run. */
   readonly holds: Readonly<Record<string, number>>;
-  /** ga-steer: one line per Region it left over capacity late at a feasible instant, read from its plans. */
+  /** ga-steer: one line per Region it left over capacity after the third cycle, read from its plans. */
   readonly trace: readonly string[];
+  /** ga-steer: of those Region-minutes, the ones its plan held on the latency budget (LatencyBudgetExceeded for that Region). */
+  readonly budgetHeldMinutes: number;
 }
 
 const BOUND_EVERY_SECONDS = 600;
@@ -51,17 +53,19 @@ export async function runWorld(world: World, generated: GeneratedWorld, onProgre
   const stepMs = scenario.stepSeconds * 1000;
   const feasibleAt = (index: number): boolean => cache.at(index)?.dialFeasible ?? true;
   const runs: Partial<Record<CampaignController, ControllerResult>> = {};
-  let trace: string[] = [];
+  let trace: readonly string[] = [];
+  let budgetHeldMinutes = 0;
   let holds: Record<string, number> = {};
   for (const controller of CAMPAIGN_CONTROLLERS) {
     onProgress(controller);
     const plans: PlanTrace[] = [];
     const run = await runSimulation({ world, scenario, policy, controller, bounds: cache.fn(), onPlan: (p) => plans.push(tracePlan(p)) });
-    const lateFeasible = overCapacityInstants(run.series, service, scenario).filter((o) => o.late && feasibleAt(o.index));
+    const late = overCapacityInstants(run.series, service, scenario).filter((o) => o.late);
+    const lateFeasible = late.filter((o) => feasibleAt(o.index));
     runs[controller] = { figures: run.figures, overLateFeasibleMinutes: (lateFeasible.length * stepMs) / 60_000 };
     if (controller === 'ga-steer') {
       holds = run.holds;
-      trace = describeOverload(run.series, lateFeasible, plans, scenario.stepSeconds / 60);
+      ({ lines: trace, budgetHeldMinutes } = traceOverload(run.series, late, plans, scenario.stepSeconds / 60, feasibleAt));
     }
   }
   const instants = cache.instants();
@@ -80,5 +84,6 @@ export async function runWorld(world: World, generated: GeneratedWorld, onProgre
     runs: runs as Record<CampaignController, ControllerResult>,
     holds,
     trace,
+    budgetHeldMinutes,
   };
 }

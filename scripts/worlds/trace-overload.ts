@@ -1,5 +1,5 @@
-// What ga-steer's own plans said while a Region was over capacity (after the third cycle of its stress,
-// at an instant where some dial setting avoids overload): per Region, how long, how far over in truth,
+// What ga-steer's own plans said while a Region was over capacity (after the third cycle of its stress):
+// per Region, how long (and how much of it at instants where some dial setting avoids overload), how far over in truth,
 // what the plans measured and predicted there, the dials they set, and the holds they gave. One line
 // per Region, for the lead to start a trace from.
 
@@ -33,17 +33,35 @@ export function tracePlan(plan: Plan): PlanTrace {
   };
 }
 
+export interface OverloadTrace {
+  /** One line per Region. */
+  readonly lines: readonly string[];
+  /** Of the Region-minutes at feasible instants, those whose latest plan held that Region on its latency budget (an offload the policy forbids, which the bounds do not know). */
+  readonly budgetHeldMinutes: number;
+}
+
 /**
  * @param late the instants (series indices) and Regions counted as over capacity late, in order.
+ * @param feasible whether some dial setting avoids overload at an instant.
  */
-export function describeOverload(series: readonly SeriesPoint[], late: readonly { index: number; region: RegionCode }[], plans: readonly PlanTrace[], stepMinutes: number): string[] {
+export function traceOverload(
+  series: readonly SeriesPoint[],
+  late: readonly { index: number; region: RegionCode }[],
+  plans: readonly PlanTrace[],
+  stepMinutes: number,
+  feasible: (index: number) => boolean,
+): OverloadTrace {
+  const latestPlan = (index: number): PlanTrace | undefined => {
+    const t = Date.parse(series[index]?.t ?? '');
+    return plans.findLast((p) => p.tMs <= t);
+  };
+  const budgetHeld = late.filter((l) => feasible(l.index) && latestPlan(l.index)?.holds.some((h) => h.reason === 'LatencyBudgetExceeded' && h.region === l.region) === true).length;
   const byRegion = new Map<RegionCode, number[]>();
   for (const l of late) byRegion.set(l.region, [...(byRegion.get(l.region) ?? []), l.index]);
-  return [...byRegion].map(([region, indices]) => {
+  const lines = [...byRegion].map(([region, indices]) => {
     const truth = indices.map((i) => series[i]?.utilizationPercent[region] ?? 0);
     const seen = indices.flatMap((i) => {
-      const t = Date.parse(series[i]?.t ?? '');
-      const plan = [...plans].reverse().find((p) => p.tMs <= t);
+      const plan = latestPlan(i);
       return plan === undefined ? [] : [plan];
     });
     const unique = [...new Set(seen)];
@@ -59,13 +77,14 @@ export function describeOverload(series: readonly SeriesPoint[], late: readonly 
     const holds = [...holdCounts].sort((a, b) => b[1].n - a[1].n);
     const first = new Date(Date.parse(series[indices[0] ?? 0]?.t ?? '')).toISOString().slice(11, 16);
     const parts = [
-      `${region} over capacity ${round(indices.length * stepMinutes)} min from ${first} (truth ${range(truth)} %)`,
+      `${region} over capacity ${round(indices.length * stepMinutes)} min from ${first} (${round(indices.filter(feasible).length * stepMinutes)} at feasible instants; truth ${range(truth)} %)`,
       `${unique.length} plans there measured ${range(view.map((v) => v.measured))} %, predicted ${range(view.map((v) => v.ifUnchanged))} % unchanged and ${range(view.map((v) => v.predicted))} % with the plan`,
       `dial ${range(view.map((v) => v.dialAfter))}`,
       holds.length === 0 ? 'no holds' : `holds ${holds.map(([reason, h]) => `${reason} x${h.n}`).join(', ')} (first: "${holds[0]?.[1].message ?? ''}")`,
     ];
     return parts.join('; ');
   });
+  return { lines, budgetHeldMinutes: budgetHeld * stepMinutes };
 }
 
 function range(xs: readonly (number | null)[]): string {
