@@ -81,9 +81,15 @@ export async function runWorld(world: World, generated: GeneratedWorld, onProgre
     instants: instants.length,
     dialFeasibleInstants: instants.filter((b) => b.dialFeasible).length,
     lpFeasibleInstants: instants.filter((b) => b.lpFeasible).length,
-    runs: runs as Record<CampaignController, ControllerResult>,
+    runs: { 'ga-alone': ranAs(runs, 'ga-alone'), threshold: ranAs(runs, 'threshold'), 'waterfall-oracle': ranAs(runs, 'waterfall-oracle'), 'ga-steer': ranAs(runs, 'ga-steer') },
     holds,
     trace,
     budgetHeldMinutes,
   };
+}
+
+function ranAs(runs: Partial<Record<CampaignController, ControllerResult>>, controller: CampaignController): ControllerResult {
+  const run = runs[controller];
+  if (run === undefined) throw new Error(`world run lost the ${controller} result`);
+  return run;
 }
