@@ -20,7 +20,6 @@ export function renderTable(worlds: readonly JudgedWorld[]): string {
   const rows = worlds.map(({ result: r, flags }) => {
     const over = (c: keyof WorldResult['runs']): string => fmt(r.runs[c].figures.overCapacityAfterThirdCycleMinutes);
     const steer = r.runs['ga-steer'];
-    const gap = steer.figures.gapToBestDialPercent;
     return [
       r.name,
       r.kind,
@@ -35,7 +34,7 @@ export function renderTable(worlds: readonly JudgedWorld[]): string {
       over('waterfall-oracle'),
       `${steer.figures.changes}/${r.runs['waterfall-oracle'].figures.changes}`,
       String(steer.figures.oscillations),
-      gap === null ? '-' : `${gap >= 0 ? '+' : ''}${gap.toFixed(1)} %`,
+      `${signedPercent(steer.figures.gapToBestDialPercent)} (GA ${signedPercent(r.runs['ga-alone'].figures.gapToBestDialPercent)})`,
       flags.join(' ') || 'ok',
     ];
   });
@@ -49,7 +48,7 @@ export const TABLE_LEGEND = [
   'ga-steer\'s in brackets when it differs: only the instants where some dial setting avoids overload (what OVER judges).',
   'budget-held: of ga-steer\'s (bracketed) minutes, those where its latest plan held that Region on LatencyBudgetExceeded (the policy forbids the offload; the bounds ignore the budget).',
   'feasible: bound instants (every 10 simulated minutes) where the best-dial bound at capacity (5-point grid, the truth\'s routing) finds a setting with no Region over capacity.',
-  'changes: ga-steer / waterfall oracle. reversals: dial reversals within 30 minutes (figures.ts). lat vs best: ga-steer\'s mean latency against the best-dial bound at capacity.',
+  'changes: ga-steer / waterfall oracle. reversals: dial reversals within 30 minutes (figures.ts). lat vs best: ga-steer\'s (GA alone\'s) mean latency against the best-dial bound at capacity.',
   'WORSE compares the after-3rd-cycle figures with GA alone\'s.',
 ];
 
@@ -76,6 +75,10 @@ export function renderSummary(worlds: readonly JudgedWorld[], failed: readonly F
 
 function shortEvent(kind: string): string {
   return ({ 'demand-spike': 'spike', 'capacity-change': 'capacity', 'region-failure': 'failure', 'atlas-outage': 'atlas' } as Record<string, string>)[kind] ?? kind;
+}
+
+function signedPercent(x: number | null): string {
+  return x === null ? '-' : `${x >= 0 ? '+' : ''}${x.toFixed(1)} %`;
 }
 
 function fmt(x: number): string {
