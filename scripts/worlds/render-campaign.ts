@@ -14,7 +14,9 @@ export interface FailedWorld {
   readonly error: string;
 }
 
-const HEADER = ['world', 'kind', 'Regions', 'hot', 'events', 'feasible', 'ga-steer', 'budget-held', 'GA alone', 'threshold', 'oracle', 'changes', 'reversals', 'lat vs best', 'flags'];
+const HEADER = ['world', 'kind', 'Regions', 'hot', 'events', 'feasible', 'ga-steer', 'why (ga-steer plans)', 'GA alone', 'threshold', 'oracle', 'changes', 'reversals', 'lat vs best', 'flags'];
+
+const LEFT_ALIGNED = new Set(['world', 'kind', 'events', 'why (ga-steer plans)', 'flags']);
 
 export function renderTable(worlds: readonly JudgedWorld[]): string {
   const rows = worlds.map(({ result: r, flags }) => {
@@ -28,7 +30,7 @@ export function renderTable(worlds: readonly JudgedWorld[]): string {
       r.events.length === 0 ? '-' : r.events.map(shortEvent).join('+'),
       `${r.dialFeasibleInstants}/${r.instants}`,
       steer.overLateFeasibleMinutes === steer.figures.overCapacityAfterThirdCycleMinutes ? over('ga-steer') : `${over('ga-steer')} (${fmt(steer.overLateFeasibleMinutes)})`,
-      r.budgetHeldMinutes > 0 ? fmt(r.budgetHeldMinutes) : '-',
+      whyOver(r.overCauses),
       over('ga-alone'),
       over('threshold'),
       over('waterfall-oracle'),
@@ -39,14 +41,15 @@ export function renderTable(worlds: readonly JudgedWorld[]): string {
     ];
   });
   const widths = HEADER.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
-  const line = (cells: readonly string[]): string => cells.map((c, i) => (i <= 1 || i === 4 || i === cells.length - 1 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ').trimEnd();
+  const line = (cells: readonly string[]): string => cells.map((c, i) => (LEFT_ALIGNED.has(HEADER[i] ?? '') ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ').trimEnd();
   return [line(HEADER), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
 export const TABLE_LEGEND = [
   'Region-minutes over capacity after the 3rd cycle after a stress (scenario event, or a Region rising above its drain threshold), per controller;',
   'ga-steer\'s in brackets when it differs: only the instants where some dial setting avoids overload (what OVER judges).',
-  'budget-held: of ga-steer\'s (bracketed) minutes, those where its latest plan held that Region on LatencyBudgetExceeded (the policy forbids the offload; the bounds ignore the budget).',
+  'why: those (bracketed) minutes by what ga-steer\'s latest plan said of the Region: budget = held on LatencyBudgetExceeded (the policy forbids the offload; the bounds ignore the budget),',
+  'nodata = NoData/StaleData (e.g. before the first probe results), receiver = ReceiverAtCapacity, cooling = CoolingDown, acted = no hold there (it moved dials or predicted the Region under capacity).',
   'feasible: bound instants (every 10 simulated minutes) where the best-dial bound at capacity (5-point grid, the truth\'s routing) finds a setting with no Region over capacity.',
   'changes: ga-steer / waterfall oracle. reversals: dial reversals within 30 minutes (figures.ts). lat vs best: ga-steer\'s (GA alone\'s) mean latency against the best-dial bound at capacity.',
   'WORSE compares the after-3rd-cycle figures with GA alone\'s.',
@@ -61,10 +64,10 @@ export function renderSummary(worlds: readonly JudgedWorld[], failed: readonly F
     ...FLAGS.map((f) => {
       const met = worlds.filter((w) => !w.flags.includes(f)).length;
       const overWorlds = worlds.filter((w) => w.flags.includes('OVER'));
-      const budgetOnly = overWorlds.filter((w) => w.result.budgetHeldMinutes >= w.result.runs['ga-steer'].overLateFeasibleMinutes).length;
+      const only = (cause: string): number => overWorlds.filter((w) => Object.keys(w.result.overCauses).every((c) => c === cause)).length;
       const extra =
         f === 'OVER'
-          ? ` (${judged} with a feasible instant; ${n - judged} where no dial setting avoids overload at any bound instant; ${budgetOnly} of the ${overWorlds.length} flagged only for minutes ga-steer held on the latency budget)`
+          ? ` (${judged} with a feasible instant, ${n - judged} with none; of the ${overWorlds.length} flagged, ${only('LatencyBudgetExceeded')} only where ga-steer held on the latency budget, ${only('NoData')} only where it held for no data)`
           : '';
       return `  ${f.padEnd(5)} met in ${String(met).padStart(3)} of ${n}${extra}; flagged when: ${FLAG_MEANINGS[f]}`;
     }),
@@ -75,6 +78,28 @@ export function renderSummary(worlds: readonly JudgedWorld[], failed: readonly F
 
 function shortEvent(kind: string): string {
   return ({ 'demand-spike': 'spike', 'capacity-change': 'capacity', 'region-failure': 'failure', 'atlas-outage': 'atlas' } as Record<string, string>)[kind] ?? kind;
+}
+
+const CAUSE_LABELS: Readonly<Record<string, string>> = {
+  LatencyBudgetExceeded: 'budget',
+  NoData: 'nodata',
+  StaleData: 'nodata',
+  ReceiverAtCapacity: 'receiver',
+  InsufficientCapacity: 'insufficient',
+  DialFloorReached: 'floor',
+  CoolingDown: 'cooling',
+  Acted: 'acted',
+};
+
+/** The causes of ga-steer's OVER minutes, largest first: `budget 104 cooling 20`. */
+function whyOver(causes: Readonly<Record<string, number>>): string {
+  const merged = new Map<string, number>();
+  for (const [cause, minutes] of Object.entries(causes)) {
+    const label = CAUSE_LABELS[cause] ?? cause;
+    merged.set(label, (merged.get(label) ?? 0) + minutes);
+  }
+  const parts = [...merged].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([label, minutes]) => `${label} ${fmt(minutes)}`);
+  return parts.length === 0 ? '-' : parts.join(' ');
 }
 
 function signedPercent(x: number | null): string {

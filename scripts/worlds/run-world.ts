@@ -39,8 +39,8 @@ export interface WorldResult {
   readonly holds: Readonly<Record<string, number>>;
   /** ga-steer: one line per Region it left over capacity after the third cycle, read from its plans. */
   readonly trace: readonly string[];
-  /** ga-steer: of those Region-minutes, the ones its plan held on the latency budget (LatencyBudgetExceeded for that Region). */
-  readonly budgetHeldMinutes: number;
+  /** ga-steer: its Region-minutes over capacity after the third cycle at feasible instants, by what its latest plan said of that Region (trace-overload.ts). */
+  readonly overCauses: Readonly<Record<string, number>>;
 }
 
 const BOUND_EVERY_SECONDS = 600;
@@ -54,7 +54,7 @@ export async function runWorld(world: World, generated: GeneratedWorld, onProgre
   const feasibleAt = (index: number): boolean => cache.at(index)?.dialFeasible ?? true;
   const runs: Partial<Record<CampaignController, ControllerResult>> = {};
   let trace: readonly string[] = [];
-  let budgetHeldMinutes = 0;
+  let overCauses: Readonly<Record<string, number>> = {};
   let holds: Record<string, number> = {};
   for (const controller of CAMPAIGN_CONTROLLERS) {
     onProgress(controller);
@@ -65,7 +65,7 @@ export async function runWorld(world: World, generated: GeneratedWorld, onProgre
     runs[controller] = { figures: run.figures, overLateFeasibleMinutes: (lateFeasible.length * stepMs) / 60_000 };
     if (controller === 'ga-steer') {
       holds = run.holds;
-      ({ lines: trace, budgetHeldMinutes } = traceOverload(run.series, late, plans, scenario.stepSeconds / 60, feasibleAt));
+      ({ lines: trace, causes: overCauses } = traceOverload(run.series, late, plans, scenario.stepSeconds / 60, feasibleAt));
     }
   }
   const instants = cache.instants();
@@ -84,7 +84,7 @@ export async function runWorld(world: World, generated: GeneratedWorld, onProgre
     runs: { 'ga-alone': ranAs(runs, 'ga-alone'), threshold: ranAs(runs, 'threshold'), 'waterfall-oracle': ranAs(runs, 'waterfall-oracle'), 'ga-steer': ranAs(runs, 'ga-steer') },
     holds,
     trace,
-    budgetHeldMinutes,
+    overCauses,
   };
 }
 

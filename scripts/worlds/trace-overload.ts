@@ -36,8 +36,23 @@ export function tracePlan(plan: Plan): PlanTrace {
 export interface OverloadTrace {
   /** One line per Region. */
   readonly lines: readonly string[];
-  /** Of the Region-minutes at feasible instants, those whose latest plan held that Region on its latency budget (an offload the policy forbids, which the bounds do not know). */
-  readonly budgetHeldMinutes: number;
+  /**
+   * The Region-minutes at feasible instants by what the latest plan said of that Region: the hold that
+   * stopped it (LatencyBudgetExceeded: an offload the policy forbids, which the bounds do not know;
+   * NoData: no fresh latency or load, e.g. before the first probe results arrive), or `Acted` when it
+   * held nothing there (it changed dials, or predicted the Region under capacity).
+   */
+  readonly causes: Readonly<Record<string, number>>;
+}
+
+/** When a plan gives several holds for a Region, the one that explains it best (first in this list). */
+const CAUSE_ORDER = ['LatencyBudgetExceeded', 'NoData', 'StaleData', 'ReceiverAtCapacity', 'InsufficientCapacity', 'DialFloorReached', 'LastHealthyRegion', 'MinRegionsServing', 'CoolingDown', 'AwaitingEffect'];
+
+function causeOf(plan: PlanTrace | undefined, region: RegionCode): string {
+  if (plan === undefined) return 'NoPlanYet';
+  const reasons = plan.holds.filter((h) => h.region === null || h.region === region).map((h) => h.reason);
+  if (reasons.length === 0) return 'Acted';
+  return CAUSE_ORDER.find((c) => reasons.includes(c)) ?? reasons[0] ?? 'Acted';
 }
 
 /**
@@ -55,7 +70,11 @@ export function traceOverload(
     const t = Date.parse(series[index]?.t ?? '');
     return plans.findLast((p) => p.tMs <= t);
   };
-  const budgetHeld = late.filter((l) => feasible(l.index) && latestPlan(l.index)?.holds.some((h) => h.reason === 'LatencyBudgetExceeded' && h.region === l.region) === true).length;
+  const causes: Record<string, number> = {};
+  for (const l of late.filter((x) => feasible(x.index))) {
+    const cause = causeOf(latestPlan(l.index), l.region);
+    causes[cause] = (causes[cause] ?? 0) + stepMinutes;
+  }
   const byRegion = new Map<RegionCode, number[]>();
   for (const l of late) byRegion.set(l.region, [...(byRegion.get(l.region) ?? []), l.index]);
   const lines = [...byRegion].map(([region, indices]) => {
@@ -84,7 +103,7 @@ export function traceOverload(
     ];
     return parts.join('; ');
   });
-  return { lines, budgetHeldMinutes: budgetHeld * stepMinutes };
+  return { lines, causes };
 }
 
 function range(xs: readonly (number | null)[]): string {

@@ -41,7 +41,7 @@ export const worldResultSchema = z.object({
   runs: z.object({ 'ga-alone': controllerResultSchema, threshold: controllerResultSchema, 'waterfall-oracle': controllerResultSchema, 'ga-steer': controllerResultSchema }),
   holds: z.record(z.string(), z.number()),
   trace: z.array(z.string()),
-  budgetHeldMinutes: z.number(),
+  overCauses: z.record(z.string(), z.number()),
 }) satisfies z.ZodType<WorldResult>;
 
 export const toWorkerSchema = z.discriminatedUnion('kind', [z.object({ kind: z.literal('run'), seed: z.int() }), z.object({ kind: z.literal('stop') })]);

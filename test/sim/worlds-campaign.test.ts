@@ -42,7 +42,7 @@ function world(steer: ControllerResult, others: { gaAlone?: ControllerResult; or
     runs: { 'ga-alone': others.gaAlone ?? run({ overCapacityAfterThirdCycleMinutes: 50 }), threshold: run(), 'waterfall-oracle': others.oracle ?? run({ changes: 10 }), 'ga-steer': steer },
     holds: {},
     trace: [],
-    budgetHeldMinutes: 0,
+    overCauses: {},
   };
 }
 
