@@ -20,7 +20,12 @@ const LEFT_ALIGNED = new Set(['world', 'kind', 'events', 'why (ga-steer plans)',
 
 export function renderTable(worlds: readonly JudgedWorld[]): string {
   const rows = worlds.map(({ result: r, flags }) => {
-    const over = (c: keyof WorldResult['runs']): string => fmt(r.runs[c].figures.overCapacityAfterThirdCycleMinutes);
+    // After the 3rd cycle; in brackets, when it differs, only at instants where some dial setting avoids overload.
+    const over = (c: keyof WorldResult['runs']): string => {
+      const { figures, overLateFeasibleMinutes } = r.runs[c];
+      const all = fmt(figures.overCapacityAfterThirdCycleMinutes);
+      return overLateFeasibleMinutes === figures.overCapacityAfterThirdCycleMinutes ? all : `${all} (${fmt(overLateFeasibleMinutes)})`;
+    };
     const steer = r.runs['ga-steer'];
     return [
       r.name,
@@ -29,7 +34,7 @@ export function renderTable(worlds: readonly JudgedWorld[]): string {
       String(r.hot.length),
       r.events.length === 0 ? '-' : r.events.map(shortEvent).join('+'),
       `${r.dialFeasibleInstants}/${r.instants}`,
-      steer.overLateFeasibleMinutes === steer.figures.overCapacityAfterThirdCycleMinutes ? over('ga-steer') : `${over('ga-steer')} (${fmt(steer.overLateFeasibleMinutes)})`,
+      over('ga-steer'),
       whyOver(r.overCauses),
       over('ga-alone'),
       over('threshold'),
@@ -47,7 +52,7 @@ export function renderTable(worlds: readonly JudgedWorld[]): string {
 
 export const TABLE_LEGEND = [
   'Region-minutes over capacity after the 3rd cycle after a stress (scenario event, or a Region rising above its drain threshold), per controller;',
-  'ga-steer\'s in brackets when it differs: only the instants where some dial setting avoids overload (what OVER judges).',
+  'in brackets when it differs: only the instants where some dial setting avoids overload (what OVER judges for ga-steer; the oracle, steering flows only as they renew, is not always there either).',
   'why: those (bracketed) minutes by what ga-steer\'s latest plan said of the Region: budget = held on LatencyBudgetExceeded (the policy forbids the offload; the bounds ignore the budget),',
   'nodata = NoData/StaleData (e.g. before the first probe results), receiver = ReceiverAtCapacity, cooling = CoolingDown, acted = no hold there (it moved dials or predicted the Region under capacity).',
   'feasible: bound instants (every 10 simulated minutes) where the best-dial bound at capacity (5-point grid, the truth\'s routing) finds a setting with no Region over capacity.',
