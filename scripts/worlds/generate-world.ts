@@ -92,7 +92,7 @@ export function generateWorld(seed: number, world: World = loadWorld(), schemasD
   // A capacity loss is seen through a capacity signal (healthy hosts x flows per host), as in
   // examples/scenarios/capacity-loss.yaml: with a constant capacity no controller could see it.
   const capacityFromSignal = events.some((e) => e.kind === 'capacity-change');
-  const notes = describe(kind, pick.centre, pick.far, sized.peakUtilizationPercent, events, listeners);
+  const notes = describeWorld(kind, pick.centre, pick.far, sized.peakUtilizationPercent, events, listeners);
   const files: WorldFiles = {
     scenario: renderScenarioYaml({ ...base, events, notes, ...(capacityFromSignal ? { capacity: sized.capacity } : {}) }, schemasDir),
     policy: renderPolicyYaml({ name, regions, listeners, budgetMs, capacity: sized.capacity, capacityFromSignal }, schemasDir),
@@ -118,7 +118,7 @@ function parseFiles(name: string, scenarioText: string, policyText: string): { s
   return { scenario: scenario.scenario, policy: policy.policy };
 }
 
-function describe(kind: WorldKind, centre: RegionCode, far: readonly RegionCode[], util: Readonly<Record<RegionCode, number>>, events: readonly EventInput[], listeners: number): string[] {
+function describeWorld(kind: WorldKind, centre: RegionCode, far: readonly RegionCode[], util: Readonly<Record<RegionCode, number>>, events: readonly EventInput[], listeners: number): string[] {
   const utilText = Object.entries(util)
     .sort((a, b) => b[1] - a[1])
     .map(([r, u]) => `${r} ${u} %`)
