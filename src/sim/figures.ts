@@ -36,8 +36,17 @@ export interface RunFigures {
 
 const FLAP_WINDOW_MS = 30 * 60_000;
 
-export function computeFigures(series: readonly SeriesPoint[], changes: readonly ChangeRecord[], service: ServiceModel, scenario: Scenario): RunFigures {
-  const stepMinutes = scenario.stepSeconds / 60;
+/** One Region over 100 % of its true capacity at one instant of a run's series. */
+export interface OverCapacityInstant {
+  /** Index into the series. */
+  readonly index: number;
+  readonly region: string;
+  /** At least three controller cycles after the Region's current stress began (what `overCapacityAfterThirdCycleMinutes` counts). */
+  readonly late: boolean;
+}
+
+/** Every instant a Region is over capacity, each marked late or not as the figures count it. */
+export function overCapacityInstants(series: readonly SeriesPoint[], service: ServiceModel, scenario: Scenario): OverCapacityInstant[] {
   const startMs = Date.parse(scenario.start);
   // Events start stress; their end (a Region's recovery, the capacity's return) starts it again.
   const stressStarts = scenario.events
@@ -45,12 +54,11 @@ export function computeFigures(series: readonly SeriesPoint[], changes: readonly
     .flatMap((e) => [{ startMs: startMs + e.at * 60_000 }, { startMs: startMs + (e.at + e.durationMinutes) * 60_000 }]);
 
   const graceMs = 3 * scenario.controllerIntervalSeconds * 1000;
-  let over = 0;
-  let overLate = 0;
+  const out: OverCapacityInstant[] = [];
   // Per Region, when its current stress began: the latest event start, or its latest rise above drainAbovePercent.
   const stressSince = new Map<string, number>();
   const wasAboveDrain = new Map<string, boolean>();
-  for (const p of series) {
+  series.forEach((p, index) => {
     const t = Date.parse(p.t);
     const latestEvent = stressStarts.filter((s) => s.startMs <= t).reduce((a, s) => Math.max(a, s.startMs), Number.NEGATIVE_INFINITY);
     for (const r of service.regions) {
@@ -59,11 +67,18 @@ export function computeFigures(series: readonly SeriesPoint[], changes: readonly
       if (above && wasAboveDrain.get(r.code) !== true) stressSince.set(r.code, t);
       wasAboveDrain.set(r.code, above);
       if (u <= 100) continue;
-      over += stepMinutes;
       const since = Math.max(latestEvent, stressSince.get(r.code) ?? Number.NEGATIVE_INFINITY);
-      if (t - since >= graceMs) overLate += stepMinutes;
+      out.push({ index, region: r.code, late: t - since >= graceMs });
     }
-  }
+  });
+  return out;
+}
+
+export function computeFigures(series: readonly SeriesPoint[], changes: readonly ChangeRecord[], service: ServiceModel, scenario: Scenario): RunFigures {
+  const stepMinutes = scenario.stepSeconds / 60;
+  const overInstants = overCapacityInstants(series, service, scenario);
+  const over = overInstants.length * stepMinutes;
+  const overLate = overInstants.filter((o) => o.late).length * stepMinutes;
 
   const mean = (xs: readonly number[]): number | null => (xs.length > 0 ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
   const meanLatency = mean(series.map((p) => p.meanLatencyMs)) ?? 0;
