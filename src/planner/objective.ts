@@ -189,20 +189,11 @@ export class Objective {
    */
   pick(scores: readonly Score[]): number {
     let keep = scores.map((_, i) => i);
-    const tol = this.tolerance;
-    const tiersOf: [(s: Score) => number, number][] = [
-      [(s) => s.worstOverCapacity, TOLERANCE.worstPoints],
-      [(s) => s.totalOverCapacity, tol],
-      [(s) => s.totalInMargin, tol],
-      [(s) => s.receiversPastDrain, tol],
-      [(s) => s.totalOverThreshold, tol],
-      [(s) => s.meanRttMs, TOLERANCE.rttMs],
-      [(s) => s.changePoints, TOLERANCE.change],
-    ];
-    for (const [value, tolerance] of tiersOf) {
+    for (let k = 0; k < TIER_NAMES.length; k += 1) {
+      const tolerance = tierTolerance(k, this.tolerance);
       let best = Number.POSITIVE_INFINITY;
-      for (const i of keep) best = Math.min(best, value(scores[i] as Score));
-      keep = keep.filter((i) => value(scores[i] as Score) <= best + tolerance);
+      for (const i of keep) best = Math.min(best, tierValue(scores[i] as Score, k));
+      keep = keep.filter((i) => tierValue(scores[i] as Score, k) <= best + tolerance);
       if (keep.length === 1) break;
     }
     return keep[0] ?? -1;
