@@ -16,7 +16,7 @@ import { MetricFeeder, metricSeedsOf } from '../../src/emulator/seed-metrics.js'
 import type { Policy } from '../../src/policy/schema.js';
 import type { Alert } from '../../src/ports/notifier.js';
 import { startTestEmulator, type TestEmulator } from '../support/emulator.js';
-import { freshSignalsOf } from '../support/live-cycle-rig.js';
+import { freshSignalsOf, quietLiveOptions } from '../support/live-cycle-rig.js';
 
 let t: TestEmulator;
 let policy: Policy;
@@ -47,19 +47,7 @@ function wire(stateFile: string, alerts: Alert[]) {
   const clock = { now: () => new Date(trueMs + skewMs + elapsed()) };
   // Latency, landing and demand as the collectors would stamp them: by the controller's own clock.
   const signals = freshSignalsOf(t.snapshot, clock);
-  const wiring = wireLive(policy, {
-    endpointUrl: t.emulator.url,
-    env: {},
-    stateFile,
-    notify: false,
-    log: () => undefined,
-    clock,
-    retry: { maxAttempts: 3, budgetMs: 2000, baseDelayMs: 1, maxDelayMs: 2 },
-    pollIntervalMs: 5,
-    deployTimeoutMs: 2000,
-    extraSources: [signals],
-    policySources: false,
-  });
+  const wiring = wireLive(policy, { ...quietLiveOptions(t.emulator.url, clock, [signals]), stateFile });
   return { ...wiring, deps: { ...wiring.deps, notifier: { notify: async (a: Alert) => void alerts.push(a) } } };
 }
 

@@ -13,6 +13,7 @@ import type { Policy } from '../../src/policy/schema.js';
 import type { SignalSource } from '../../src/ports/signal-source.js';
 import type { Snapshot } from '../../src/snapshot/schema.js';
 import { startTestEmulator, type TestEmulator } from '../support/emulator.js';
+import { quietLiveOptions } from '../support/live-cycle-rig.js';
 
 let t: TestEmulator;
 let policy: Policy;
@@ -52,20 +53,8 @@ afterEach(async () => {
 function wire(stateFile: string) {
   const clock = { now: () => new Date(nowMs) };
   const demandSource: SignalSource = { name: 'demand-fixture', collect: async () => ({ demand: t.snapshot.demand.map((d) => ({ ...d, observedAt: clock.now().toISOString() })), problems: [] }) };
-  return wireLive(policy, {
-    endpointUrl: t.emulator.url,
-    env: {},
-    stateFile,
-    notify: false,
-    log: () => undefined,
-    clock,
-    retry: { maxAttempts: 3, budgetMs: 2000, baseDelayMs: 1, maxDelayMs: 2 },
-    pollIntervalMs: 5,
-    deployTimeoutMs: 2000,
-    extraSources: [latencySourceAt(t.snapshot, clock.now), demandSource],
-    // Latency comes from the fixture above, not from the policy's RIPE Atlas measurements.
-    policySources: false,
-  });
+  // Latency comes from the fixture above, not from the policy's RIPE Atlas measurements.
+  return wireLive(policy, { ...quietLiveOptions(t.emulator.url, clock, [latencySourceAt(t.snapshot, clock.now), demandSource]), stateFile });
 }
 
 describe('live control cycle against the emulator', () => {

@@ -4,7 +4,7 @@
 
 import { runControlCycle, type CycleResult } from '../../src/app/control-cycle.js';
 import { loadPolicyFile } from '../../src/app/input-files.js';
-import { wireLive } from '../../src/app/live-wiring.js';
+import { wireLive, type LiveWiringOptions } from '../../src/app/live-wiring.js';
 import { MetricFeeder, metricSeedsOf } from '../../src/emulator/seed-metrics.js';
 import type { Policy } from '../../src/policy/schema.js';
 import type { Alert, Notifier } from '../../src/ports/notifier.js';
@@ -25,6 +25,25 @@ export interface LiveCycleRig {
   /** Every endpoint group's dial in the emulator, by ARN. */
   dials(): Record<string, number>;
   close(): Promise<void>;
+}
+
+/**
+ * Live wiring against the emulator for a test: quiet (no Slack, no log), fast retries and deploy polls,
+ * and only the test's own signal sources besides CloudWatch. Callers add where state goes.
+ */
+export function quietLiveOptions(endpointUrl: string, clock: { now(): Date }, extraSources: readonly SignalSource[]): LiveWiringOptions {
+  return {
+    endpointUrl,
+    env: {},
+    notify: false,
+    log: () => undefined,
+    clock,
+    retry: { maxAttempts: 3, budgetMs: 2000, baseDelayMs: 1, maxDelayMs: 2 },
+    pollIntervalMs: 5,
+    deployTimeoutMs: 2000,
+    extraSources,
+    policySources: false,
+  };
 }
 
 /**
@@ -71,19 +90,7 @@ export async function startLiveCycleRig(startMs = Date.UTC(2026, 11, 1, 18, 0, 2
     clock,
     async cycle(store, mode = 'apply') {
       new MetricFeeder(t.emulator.metrics, metricSeedsOf(t.snapshot, out.policy).seeds).tick(rig.nowMs);
-      const wiring = wireLive(out.policy, {
-        endpointUrl: t.emulator.url,
-        env: {},
-        stateStore: store,
-        notify: false,
-        log: () => undefined,
-        clock,
-        retry: { maxAttempts: 3, budgetMs: 2000, baseDelayMs: 1, maxDelayMs: 2 },
-        pollIntervalMs: 5,
-        deployTimeoutMs: 2000,
-        extraSources: [freshSignals],
-        policySources: false,
-      });
+      const wiring = wireLive(out.policy, { ...quietLiveOptions(t.emulator.url, clock, [freshSignals]), stateStore: store });
       try {
         return await runControlCycle({ ...wiring.deps, notifier }, out.policy, mode);
       } finally {
