@@ -46,6 +46,8 @@ export function explainDials(input: ExplainInput): Explained {
   const tier = objective.tier(result.score, scoreBefore);
   const changes: DialChange[] = [];
   const receivers = receiversOf(objective, currentTrial, result.trial, predictedAfter);
+  const overBudget = budget.check(result.trial, result.evaluator);
+  const budgetNote = overBudget === undefined ? [] : [`costs ${overBudget.clientGroup} +${round1(overBudget.addedMs)} ms, over the ${policy.latency.budgetMs} ms latency budget: relief of load above capacity comes first (latency.budgetYieldsToCapacity)`];
 
   for (const b of input.bounds) {
     const v = b.variable;
@@ -64,6 +66,7 @@ export function explainDials(input: ExplainInput): Explained {
       addedLatencyMs: { meanMs: round1(cost.meanAddedMs), worstMs: round1(cost.worstAddedMs), worstClientGroup: cost.worstClientGroup },
       notes: [
         ...whyNotes(reason, tier, region, predictedBefore, predictedAfter, receivers),
+        ...(reason === 'DialReduced' ? budgetNote : []),
         `moves ${round1((cost.movedShare * 100) / Math.max(1, v.groups.length))} % of all demand${v.groups.length > 1 ? ` through this group (${round1(cost.movedShare * 100)} % with the Region's ${v.groups.length} groups that move alike)` : ''}`,
         ...(b.coolingDown ? [`changed again within its cooldown: ${v.regionCode} is heading above capacity (guardrails.overloadSkipsCooldown)`] : []),
         ...stepNotes(b, after, region, predictedAfter),
@@ -232,14 +235,15 @@ function blockingReason(input: ExplainInput, trial: Trial, region: ObjectiveRegi
       ? { reason: 'LastHealthyRegion', message: `${region.region} is the last healthy Region serving: it is never drained` }
       : { reason: 'MinRegionsServing', message: `offloading ${region.region} further would leave fewer than ${serving} Regions serving` };
   }
+  const score = search.score(trial);
   const violation = budget.check(trial, result.evaluator);
-  if (violation !== undefined) {
+  // Relief of load above capacity may break the budget (latency.budgetYieldsToCapacity): then it did not block.
+  if (violation !== undefined && !search.budgetYields(trial, score, best)) {
     return {
       reason: 'LatencyBudgetExceeded',
       message: `offloading ${region.region} further would cost ${violation.clientGroup} +${round1(violation.addedMs)} ms, over the ${input.policy.latency.budgetMs} ms budget`,
     };
   }
-  const score = search.score(trial);
   if (objective.compare(score, best) <= 0) return undefined;
   const after = objective.predicted(trial);
   const pushed = objective.regions

@@ -41,6 +41,8 @@ export interface SearchInput {
   readonly bounds: readonly VariableBounds[];
   readonly objective: Objective;
   readonly budget: LatencyBudget;
+  /** Relief of load above capacity may break the latency budget (policy `latency.budgetYieldsToCapacity`). */
+  readonly budgetYieldsToCapacity: boolean;
 }
 
 interface RegionCoordinate {
@@ -57,12 +59,15 @@ export class DialSearch {
   private readonly currentDials: Float64Array;
   private readonly movable: readonly VariableBounds[];
   private readonly regionCoordinates: readonly RegionCoordinate[];
+  /** Regions over capacity by their reading (by the prediction, for one without a reading that stands for its load now). */
+  private readonly overCapacityRegions: ReadonlySet<number>;
   /** Per variable, the directions in which a move must relieve load above capacity. */
   private readonly guarded: ReadonlyMap<number, ReadonlySet<'up' | 'down'>>;
 
   constructor(private readonly input: SearchInput) {
     this.currentDials = Float64Array.from(input.model.variables.map((v) => v.currentPercent / 100));
     this.movable = input.bounds.filter((b) => b.candidates.length > 1);
+    this.overCapacityRegions = new Set(input.objective.regions.filter((r) => (r.measuredPercent ?? r.aheadPercent) > 100).map((r) => r.index));
     this.guarded = new Map(input.bounds.filter((b) => b.onlyForCapacity.size > 0).map((b) => [b.variable.index, b.onlyForCapacity]));
     const byRegion = new Map<number, VariableBounds[]>();
     for (const b of this.movable) byRegion.set(b.variable.region, [...(byRegion.get(b.variable.region) ?? []), b]);
@@ -83,13 +88,15 @@ export class DialSearch {
       evaluator.commit(trial);
       return { evaluator, trial: evaluator.current(), score: this.score(evaluator.current()), method: 'nothing-to-move', evaluations: 0 };
     }
+    const startScore = this.score(this.startTrial(first));
     let best: { evaluator: DialEvaluator; score: Score } | undefined;
     const consider = (evaluator: DialEvaluator): void => {
       this.descend(evaluator);
       const current = evaluator.current();
       // A start outside the hard limits can only end inside them by luck: keep it only if it did.
-      if (!this.feasible(current) || this.input.budget.check(current, evaluator) !== undefined) return;
+      if (!this.feasible(current)) return;
       const score = this.score(current);
+      if (!this.budgetAllows(current, score, startScore, evaluator)) return;
       if (best === undefined || this.input.objective.compare(score, best.score) < 0) best = { evaluator, score };
     };
     const space = this.regionCoordinates.reduce((n, c) => n * c.shifts.length, 1);
@@ -124,7 +131,7 @@ export class DialSearch {
       const lowered = c.variables.filter((b) => (dials[b.variable.index] as number) < (this.currentDials[b.variable.index] as number) - 1e-12);
       if (lowered.length === 0) continue;
       const back = current.evaluator.trial(new Map(lowered.map((b) => [b.variable.index, this.currentDials[b.variable.index] as number])));
-      if (!this.feasible(back) || this.input.budget.check(back, current.evaluator) !== undefined) continue;
+      if (!this.feasible(back) || !this.budgetNoWorse(back, current.evaluator)) continue;
       const score = this.score(back);
       if (!this.input.objective.reliefNoWorse(score, current.score)) continue;
       current.evaluator.commit(back);
@@ -147,7 +154,7 @@ export class DialSearch {
     if (moved.length === 0) return best;
     const back = best.evaluator.trial(new Map(moved.map((v) => [v, this.currentDials[v] as number])));
     const score = this.score(back);
-    if (this.input.objective.tier(best.score, score) === 'capacity' || !this.feasible(back) || this.input.budget.check(back, best.evaluator) !== undefined) return best;
+    if (this.input.objective.tier(best.score, score) === 'capacity' || !this.feasible(back) || !this.budgetNoWorse(back, best.evaluator)) return best;
     best.evaluator.commit(back);
     return { evaluator: best.evaluator, score };
   }
@@ -188,7 +195,7 @@ export class DialSearch {
         const cooling = trial.dials.some((d, v) => this.isGuardedMove(v, (base[v] as number), d));
         const tier = this.input.objective.tier(score, startScore);
         const admissible = (!lowers || RELIEF_TIERS.has(tier)) && (!cooling || tier === 'capacity');
-        if (admissible && this.input.objective.compare(score, bestScore) < 0 && this.input.budget.check(trial, evaluator) === undefined) {
+        if (admissible && this.input.objective.compare(score, bestScore) < 0 && this.budgetAllows(trial, score, startScore, evaluator)) {
           bestScore = score;
           bestTrial = evaluator.keep(trial);
         }
@@ -311,19 +318,60 @@ export class DialSearch {
       if (guarded && tier !== 'capacity' && !(lowers === false && this.staysCool(trial, region))) continue;
       better.push({ trial: evaluator.keep(trial), score });
     }
-    return this.pickWithinBudget(better, evaluator);
+    return this.pickWithinBudget(better, evaluator, incumbent);
   }
 
-  /** The best candidate that keeps the latency budget (checked in order of preference: it is the costly test). */
-  private pickWithinBudget(candidates: { trial: Trial; score: Score }[], evaluator: DialEvaluator): { trial: Trial; score: Score } | undefined {
+  /**
+   * The best candidate that keeps the latency budget (checked in order of preference: it is the costly
+   * test), unless a better one relieves more load above capacity: then the best of those that relieve
+   * load above capacity over the incumbent, whatever the budget (capacity comes first).
+   */
+  private pickWithinBudget(candidates: { trial: Trial; score: Score }[], evaluator: DialEvaluator, incumbent: Score): { trial: Trial; score: Score } | undefined {
+    const { objective, budget } = this.input;
     const left = [...candidates];
+    let relieving: { trial: Trial; score: Score } | undefined;
     while (left.length > 0) {
-      const i = this.input.objective.pick(left.map((c) => c.score));
+      const i = objective.pick(left.map((c) => c.score));
       const c = left[i] as { trial: Trial; score: Score };
-      if (this.input.budget.check(c.trial, evaluator) === undefined) return c;
+      if (budget.check(c.trial, evaluator) === undefined) return relieving !== undefined && objective.tier(relieving.score, c.score) === 'capacity' ? relieving : c;
+      if (relieving === undefined && this.budgetYields(c.trial, c.score, incumbent)) relieving = c;
       left.splice(i, 1);
     }
-    return undefined;
+    return relieving;
+  }
+
+  /** Whether a trial keeps the latency budget, or breaks it to relieve load above capacity that `baseline` leaves. */
+  private budgetAllows(trial: Trial, score: Score, baseline: Score, evaluator: DialEvaluator): boolean {
+    return this.input.budget.check(trial, evaluator) === undefined || this.budgetYields(trial, score, baseline);
+  }
+
+  /**
+   * The budget gives way only to relief of load above capacity (the objective's first tier), when the
+   * policy lets it, and only for dials of Regions over capacity by their own reading: a receiver near
+   * capacity with a hot neighbour's spill keeps the budget, since where its own users would go (back
+   * to the hot neighbour, often) is what the model knows least.
+   */
+  budgetYields(trial: Trial, score: Score, baseline: Score): boolean {
+    if (!this.input.budgetYieldsToCapacity || this.input.objective.tier(score, baseline) !== 'capacity') return false;
+    for (const b of this.movable) {
+      const v = b.variable.index;
+      if ((trial.dials[v] as number) < (this.currentDials[v] as number) - 1e-12 && !this.overCapacityRegions.has(b.variable.region)) return false;
+    }
+    return true;
+  }
+
+  /** Whether a trial breaks the latency budget by no more than the evaluator's committed setting does (a dial put back). */
+  private budgetNoWorse(trial: Trial, evaluator: DialEvaluator): boolean {
+    const after = this.input.budget.check(trial, evaluator);
+    if (after === undefined) return true;
+    const now = this.input.budget.check(evaluator.current(), evaluator);
+    return now !== undefined && after.addedMs - after.allowedMs <= now.addedMs - now.allowedMs + 1e-6;
+  }
+
+  private startTrial(start: ReadonlyMap<number, number>): Trial {
+    const evaluator = new DialEvaluator(this.input.model);
+    evaluator.commit(evaluator.trial(start));
+    return evaluator.current();
   }
 
   /** Whether a Region's predicted utilization in a trial stays below its restore threshold. */

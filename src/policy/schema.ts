@@ -97,7 +97,8 @@ export const policySchema = z.strictObject({
     .strictObject({
       statistic: z.enum(['p50', 'p90', 'p95']).default('p50').describe('Statistic the planner compares: p50, p90 or p95 RTT.'),
       objectiveMs: z.number().positive().default(150).describe('The latency objective: the RTT users of this service should see. Reported against.'),
-      budgetMs: z.number().min(0).default(80).describe('Most added RTT (ms) an offload may cost the users who move, per client group (groups carrying at least 1 % of the moved demand).'),
+      budgetMs: z.number().min(0).default(80).describe('Most added RTT (ms) an offload may cost the users who move, per client group (groups carrying at least 0.5 % of all demand).'),
+      budgetYieldsToCapacity: z.boolean().default(true).describe('Whether relief of load predicted above 100 % of capacity may cost more than budgetMs (the plan names the group and the cost); false: the budget holds even then.'),
       minSamples: z.int().min(1).default(3).describe('Ignore client groups with fewer samples than this.'),
     })
     .prefault({}),

@@ -99,6 +99,26 @@ describe('evaluate: offloading a hot Region', () => {
     expect(holdReasons(plan)).toContain('LatencyBudgetExceeded');
     expect(plan.holds.find((h) => h.reason === 'LatencyBudgetExceeded')?.message).toContain('DE');
   });
+
+  it('lets relief of a Region over capacity cost more than the budget, says so, and holds when the policy forbids it', () => {
+    const far = {
+      DE: { rtt: { 'eu-central-1': 10, 'eu-west-1': 90 }, demand: 50 },
+      IE: { rtt: { 'eu-central-1': 30, 'eu-west-1': 8 }, demand: 50 },
+    };
+    const regions: RegionSpec[] = [
+      { region: 'eu-central-1', full: 1000, load: 1150 },
+      { region: 'eu-west-1', full: 5000, load: 500 },
+    ];
+    const snapshot = makeSnapshot({ regions, groups: far });
+    const { plan } = evaluate(makePolicy({ latency: { budgetMs: 60 } }, regions), snapshot, emptyControllerState(), NOW);
+    expect(dialOf(plan, 'eu-central-1')).toBeLessThan(100);
+    expect(plan.changes[0]?.evidence.notes.join(' ')).toContain('DE +80 ms, over the 60 ms latency budget: relief of load above capacity comes first');
+    expect(holdReasons(plan)).not.toContain('LatencyBudgetExceeded');
+
+    const strict = evaluate(makePolicy({ latency: { budgetMs: 60, budgetYieldsToCapacity: false } }, regions), snapshot, emptyControllerState(), NOW).plan;
+    expect(strict.changes).toHaveLength(0);
+    expect(holdReasons(strict)).toContain('LatencyBudgetExceeded');
+  });
 });
 
 describe('evaluate: restoring', () => {
