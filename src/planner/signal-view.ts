@@ -41,6 +41,8 @@ export interface ClientGroupSignals {
   readonly spreadMs: number | undefined;
   /** Observed landing shares, when measured. */
   readonly landing: Readonly<Record<RegionCode, number>> | undefined;
+  /** How many landing results those shares are made of. */
+  readonly landingSamples: number | undefined;
   readonly latitude: number | undefined;
   readonly longitude: number | undefined;
 }
@@ -133,9 +135,9 @@ export function readSignals(policy: Policy, snapshot: Snapshot, now: Date): Sign
     notes.push(`${staleLatency} latency measurement(s) older than ${maxAge.latency} s were left out`);
   }
 
-  const landing = new Map<string, Record<RegionCode, number>>();
+  const landing = new Map<string, { shares: Record<RegionCode, number>; samples: number }>();
   for (const m of snapshot.landing) {
-    if (isFresh(m.observedAt, now, maxAge.landing) && m.sampleCount > 0) landing.set(m.clientGroup, m.shares);
+    if (isFresh(m.observedAt, now, maxAge.landing) && m.sampleCount > 0) landing.set(m.clientGroup, { shares: m.shares, samples: m.sampleCount });
   }
 
   const demand = readDemand(policy, snapshot, now, rtt);
@@ -150,7 +152,8 @@ export function readSignals(policy: Policy, snapshot: Snapshot, now: Date): Sign
       demand: demand.ok ? (demand.weights.get(id) ?? 0) : 0,
       rttMs: rtt.get(id) ?? new Map(),
       spreadMs: median(spreads.get(id)),
-      landing: landing.get(id),
+      landing: landing.get(id)?.shares,
+      landingSamples: landing.get(id)?.samples,
       latitude: meta.get(id)?.latitude,
       longitude: meta.get(id)?.longitude,
     }))
