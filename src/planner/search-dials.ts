@@ -61,12 +61,17 @@ export class DialSearch {
   private readonly regionCoordinates: readonly RegionCoordinate[];
   /** Regions over capacity by their reading (by the prediction, for one without a reading that stands for its load now). */
   private readonly overCapacityRegions: ReadonlySet<number>;
+  /** Regions over capacity at the current dials, by their reading or by the prediction (as the capacity tiers judge it). */
+  private readonly overloadedRegions: ReadonlySet<number>;
   /** Per variable, the directions in which a move must relieve load above capacity. */
   private readonly guarded: ReadonlyMap<number, ReadonlySet<'up' | 'down'>>;
 
   constructor(private readonly input: SearchInput) {
     this.currentDials = Float64Array.from(input.model.variables.map((v) => v.currentPercent / 100));
     this.movable = input.bounds.filter((b) => b.candidates.length > 1);
+    this.overloadedRegions = new Set(
+      input.objective.regions.filter((r) => (r.measuredPercent ?? 0) > 100 || input.objective.capacityView(r, r.aheadPercent) > 100).map((r) => r.index),
+    );
     this.overCapacityRegions = new Set(input.objective.regions.filter((r) => (r.measuredPercent ?? r.aheadPercent) > 100).map((r) => r.index));
     this.guarded = new Map(input.bounds.filter((b) => b.onlyForCapacity.size > 0).map((b) => [b.variable.index, b.onlyForCapacity]));
     const byRegion = new Map<number, VariableBounds[]>();
@@ -192,9 +197,8 @@ export class DialSearch {
         const score = this.score(trial);
         const base = evaluator.current().dials;
         const lowers = trial.dials.some((d, v) => d < (base[v] as number) - 1e-12);
-        const cooling = trial.dials.some((d, v) => this.isGuardedMove(v, (base[v] as number), d));
         const tier = this.input.objective.tier(score, startScore);
-        const admissible = (!lowers || RELIEF_TIERS.has(tier)) && (!cooling || tier === 'capacity');
+        const admissible = (!lowers || RELIEF_TIERS.has(tier)) && this.guardedMovesAllowed(trial, base, tier);
         if (admissible && this.input.objective.compare(score, bestScore) < 0 && this.budgetAllows(trial, score, startScore, evaluator)) {
           bestScore = score;
           bestTrial = evaluator.keep(trial);
@@ -294,13 +298,9 @@ export class DialSearch {
     for (const moves of options) {
       let same = true;
       let lowers = false;
-      let guarded = false;
       for (const [v, d] of moves) {
         const now = committed[v] as number;
-        if (Math.abs(now - d) > 1e-12) {
-          same = false;
-          if (this.isGuardedMove(v, now, d)) guarded = true;
-        }
+        if (Math.abs(now - d) > 1e-12) same = false;
         if (d < now - 1e-12) lowers = true;
       }
       if (same || (lowers && !mayLower)) continue;
@@ -313,9 +313,7 @@ export class DialSearch {
       // A dial comes down only to relieve load (capacity or threshold), never for latency alone: the
       // probes' RTT is no licence to move users away from where GA sends them.
       if (lowers && !RELIEF_TIERS.has(tier)) continue;
-      // Guarded moves (cooling down, turning back) only to relieve load above capacity, or, for a
-      // restore, when the Region stays below its restore threshold: the stress is clearly over.
-      if (guarded && tier !== 'capacity' && !(lowers === false && this.staysCool(trial, region))) continue;
+      if (!this.guardedMovesAllowed(trial, committed, tier)) continue;
       better.push({ trial: evaluator.keep(trial), score });
     }
     return this.pickWithinBudget(better, evaluator, incumbent);
@@ -379,6 +377,28 @@ export class DialSearch {
     const r = this.input.objective.regions.find((x) => x.index === region);
     const restoreBelow = r === undefined ? undefined : this.input.policy.regions[r.region]?.restoreBelowPercent;
     return r !== undefined && restoreBelow !== undefined && this.input.objective.utilization(trial, r) < restoreBelow;
+  }
+
+  /**
+   * Guarded moves, from `base`: a group cooling down, or a raised dial lowered again within the reversal
+   * window, steps down only to relieve load above capacity, and only while its own Region is over
+   * capacity at the current dials (the earlier change already in that prediction); a lowered dial comes
+   * back up within the window only once its Region stays below its restore threshold with it: the
+   * stress there is clearly over. Not to relieve another Region: two Regions that take turns being
+   * relieved through each other's dials (a receiver lowered to 0 and reopened, a hot Region raised
+   * because its receiver filled) would swap their overload back and forth.
+   */
+  private guardedMovesAllowed(trial: Trial, base: Float64Array, tier: TierName | undefined): boolean {
+    for (const b of this.movable) {
+      const v = b.variable.index;
+      const from = base[v] as number;
+      const to = trial.dials[v] as number;
+      if (!this.isGuardedMove(v, from, to)) continue;
+      if (to < from) {
+        if (tier !== 'capacity' || !this.overloadedRegions.has(b.variable.region)) return false;
+      } else if (!this.staysCool(trial, b.variable.region)) return false;
+    }
+    return true;
   }
 
   private isGuardedMove(v: number, from: number, to: number): boolean {

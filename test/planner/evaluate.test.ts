@@ -408,3 +408,31 @@ describe('evaluate: neighbours that spill into each other', () => {
     expect(plan.holds.map((h) => h.message)).toContain('offloading eu-central-1 further would push eu-west-1 (100 %) over target');
   });
 });
+
+describe('evaluate: no turning back within the reversal window to relieve another Region', () => {
+  // eu-central-1 was lowered to 50 ten minutes ago (past its cooldown, inside the 30-minute window);
+  // eu-west-1 now runs over capacity with its spill, its own dial pinned. Raising eu-central-1 would
+  // take spill back from eu-west-1 but fill eu-central-1 past its restore threshold: the two would
+  // trade the overload.
+  const regions: RegionSpec[] = [
+    { region: 'eu-central-1', full: 1000, load: 580, dial: 50 },
+    { region: 'eu-west-1', full: 1000, load: 1040 },
+  ];
+  const PINNED = { pins: [{ region: 'eu-west-1', reason: 'held for the test' }] };
+  const loweredAgo = (minutes: number): ControllerStateInput => ({
+    stateVersion: 2,
+    groups: {
+      [groupArn('eu-central-1')]: { lastChangeAt: new Date(NOW.getTime() - minutes * 60_000).toISOString(), lastDirection: 'down', expectedDialPercent: 50 },
+    },
+  });
+
+  it('keeps a dial lowered within the window down, though raising it would relieve the receiver', () => {
+    const { plan } = evaluate(makePolicy(PINNED, regions), makeSnapshot({ regions }), loweredAgo(10), NOW);
+    expect(dialOf(plan, 'eu-central-1') ?? 50).toBeLessThanOrEqual(50);
+  });
+
+  it('raises it once the window has passed', () => {
+    const { plan } = evaluate(makePolicy(PINNED, regions), makeSnapshot({ regions }), loweredAgo(40), NOW);
+    expect(dialOf(plan, 'eu-central-1') ?? 50).toBeGreaterThan(50);
+  });
+});
