@@ -25,14 +25,10 @@ export interface ProximityInput {
   /** How much RTT varies between the group's vantage points (p90 - p50, ms), when known. */
   readonly spreadMs: number | undefined;
   readonly landing: Readonly<Record<RegionCode, number>> | undefined;
-  /** How many landing results `landing` is made of (undefined: many). */
-  readonly landingSamples?: number | undefined;
   readonly latitude: number | undefined;
   readonly longitude: number | undefined;
 }
 
-/** Weight of the RTT ranking against landing results, in results (see derivePreference). */
-const LANDING_PRIOR_SAMPLES = 10;
 /** The spread assumed for a group whose probes do not tell (ms); and the least any group gets. */
 const DEFAULT_SPREAD_MS = 6;
 const MIN_SIGMA_MS = 1.5;
@@ -143,18 +139,7 @@ export function derivePreference(
   sparsify(prefer);
   let first: Float64Array;
   const seen = allDialsFull ? observedFirst(regions, input.landing) : undefined;
-  if (seen !== undefined) {
-    // A handful of probes landing says little about a country's millions of users: the landing counts
-    // as that many results against LANDING_PRIOR_SAMPLES drawn from the RTT ranking.
-    const n = input.landingSamples ?? Number.POSITIVE_INFINITY;
-    const w = Number.isFinite(n) ? n / (n + LANDING_PRIOR_SAMPLES) : 1;
-    if (w < 1 && anyPositive(prefer)) {
-      const total = sumOf(prefer);
-      for (let r = 0; r < R; r += 1) seen[r] = w * (seen[r] as number) + ((1 - w) * (prefer[r] as number)) / total;
-      sparsify(seen);
-    }
-    first = seen;
-  }
+  if (seen !== undefined) first = seen;
   else if (anyPositive(prefer)) {
     first = takeFloatRow(R);
     first.set(prefer);

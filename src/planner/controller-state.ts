@@ -64,10 +64,6 @@ export const controllerStateSchema = z.strictObject({
   spillMix: z.number().min(0).max(1).optional(),
   /** The last cycles, oldest first. */
   history: z.array(cyclePointSchema).max(64).default([]),
-  /** Where each client group's users landed when every dial was at 100 and every Region healthy, and when that was seen. */
-  naturalLanding: z
-    .strictObject({ at: isoTime, groups: z.record(z.string(), z.record(z.string(), z.number().min(0).max(1))), samples: z.record(z.string(), z.int().min(0)).default({}) })
-    .optional(),
 });
 
 const versionOneSchema = z.strictObject({
@@ -97,7 +93,6 @@ export type ControllerStateInput =
       readonly learntOver?: string;
       readonly flowLifetimeSeconds?: number;
       readonly spillMix?: number;
-      readonly naturalLanding?: { readonly at: string; readonly groups: Readonly<Record<string, Readonly<Record<string, number>>>>; readonly samples: Readonly<Record<string, number>> };
     };
 
 export function normalizeControllerState(input: ControllerStateInput): ControllerState {
@@ -110,7 +105,6 @@ export function normalizeControllerState(input: ControllerStateInput): Controlle
     ...(s.flowLifetimeSeconds !== undefined ? { flowLifetimeSeconds: s.flowLifetimeSeconds } : {}),
     ...(s.spillMix !== undefined ? { spillMix: s.spillMix } : {}),
     history: s.history ?? [],
-    ...(s.naturalLanding !== undefined ? { naturalLanding: s.naturalLanding } : {}),
   };
 }
 

@@ -19,7 +19,6 @@ import { explainDials, regionEvidence } from './explain-plan.js';
 import { freezeGroups } from './freeze-groups.js';
 import { readGovernedTopology, type GovernedGroup, type GovernedTopology } from './governed-topology.js';
 import { LatencyBudget } from './latency-budget.js';
-import { naturalLanding, type NaturalLanding } from './natural-landing.js';
 import { buildLoadBasis, trackRegionHealth, type LoadBasis } from './load-basis.js';
 import { nextState } from './next-state.js';
 import { Objective } from './objective.js';
@@ -88,8 +87,7 @@ export function evaluate(policy: Policy, snapshot: Snapshot, stateInput: Control
     const b = groupBounds.get(g.address.endpointGroupArn);
     return b === undefined ? '' : boundsKey(b);
   };
-  const nearness = naturalLanding(state.naturalLanding, view.clientGroups, topology, now);
-  const measuredModel = buildTrafficModel(topology, nearness.clientGroups, trend.growth, { groupKey, landingIsNatural: nearness.natural });
+  const measuredModel = buildTrafficModel(topology, view.clientGroups, trend.growth, { groupKey });
   const basis = buildLoadBasis({ policy, model: measuredModel, signals: view.regions, regionHealth: topology.regionHealth, regionStates, state, demandNow, now });
   const history = appendCycle(state.history, {
     now,
@@ -101,7 +99,7 @@ export function evaluate(policy: Policy, snapshot: Snapshot, stateInput: Control
   });
   if (basis.holds.length > 0) {
     const held = holdAll(basis.holds, view.regions);
-    return { plan: held.plan, state: withNaturalLanding({ ...held.state, history }, nearness.remember) };
+    return { plan: held.plan, state: { ...held.state, history } };
   }
   // The model with the fitted corrections: what the search and the explanations use.
   const model = withDemandScale(measuredModel, basis.demandScale, trend.growth, basis.spillMix);
@@ -141,15 +139,9 @@ export function evaluate(policy: Policy, snapshot: Snapshot, stateInput: Control
     regionStates,
     basis,
     history,
-    naturalLanding: nearness.remember,
     now,
   });
   return { plan, state: next };
-}
-
-function withNaturalLanding(state: ControllerState, remember: NaturalLanding | undefined): ControllerState {
-  const { naturalLanding: _, ...rest } = state;
-  return remember === undefined ? rest : { ...rest, naturalLanding: remember };
 }
 
 const NOTHING_MOVED = { movedDemandPercent: 0, meanAddedMs: 0 };

@@ -7,7 +7,6 @@ import type { PlannedChange } from '../plan/types.js';
 import { CONTROLLER_STATE_VERSION, type ControllerState, type CyclePoint, type GroupState, type RegionState } from './controller-state.js';
 import type { GovernedGroup } from './governed-topology.js';
 import type { LoadBasis } from './load-basis.js';
-import type { NaturalLanding } from './natural-landing.js';
 
 export interface NextStateInput {
   readonly groupStates: Readonly<Record<string, GroupState>>;
@@ -16,7 +15,6 @@ export interface NextStateInput {
   readonly regionStates: Readonly<Record<RegionCode, RegionState>>;
   readonly basis: LoadBasis | undefined;
   readonly history: readonly CyclePoint[];
-  readonly naturalLanding: NaturalLanding | undefined;
   readonly now: Date;
 }
 
@@ -50,7 +48,6 @@ export function nextState(input: NextStateInput): ControllerState {
     regions,
     ...(input.basis !== undefined ? { flowLifetimeSeconds: input.basis.flowLifetimeSeconds, spillMix: input.basis.spillMix } : {}),
     history: [...input.history],
-    ...(input.naturalLanding !== undefined ? { naturalLanding: { at: input.naturalLanding.at, groups: { ...input.naturalLanding.groups }, samples: { ...input.naturalLanding.samples } } } : {}),
   };
 }
 

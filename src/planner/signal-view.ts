@@ -41,8 +41,6 @@ export interface ClientGroupSignals {
   readonly spreadMs: number | undefined;
   /** Observed landing shares, when measured. */
   readonly landing: Readonly<Record<RegionCode, number>> | undefined;
-  /** How many landing results those shares are made of. */
-  readonly landingSamples: number | undefined;
   readonly latitude: number | undefined;
   readonly longitude: number | undefined;
 }
@@ -135,9 +133,9 @@ export function readSignals(policy: Policy, snapshot: Snapshot, now: Date): Sign
     notes.push(`${staleLatency} latency measurement(s) older than ${maxAge.latency} s were left out`);
   }
 
-  const landing = new Map<string, { shares: Record<RegionCode, number>; samples: number }>();
+  const landing = new Map<string, Record<RegionCode, number>>();
   for (const m of snapshot.landing) {
-    if (isFresh(m.observedAt, now, maxAge.landing) && m.sampleCount > 0) landing.set(m.clientGroup, { shares: m.shares, samples: m.sampleCount });
+    if (isFresh(m.observedAt, now, maxAge.landing) && m.sampleCount > 0) landing.set(m.clientGroup, m.shares);
   }
 
   const demand = readDemand(policy, snapshot, now, rtt);
@@ -152,8 +150,7 @@ export function readSignals(policy: Policy, snapshot: Snapshot, now: Date): Sign
       demand: demand.ok ? (demand.weights.get(id) ?? 0) : 0,
       rttMs: rtt.get(id) ?? new Map(),
       spreadMs: median(spreads.get(id)),
-      landing: landing.get(id)?.shares,
-      landingSamples: landing.get(id)?.samples,
+      landing: landing.get(id),
       latitude: meta.get(id)?.latitude,
       longitude: meta.get(id)?.longitude,
     }))

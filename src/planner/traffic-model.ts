@@ -80,8 +80,6 @@ export interface TrafficModelOptions {
   readonly demandScale?: Float64Array;
   /** Governed groups with different keys are never moved together (their limits differ). */
   readonly groupKey?: (group: GovernedGroup) => string;
-  /** The client groups' `landing` is where they land with every dial at 100 (remembered), though dials are lowered now. */
-  readonly landingIsNatural?: boolean;
 }
 
 /** `growth`: projected relative growth per client group (the demand trend). */
@@ -97,7 +95,7 @@ export function buildTrafficModel(
   const R = regions.length;
   const allFull = topology.groups.every((g) => dialsEqual(g.group.trafficDialPercent, 100));
 
-  const preferences = preferencesOf(regions, clientGroups, allFull || options.landingIsNatural === true);
+  const preferences = preferencesOf(regions, clientGroups, allFull);
   const spillFrom = preferences.spillFrom;
   const rows = new FloatRows();
   // Every class's landing costs in one block (an R x R array per class would be an allocation each).
