@@ -18,7 +18,7 @@ import type { Policy } from '../policy/schema.js';
 import { DialEvaluator, type Trial } from './dial-evaluator.js';
 import type { VariableBounds } from './dial-bounds.js';
 import type { LatencyBudget } from './latency-budget.js';
-import type { Objective, Score, TierName } from './objective.js';
+import { CAPACITY_MARGIN_PERCENT, type Objective, type Score, type TierName } from './objective.js';
 import type { TrafficModel } from './traffic-model.js';
 
 const EXHAUSTIVE_LIMIT = 20_000;
@@ -383,10 +383,11 @@ export class DialSearch {
    * Guarded moves, from `base`: a group cooling down, or a raised dial lowered again within the reversal
    * window, steps down only to relieve load above capacity, and only while its own Region is over
    * capacity at the current dials (the earlier change already in that prediction); a lowered dial comes
-   * back up within the window only once its Region stays below its restore threshold with it: the
-   * stress there is clearly over. Not to relieve another Region: two Regions that take turns being
-   * relieved through each other's dials (a receiver lowered to 0 and reopened, a hot Region raised
-   * because its receiver filled) would swap their overload back and forth.
+   * back up within the window once its Region stays below its restore threshold with it (the stress
+   * there is clearly over), or to relieve load above capacity elsewhere if its own Region stays out of
+   * its capacity margin: never so far that the two Regions swap their overload (a receiver lowered to
+   * 0 and reopened to take all the spill, a hot Region raised back over capacity because its receiver
+   * filled) and take turns being relieved through each other's dials.
    */
   private guardedMovesAllowed(trial: Trial, base: Float64Array, tier: TierName | undefined): boolean {
     for (const b of this.movable) {
@@ -396,9 +397,15 @@ export class DialSearch {
       if (!this.isGuardedMove(v, from, to)) continue;
       if (to < from) {
         if (tier !== 'capacity' || !this.overloadedRegions.has(b.variable.region)) return false;
-      } else if (!this.staysCool(trial, b.variable.region)) return false;
+      } else if (!this.staysCool(trial, b.variable.region) && !(tier === 'capacity' && this.staysClearOfCapacity(trial, b.variable.region))) return false;
     }
     return true;
+  }
+
+  /** Whether a Region stays out of its capacity margin in a trial, as the capacity tiers judge it. */
+  private staysClearOfCapacity(trial: Trial, region: number): boolean {
+    const r = this.input.objective.regions.find((x) => x.index === region);
+    return r !== undefined && this.input.objective.capacityView(r, this.input.objective.utilization(trial, r)) <= CAPACITY_MARGIN_PERCENT;
   }
 
   private isGuardedMove(v: number, from: number, to: number): boolean {

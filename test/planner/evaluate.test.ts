@@ -409,16 +409,14 @@ describe('evaluate: neighbours that spill into each other', () => {
   });
 });
 
-describe('evaluate: no turning back within the reversal window to relieve another Region', () => {
-  // eu-central-1 was lowered to 50 ten minutes ago (past its cooldown, inside the 30-minute window);
-  // eu-west-1 now runs over capacity with its spill, its own dial pinned. Raising eu-central-1 would
-  // take spill back from eu-west-1 but fill eu-central-1 past its restore threshold: the two would
-  // trade the overload.
-  const regions: RegionSpec[] = [
-    { region: 'eu-central-1', full: 1000, load: 580, dial: 50 },
+describe('evaluate: turning back within the reversal window to relieve another Region', () => {
+  // eu-central-1 was lowered to 50 minutes ago (past its cooldown, inside the 30-minute window);
+  // eu-west-1 now runs over capacity with its spill, its own dial pinned.
+  const PINNED = { pins: [{ region: 'eu-west-1', reason: 'held for the test' }] };
+  const regions = (load: number): RegionSpec[] => [
+    { region: 'eu-central-1', full: 1000, load, dial: 50 },
     { region: 'eu-west-1', full: 1000, load: 1040 },
   ];
-  const PINNED = { pins: [{ region: 'eu-west-1', reason: 'held for the test' }] };
   const loweredAgo = (minutes: number): ControllerStateInput => ({
     stateVersion: 2,
     groups: {
@@ -426,13 +424,14 @@ describe('evaluate: no turning back within the reversal window to relieve anothe
     },
   });
 
-  it('keeps a dial lowered within the window down, though raising it would relieve the receiver', () => {
-    const { plan } = evaluate(makePolicy(PINNED, regions), makeSnapshot({ regions }), loweredAgo(10), NOW);
-    expect(dialOf(plan, 'eu-central-1') ?? 50).toBeLessThanOrEqual(50);
+  it('raises it to take spill back while its own Region stays clear of capacity', () => {
+    const { plan } = evaluate(makePolicy(PINNED, regions(580)), makeSnapshot({ regions: regions(580) }), loweredAgo(10), NOW);
+    expect(dialOf(plan, 'eu-central-1') ?? 50).toBeGreaterThan(50);
+    expect(plan.regions.find((r) => r.region === 'eu-central-1')?.predictedUtilizationPercent).toBeLessThanOrEqual(95.5);
   });
 
-  it('raises it once the window has passed', () => {
-    const { plan } = evaluate(makePolicy(PINNED, regions), makeSnapshot({ regions }), loweredAgo(40), NOW);
-    expect(dialOf(plan, 'eu-central-1') ?? 50).toBeGreaterThan(50);
+  it('keeps it down when raising it would only move the overload back (the two would take turns)', () => {
+    const { plan } = evaluate(makePolicy(PINNED, regions(900)), makeSnapshot({ regions: regions(900) }), loweredAgo(10), NOW);
+    expect(dialOf(plan, 'eu-central-1') ?? 50).toBeLessThanOrEqual(50);
   });
 });
