@@ -1,7 +1,7 @@
 // Short typed rows (one number per Region) cut from shared blocks. Node keeps the storage of a typed
 // array of more than 64 bytes outside the JavaScript heap, a separate allocation each; the model makes
 // a few such rows per client group in every decision. A row keeps its block alive; rows are never
-// handed out twice. (The planner's own rows: planner/float-rows.ts.)
+// handed out twice. The planner takes its rows here too.
 
 /** Bytes per block: 64 KiB holds about 800 rows of 20 Regions. */
 const BLOCK_BYTES = 64 * 1024;
@@ -30,4 +30,13 @@ export function takeFloatRow(length: number): Float64Array {
 export function takeIntRow(length: number): Int32Array {
   const at = bytes(length * 4);
   return new Int32Array(block, at, length);
+}
+
+/** A new row holding the first `length` numbers of `source` (all of them by default). */
+export function copyFloatRow(source: ArrayLike<number>, length = source.length): Float64Array {
+  const row = takeFloatRow(length);
+  if (length === source.length) row.set(source);
+  else if (source instanceof Float64Array) row.set(source.subarray(0, length));
+  else for (let i = 0; i < length; i += 1) row[i] = source[i] as number;
+  return row;
 }

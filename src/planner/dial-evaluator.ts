@@ -4,7 +4,7 @@
 // from where they would land with every dial at 100 (for the latency budget).
 
 import { landGroup, preferenceSupport, type PreferenceSupport } from '../model/routing.js';
-import { FloatRows } from './float-rows.js';
+import { copyFloatRow, takeFloatRow } from '../model/row-blocks.js';
 import type { TrafficModel } from './traffic-model.js';
 
 /**
@@ -118,8 +118,6 @@ export class DialEvaluator {
   private readonly aggregateClassesScratch: Int32Array;
   private readonly costKeysScratch: Int32Array;
   private readonly costValuesScratch: Float64Array;
-  /** Where the rows trials keep come from. */
-  private readonly rows = new FloatRows();
   /** The classes a trial re-routes on one listener, and per class the queue that last held it (each is routed once per listener). */
   private readonly queue: Int32Array;
   private readonly queuedIn: Int32Array;
@@ -242,10 +240,10 @@ export class DialEvaluator {
     const rerouted: Rerouted = {
       landingKeys: r.landingKeys.slice(0, r.landingCount),
       landingCount: r.landingCount,
-      landings: this.rows.copy(r.landings, r.landingCount * R),
+      landings: copyFloatRow(r.landings, r.landingCount * R),
       aggregateClasses: r.aggregateClasses.slice(0, r.aggregateCount),
       aggregateCount: r.aggregateCount,
-      aggregates: this.rows.copy(r.aggregates, r.aggregateCount * R),
+      aggregates: copyFloatRow(r.aggregates, r.aggregateCount * R),
       costKeys: r.costKeys.slice(0, r.costCount),
       costValues: r.costValues.slice(0, r.costCount),
       costCount: r.costCount,
@@ -267,9 +265,9 @@ export class DialEvaluator {
   /** Evaluates the committed setting with some variables set to new dial fractions. */
   trial(moves: ReadonlyMap<number, number>): Trial {
     const R = this.R;
-    const routed = this.rows.copy(this.routedNow);
+    const routed = copyFloatRow(this.routedNow);
     let rttTotal = this.rttNow;
-    const dials = this.rows.copy(this.dialsNow);
+    const dials = copyFloatRow(this.dialsNow);
     // The last trial's lists are reused: it can no longer be read (see readable).
     const landingKeys = this.landingKeysScratch;
     const aggregateClasses = this.aggregateClassesScratch;
@@ -416,9 +414,9 @@ export class DialEvaluator {
       const variable = this.model.variables[v];
       if (variable !== undefined) (this.dialByListener[variable.listener] as Float64Array)[variable.region] = fraction;
     });
-    this.routedNow = this.rows.copy(trial.routed);
+    this.routedNow = copyFloatRow(trial.routed);
     this.rttNow = trial.rttTotal;
-    this.dialsNow = this.rows.copy(trial.dials);
+    this.dialsNow = copyFloatRow(trial.dials);
     this.committed = undefined;
   }
 

@@ -18,7 +18,7 @@
 // fills up at the pace flows renew.
 
 import { landGroup } from '../model/routing.js';
-import { FloatRows } from './float-rows.js';
+import { copyFloatRow, takeFloatRow } from '../model/row-blocks.js';
 import type { CyclePoint } from './controller-state.js';
 import type { TrafficModel } from './traffic-model.js';
 
@@ -381,7 +381,6 @@ function routeSetting(model: TrafficModel, dials: Float64Array, healthyRegion: U
     return { l, dial, healthy };
   });
   const scratch = new Float64Array(R);
-  const rows = new FloatRows();
   // All of one class's users start at s: the same row for every class.
   const startAt: (Float64Array | undefined)[] = [];
   return model.classes.map((c) => {
@@ -391,12 +390,12 @@ function routeSetting(model: TrafficModel, dials: Float64Array, healthyRegion: U
       if (share <= 0) continue;
       let first = startAt[s];
       if (first === undefined) {
-        first = rows.take(R);
+        first = takeFloatRow(R);
         first[s] = 1;
         startAt[s] = first;
       }
       const pref = { ...c.pref, first, spillMix };
-      const landing = rows.take(R);
+      const landing = takeFloatRow(R);
       for (const { l, dial, healthy } of listeners) {
         scratch.fill(0);
         landGroup(pref, l.present, dial, healthy, scratch);

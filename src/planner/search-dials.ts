@@ -60,7 +60,7 @@ export class DialSearch {
   private readonly movable: readonly VariableBounds[];
   private readonly regionCoordinates: readonly RegionCoordinate[];
   /** Regions over capacity by their reading (by the prediction, for one without a reading that stands for its load now). */
-  private readonly overCapacityRegions: ReadonlySet<number>;
+  private readonly overCapacityByReading: ReadonlySet<number>;
   /** Regions over capacity at the current dials, by their reading or by the prediction (as the capacity tiers judge it). */
   private readonly overloadedRegions: ReadonlySet<number>;
   /** Per variable, the directions in which a move must relieve load above capacity. */
@@ -72,7 +72,7 @@ export class DialSearch {
     this.overloadedRegions = new Set(
       input.objective.regions.filter((r) => (r.measuredPercent ?? 0) > 100 || input.objective.capacityView(r, r.aheadPercent) > 100).map((r) => r.index),
     );
-    this.overCapacityRegions = new Set(input.objective.regions.filter((r) => (r.measuredPercent ?? r.aheadPercent) > 100).map((r) => r.index));
+    this.overCapacityByReading = new Set(input.objective.regions.filter((r) => (r.measuredPercent ?? r.aheadPercent) > 100).map((r) => r.index));
     this.guarded = new Map(input.bounds.filter((b) => b.onlyForCapacity.size > 0).map((b) => [b.variable.index, b.onlyForCapacity]));
     const byRegion = new Map<number, VariableBounds[]>();
     for (const b of this.movable) byRegion.set(b.variable.region, [...(byRegion.get(b.variable.region) ?? []), b]);
@@ -93,7 +93,9 @@ export class DialSearch {
       evaluator.commit(trial);
       return { evaluator, trial: evaluator.current(), score: this.score(evaluator.current()), method: 'nothing-to-move', evaluations: 0 };
     }
-    const startScore = this.score(this.startTrial(first));
+    // What the budget's exception is judged against, scored only if some result breaks the budget.
+    let startScore: Score | undefined;
+    const baseline = (): Score => (startScore ??= this.score(this.startTrial(first)));
     let best: { evaluator: DialEvaluator; score: Score } | undefined;
     const consider = (evaluator: DialEvaluator): void => {
       this.descend(evaluator);
@@ -101,7 +103,7 @@ export class DialSearch {
       // A start outside the hard limits can only end inside them by luck: keep it only if it did.
       if (!this.feasible(current)) return;
       const score = this.score(current);
-      if (!this.budgetAllows(current, score, startScore, evaluator)) return;
+      if (this.input.budget.check(current, evaluator) !== undefined && !this.budgetYields(current, score, baseline())) return;
       if (best === undefined || this.input.objective.compare(score, best.score) < 0) best = { evaluator, score };
     };
     const space = this.regionCoordinates.reduce((n, c) => n * c.shifts.length, 1);
@@ -353,7 +355,7 @@ export class DialSearch {
     if (!this.input.budgetYieldsToCapacity || this.input.objective.tier(score, baseline) !== 'capacity') return false;
     for (const b of this.movable) {
       const v = b.variable.index;
-      if ((trial.dials[v] as number) < (this.currentDials[v] as number) - 1e-12 && !this.overCapacityRegions.has(b.variable.region)) return false;
+      if ((trial.dials[v] as number) < (this.currentDials[v] as number) - 1e-12 && !this.overCapacityByReading.has(b.variable.region)) return false;
     }
     return true;
   }

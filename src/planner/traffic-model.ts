@@ -9,7 +9,7 @@ import { dialsEqual, type RegionCode } from '../domain/traffic.js';
 import { landingCostMatrix } from '../model/landing-cost.js';
 import { backboneSpill, derivePreference, userSigmaMs } from '../model/proximity.js';
 import type { GroupPreference } from '../model/routing.js';
-import { FloatRows } from './float-rows.js';
+import { copyFloatRow, takeFloatRow } from '../model/row-blocks.js';
 import type { GovernedGroup, GovernedTopology } from './governed-topology.js';
 import type { ClientGroupSignals } from './signal-view.js';
 
@@ -97,14 +97,13 @@ export function buildTrafficModel(
 
   const preferences = preferencesOf(regions, clientGroups, allFull);
   const spillFrom = preferences.spillFrom;
-  const rows = new FloatRows();
   // Every class's landing costs in one block (an R x R array per class would be an allocation each).
   const costs = new Float64Array(clientGroups.length * R * R);
   const classes: DemandClass[] = clientGroups.map((g, gi) => {
     const measured = preferences.byGroup[gi] as GroupPreference;
-    const first = scaledFirst(rows, measured.first, demandScale);
+    const first = scaledFirst(measured.first, demandScale);
     const scale = sumOf(first);
-    const rtt = rows.take(R).fill(Number.NaN);
+    const rtt = takeFloatRow(R).fill(Number.NaN);
     g.rttMs.forEach((ms, r) => {
       const i = regionIndex.get(r);
       if (i !== undefined) rtt[i] = ms;
@@ -116,7 +115,7 @@ export function buildTrafficModel(
       demandNow,
       demandAhead,
       pref: { ...measured, first },
-      measuredFirst: rows.copy(measured.first),
+      measuredFirst: copyFloatRow(measured.first),
       measuredDemand: g.demand,
       rttMs: rtt,
       landingCost: landingCostMatrix(rtt, userSigmaMs(g.spreadMs), measured.first, costs.subarray(gi * R * R, (gi + 1) * R * R)),
@@ -229,9 +228,8 @@ function preferencesOf(regions: readonly RegionCode[], clientGroups: readonly Cl
  * reachable that was not).
  */
 export function withDemandScale(model: TrafficModel, demandScale: Float64Array, growth: ReadonlyMap<string, number>, spillMix: number): TrafficModel {
-  const rows = new FloatRows();
   const classes = model.classes.map((c): DemandClass => {
-    const first = scaledFirst(rows, c.measuredFirst, demandScale);
+    const first = scaledFirst(c.measuredFirst, demandScale);
     const scale = sumOf(first);
     const demandNow = c.measuredDemand * scale;
     const demandAhead = demandNow * (1 + (growth.get(c.id) ?? 0));
@@ -246,8 +244,8 @@ export function withDemandScale(model: TrafficModel, demandScale: Float64Array, 
 }
 
 /** A group's users by nearest Region, each Region's share times its learnt correction (1 without one). */
-function scaledFirst(rows: FloatRows, first: ArrayLike<number>, demandScale: ArrayLike<number> | undefined): Float64Array {
-  const out = rows.take(first.length);
+function scaledFirst(first: ArrayLike<number>, demandScale: ArrayLike<number> | undefined): Float64Array {
+  const out = takeFloatRow(first.length);
   for (let s = 0; s < first.length; s += 1) out[s] = (first[s] as number) * (demandScale?.[s] ?? 1);
   return out;
 }
