@@ -25,6 +25,8 @@ export interface ProximityInput {
   /** How much RTT varies between the group's vantage points (p90 - p50, ms), when known. */
   readonly spreadMs: number | undefined;
   readonly landing: Readonly<Record<RegionCode, number>> | undefined;
+  /** Share of the group's vantage points nearest to each Region (their own lowest RTT), and how many vantage points. */
+  readonly nearest?: { readonly shares: ReadonlyMap<RegionCode, number>; readonly vantages: number } | undefined;
   readonly latitude: number | undefined;
   readonly longitude: number | undefined;
 }
@@ -143,6 +145,7 @@ export function derivePreference(
   else if (anyPositive(prefer)) {
     first = takeFloatRow(R);
     first.set(prefer);
+    blendNearest(first, regions, input.nearest);
   }
   else {
     first = takeFloatRow(R);
@@ -177,6 +180,29 @@ function pairwisePreference(mu: readonly number[], measured: readonly boolean[],
     prefer[r] = p;
   }
   return prefer;
+}
+
+/**
+ * How many vantage points the RTT model counts for, against the vantage points' own nearest Regions:
+ * with one or two probes the model smooths their verdict; with many, the probes decide.
+ */
+const MODEL_WEIGHT_VANTAGES = 1;
+
+/**
+ * Where users start, from the vantage points' own nearest Regions where measured: the RTT model
+ * (`first`, normalised here) assumes each Region's RTT over the group is one normal spread around its
+ * median, so a country with two clusters (Tokyo and Osaka) starts wholly at the Region of the larger.
+ */
+function blendNearest(first: Float64Array, regions: readonly RegionCode[], nearest: ProximityInput['nearest']): void {
+  if (nearest === undefined || nearest.vantages <= 0) return;
+  const seen = takeFloatRow(regions.length);
+  for (let i = 0; i < regions.length; i += 1) seen[i] = nearest.shares.get(regions[i] as RegionCode) ?? 0;
+  const seenTotal = sumOf(seen);
+  const modelTotal = sumOf(first);
+  if (!(seenTotal > 0) || !(modelTotal > 0)) return;
+  const w = nearest.vantages / (nearest.vantages + MODEL_WEIGHT_VANTAGES);
+  for (let i = 0; i < first.length; i += 1) first[i] = (w * (seen[i] as number)) / seenTotal + ((1 - w) * (first[i] as number)) / modelTotal;
+  sparsify(first);
 }
 
 function observedFirst(regions: readonly RegionCode[], landing: Readonly<Record<RegionCode, number>> | undefined): Float64Array | undefined {

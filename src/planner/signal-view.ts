@@ -41,8 +41,15 @@ export interface ClientGroupSignals {
   readonly spreadMs: number | undefined;
   /** Observed landing shares, when measured. */
   readonly landing: Readonly<Record<RegionCode, number>> | undefined;
+  /** Share of the group's vantage points nearest to each Region, and how many vantage points that rests on, when measured. */
+  readonly nearest: NearestVantages | undefined;
   readonly latitude: number | undefined;
   readonly longitude: number | undefined;
+}
+
+export interface NearestVantages {
+  readonly shares: ReadonlyMap<RegionCode, number>;
+  readonly vantages: number;
 }
 
 export interface SignalView {
@@ -118,7 +125,7 @@ export function readSignals(policy: Policy, snapshot: Snapshot, now: Date): Sign
     });
   }
 
-  const { rtt, spreads, staleLatency } = readLatency(policy, snapshot, now);
+  const { rtt, spreads, nearest, staleLatency } = readLatency(policy, snapshot, now);
   if (rtt.size === 0) {
     const stale = staleLatency > 0;
     holds.push({
@@ -151,6 +158,7 @@ export function readSignals(policy: Policy, snapshot: Snapshot, now: Date): Sign
       rttMs: rtt.get(id) ?? new Map(),
       spreadMs: median(spreads.get(id)),
       landing: landing.get(id),
+      nearest: nearest.get(id),
       latitude: meta.get(id)?.latitude,
       longitude: meta.get(id)?.longitude,
     }))
@@ -171,11 +179,17 @@ export function readSignals(policy: Policy, snapshot: Snapshot, now: Date): Sign
  * from the fresh measurements with enough samples. A function of its own: a snapshot holds thousands
  * of measurements, and a small loop is optimised sooner and at less cost than the whole of readSignals.
  */
-function readLatency(policy: Policy, snapshot: Snapshot, now: Date): { rtt: Map<string, Map<RegionCode, number>>; spreads: Map<string, number[]>; staleLatency: number } {
+function readLatency(
+  policy: Policy,
+  snapshot: Snapshot,
+  now: Date,
+): { rtt: Map<string, Map<RegionCode, number>>; spreads: Map<string, number[]>; nearest: Map<string, NearestVantages>; staleLatency: number } {
   const maxAge = policy.guardrails.maxSignalAgeSeconds;
   const statistic = policy.latency.statistic;
   const rtt = new Map<string, Map<RegionCode, number>>();
   const spreads = new Map<string, number[]>();
+  // Nearest shares per group and source: one source's vantage points are compared with each other only.
+  const nearestBySource = new Map<string, { group: string; shares: Map<RegionCode, number>; vantages: number }>();
   let staleLatency = 0;
   // Measurements come in runs with one timestamp: each run's age is judged once.
   let judgedAt: string | undefined;
@@ -200,6 +214,16 @@ function readLatency(policy: Policy, snapshot: Snapshot, now: Date): { rtt: Map<
     const previous = byRegion.get(m.region);
     // Two sources for one pair (RIPE Atlas and synthetic): keep the lower, the less congested path.
     byRegion.set(m.region, previous === undefined ? value : Math.min(previous, value));
+    if (m.nearestShare !== undefined) {
+      const key = `${m.clientGroup}|${m.source}`;
+      let n = nearestBySource.get(key);
+      if (n === undefined) {
+        n = { group: m.clientGroup, shares: new Map(), vantages: m.vantageCount };
+        nearestBySource.set(key, n);
+      }
+      n.shares.set(m.region, m.nearestShare);
+      n.vantages = Math.min(n.vantages, m.vantageCount);
+    }
     if (m.vantageCount > 1) {
       const spread = Math.max(0, m.p90Ms - m.p50Ms);
       const list = spreads.get(m.clientGroup);
@@ -207,7 +231,13 @@ function readLatency(policy: Policy, snapshot: Snapshot, now: Date): { rtt: Map<
       else list.push(spread);
     }
   }
-  return { rtt, spreads, staleLatency };
+  // Of several sources, the one with the most vantage points speaks for the group.
+  const nearest = new Map<string, NearestVantages>();
+  for (const n of nearestBySource.values()) {
+    const known = nearest.get(n.group);
+    if (known === undefined || n.vantages > known.vantages) nearest.set(n.group, { shares: n.shares, vantages: n.vantages });
+  }
+  return { rtt, spreads, nearest, staleLatency };
 }
 
 /** Utilization in percent. A Region with no capacity left reads as far over, never as a division by zero. */

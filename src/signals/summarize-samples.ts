@@ -9,6 +9,11 @@
 // vantage's loss, then the median across vantages, so one probe behind an ICMP-filtering firewall does
 // not make a whole country look lossy.
 //
+// Nearest share: per vantage point, the Region with its lowest median RTT (ties within NEAREST_TIE_MS
+// shared); per Region, the share of the group's vantage points nearest to it. Probes sit where users
+// are, so this says where the group's users start even when a country has two clusters (Tokyo and
+// Osaka), which its p50 and p90 alone cannot tell apart from one spread-out cluster.
+//
 // Landing: each vantage's shares of matched answers, averaged over vantage points (equal weight again).
 
 import { quantileSorted } from 'simple-statistics';
@@ -35,15 +40,32 @@ export function summarizeLatency(samples: readonly LatencySample[], window?: Sum
   const kept = keepUsable(samples, window, (s) => `${s.vantage}|${s.region}|${s.observedAt}|${s.source}`, problems, 'latency');
   const groups = groupBy(kept, (s) => `${s.clientGroup}|${s.region}|${s.source}`);
   const measurements: LatencyMeasurement[] = [];
+  // Per client group and source: each vantage's median RTT per Region, for the nearest shares.
+  const vantageRtt = new Map<string, Map<string, Map<RegionCode, number>>>();
   for (const group of inKeyOrder(groups)) {
     const first = group[0];
     if (!first) continue;
     const byVantage = groupBy(group, (s) => s.vantage);
     const vantageMedians: number[] = [];
     const vantageLoss: number[] = [];
-    for (const vs of byVantage.values()) {
+    const groupKey = `${first.clientGroup}|${first.source}`;
+    let perVantage = vantageRtt.get(groupKey);
+    if (perVantage === undefined) {
+      perVantage = new Map();
+      vantageRtt.set(groupKey, perVantage);
+    }
+    for (const [vantage, vs] of byVantage) {
       const rtts = vs.flatMap((s) => (s.rttMs === null ? [] : [s.rttMs])).sort((a, b) => a - b);
-      if (rtts.length > 0) vantageMedians.push(quantileSorted(rtts, 0.5));
+      if (rtts.length > 0) {
+        const median = quantileSorted(rtts, 0.5);
+        vantageMedians.push(median);
+        let row = perVantage.get(vantage);
+        if (row === undefined) {
+          row = new Map();
+          perVantage.set(vantage, row);
+        }
+        row.set(first.region, median);
+      }
       const sent = vs.reduce((n, s) => n + s.sent, 0);
       const received = vs.reduce((n, s) => n + Math.min(s.received, s.sent), 0);
       if (sent > 0) vantageLoss.push((100 * (sent - received)) / sent);
@@ -67,7 +89,35 @@ export function summarizeLatency(samples: readonly LatencySample[], window?: Sum
       source: first.source,
     });
   }
-  return { measurements, problems };
+  const shares = new Map([...vantageRtt].map(([key, perVantage]) => [key, nearestShares(perVantage, measurements.filter((m) => `${m.clientGroup}|${m.source}` === key).map((m) => m.region))]));
+  return {
+    measurements: measurements.map((m) => {
+      const share = shares.get(`${m.clientGroup}|${m.source}`);
+      return share === undefined ? m : { ...m, nearestShare: round3(share.get(m.region) ?? 0) };
+    }),
+    problems,
+  };
+}
+
+/** Median RTTs within this many ms of a vantage's lowest count as a tie: the vantage is shared between those Regions. */
+const NEAREST_TIE_MS = 1;
+
+/**
+ * Per Region, the share of the vantage points nearest to it, over the vantages that measured every one
+ * of `regions`; undefined when none did (a vantage that measured only some Regions cannot say which is nearest).
+ */
+function nearestShares(perVantage: ReadonlyMap<string, ReadonlyMap<RegionCode, number>>, regions: readonly RegionCode[]): Map<RegionCode, number> | undefined {
+  const totals = new Map<RegionCode, number>();
+  let vantages = 0;
+  for (const row of perVantage.values()) {
+    if (!regions.every((r) => row.has(r))) continue;
+    const best = Math.min(...regions.map((r) => row.get(r) as number));
+    const near = regions.filter((r) => (row.get(r) as number) <= best + NEAREST_TIE_MS);
+    for (const r of near) totals.set(r, (totals.get(r) ?? 0) + 1 / near.length);
+    vantages += 1;
+  }
+  if (vantages === 0) return undefined;
+  return new Map([...totals].map(([r, t]) => [r, t / vantages]));
 }
 
 export function summarizeLanding(samples: readonly LandingSample[], window?: SummaryWindow): Summary<LandingMeasurement> {

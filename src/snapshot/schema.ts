@@ -76,6 +76,12 @@ export const latencyMeasurementSchema = z.strictObject({
   lossPercent: z.number().min(0).max(100),
   sampleCount: z.int().min(0),
   vantageCount: z.int().min(0),
+  /**
+   * Share of the group's vantage points (those that measured every Region this source measured for
+   * the group) for which this Region has the lowest RTT: where the group's users start, as far as
+   * the probes show. Absent when no vantage point measured every Region.
+   */
+  nearestShare: z.number().min(0).max(1).optional(),
   /** Time of the newest sample used. */
   observedAt: isoTime,
   source: signalSource,

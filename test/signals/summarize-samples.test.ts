@@ -91,6 +91,44 @@ describe('latency summary, outliers and loss', () => {
   });
 });
 
+describe('nearest share: where the vantage points start', () => {
+  const at = '2024-01-01T00:00:00Z';
+  const ping = (vantage: string, region: string, rttMs: number): LatencySample => lat(vantage, rttMs, at, { clientGroup: 'JP', region });
+
+  it('counts each vantage point at the Region of its own lowest RTT, which the quantiles cannot tell', () => {
+    // Four probes in Osaka, two in Tokyo: the medians put all of Japan in Osaka.
+    const osaka = ['o1', 'o2', 'o3', 'o4'].flatMap((v) => [ping(v, 'ap-northeast-3', 1), ping(v, 'ap-northeast-1', 8)]);
+    const tokyo = ['t1', 't2'].flatMap((v) => [ping(v, 'ap-northeast-1', 1.5), ping(v, 'ap-northeast-3', 8.5)]);
+    const byRegion = new Map(summarizeLatency([...osaka, ...tokyo]).measurements.map((m) => [m.region, m]));
+    expect(byRegion.get('ap-northeast-3')).toMatchObject({ p50Ms: 1, nearestShare: 0.667, vantageCount: 6 });
+    expect(byRegion.get('ap-northeast-1')).toMatchObject({ p50Ms: 8, nearestShare: 0.333 });
+    for (const m of byRegion.values()) expect(() => latencyMeasurementSchema.parse(m)).not.toThrow();
+  });
+
+  it('shares a vantage point between Regions within a millisecond, and leaves out one that measured only some Regions', () => {
+    const even = [ping('a', 'ap-northeast-1', 5), ping('a', 'ap-northeast-3', 5.8)];
+    const clear = [ping('b', 'ap-northeast-1', 9), ping('b', 'ap-northeast-3', 2)];
+    const partial = [ping('c', 'ap-northeast-1', 1)];
+    const byRegion = new Map(summarizeLatency([...even, ...clear, ...partial]).measurements.map((m) => [m.region, m.nearestShare]));
+    expect(byRegion.get('ap-northeast-1')).toBe(0.25);
+    expect(byRegion.get('ap-northeast-3')).toBe(0.75);
+  });
+
+  it('has none when no vantage point measured every Region, and compares one source only with itself', () => {
+    const split = [ping('a', 'ap-northeast-1', 1), ping('b', 'ap-northeast-3', 1)];
+    expect(summarizeLatency(split).measurements.map((m) => m.nearestShare)).toEqual([undefined, undefined]);
+    const synthetic = [ping('s', 'ap-northeast-1', 3), ping('s', 'ap-northeast-3', 1)].map((s) => ({ ...s, source: 'synthetic' as const }));
+    const atlas = [ping('a', 'ap-northeast-1', 1), ping('a', 'ap-northeast-3', 4)];
+    const got = summarizeLatency([...synthetic, ...atlas]).measurements.map((m) => [m.source, m.region, m.nearestShare]);
+    expect(got).toEqual([
+      ['ripe-atlas', 'ap-northeast-1', 1],
+      ['synthetic', 'ap-northeast-1', 0],
+      ['ripe-atlas', 'ap-northeast-3', 0],
+      ['synthetic', 'ap-northeast-3', 1],
+    ]);
+  });
+});
+
 describe('landing measurements', () => {
   it('summarises the recorded CHAOS answers through an anycast address', () => {
     const dns = parsedOf('dns.jsonl').filter((r) => r.msmId === 29083406);
