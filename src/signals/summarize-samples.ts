@@ -89,7 +89,14 @@ export function summarizeLatency(samples: readonly LatencySample[], window?: Sum
       source: first.source,
     });
   }
-  const shares = new Map([...vantageRtt].map(([key, perVantage]) => [key, nearestShares(perVantage, measurements.filter((m) => `${m.clientGroup}|${m.source}` === key).map((m) => m.region))]));
+  const measuredRegions = new Map<string, RegionCode[]>();
+  for (const m of measurements) {
+    const key = `${m.clientGroup}|${m.source}`;
+    const list = measuredRegions.get(key);
+    if (list === undefined) measuredRegions.set(key, [m.region]);
+    else list.push(m.region);
+  }
+  const shares = new Map([...vantageRtt].map(([key, perVantage]) => [key, nearestShares(perVantage, measuredRegions.get(key) ?? [])]));
   return {
     measurements: measurements.map((m) => {
       const share = shares.get(`${m.clientGroup}|${m.source}`);
