@@ -1,8 +1,9 @@
 // What the planner minimises, in this order (issue: "one joint decision"):
 //  1. predicted load above 100 % of capacity: the worst Region's excess (utilization points), then the
 //     total (in demand units: a user over capacity counts the same wherever he is);
-//  2. predicted load within the capacity margin (above 95 %): a prediction is minutes ahead and a few
-//     points off, so a Region left just under capacity is over it half of the time;
+//  2. predicted load within the capacity margin (above 95 %, lower for a Region the setting fills: a
+//     quarter of a point per point it adds): a prediction is minutes ahead and a few points off, more
+//     so the more load it moves, so a Region left just under capacity is over it half of the time;
 //  3. predicted load that a plan pushes past the drain threshold of a Region that is not hot (it would
 //     make that Region hot: the flood a receiver must be spared), then load above each Region's
 //     threshold, in demand units: its target when it runs hot
@@ -57,6 +58,13 @@ const FLOWS_LEFT_AFTER_ONE_LIFETIME = Math.exp(-1);
 export function capacityViewPercent(u: number, measuredPercent: number | undefined): number {
   return measuredPercent === undefined ? u : Math.max(u, FLOWS_LEFT_AFTER_ONE_LIFETIME * measuredPercent + (1 - FLOWS_LEFT_AFTER_ONE_LIFETIME) * u);
 }
+
+/**
+ * A Region a setting fills is judged against a lower margin, by this many points per point of load it
+ * adds: the model's error grows with the load it moves (a reading minutes later is off by a share of
+ * what moved), and a Region filled to just under 95 % is then over capacity as often as not.
+ */
+const MARGIN_PER_POINT_FILLED = 0.25;
 
 /** Tolerances: utilization points (the worst Region; the demand tiers as points of the smallest Region); ms. */
 const TOLERANCE = { worstPoints: 0.5, regionPoints: 0.5, rttMs: 0.01, change: 1e-9 } as const;
@@ -143,7 +151,8 @@ export class Objective {
         worst = Math.max(worst, uCap - 100);
         total += (uCap - 100) * perPoint;
       }
-      if (uCap > CAPACITY_MARGIN_PERCENT) margin += (Math.min(uCap, 100) - CAPACITY_MARGIN_PERCENT) * perPoint;
+      const marginLine = CAPACITY_MARGIN_PERCENT - MARGIN_PER_POINT_FILLED * Math.max(0, u - r.aheadPercent);
+      if (uCap > marginLine) margin += (Math.min(uCap, 100) - marginLine) * perPoint;
       if (!r.hot && u > r.drainAbovePercent) pastDrain += (u - r.drainAbovePercent) * perPoint;
       if (u > r.thresholdPercent) {
         const users = (u - r.thresholdPercent) * perPoint;
