@@ -121,6 +121,12 @@ export class DialEvaluator {
   /** The classes a trial re-routes on one listener, and per class the queue that last held it (each is routed once per listener). */
   private readonly queue: Int32Array;
   private readonly queuedIn: Int32Array;
+  /** A trial's moves as arrays (trial() reads its map into them), the listeners it moves in the order first named, and the Regions moved on one listener. */
+  private moveVars: Int32Array;
+  private moveFractions: Float64Array;
+  private readonly listenersMoved: Int32Array;
+  private readonly listenerMovedIn: Int32Array;
+  private readonly regionsMoved: Int32Array;
   /** Per class, the trial (by count) that last gave it a row of averages, and that row's offset. */
   private readonly averagedIn: Int32Array;
   private readonly averagedAt: Int32Array;
@@ -146,6 +152,11 @@ export class DialEvaluator {
     this.costValuesScratch = new Float64Array(L * C);
     this.queue = new Int32Array(C);
     this.queuedIn = new Int32Array(C);
+    this.moveVars = new Int32Array(model.variables.length);
+    this.moveFractions = new Float64Array(model.variables.length);
+    this.listenersMoved = new Int32Array(L);
+    this.listenerMovedIn = new Int32Array(L);
+    this.regionsMoved = new Int32Array(R);
     this.averagedIn = new Int32Array(C);
     this.averagedAt = new Int32Array(C);
     const initial = initialRouting.get(model);
@@ -264,6 +275,24 @@ export class DialEvaluator {
 
   /** Evaluates the committed setting with some variables set to new dial fractions. */
   trial(moves: ReadonlyMap<number, number>): Trial {
+    if (moves.size > this.moveVars.length) {
+      this.moveVars = new Int32Array(moves.size);
+      this.moveFractions = new Float64Array(moves.size);
+    }
+    let n = 0;
+    for (const [v, fraction] of moves) {
+      this.moveVars[n] = v;
+      this.moveFractions[n] = fraction;
+      n += 1;
+    }
+    return this.trialOf(this.moveVars, this.moveFractions, 0, n);
+  }
+
+  /**
+   * trial() with the moves as arrays: variable vars[k] to fractions[at + k], for k below count (each
+   * variable once). The search's lines keep their options so: no map per option.
+   */
+  trialOf(vars: ArrayLike<number>, fractions: ArrayLike<number>, at: number, count: number): Trial {
     const R = this.R;
     const routed = copyFloatRow(this.routedNow);
     let rttTotal = this.rttNow;
@@ -277,48 +306,50 @@ export class DialEvaluator {
     let aggregateCount = 0;
     let costCount = 0;
     const stamp = ++this.trials;
-    // The moved variables by listener, listeners in the order the moves first name them (arrays, not
-    // maps and sets: a trial runs thousands of times, and the first ones before V8 has optimised it).
-    const listenersMoved: number[] = [];
-    const varsOf: number[][] = [];
-    moves.forEach((fraction, v) => {
-      dials[v] = fraction;
+    // The listeners moved, in the order the moves first name them (typed scratch arrays, not lists and
+    // maps: a trial runs thousands of times, and the first ones before V8 has optimised it).
+    let listenerCount = 0;
+    for (let k = 0; k < count; k += 1) {
+      const v = vars[k] as number;
+      dials[v] = fractions[at + k] as number;
       const variable = this.model.variables[v];
-      if (variable === undefined) return;
-      const list = varsOf[variable.listener];
-      if (list === undefined) {
-        varsOf[variable.listener] = [v];
-        listenersMoved.push(variable.listener);
-      } else list.push(v);
-    });
-    for (let m = 0; m < listenersMoved.length; m += 1) {
-      const li = listenersMoved[m] as number;
-      const vars = varsOf[li] as number[];
+      if (variable === undefined || this.listenerMovedIn[variable.listener] === stamp) continue;
+      this.listenerMovedIn[variable.listener] = stamp;
+      this.listenersMoved[listenerCount] = variable.listener;
+      listenerCount += 1;
+    }
+    const moved = this.regionsMoved;
+    for (let m = 0; m < listenerCount; m += 1) {
+      const li = this.listenersMoved[m] as number;
       const listener = this.model.listeners[li];
       if (listener === undefined) continue;
       const dial = this.dialScratch;
       dial.set(this.dialByListener[li] as Float64Array);
-      const moved: number[] = [];
+      let movedCount = 0;
       let opensOrCloses = false;
-      for (let k = 0; k < vars.length; k += 1) {
+      // This listener's variables, in the order of the moves.
+      for (let k = 0; k < count; k += 1) {
         const v = vars[k] as number;
         const variable = this.model.variables[v];
-        if (variable === undefined || Math.abs((dial[variable.region] as number) - (dials[v] as number)) < 1e-12) continue;
+        if (variable === undefined || variable.listener !== li || Math.abs((dial[variable.region] as number) - (dials[v] as number)) < 1e-12) continue;
         if ((dial[variable.region] as number) > 0 !== (dials[v] as number) > 0) opensOrCloses = true;
         dial[variable.region] = dials[v] as number;
-        if (!moved.includes(variable.region)) moved.push(variable.region);
+        if (indexIn(moved, movedCount, variable.region) < 0) {
+          moved[movedCount] = variable.region;
+          movedCount += 1;
+        }
       }
-      if (moved.length === 0) continue;
+      if (movedCount === 0) continue;
       // A dial reaching or leaving 0 changes which Regions can take spill, so any class may fall back
       // onto it or off it, however far down its order: re-route them all.
-      const queued = opensOrCloses ? this.queueAll() : this.queueReached(listener, moved);
+      const queued = opensOrCloses ? this.queueAll() : this.queueReached(listener, moved, movedCount);
       for (let q = 0; q < queued; q += 1) {
         const ci = this.queue[q] as number;
         const cls = this.model.classes[ci];
         if (cls === undefined) continue;
         // A class whose nearest Regions are healthy, unmoved and at 100 lands there whatever else moved.
         const support = this.supports[ci] as PreferenceSupport;
-        if (keepsAll(support.first, cls.pref.first, listener.present, listener.healthy, dial, moved)) continue;
+        if (keepsAll(support.first, cls.pref.first, listener.present, listener.healthy, dial, moved, movedCount)) continue;
         const key = li * this.C + ci;
         const before = key * R;
         const after = this.scratch;
@@ -376,10 +407,10 @@ export class DialEvaluator {
    * Puts in `queue` the classes the moved Regions reach, each once, in the order they are first
    * reached (the order a trial's sums are made in); returns how many.
    */
-  private queueReached(listener: TrafficModel['listeners'][number], moved: readonly number[]): number {
+  private queueReached(listener: TrafficModel['listeners'][number], moved: Int32Array, movedCount: number): number {
     const stamp = ++this.queues;
     let n = 0;
-    for (let m = 0; m < moved.length; m += 1) {
+    for (let m = 0; m < movedCount; m += 1) {
       const reach = listener.reach[moved[m] as number];
       if (reach === undefined) continue;
       for (let k = 0; k < reach.length; k += 1) {
@@ -489,12 +520,12 @@ function copyRow(from: Float64Array, at: number, to: Float64Array, into: number,
   for (let r = 0; r < R; r += 1) to[into + r] = from[at + r] as number;
 }
 
-/** `starts`: the Regions where `first` is not 0. */
-function keepsAll(starts: Int32Array, first: ArrayLike<number>, present: Uint8Array, healthy: Uint8Array, dial: Float64Array, moved: readonly number[]): boolean {
+/** `starts`: the Regions where `first` is not 0; `moved`: the first `movedCount` numbers there. */
+function keepsAll(starts: Int32Array, first: ArrayLike<number>, present: Uint8Array, healthy: Uint8Array, dial: Float64Array, moved: Int32Array, movedCount: number): boolean {
   for (let k = 0; k < starts.length; k += 1) {
     const s = starts[k] as number;
     if ((first[s] as number) <= 0 || present[s] !== 1) continue;
-    if (healthy[s] !== 1 || moved.includes(s) || (dial[s] as number) < 1) return false;
+    if (healthy[s] !== 1 || indexIn(moved, movedCount, s) >= 0 || (dial[s] as number) < 1) return false;
   }
   return true;
 }

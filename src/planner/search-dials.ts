@@ -18,7 +18,7 @@ import type { Policy } from '../policy/schema.js';
 import { DialEvaluator, type Trial } from './dial-evaluator.js';
 import type { VariableBounds } from './dial-bounds.js';
 import type { LatencyBudget } from './latency-budget.js';
-import { CAPACITY_MARGIN_PERCENT, type Objective, type Score, type TierName } from './objective.js';
+import { CAPACITY_MARGIN_PERCENT, type Objective, type ObjectiveRegion, type Score, type TierName } from './objective.js';
 import type { TrafficModel } from './traffic-model.js';
 
 const EXHAUSTIVE_LIMIT = 20_000;
@@ -45,13 +45,25 @@ export interface SearchInput {
   readonly budgetYieldsToCapacity: boolean;
 }
 
+/**
+ * Options along one coordinate, worked out once and tried in many lines: option i moves variable
+ * vars[k] to dial fraction fractions[i * vars.length + k] (flat arrays, not a map per option).
+ */
+interface Line {
+  readonly vars: Int32Array;
+  readonly fractions: Float64Array;
+  readonly count: number;
+}
+
 interface RegionCoordinate {
   readonly region: number;
   readonly variables: readonly VariableBounds[];
   /** Shifts (dial points) to try, ascending. */
   readonly shifts: readonly number[];
-  /** Per shift, the dial (fraction) each variable moves to: worked out once, tried in many lines. */
-  readonly moves: readonly ReadonlyMap<number, number>[];
+  /** Per shift, the dial (fraction) each variable moves to. */
+  readonly line: Line;
+  /** Per variable, when the Region has several: its own candidates alone. */
+  readonly singles: readonly Line[];
 }
 
 export class DialSearch {
@@ -65,6 +77,14 @@ export class DialSearch {
   private readonly overloadedRegions: ReadonlySet<number>;
   /** Per variable, the directions in which a move must relieve load above capacity. */
   private readonly guarded: ReadonlyMap<number, ReadonlySet<'up' | 'down'>>;
+  /** The objective's Region by Region index (undefined where it has none). */
+  private readonly objectiveRegion: readonly (ObjectiveRegion | undefined)[];
+  /** 0, 1, 2...: every option of a line. */
+  private readonly optionScratch: Int32Array;
+  /** Scratch for the options of a line search (indices into a line), and for their marks. */
+  private readonly lineOptions: Int32Array;
+  private readonly coarseScratch: Uint8Array;
+  private readonly fineScratch: Uint8Array;
 
   constructor(private readonly input: SearchInput) {
     this.currentDials = Float64Array.from(input.model.variables.map((v) => v.currentPercent / 100));
@@ -80,8 +100,22 @@ export class DialSearch {
       .sort(([a], [b]) => a - b)
       .map(([region, variables]) => {
         const shifts = shiftsFor(variables);
-        return { region, variables, shifts, moves: shifts.map((shift) => shiftMoves(variables, shift, new Map())) };
+        return { region, variables, shifts, line: shiftLine(variables, shifts), singles: variables.length < 2 ? [] : variables.map(singleLine) };
       });
+    const regionOf: (ObjectiveRegion | undefined)[] = input.model.regions.map(() => undefined);
+    // The first of a Region index, as find() gave.
+    for (let k = input.objective.regions.length - 1; k >= 0; k -= 1) {
+      const r = input.objective.regions[k] as ObjectiveRegion;
+      regionOf[r.index] = r;
+    }
+    this.objectiveRegion = regionOf;
+    let longest = 0;
+    for (const b of this.movable) longest = Math.max(longest, b.candidates.length);
+    for (const c of this.regionCoordinates) longest = Math.max(longest, c.line.count);
+    this.optionScratch = Int32Array.from({ length: longest }, (_, i) => i);
+    this.lineOptions = new Int32Array(longest);
+    this.coarseScratch = new Uint8Array(longest);
+    this.fineScratch = new Uint8Array(longest);
   }
 
   run(): SearchResult {
@@ -188,12 +222,21 @@ export class DialSearch {
     let bestTrial: Trial | undefined;
     const coords = this.regionCoordinates;
     const index = coords.map(() => 0);
+    // Every coordinate's variables, in order, and the fractions of the combination tried.
+    let total = 0;
+    for (const c of coords) total += c.line.vars.length;
+    const vars = new Int32Array(total);
+    const fractions = new Float64Array(total);
+    for (let k = 0, at = 0; k < coords.length; at += (coords[k] as RegionCoordinate).line.vars.length, k += 1) vars.set((coords[k] as RegionCoordinate).line.vars, at);
     for (;;) {
-      const moves = new Map<number, number>();
-      coords.forEach((c, k) => {
-        for (const [v, d] of c.moves[index[k] as number] as ReadonlyMap<number, number>) moves.set(v, d);
-      });
-      const trial = evaluator.trial(moves);
+      for (let k = 0, at = 0; k < coords.length; k += 1) {
+        const line = (coords[k] as RegionCoordinate).line;
+        const n = line.vars.length;
+        const from = (index[k] as number) * n;
+        for (let j = 0; j < n; j += 1) fractions[at + j] = line.fractions[from + j] as number;
+        at += n;
+      }
+      const trial = evaluator.trialOf(vars, fractions, 0, total);
       this.evaluations += 1;
       if (this.feasible(trial)) {
         const score = this.score(trial);
@@ -236,10 +279,8 @@ export class DialSearch {
       // before, and each costs as much as a Region move).
       if (improved) continue;
       for (const c of this.regionCoordinates) {
-        if (c.variables.length < 2) continue;
-        for (const b of c.variables) {
-          const options = b.candidates.map((d) => new Map([[b.variable.index, d / 100]]));
-          const found = this.bestAlong(evaluator, incumbent, options, c.region);
+        for (const single of c.singles) {
+          const found = this.bestAlong(evaluator, incumbent, single, this.optionScratch, single.count, c.region);
           if (found !== undefined) {
             evaluator.commit(found.trial);
             incumbent = found.score;
@@ -258,24 +299,19 @@ export class DialSearch {
    */
   private lineSearch(evaluator: DialEvaluator, incumbent: Score, c: RegionCoordinate): { trial: Trial; score: Score } | undefined {
     const n = c.shifts.length;
-    if (n <= 2 * COARSE_EVERY + 2) return this.bestAlong(evaluator, incumbent, c.moves, c.region);
+    const line = c.line;
+    if (n <= 2 * COARSE_EVERY + 2) return this.bestAlong(evaluator, incumbent, line, this.optionScratch, n, c.region);
     const committed = evaluator.current().dials;
     let at = 0;
-    c.moves.forEach((moves, i) => {
-      if (sameDials(moves, committed)) at = i;
-    });
+    for (let i = 0; i < n; i += 1) if (sameDials(line, i, committed)) at = i;
     // Shift indices marked in arrays and read in ascending order (not sets, sorted): a line search runs
     // for every Region coordinate in every pass.
-    const coarse = new Uint8Array(n);
+    const coarse = this.coarseScratch.fill(0, 0, n);
     coarse[n - 1] = 1;
     for (let i = 0; i < n; i += COARSE_EVERY) coarse[i] = 1;
-    const options = (marked: Uint8Array): ReadonlyMap<number, number>[] => {
-      const out: ReadonlyMap<number, number>[] = [];
-      for (let i = 0; i < n; i += 1) if (marked[i] === 1) out.push(c.moves[i] as ReadonlyMap<number, number>);
-      return out;
-    };
-    const first = this.bestAlong(evaluator, incumbent, options(coarse), c.region);
-    const fine = new Uint8Array(n);
+    const options = this.lineOptions;
+    const first = this.bestAlong(evaluator, incumbent, line, options, markedOptions(coarse, n, options), c.region);
+    const fine = this.fineScratch.fill(0, 0, n);
     const around = (center: number): void => {
       for (let i = Math.max(0, center - COARSE_EVERY + 1); i <= Math.min(n - 1, center + COARSE_EVERY - 1); i += 1) if (coarse[i] !== 1) fine[i] = 1;
     };
@@ -286,27 +322,29 @@ export class DialSearch {
       const index = c.shifts.findIndex((s) => Math.abs(s - shift) < 1e-6);
       if (index >= 0) around(index);
     }
-    const second = this.bestAlong(evaluator, first?.score ?? incumbent, options(fine), c.region);
-    return second ?? first;
+    return this.bestAlong(evaluator, first?.score ?? incumbent, line, options, markedOptions(fine, n, options), c.region) ?? first;
   }
 
   /** The best of some moves from the committed setting, if it beats the incumbent. */
-  private bestAlong(evaluator: DialEvaluator, incumbent: Score, options: readonly ReadonlyMap<number, number>[], region: number): { trial: Trial; score: Score } | undefined {
+  private bestAlong(evaluator: DialEvaluator, incumbent: Score, line: Line, options: Int32Array, optionCount: number, region: number): { trial: Trial; score: Score } | undefined {
     const committed = evaluator.current().dials;
-    const u = this.input.objective.regions.find((r) => r.index === region);
+    const u = this.objectiveRegion[region];
     // Lowering a Region's dials only takes load off that Region: useless unless it is over its threshold.
     const mayLower = u === undefined || this.input.objective.utilization(evaluator.current(), u) > Math.min(100, u.thresholdPercent) + 1e-9;
     const better: { trial: Trial; score: Score }[] = [];
-    for (const moves of options) {
+    const n = line.vars.length;
+    for (let o = 0; o < optionCount; o += 1) {
+      const at = (options[o] as number) * n;
       let same = true;
       let lowers = false;
-      for (const [v, d] of moves) {
-        const now = committed[v] as number;
+      for (let k = 0; k < n; k += 1) {
+        const now = committed[line.vars[k] as number] as number;
+        const d = line.fractions[at + k] as number;
         if (Math.abs(now - d) > 1e-12) same = false;
         if (d < now - 1e-12) lowers = true;
       }
       if (same || (lowers && !mayLower)) continue;
-      const trial = evaluator.trial(moves);
+      const trial = evaluator.trialOf(line.vars, line.fractions, at, n);
       this.evaluations += 1;
       if (!this.feasible(trial)) continue;
       const score = this.score(trial);
@@ -376,7 +414,7 @@ export class DialSearch {
 
   /** Whether a Region's predicted utilization in a trial stays below its restore threshold. */
   private staysCool(trial: Trial, region: number): boolean {
-    const r = this.input.objective.regions.find((x) => x.index === region);
+    const r = this.objectiveRegion[region];
     const restoreBelow = r === undefined ? undefined : this.input.policy.regions[r.region]?.restoreBelowPercent;
     return r !== undefined && restoreBelow !== undefined && this.input.objective.utilization(trial, r) < restoreBelow;
   }
@@ -406,7 +444,7 @@ export class DialSearch {
 
   /** Whether a Region stays out of its capacity margin in a trial, as the capacity tiers judge it. */
   private staysClearOfCapacity(trial: Trial, region: number): boolean {
-    const r = this.input.objective.regions.find((x) => x.index === region);
+    const r = this.objectiveRegion[region];
     return r !== undefined && this.input.objective.capacityView(r, this.input.objective.utilization(trial, r)) <= CAPACITY_MARGIN_PERCENT;
   }
 
@@ -448,10 +486,32 @@ function shiftsFor(variables: readonly VariableBounds[]): number[] {
   return [...shifts].sort((a, b) => a - b);
 }
 
-/** A Region coordinate's variables moved by `shift` dial points from their own start, each to its nearest candidate. */
-function shiftMoves(variables: readonly VariableBounds[], shift: number, moves: Map<number, number>): Map<number, number> {
-  for (const b of variables) moves.set(b.variable.index, nearestCandidate(b, b.startPercent + shift) / 100);
-  return moves;
+/** A Region coordinate's line: per shift, its variables moved by that many dial points from their own start, each to its nearest candidate. */
+function shiftLine(variables: readonly VariableBounds[], shifts: readonly number[]): Line {
+  const n = variables.length;
+  const fractions = new Float64Array(shifts.length * n);
+  shifts.forEach((shift, i) => {
+    variables.forEach((b, k) => {
+      fractions[i * n + k] = nearestCandidate(b, b.startPercent + shift) / 100;
+    });
+  });
+  return { vars: Int32Array.from(variables, (b) => b.variable.index), fractions, count: shifts.length };
+}
+
+/** One variable's candidates alone. */
+function singleLine(b: VariableBounds): Line {
+  return { vars: Int32Array.of(b.variable.index), fractions: Float64Array.from(b.candidates, (d) => d / 100), count: b.candidates.length };
+}
+
+/** Puts the marked indices below n in `into`, ascending; returns how many. */
+function markedOptions(marked: Uint8Array, n: number, into: Int32Array): number {
+  let count = 0;
+  for (let i = 0; i < n; i += 1) {
+    if (marked[i] !== 1) continue;
+    into[count] = i;
+    count += 1;
+  }
+  return count;
 }
 
 function nearestCandidate(b: VariableBounds, target: number): number {
@@ -467,9 +527,10 @@ function nearestCandidate(b: VariableBounds, target: number): number {
   return best;
 }
 
-/** Whether every variable the moves name is already at its dial (within rounding). */
-function sameDials(moves: ReadonlyMap<number, number>, dials: Float64Array): boolean {
-  for (const [v, d] of moves) if (!(Math.abs((dials[v] as number) - d) < 1e-12)) return false;
+/** Whether every variable option i of a line names is already at its dial (within rounding). */
+function sameDials(line: Line, i: number, dials: Float64Array): boolean {
+  const n = line.vars.length;
+  for (let k = 0; k < n; k += 1) if (!(Math.abs((dials[line.vars[k] as number] as number) - (line.fractions[i * n + k] as number)) < 1e-12)) return false;
   return true;
 }
 

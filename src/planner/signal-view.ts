@@ -189,11 +189,13 @@ function readLatency(
   const rtt = new Map<string, Map<RegionCode, number>>();
   const spreads = new Map<string, number[]>();
   // Nearest shares per group and source: one source's vantage points are compared with each other only.
-  const nearestBySource = new Map<string, { group: string; shares: Map<RegionCode, number>; vantages: number }>();
+  const nearestBySource = new Map<string, Map<string, { shares: Map<RegionCode, number>; vantages: number }>>();
   let staleLatency = 0;
   // Measurements come in runs with one timestamp: each run's age is judged once.
   let judgedAt: string | undefined;
   let fresh = false;
+  // ...and in runs of one client group: its entries are looked up once per run (no key built per measurement).
+  let group: GroupLatency | undefined;
   for (const m of snapshot.latency) {
     if (!(m.region in policy.regions)) continue;
     if (m.observedAt !== judgedAt) {
@@ -206,38 +208,65 @@ function readLatency(
     }
     if (m.sampleCount < policy.latency.minSamples) continue;
     const value = statistic === 'p50' ? m.p50Ms : statistic === 'p90' ? m.p90Ms : m.p95Ms;
-    let byRegion = rtt.get(m.clientGroup);
-    if (byRegion === undefined) {
-      byRegion = new Map<RegionCode, number>();
-      rtt.set(m.clientGroup, byRegion);
-    }
+    if (group === undefined || group.id !== m.clientGroup) group = groupLatency(m.clientGroup, rtt, spreads, nearestBySource);
+    const byRegion = group.rtt;
     const previous = byRegion.get(m.region);
     // Two sources for one pair (RIPE Atlas and synthetic): keep the lower, the less congested path.
     byRegion.set(m.region, previous === undefined ? value : Math.min(previous, value));
     if (m.nearestShare !== undefined) {
-      const key = `${m.clientGroup}|${m.source}`;
-      let n = nearestBySource.get(key);
+      let bySource = group.nearest;
+      if (bySource === undefined) {
+        bySource = new Map();
+        nearestBySource.set(m.clientGroup, bySource);
+        group.nearest = bySource;
+      }
+      let n = bySource.get(m.source);
       if (n === undefined) {
-        n = { group: m.clientGroup, shares: new Map(), vantages: m.vantageCount };
-        nearestBySource.set(key, n);
+        n = { shares: new Map(), vantages: m.vantageCount };
+        bySource.set(m.source, n);
       }
       n.shares.set(m.region, m.nearestShare);
       n.vantages = Math.min(n.vantages, m.vantageCount);
     }
     if (m.vantageCount > 1) {
       const spread = Math.max(0, m.p90Ms - m.p50Ms);
-      const list = spreads.get(m.clientGroup);
-      if (list === undefined) spreads.set(m.clientGroup, [spread]);
-      else list.push(spread);
+      if (group.spreads === undefined) {
+        group.spreads = [spread];
+        spreads.set(m.clientGroup, group.spreads);
+      } else group.spreads.push(spread);
     }
   }
   // Of several sources, the one with the most vantage points speaks for the group.
   const nearest = new Map<string, NearestVantages>();
-  for (const n of nearestBySource.values()) {
-    const known = nearest.get(n.group);
-    if (known === undefined || n.vantages > known.vantages) nearest.set(n.group, { shares: n.shares, vantages: n.vantages });
+  for (const [id, bySource] of nearestBySource) {
+    for (const n of bySource.values()) {
+      const known = nearest.get(id);
+      if (known === undefined || n.vantages > known.vantages) nearest.set(id, { shares: n.shares, vantages: n.vantages });
+    }
   }
   return { rtt, spreads, nearest, staleLatency };
+}
+
+/** One client group's entries in readLatency's maps. */
+interface GroupLatency {
+  readonly id: string;
+  readonly rtt: Map<RegionCode, number>;
+  spreads: number[] | undefined;
+  nearest: Map<string, { shares: Map<RegionCode, number>; vantages: number }> | undefined;
+}
+
+function groupLatency(
+  id: string,
+  rtt: Map<string, Map<RegionCode, number>>,
+  spreads: ReadonlyMap<string, number[]>,
+  nearestBySource: ReadonlyMap<string, Map<string, { shares: Map<RegionCode, number>; vantages: number }>>,
+): GroupLatency {
+  let byRegion = rtt.get(id);
+  if (byRegion === undefined) {
+    byRegion = new Map<RegionCode, number>();
+    rtt.set(id, byRegion);
+  }
+  return { id, rtt: byRegion, spreads: spreads.get(id), nearest: nearestBySource.get(id) };
 }
 
 /** Utilization in percent. A Region with no capacity left reads as far over, never as a division by zero. */
