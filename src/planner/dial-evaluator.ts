@@ -82,6 +82,8 @@ interface InitialRouting {
   readonly routedNow: Float64Array;
   readonly rttNow: number;
   readonly supports: readonly PreferenceSupport[];
+  readonly starterAt: readonly Int32Array[];
+  readonly starters: readonly Int32Array[];
 }
 
 // A decision starts several evaluators from one model (the current dials, each search start): the
@@ -127,6 +129,19 @@ export class DialEvaluator {
   private readonly listenersMoved: Int32Array;
   private readonly listenerMovedIn: Int32Array;
   private readonly regionsMoved: Int32Array;
+  /**
+   * Per listener and class (listener * C + class): how many of the Regions its users start at (present
+   * on the listener) are unhealthy or below 100 at the committed dials; stale after a commit. A class
+   * with none, and none moved, lands where it did whatever else moved.
+   */
+  private readonly blockedStarts: Int32Array;
+  private blockedStale = true;
+  /** Per listener, the classes whose users start at each Region (present there): Region r's at starterAt[r] to starterAt[r + 1] of starters. */
+  private readonly starterAt: readonly Int32Array[];
+  private readonly starters: readonly Int32Array[];
+  /** Per class, the last (listener, trial) mark that found it starting at a moved Region. */
+  private readonly startsMovedIn: Int32Array;
+  private marks = 0;
   /** Per class, the trial (by count) that last gave it a row of averages, and that row's offset. */
   private readonly averagedIn: Int32Array;
   private readonly averagedAt: Int32Array;
@@ -157,6 +172,8 @@ export class DialEvaluator {
     this.listenersMoved = new Int32Array(L);
     this.listenerMovedIn = new Int32Array(L);
     this.regionsMoved = new Int32Array(R);
+    this.blockedStarts = new Int32Array(L * C);
+    this.startsMovedIn = new Int32Array(C);
     this.averagedIn = new Int32Array(C);
     this.averagedAt = new Int32Array(C);
     const initial = initialRouting.get(model);
@@ -172,9 +189,14 @@ export class DialEvaluator {
       this.routedNow = initial.routedNow;
       this.rttNow = initial.rttNow;
       this.supports = initial.supports;
+      this.starterAt = initial.starterAt;
+      this.starters = initial.starters;
       return;
     }
     this.supports = model.classes.map((c) => preferenceSupport(c.pref, R));
+    const starts = model.listeners.map((l) => startersOf(model, this.supports, l.present));
+    this.starterAt = starts.map((s) => s.at);
+    this.starters = starts.map((s) => s.classes);
     this.dialByListener = model.listeners.map((l) => Float64Array.from(l.dialNow));
     this.dialsNow = Float64Array.from(model.variables.map((v) => v.currentPercent / 100));
     this.cost = new Float64Array(L * C);
@@ -207,6 +229,8 @@ export class DialEvaluator {
       routedNow: this.routedNow,
       rttNow: this.rttNow,
       supports: this.supports,
+      starterAt: this.starterAt,
+      starters: this.starters,
     });
   }
 
@@ -343,14 +367,17 @@ export class DialEvaluator {
       // A dial reaching or leaving 0 changes which Regions can take spill, so any class may fall back
       // onto it or off it, however far down its order: re-route them all.
       const queued = opensOrCloses ? this.queueAll() : this.queueReached(listener, moved, movedCount);
+      if (this.blockedStale) this.countBlockedStarts();
+      const mark = this.markStarters(li, moved, movedCount);
+      const blocked = this.blockedStarts;
       for (let q = 0; q < queued; q += 1) {
         const ci = this.queue[q] as number;
         const cls = this.model.classes[ci];
         if (cls === undefined) continue;
         // A class whose nearest Regions are healthy, unmoved and at 100 lands there whatever else moved.
-        const support = this.supports[ci] as PreferenceSupport;
-        if (keepsAll(support.first, cls.pref.first, listener.present, listener.healthy, dial, moved, movedCount)) continue;
         const key = li * this.C + ci;
+        if (blocked[key] === 0 && this.startsMovedIn[ci] !== mark) continue;
+        const support = this.supports[ci] as PreferenceSupport;
         const before = key * R;
         const after = this.scratch;
         for (let r = 0; r < R; r += 1) after[r] = 0;
@@ -424,6 +451,38 @@ export class DialEvaluator {
     return n;
   }
 
+  /** Marks the classes whose users start at a moved Region of listener li; returns the mark. */
+  private markStarters(li: number, moved: Int32Array, movedCount: number): number {
+    const mark = ++this.marks;
+    const at = this.starterAt[li] as Int32Array;
+    const classes = this.starters[li] as Int32Array;
+    for (let m = 0; m < movedCount; m += 1) {
+      const r = moved[m] as number;
+      for (let k = at[r] as number; k < (at[r + 1] as number); k += 1) this.startsMovedIn[classes[k] as number] = mark;
+    }
+    return mark;
+  }
+
+  /** blockedStarts for the committed dials. */
+  private countBlockedStarts(): void {
+    const C = this.C;
+    this.model.listeners.forEach((l, li) => {
+      const dial = this.dialByListener[li] as Float64Array;
+      for (let ci = 0; ci < C; ci += 1) {
+        const first = (this.model.classes[ci] as (typeof this.model.classes)[number]).pref.first;
+        const starts = (this.supports[ci] as PreferenceSupport).first;
+        let n = 0;
+        for (let k = 0; k < starts.length; k += 1) {
+          const s = starts[k] as number;
+          if ((first[s] as number) <= 0 || l.present[s] !== 1) continue;
+          if (l.healthy[s] !== 1 || (dial[s] as number) < 1) n += 1;
+        }
+        this.blockedStarts[li * C + ci] = n;
+      }
+    });
+    this.blockedStale = false;
+  }
+
   /** Puts every class in `queue`, in order; returns how many. */
   private queueAll(): number {
     for (let ci = 0; ci < this.C; ci += 1) this.queue[ci] = ci;
@@ -449,6 +508,7 @@ export class DialEvaluator {
     this.rttNow = trial.rttTotal;
     this.dialsNow = copyFloatRow(trial.dials);
     this.committed = undefined;
+    this.blockedStale = true;
   }
 
   /** How the class whose landing averaged over listeners is in `agg` at `at` sits relative to its natural landing. */
@@ -520,12 +580,27 @@ function copyRow(from: Float64Array, at: number, to: Float64Array, into: number,
   for (let r = 0; r < R; r += 1) to[into + r] = from[at + r] as number;
 }
 
-/** `starts`: the Regions where `first` is not 0; `moved`: the first `movedCount` numbers there. */
-function keepsAll(starts: Int32Array, first: ArrayLike<number>, present: Uint8Array, healthy: Uint8Array, dial: Float64Array, moved: Int32Array, movedCount: number): boolean {
-  for (let k = 0; k < starts.length; k += 1) {
-    const s = starts[k] as number;
-    if ((first[s] as number) <= 0 || present[s] !== 1) continue;
-    if (healthy[s] !== 1 || indexIn(moved, movedCount, s) >= 0 || (dial[s] as number) < 1) return false;
-  }
-  return true;
+/** Per Region present on a listener, the classes whose users start there (first above 0), packed: Region r's at at[r] to at[r + 1] of classes. */
+function startersOf(model: TrafficModel, supports: readonly PreferenceSupport[], present: Uint8Array): { at: Int32Array; classes: Int32Array } {
+  const R = model.regions.length;
+  const at = new Int32Array(R + 1);
+  const starting = (ci: number, s: number): boolean => ((model.classes[ci] as (typeof model.classes)[number]).pref.first[s] as number) > 0 && present[s] === 1;
+  supports.forEach((support, ci) => {
+    for (let k = 0; k < support.first.length; k += 1) {
+      const s = support.first[k] as number;
+      if (starting(ci, s)) at[s + 1] = (at[s + 1] as number) + 1;
+    }
+  });
+  for (let r = 0; r < R; r += 1) at[r + 1] = (at[r + 1] as number) + (at[r] as number);
+  const classes = new Int32Array(at[R] as number);
+  const filled = at.slice(0, R);
+  supports.forEach((support, ci) => {
+    for (let k = 0; k < support.first.length; k += 1) {
+      const s = support.first[k] as number;
+      if (!starting(ci, s)) continue;
+      classes[filled[s] as number] = ci;
+      filled[s] = (filled[s] as number) + 1;
+    }
+  });
+  return { at, classes };
 }

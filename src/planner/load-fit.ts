@@ -20,7 +20,7 @@
 import { landGroup } from '../model/routing.js';
 import { copyFloatRow, takeFloatRow } from '../model/row-blocks.js';
 import type { CyclePoint } from './controller-state.js';
-import type { TrafficModel } from './traffic-model.js';
+import { withFirst, type TrafficModel } from './traffic-model.js';
 
 export const DEFAULT_FLOW_LIFETIME_SECONDS = 300;
 /**
@@ -258,9 +258,17 @@ function mixedRouting(
   // Per cycle in the mix, its routing with the health at this cycle's readings: the same for every
   // Region read, so looked up once (the lookup builds a key of every dial).
   const routedFor: (SourceRoute[][] | undefined)[] = [];
+  const done = new Uint8Array(R);
   for (let r = 0; r < R; r += 1) {
     const at = cycle.readingAtMs[r] as number;
-    if (Number.isNaN(at)) continue;
+    if (Number.isNaN(at) || done[r] === 1) continue;
+    // Regions read at the same time (one fetch) share the windows and each class's mix: worked out once for all of them.
+    const sameTime: number[] = [];
+    for (let o = r; o < R; o += 1) {
+      if (cycle.readingAtMs[o] !== at) continue;
+      sameTime.push(o);
+      done[o] = 1;
+    }
     // The settings live before the reading, newest first: cycle k's dials were live over (t[k-1], t[k]];
     // the oldest known setting reaches back indefinitely, the newest forward to the reading. Windows
     // go back until the flows that started earlier are all but gone.
@@ -290,7 +298,6 @@ function mixedRouting(
     // Per window, the share of the flows alive at its start still alive at its end.
     const survive = Float64Array.from(windows, (w, j) => (j === 0 ? 1 : Math.exp(-(w.endMs - (windows[j - 1] as (typeof windows)[number]).endMs) / 1000 / tauSeconds)));
     const alive = new Float64Array(W);
-    const row = X[r] as Float64Array;
     for (let ci = 0; ci < C; ci += 1) {
       const d = cycle.classDemand[ci] as number;
       if (d === 0) continue;
@@ -313,7 +320,16 @@ function mixedRouting(
       for (let j = 0; j < W; j += 1) {
         const w = (alive[j] as number) / total;
         if (w <= 1e-6) continue;
-        for (const src of (routed[j] as SourceRoute[][])[ci] ?? []) row[src.source] = (row[src.source] as number) + w * d * src.share * (src.landing[r] as number);
+        const routes = (routed[j] as SourceRoute[][])[ci];
+        if (routes === undefined) continue;
+        for (let m = 0; m < sameTime.length; m += 1) {
+          const read = sameTime[m] as number;
+          const row = X[read] as Float64Array;
+          for (let k = 0; k < routes.length; k += 1) {
+            const src = routes[k] as SourceRoute;
+            row[src.source] = (row[src.source] as number) + w * d * src.share * (src.landing[read] as number);
+          }
+        }
       }
     }
   }
@@ -394,7 +410,7 @@ function routeSetting(model: TrafficModel, dials: Float64Array, healthyRegion: U
         first[s] = 1;
         startAt[s] = first;
       }
-      const pref = { ...c.pref, first, spillMix };
+      const pref = withFirst(c.pref, first, spillMix);
       const landing = takeFloatRow(R);
       for (const { l, dial, healthy } of listeners) {
         scratch.fill(0);

@@ -366,14 +366,18 @@ export class DialSearch {
    */
   private pickWithinBudget(candidates: { trial: Trial; score: Score }[], evaluator: DialEvaluator, incumbent: Score): { trial: Trial; score: Score } | undefined {
     const { objective, budget } = this.input;
-    const left = [...candidates];
+    if (candidates.length === 0) return undefined;
+    // The candidates are this call's own (bestAlong's list): taken out of it as they fail.
+    const left = candidates;
+    const scores = left.map((c) => c.score);
     let relieving: { trial: Trial; score: Score } | undefined;
     while (left.length > 0) {
-      const i = objective.pick(left.map((c) => c.score));
+      const i = objective.pick(scores);
       const c = left[i] as { trial: Trial; score: Score };
       if (budget.check(c.trial, evaluator) === undefined) return relieving !== undefined && objective.tier(relieving.score, c.score) === 'capacity' ? relieving : c;
       if (relieving === undefined && this.budgetYields(c.trial, c.score, incumbent)) relieving = c;
       left.splice(i, 1);
+      scores.splice(i, 1);
     }
     return relieving;
   }

@@ -233,7 +233,18 @@ export function withDemandScale(model: TrafficModel, demandScale: Float64Array, 
     const scale = sumOf(first);
     const demandNow = c.measuredDemand * scale;
     const demandAhead = demandNow * (1 + (growth.get(c.id) ?? 0));
-    return { ...c, demandNow, demandAhead, pref: { ...c.pref, first, spillMix } };
+    // Written out, not spread: a class is copied for every client group in every decision.
+    return {
+      id: c.id,
+      demandNow,
+      demandAhead,
+      pref: withFirst(c.pref, first, spillMix),
+      measuredFirst: c.measuredFirst,
+      measuredDemand: c.measuredDemand,
+      rttMs: c.rttMs,
+      landingCost: c.landingCost,
+      unknownRtt: c.unknownRtt,
+    };
   });
   return {
     ...model,
@@ -241,6 +252,12 @@ export function withDemandScale(model: TrafficModel, demandScale: Float64Array, 
     totalDemandNow: classes.reduce((a, c) => a + c.demandNow, 0),
     totalDemandAhead: classes.reduce((a, c) => a + c.demandAhead, 0),
   };
+}
+
+/** A preference with other starts and spill mix: { ...pref, first, spillMix }, with the keys in that order. */
+export function withFirst(pref: GroupPreference, first: ArrayLike<number>, spillMix: number): GroupPreference {
+  const { prefer, order, spillFrom } = pref;
+  return 'spillFrom' in pref ? { first, prefer, order, spillFrom, spillMix } : { first, prefer, order, spillMix };
 }
 
 /** A group's users by nearest Region, each Region's share times its learnt correction (1 without one). */
