@@ -104,7 +104,7 @@ function sortByRtt(indices: number[], mu: readonly number[], regions: readonly R
   for (let i = 1; i < indices.length; i += 1) {
     const v = indices[i] as number;
     let j = i - 1;
-    while (j >= 0 && rttOrder(indices[j] as number, v, mu, regions) > 0) {
+    while (j >= 0 && rttAfter(indices[j] as number, v, mu, regions)) {
       indices[j + 1] = indices[j] as number;
       j -= 1;
     }
@@ -112,8 +112,14 @@ function sortByRtt(indices: number[], mu: readonly number[], regions: readonly R
   }
 }
 
-function rttOrder(a: number, b: number, mu: readonly number[], regions: readonly RegionCode[]): number {
-  return (mu[a] as number) - (mu[b] as number) || (regions[a] as RegionCode).localeCompare(regions[b] as RegionCode);
+/** Whether that comparator puts a after b: compared, not subtracted (a difference is a number to box in slower tiers). */
+function rttAfter(a: number, b: number, mu: readonly number[], regions: readonly RegionCode[]): boolean {
+  const x = mu[a] as number;
+  const y = mu[b] as number;
+  if (x > y) return true;
+  if (x < y) return false;
+  // Equal, or two infinities of one sign (their difference is NaN): the codes decide, as there.
+  return (regions[a] as RegionCode).localeCompare(regions[b] as RegionCode) > 0;
 }
 
 /** Backbone RTTs within this many ms of the nearest count as a tie (shared between them). */

@@ -72,10 +72,12 @@ export function preferenceSupport(pref: GroupPreference, R: number): PreferenceS
     const s = first[k] as number;
     const row = pref.spillFrom?.[s];
     spillFrom[s] = row === undefined ? undefined : nonZero(row, R);
-    const to: number[] = [];
-    for (let r = 0; r < R; r += 1) if ((row !== undefined && (row[r] as number) !== 0) || (pref.prefer[r] as number) !== 0) to.push(r);
-    const toRow = takeIntRow(to.length);
-    toRow.set(to);
+    // Counted, then filled: no list per starting Region (every class has a few, in every decision).
+    let n = 0;
+    for (let r = 0; r < R; r += 1) if (spillsTo(row, pref.prefer, r)) n += 1;
+    const toRow = takeIntRow(n);
+    n = 0;
+    for (let r = 0; r < R; r += 1) if (spillsTo(row, pref.prefer, r)) toRow[n++] = r;
     spillTo[s] = toRow;
   }
   return { first, prefer, spillFrom, spillTo };
@@ -141,6 +143,10 @@ function everyRegion(R: number): Int32Array {
     everyRegionOf[R] = all;
   }
   return all;
+}
+
+function spillsTo(spillFrom: ArrayLike<number> | undefined, prefer: ArrayLike<number>, r: number): boolean {
+  return (spillFrom !== undefined && (spillFrom[r] as number) !== 0) || (prefer[r] as number) !== 0;
 }
 
 function nonZero(weights: ArrayLike<number>, R: number): Int32Array {

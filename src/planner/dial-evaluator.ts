@@ -145,6 +145,14 @@ export class DialEvaluator {
   /** Per class, the trial (by count) that last gave it a row of averages, and that row's offset. */
   private readonly averagedIn: Int32Array;
   private readonly averagedAt: Int32Array;
+  /**
+   * Per class, its row in the aggregates of `indexed` (the trial last asked about), valid where
+   * rowIndexedIn holds indexStamp: the latency budget asks about every class of one trial in turn.
+   */
+  private indexed: Rerouted | undefined;
+  private indexStamp = 0;
+  private readonly rowIndexedIn: Int32Array;
+  private readonly rowIndex: Int32Array;
   /** Trials, and listeners queued by trials, so far (an evaluator runs far fewer than 2^31). */
   private trials = 0;
   private queues = 0;
@@ -173,6 +181,8 @@ export class DialEvaluator {
     this.listenerMovedIn = new Int32Array(L);
     this.regionsMoved = new Int32Array(R);
     this.blockedStarts = new Int32Array(L * C);
+    this.rowIndexedIn = new Int32Array(C);
+    this.rowIndex = new Int32Array(C);
     this.startsMovedIn = new Int32Array(C);
     this.averagedIn = new Int32Array(C);
     this.averagedAt = new Int32Array(C);
@@ -263,8 +273,23 @@ export class DialEvaluator {
   /** How a class sits relative to its natural landing, in the trial or as committed. */
   moveFromNatural(trial: Trial, cls: number): MoveFromNatural {
     const rerouted = this.readable(trial);
-    const k = indexIn(rerouted.aggregateClasses, rerouted.aggregateCount, cls);
+    const k = this.aggregateRow(rerouted, cls);
     return k < 0 ? (this.moves[cls] as MoveFromNatural) : this.moveOf(cls, rerouted.aggregates, k * this.R);
+  }
+
+  /** indexIn(rerouted.aggregateClasses, rerouted.aggregateCount, cls), from an index of the trial's classes built on its first question. */
+  private aggregateRow(rerouted: Rerouted, cls: number): number {
+    if (rerouted !== this.indexed) {
+      this.indexed = rerouted;
+      const stamp = ++this.indexStamp;
+      // Backwards, so a class listed twice answers with its first row, as indexIn does.
+      for (let k = rerouted.aggregateCount - 1; k >= 0; k -= 1) {
+        const ci = rerouted.aggregateClasses[k] as number;
+        this.rowIndexedIn[ci] = stamp;
+        this.rowIndex[ci] = k;
+      }
+    }
+    return this.rowIndexedIn[cls] === this.indexStamp ? (this.rowIndex[cls] as number) : -1;
   }
 
   /** The trial with its re-routed rows in arrays of its own: to hold it past this evaluator's next trial. */
@@ -285,7 +310,7 @@ export class DialEvaluator {
       scratchOf: undefined,
       stamp: 0,
     };
-    return { ...trial, rerouted };
+    return { routed: trial.routed, rttTotal: trial.rttTotal, dials: trial.dials, rerouted };
   }
 
   /** A trial's re-routed rows, if they can still be read: packed, or this evaluator's last trial. */

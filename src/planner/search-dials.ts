@@ -494,11 +494,12 @@ function shiftsFor(variables: readonly VariableBounds[]): number[] {
 function shiftLine(variables: readonly VariableBounds[], shifts: readonly number[]): Line {
   const n = variables.length;
   const fractions = new Float64Array(shifts.length * n);
-  shifts.forEach((shift, i) => {
-    variables.forEach((b, k) => {
-      fractions[i * n + k] = nearestCandidate(b, b.startPercent + shift) / 100;
-    });
-  });
+  for (let i = 0; i < shifts.length; i += 1) {
+    for (let k = 0; k < n; k += 1) {
+      const b = variables[k] as VariableBounds;
+      fractions[i * n + k] = nearestCandidate(b, b.startPercent + (shifts[i] as number)) / 100;
+    }
+  }
   return { vars: Int32Array.from(variables, (b) => b.variable.index), fractions, count: shifts.length };
 }
 
