@@ -27,8 +27,10 @@ export function landingCostMatrix(rttMs: ArrayLike<number>, sigmaMs: number, row
   if (into !== undefined && into.length !== R * R) throw new RangeError(`landingCostMatrix: into holds ${into.length} numbers, not ${R} x ${R}`);
   let highest = 0;
   for (let i = 0; i < R; i += 1) if (!Number.isNaN(rttMs[i] as number)) highest = Math.max(highest, rttMs[i] as number);
-  const mu: number[] = [];
-  for (let i = 0; i < R; i += 1) mu.push(Number.isNaN(rttMs[i] as number) ? highest : (rttMs[i] as number));
+  // One matrix at a time: the row is reused (a list per client group would be garbage in every decision).
+  if (muScratch.length !== R) muScratch = new Float64Array(R);
+  const mu = muScratch;
+  for (let i = 0; i < R; i += 1) mu[i] = Number.isNaN(rttMs[i] as number) ? highest : (rttMs[i] as number);
   const sd = sigmaMs * Math.SQRT2;
   const out = (into ?? new Float64Array(R * R)).fill(Number.NaN);
   for (let s = 0; s < R; s += 1) {
@@ -38,6 +40,8 @@ export function landingCostMatrix(rttMs: ArrayLike<number>, sigmaMs: number, row
   }
   return out;
 }
+
+let muScratch = new Float64Array(0);
 
 /** E[D | D > 0] for D ~ N(m, sd^2): always above 0, close to m when m is well above sd. */
 export function positiveGap(m: number, sd: number): number {

@@ -58,25 +58,29 @@ export function deriveProximity(regions: readonly RegionCode[], input: Pick<Prox
  * The group's RTT per Region index as plain numbers (0 where unmeasured) and whether it was measured:
  * read from its map once (an array mixing numbers and undefined holds each number boxed).
  */
-function rttRow(regions: readonly RegionCode[], rttMs: ReadonlyMap<RegionCode, number>): { mu: number[]; measured: boolean[] } {
-  const mu: number[] = [];
-  const measured: boolean[] = [];
-  for (let i = 0; i < regions.length; i += 1) {
+function rttRow(regions: readonly RegionCode[], rttMs: ReadonlyMap<RegionCode, number>): { mu: Float64Array; measured: Uint8Array } {
+  const R = regions.length;
+  if (rowScratch.mu.length !== R) rowScratch = { mu: new Float64Array(R), measured: new Uint8Array(R) };
+  const { mu, measured } = rowScratch;
+  for (let i = 0; i < R; i += 1) {
     const ms = rttMs.get(regions[i] as RegionCode);
-    mu.push(ms ?? 0);
-    measured.push(ms !== undefined);
+    mu[i] = ms ?? 0;
+    measured[i] = ms === undefined ? 0 : 1;
   }
-  return { mu, measured };
+  return rowScratch;
 }
 
+// rttRow's rows: one group's at a time, read before the next group's are written (nothing keeps them).
+let rowScratch = { mu: new Float64Array(0), measured: new Uint8Array(0) };
+
 /** deriveProximity as indices into `regions` (the order derivePreference keeps, without finding each code again); `mu`, `measured` from rttRow. */
-function proximityOrder(regions: readonly RegionCode[], mu: readonly number[], isMeasured: readonly boolean[], input: Pick<ProximityInput, 'latitude' | 'longitude'>): Int32Array {
+function proximityOrder(regions: readonly RegionCode[], mu: Float64Array, isMeasured: Uint8Array, input: Pick<ProximityInput, 'latitude' | 'longitude'>): Int32Array {
   // The measured Regions' indices sorted with their RTTs in an array of numbers beside them: the
   // comparator reads numbers, not the map nor objects whose fields V8 may re-type as it sees more groups.
   const measured: number[] = [];
   const rest: number[] = [];
   for (let i = 0; i < regions.length; i += 1) {
-    if (isMeasured[i] === true) measured.push(i);
+    if (isMeasured[i] === 1) measured.push(i);
     else rest.push(i);
   }
   sortByRtt(measured, mu, regions);
@@ -94,7 +98,7 @@ function proximityOrder(regions: readonly RegionCode[], mu: readonly number[], i
  * calls and work array, for every client group in every decision). That comparator is a strict order
  * (the codes differ), so both give the same order; with a NaN RTT it is not, and the built-in sort decides.
  */
-function sortByRtt(indices: number[], mu: readonly number[], regions: readonly RegionCode[]): void {
+function sortByRtt(indices: number[], mu: Float64Array, regions: readonly RegionCode[]): void {
   for (let k = 0; k < indices.length; k += 1) {
     if (Number.isNaN(mu[indices[k] as number] as number)) {
       indices.sort((a, b) => (mu[a] as number) - (mu[b] as number) || (regions[a] as RegionCode).localeCompare(regions[b] as RegionCode));
@@ -113,7 +117,7 @@ function sortByRtt(indices: number[], mu: readonly number[], regions: readonly R
 }
 
 /** Whether that comparator puts a after b: compared, not subtracted (a difference is a number to box in slower tiers). */
-function rttAfter(a: number, b: number, mu: readonly number[], regions: readonly RegionCode[]): boolean {
+function rttAfter(a: number, b: number, mu: Float64Array, regions: readonly RegionCode[]): boolean {
   const x = mu[a] as number;
   const y = mu[b] as number;
   if (x > y) return true;
@@ -194,15 +198,15 @@ export function derivePreference(
  * Regions of P(RTT_r < RTT_o). A function of its own: it runs for every group, and a small loop is
  * optimised sooner and at less cost than the whole of derivePreference.
  */
-function pairwisePreference(mu: readonly number[], measured: readonly boolean[], sigma: number): Float64Array {
+function pairwisePreference(mu: Float64Array, measured: Uint8Array, sigma: number): Float64Array {
   const R = mu.length;
   const prefer = takeFloatRow(R);
   for (let r = 0; r < R; r += 1) {
-    if (measured[r] !== true) continue;
+    if (measured[r] !== 1) continue;
     const m = mu[r] as number;
     let p = 1;
     for (let o = 0; o < R; o += 1) {
-      if (o === r || measured[o] !== true) continue;
+      if (o === r || measured[o] !== 1) continue;
       const other = mu[o] as number;
       // P(RTT_r < RTT_o) for two independent normals with the group's spread: a factor of exactly 1
       // (the product unchanged) where o is far enough behind r.

@@ -115,6 +115,7 @@ export class DialEvaluator {
   private readonly dialScratch: Float64Array;
   /** The last trial's changed rows and their keys (copied into arrays of their own only if it is kept). */
   private readonly landingScratch: Float64Array;
+  private readonly landingRows: Float64Array[] = [];
   private readonly aggregateScratch: Float64Array;
   private readonly landingKeysScratch: Int32Array;
   private readonly aggregateClassesScratch: Int32Array;
@@ -404,7 +405,8 @@ export class DialEvaluator {
         if (blocked[key] === 0 && this.startsMovedIn[ci] !== mark) continue;
         const support = this.supports[ci] as PreferenceSupport;
         const before = key * R;
-        const after = this.scratch;
+        // Routed straight into the trial's next row: kept there if it changed, else overwritten by the next class.
+        const after = this.landingRow(landingCount);
         for (let r = 0; r < R; r += 1) after[r] = 0;
         const cost = landGroup(cls.pref, listener.present, dial, listener.healthy, after, cls.landingCost, support);
         const costBefore = this.cost[key] as number;
@@ -433,7 +435,6 @@ export class DialEvaluator {
           this.aggregateScratch[agg + r] = (this.aggregateScratch[agg + r] as number) + listener.weight * delta;
         }
         if (agg >= 0) {
-          copyRow(after, 0, this.landingScratch, landingCount * R, R);
           landingKeys[landingCount] = key;
           landingCount += 1;
         }
@@ -474,6 +475,16 @@ export class DialEvaluator {
       }
     }
     return n;
+  }
+
+  /** Row k of landingScratch, as an array of its own (made once per row). */
+  private landingRow(k: number): Float64Array {
+    let row = this.landingRows[k];
+    if (row === undefined) {
+      row = this.landingScratch.subarray(k * this.R, (k + 1) * this.R);
+      this.landingRows[k] = row;
+    }
+    return row;
   }
 
   /** Marks the classes whose users start at a moved Region of listener li; returns the mark. */
