@@ -112,10 +112,22 @@ export function fitLoadModel(
 
   // Per observed cycle: the settings in its mix and their (a, b] windows.
   const observed = cycles.filter((c) => c.target.some((x) => !Number.isNaN(x)));
+  // Each observed cycle's mix, per lifetime and spill mix, worked out once: the chosen lifetime's is
+  // asked for again for the residuals (read only, never written).
+  const mixes = new Map<string, Float64Array[]>();
+  const mixedOf = (m: number, tauSeconds: number): Float64Array[] => {
+    const key = `${m}|${tauSeconds}|${mix}`;
+    let X = mixes.get(key);
+    if (X === undefined) {
+      X = mixedRouting(observed[m] as FitCycle, cycles, tauSeconds, routeOf, R, C);
+      mixes.set(key, X);
+    }
+    return X;
+  };
   const nowMs = newest.atMs;
   const evaluateLifetime = (tauSeconds: number): { scale: Float64Array; error: number; fittedNewest: Float64Array } => {
     // X[m][r][s]: demand of classes nearest s landing in r, mixed for cycle m's readings.
-    const X = observed.map((cycle) => mixedRouting(cycle, cycles, tauSeconds, routeOf, R, C));
+    const X = observed.map((_, m) => mixedOf(m, tauSeconds));
     const weight = observed.map((cycle) => Math.pow(0.5, (nowMs - cycle.atMs) / 1000 / RECENCY_HALF_LIFE_SECONDS));
     const scale = Float64Array.from(startScale);
     const predict = (m: number, r: number): number => {
@@ -180,7 +192,7 @@ export function fitLoadModel(
       const cycle = observed[m] as FitCycle;
       const open = Array.from({ length: R }, (_, r) => Number.isNaN(reading[r] as number) && !Number.isNaN(cycle.target[r] as number));
       if (!open.some(Boolean)) continue;
-      const X = mixedRouting(cycle, cycles, best.tau, routeOf, R, C);
+      const X = mixedOf(m, best.tau);
       const total = cycle.classDemand.reduce((a, d) => a + d, 0);
       for (let r = 0; r < R; r += 1) {
         if (!open[r]) continue;

@@ -6,7 +6,7 @@
 import type { RegionCode } from '../domain/traffic.js';
 import type { Hold } from '../plan/types.js';
 import type { Policy } from '../policy/schema.js';
-import { ageSeconds, isFresh } from '../signals/freshness.js';
+import { ageSeconds, isFresh, parseTime } from '../signals/freshness.js';
 import type { LoadSample, Snapshot } from '../snapshot/schema.js';
 
 export interface LoadReading {
@@ -305,9 +305,9 @@ function readDemand(policy: Policy, snapshot: Snapshot, now: Date, rtt: Readonly
   for (const d of fresh) {
     const key = d.clientGroup !== undefined ? `g|${d.clientGroup}|${d.unit}` : `a|${d.sourceArea ?? ''}|${d.unit}`;
     const prev = newestByKey.get(key);
-    const t = Date.parse(d.observedAt);
-    if (prev === undefined || t > Date.parse(prev.observedAt)) newestByKey.set(key, { clientGroup: d.clientGroup, sourceArea: d.sourceArea, value: d.value, observedAt: d.observedAt });
-    else if (t === Date.parse(prev.observedAt)) newestByKey.set(key, { ...prev, value: prev.value + d.value });
+    const t = parseTime(d.observedAt);
+    if (prev === undefined || t > parseTime(prev.observedAt)) newestByKey.set(key, { clientGroup: d.clientGroup, sourceArea: d.sourceArea, value: d.value, observedAt: d.observedAt });
+    else if (t === parseTime(prev.observedAt)) newestByKey.set(key, { ...prev, value: prev.value + d.value });
   }
   const weights = new Map<string, number>();
   const notes: string[] = [];
@@ -315,7 +315,7 @@ function readDemand(policy: Policy, snapshot: Snapshot, now: Date, rtt: Readonly
   const areaTotals = new Map<string, number>();
   let observedAt: string | undefined;
   for (const d of newestByKey.values()) {
-    if (observedAt === undefined || Date.parse(d.observedAt) > Date.parse(observedAt)) observedAt = d.observedAt;
+    if (observedAt === undefined || parseTime(d.observedAt) > parseTime(observedAt)) observedAt = d.observedAt;
     if (d.clientGroup !== undefined) weights.set(d.clientGroup, (weights.get(d.clientGroup) ?? 0) + d.value);
     else if (d.sourceArea !== undefined) areaTotals.set(d.sourceArea, (areaTotals.get(d.sourceArea) ?? 0) + d.value);
   }
