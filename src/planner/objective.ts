@@ -1,6 +1,10 @@
 // What the planner minimises, in this order (issue: "one joint decision"):
-//  1. predicted load above 100 % of capacity: the worst Region's excess (utilization points), then the
-//     total (in demand units: a user over capacity counts the same wherever he is);
+//  1. predicted load above 100 % of capacity: never more than at the current dials (a higher worst
+//     Region, or as high a worst and more in total); then the number of Regions over capacity, the worst
+//     Region's excess (utilization points), and the total (in demand units: a user over capacity counts
+//     the same wherever he is). Counting Regions first contains an overload the Regions cannot absorb:
+//     a receiver is filled to capacity, not past it to share a hot Region's excess, which would leave
+//     two Regions over capacity where there was one;
 //  2. predicted load within the capacity margin (above 95 %, lower for a Region the setting fills: a
 //     quarter of a point per point it adds): a prediction is minutes ahead and a few points off, more
 //     so the more load it moves, so a Region left just under capacity is over it half of the time;
@@ -25,6 +29,13 @@ import type { RegionBasis } from './load-basis.js';
 import type { TrafficModel } from './traffic-model.js';
 
 export interface Score {
+  /**
+   * 1 when the setting predicts more load above capacity than the current dials (a higher worst
+   * Region, or as high a worst and more in total), else 0: no count of Regions buys that.
+   */
+  readonly moreOverloadThanUnchanged: number;
+  /** Regions predicted over capacity. */
+  readonly regionsOverCapacity: number;
   /** Utilization points. */
   readonly worstOverCapacity: number;
   /** Demand units. */
@@ -67,7 +78,7 @@ export function capacityViewPercent(u: number, measuredPercent: number | undefin
 const MARGIN_PER_POINT_FILLED = 0.25;
 
 /** Tolerances: utilization points (the worst Region; the demand tiers as points of the smallest Region); ms. */
-const TOLERANCE = { worstPoints: 0.5, regionPoints: 0.5, rttMs: 0.01, change: 1e-9 } as const;
+const TOLERANCE = { count: 0.5, worstPoints: 0.5, regionPoints: 0.5, rttMs: 0.01, change: 1e-9 } as const;
 
 export interface ObjectiveRegion {
   readonly region: RegionCode;
@@ -89,6 +100,8 @@ export class Objective {
   readonly regions: readonly ObjectiveRegion[];
   /** demandTolerance(), fixed once the regions are: the search compares scores thousands of times. */
   private readonly tolerance: number;
+  /** Load above capacity at the current dials: worst (points) and total (demand units). */
+  private readonly unchanged: { readonly worst: number; readonly total: number };
 
   constructor(
     policy: Policy,
@@ -118,6 +131,9 @@ export class Objective {
     }
     this.regions = regions.sort((a, b) => a.index - b.index);
     this.tolerance = this.demandTolerance();
+    this.unchanged = { worst: 0, total: 0 };
+    const now = this.score(current, current.dials);
+    this.unchanged = { worst: now.worstOverCapacity, total: now.totalOverCapacity };
   }
 
   utilization(trial: Trial, region: ObjectiveRegion): number {
@@ -138,6 +154,7 @@ export class Objective {
   score(trial: Trial, currentDials: Float64Array): Score {
     let worst = 0;
     let total = 0;
+    let count = 0;
     let margin = 0;
     let overThreshold = 0;
     let demandOverThreshold = 0;
@@ -148,6 +165,7 @@ export class Objective {
       // Points over a line, in demand units (divided by coef): how many users those points are.
       const perPoint = 1 / Math.max(1e-12, r.coef);
       if (uCap > 100) {
+        count += 1;
         worst = Math.max(worst, uCap - 100);
         total += (uCap - 100) * perPoint;
       }
@@ -163,7 +181,11 @@ export class Objective {
     let change = 0;
     for (let v = 0; v < trial.dials.length; v += 1) change += Math.abs((trial.dials[v] as number) - (currentDials[v] as number)) * 100;
     const demand = this.model.totalDemandAhead;
+    const was = this.unchanged;
+    const worse = worst > was.worst + EPSILON * Math.max(1, was.worst) || (worst >= was.worst - TOLERANCE.worstPoints && total > was.total + EPSILON * Math.max(1, was.total));
     return {
+      moreOverloadThanUnchanged: worse ? 1 : 0,
+      regionsOverCapacity: count,
       worstOverCapacity: worst,
       totalOverCapacity: total,
       totalInMargin: margin,
@@ -184,6 +206,17 @@ export class Objective {
   reliefNoWorse(a: Score, b: Score): boolean {
     const tol = this.tolerance;
     return tiers(a, b, tol).every(([name, x, y, t]) => name === 'latency' || name === 'change' || x <= y + t);
+  }
+
+  /**
+   * Whether `a` predicts less load above capacity than `b`: a lower worst Region, or as high a worst and
+   * less in total. Fewer Regions over capacity alone is not enough (the latency budget gives way to
+   * this, not to pulling one Region just under capacity at any cost in latency).
+   */
+  relievesOverload(a: Score, b: Score): boolean {
+    if (a.moreOverloadThanUnchanged > b.moreOverloadThanUnchanged) return false;
+    if (a.worstOverCapacity < b.worstOverCapacity - TOLERANCE.worstPoints) return true;
+    return a.worstOverCapacity <= b.worstOverCapacity + EPSILON * Math.max(1, b.worstOverCapacity) && a.totalOverCapacity < b.totalOverCapacity - this.tolerance;
   }
 
   /** The tier in which `a` beats `b`. */
@@ -246,7 +279,7 @@ function decisiveTier(a: Score, b: Score, demandTolerance: number): TierName | u
  * The rows the tiers are compared by, in order: worst and total load over capacity, load in the margin,
  * receivers pushed past their drain threshold and load over thresholds, latency, change (see tierValue).
  */
-const TIER_NAMES: readonly TierName[] = ['capacity', 'capacity', 'margin', 'threshold', 'threshold', 'latency', 'change'];
+const TIER_NAMES: readonly TierName[] = ['capacity', 'capacity', 'capacity', 'capacity', 'margin', 'threshold', 'threshold', 'latency', 'change'];
 const WORSE = -1;
 const EVEN = -2;
 
@@ -266,22 +299,26 @@ function decisiveIndex(a: Score, b: Score, demandTolerance: number): number {
 }
 
 function tierTolerance(k: number, demandTolerance: number): number {
-  return k === 0 ? TOLERANCE.worstPoints : k === 5 ? TOLERANCE.rttMs : k === 6 ? TOLERANCE.change : demandTolerance;
+  return k <= 1 ? TOLERANCE.count : k === 2 ? TOLERANCE.worstPoints : k === 7 ? TOLERANCE.rttMs : k === 8 ? TOLERANCE.change : demandTolerance;
 }
 
 function tierValue(s: Score, k: number): number {
   switch (k) {
     case 0:
-      return s.worstOverCapacity;
+      return s.moreOverloadThanUnchanged;
     case 1:
-      return s.totalOverCapacity;
+      return s.regionsOverCapacity;
     case 2:
-      return s.totalInMargin;
+      return s.worstOverCapacity;
     case 3:
-      return s.receiversPastDrain;
+      return s.totalOverCapacity;
     case 4:
-      return s.totalOverThreshold;
+      return s.totalInMargin;
     case 5:
+      return s.receiversPastDrain;
+    case 6:
+      return s.totalOverThreshold;
+    case 7:
       return s.meanRttMs;
     default:
       return s.changePoints;

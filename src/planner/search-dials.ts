@@ -388,13 +388,14 @@ export class DialSearch {
   }
 
   /**
-   * The budget gives way only to relief of load above capacity (the objective's first tier), when the
+   * The budget gives way only to relief of load above capacity (a lower worst Region, or less in total:
+   * not a Region pulled just under capacity at any cost in latency), when the
    * policy lets it, and only for dials of Regions over capacity by their own reading: a receiver near
    * capacity with a hot neighbour's spill keeps the budget, since where its own users would go (back
    * to the hot neighbour, often) is what the model knows least.
    */
   budgetYields(trial: Trial, score: Score, baseline: Score): boolean {
-    if (!this.input.budgetYieldsToCapacity || this.input.objective.tier(score, baseline) !== 'capacity') return false;
+    if (!this.input.budgetYieldsToCapacity || !this.input.objective.relievesOverload(score, baseline)) return false;
     for (const b of this.movable) {
       const v = b.variable.index;
       if ((trial.dials[v] as number) < (this.currentDials[v] as number) - 1e-12 && !this.overCapacityByReading.has(b.variable.region)) return false;

@@ -405,7 +405,7 @@ describe('evaluate: neighbours that spill into each other', () => {
     const { plan } = evaluate(makePolicy({ latency: { budgetMs: 200 } }, regions), makeSnapshot({ regions, groups }), emptyControllerState(), NOW);
     expect(plan.changes).toEqual([]);
     expect(holdReasons(plan)).toEqual(['ReceiverAtCapacity', 'ReceiverAtCapacity']);
-    expect(plan.holds.map((h) => h.message)).toContain('offloading eu-central-1 further would push eu-west-1 (100 %) over target');
+    expect(plan.holds.map((h) => h.message)).toContain('offloading eu-central-1 further would push eu-west-1 (100 %) over capacity');
   });
 });
 
