@@ -4,25 +4,11 @@
 
 import { describe, expect, it } from 'vitest';
 import type { Trial } from '../../src/planner/dial-evaluator.js';
-import type { RegionBasis } from '../../src/planner/load-basis.js';
 import { Objective } from '../../src/planner/objective.js';
 import type { TrafficModel } from '../../src/planner/traffic-model.js';
-import { makePolicy } from '../support/planner-fixtures.js';
+import { makePolicy, unitBasis as basis } from '../support/planner-fixtures.js';
 
 const policy = makePolicy();
-// One demand unit routed to a Region is one utilization point there (coef 1, no residual).
-const basis = (region: string, index: number): RegionBasis => ({
-  region,
-  index,
-  healthy: true,
-  capacity: 100,
-  coef: 1,
-  offset: 0,
-  measuredPercent: undefined,
-  source: 'fitted',
-  demandScale: 1,
-  residualShare: undefined,
-});
 const model = { totalDemandAhead: 200 } as unknown as TrafficModel;
 const trial = (a: number, b: number): Trial => ({ routed: Float64Array.of(a, b), rttTotal: 0, dials: Float64Array.of(1, 1), rerouted: undefined as never });
 const regions = new Map([

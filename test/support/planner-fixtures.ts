@@ -1,6 +1,7 @@
 // Builders for policies and snapshots used by the planner tests. Defaults describe a calm two-Region
 // service; each test changes only what it is about.
 
+import type { RegionBasis } from '../../src/planner/load-basis.js';
 import { policySchema, type Policy } from '../../src/policy/schema.js';
 import type { Snapshot } from '../../src/snapshot/schema.js';
 import { snapshotSchema } from '../../src/snapshot/schema.js';
@@ -137,4 +138,9 @@ export function makeSnapshot(o: SnapshotOptions = {}): Snapshot {
     ),
     demand: Object.entries(groups).map(([id, g]) => ({ clientGroup: id, value: g.demand, unit: 'flows/min', observedAt: o.demandAt ?? loadAt, source: 'cloudwatch' })),
   });
+}
+
+/** A Region of capacity 100 where one demand unit routed there is one utilization point (coef 1, no residual): for tests of the objective alone. */
+export function unitBasis(region: string, index: number): RegionBasis {
+  return { region, index, healthy: true, capacity: 100, coef: 1, offset: 0, measuredPercent: undefined, source: 'fitted', demandScale: 1, residualShare: undefined };
 }
