@@ -432,7 +432,9 @@ export class DialSearch {
    * there is clearly over), or to relieve load above capacity elsewhere if its own Region stays out of
    * its capacity margin: never so far that the two Regions swap their overload (a receiver lowered to
    * 0 and reopened to take all the spill, a hot Region raised back over capacity because its receiver
-   * filled) and take turns being relieved through each other's dials.
+   * filled) and take turns being relieved through each other's dials. A dial closed to 0 reopens
+   * within the window only once its Region stays cool: opening it exposes it to all the spill that
+   * passed it by, which the model predicts least well (its flows are still draining).
    */
   private guardedMovesAllowed(trial: Trial, base: Float64Array, tier: TierName | undefined): boolean {
     for (const b of this.movable) {
@@ -442,7 +444,7 @@ export class DialSearch {
       if (!this.isGuardedMove(v, from, to)) continue;
       if (to < from) {
         if (tier !== 'capacity' || !this.overloadedRegions.has(b.variable.region)) return false;
-      } else if (!this.staysCool(trial, b.variable.region) && !(tier === 'capacity' && this.staysClearOfCapacity(trial, b.variable.region))) return false;
+      } else if (!this.staysCool(trial, b.variable.region) && !(tier === 'capacity' && from > 0 && this.staysClearOfCapacity(trial, b.variable.region))) return false;
     }
     return true;
   }

@@ -434,4 +434,20 @@ describe('evaluate: turning back within the reversal window to relieve another R
     const { plan } = evaluate(makePolicy(PINNED, regions(900)), makeSnapshot({ regions: regions(900) }), loweredAgo(10), NOW);
     expect(dialOf(plan, 'eu-central-1') ?? 50).toBeLessThanOrEqual(50);
   });
+
+  it('keeps a dial it closed to 0 closed until its Region stays cool: reopening takes all the spill that passed it by', () => {
+    const closed: RegionSpec[] = [
+      { region: 'eu-central-1', full: 1000, load: 580, dial: 0 },
+      { region: 'eu-west-1', full: 1000, load: 1040 },
+    ];
+    const closedAgo = (minutes: number): ControllerStateInput => ({
+      stateVersion: 2,
+      groups: { [groupArn('eu-central-1')]: { lastChangeAt: new Date(NOW.getTime() - minutes * 60_000).toISOString(), lastDirection: 'down', expectedDialPercent: 0 } },
+    });
+    const { plan } = evaluate(makePolicy(PINNED, closed), makeSnapshot({ regions: closed }), closedAgo(10), NOW);
+    expect(dialOf(plan, 'eu-central-1') ?? 0).toBe(0);
+    // Past the window, the same Region reopens to take the spill back.
+    const later = evaluate(makePolicy(PINNED, closed), makeSnapshot({ regions: closed }), closedAgo(40), NOW);
+    expect(dialOf(later.plan, 'eu-central-1') ?? 0).toBeGreaterThan(0);
+  });
 });
