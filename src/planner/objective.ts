@@ -131,6 +131,7 @@ export class Objective {
     }
     this.regions = regions.sort((a, b) => a.index - b.index);
     this.tolerance = this.demandTolerance();
+    // The current dials are scored like any setting; only their flag against themselves (unused) reads this placeholder.
     this.unchanged = { worst: 0, total: 0 };
     const now = this.score(current, current.dials);
     this.unchanged = { worst: now.worstOverCapacity, total: now.totalOverCapacity };

@@ -119,6 +119,21 @@ describe('evaluate: offloading a hot Region', () => {
     expect(strict.changes).toHaveLength(0);
     expect(holdReasons(strict)).toContain('LatencyBudgetExceeded');
   });
+
+  it('keeps the budget for a Region only just over capacity: pulling it under is fewer Regions over, not less load over', () => {
+    const far = {
+      DE: { rtt: { 'eu-central-1': 10, 'eu-west-1': 90 }, demand: 50 },
+      IE: { rtt: { 'eu-central-1': 30, 'eu-west-1': 8 }, demand: 50 },
+    };
+    // 100.3 %: below the objective's half-point tolerance on the worst Region and on the total.
+    const regions: RegionSpec[] = [
+      { region: 'eu-central-1', full: 1000, load: 1003 },
+      { region: 'eu-west-1', full: 5000, load: 500 },
+    ];
+    const { plan } = evaluate(makePolicy({ latency: { budgetMs: 60 } }, regions), makeSnapshot({ regions, groups: far }), emptyControllerState(), NOW);
+    expect(plan.changes).toHaveLength(0);
+    expect(holdReasons(plan)).toContain('LatencyBudgetExceeded');
+  });
 });
 
 describe('evaluate: restoring', () => {
