@@ -1,10 +1,12 @@
 // What the planner minimises, in this order (issue: "one joint decision"):
 //  1. predicted load above 100 % of capacity: never more than at the current dials (a higher worst
-//     Region, or as high a worst and more in total); then the number of Regions over capacity, the worst
-//     Region's excess (utilization points), and the total (in demand units: a user over capacity counts
-//     the same wherever he is). Counting Regions first contains an overload the Regions cannot absorb:
-//     a receiver is filled to capacity, not past it to share a hot Region's excess, which would leave
-//     two Regions over capacity where there was one;
+//     Region, or as high a worst and more in total); then the number of Regions over capacity and the
+//     total (in demand units: a user over capacity counts the same wherever he is). Counting Regions
+//     first contains an overload the Regions cannot absorb: a receiver is filled to capacity, not past
+//     it to share a hot Region's excess, which would leave two Regions over capacity where there was
+//     one. The worst Region's excess alone is no gain: moving users from one Region over capacity to
+//     another that stays over serves no one more, and it once sent Europe's users to Mexico (mean
+//     latency 24 -> 60 ms) to even three Regions out at 120-160 %. It only breaks ties after latency;
 //  2. predicted load within the capacity margin (above 95 %, lower for a Region the setting fills: a
 //     quarter of a point per point it adds): a prediction is minutes ahead and a few points off, more
 //     so the more load it moves, so a Region left just under capacity is over it half of the time;
@@ -18,7 +20,7 @@
 //     user pushed over the threshold of a Region that is not hot counts twice, so a receiver is filled
 //     to its threshold and not past it to spare a hot Region the same number of users;
 //  4. the latency users pay: demand-weighted mean RTT of where they land;
-//  5. the size of the change.
+//  5. the worst Region's excess (see 1), then the size of the change.
 // Each tier compares with a tolerance: a difference below it is no difference, so noise in the
 // figures does not turn into dial changes.
 
@@ -210,13 +212,13 @@ export class Objective {
   }
 
   /**
-   * Whether `a` predicts less load above capacity than `b`: a lower worst Region, or as high a worst and
-   * less in total. Fewer Regions over capacity alone is not enough (the latency budget gives way to
-   * this, not to pulling one Region just under capacity at any cost in latency).
+   * Whether `a` predicts less load above capacity than `b`: less in total (more users served), and no
+   * higher worst Region. Fewer Regions over capacity alone is not enough, nor a lower worst Region alone
+   * (the latency budget gives way to this, not to pulling one Region just under capacity, nor to
+   * evening out Regions that all stay over capacity, at any cost in latency).
    */
   relievesOverload(a: Score, b: Score): boolean {
     if (a.moreOverloadThanUnchanged > b.moreOverloadThanUnchanged) return false;
-    if (a.worstOverCapacity < b.worstOverCapacity - TOLERANCE.worstPoints) return true;
     return a.worstOverCapacity <= b.worstOverCapacity + EPSILON * Math.max(1, b.worstOverCapacity) && a.totalOverCapacity < b.totalOverCapacity - this.tolerance;
   }
 
@@ -277,10 +279,11 @@ function decisiveTier(a: Score, b: Score, demandTolerance: number): TierName | u
 }
 
 /**
- * The rows the tiers are compared by, in order: worst and total load over capacity, load in the margin,
- * receivers pushed past their drain threshold and load over thresholds, latency, change (see tierValue).
+ * The rows the tiers are compared by, in order: more load over capacity than unchanged, Regions and total
+ * over capacity, load in the margin, receivers pushed past their drain threshold and load over
+ * thresholds, latency, the worst Region over capacity (a tie-break), change (see tierValue).
  */
-const TIER_NAMES: readonly TierName[] = ['capacity', 'capacity', 'capacity', 'capacity', 'margin', 'threshold', 'threshold', 'latency', 'change'];
+const TIER_NAMES: readonly TierName[] = ['capacity', 'capacity', 'capacity', 'margin', 'threshold', 'threshold', 'latency', 'capacity', 'change'];
 const WORSE = -1;
 const EVEN = -2;
 
@@ -300,7 +303,7 @@ function decisiveIndex(a: Score, b: Score, demandTolerance: number): number {
 }
 
 function tierTolerance(k: number, demandTolerance: number): number {
-  return k <= 1 ? TOLERANCE.count : k === 2 ? TOLERANCE.worstPoints : k === 7 ? TOLERANCE.rttMs : k === 8 ? TOLERANCE.change : demandTolerance;
+  return k <= 1 ? TOLERANCE.count : k === 7 ? TOLERANCE.worstPoints : k === 6 ? TOLERANCE.rttMs : k === 8 ? TOLERANCE.change : demandTolerance;
 }
 
 function tierValue(s: Score, k: number): number {
@@ -310,17 +313,17 @@ function tierValue(s: Score, k: number): number {
     case 1:
       return s.regionsOverCapacity;
     case 2:
-      return s.worstOverCapacity;
-    case 3:
       return s.totalOverCapacity;
-    case 4:
+    case 3:
       return s.totalInMargin;
-    case 5:
+    case 4:
       return s.receiversPastDrain;
-    case 6:
+    case 5:
       return s.totalOverThreshold;
-    case 7:
+    case 6:
       return s.meanRttMs;
+    case 7:
+      return s.worstOverCapacity;
     default:
       return s.changePoints;
   }

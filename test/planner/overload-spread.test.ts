@@ -1,7 +1,8 @@
 // When demand is more than the Regions can take, load above capacity is contained, not spread: a setting
 // that leaves fewer Regions over capacity wins, as long as it predicts no more overload than the current
 // dials (no higher worst Region, and no more in total at the same worst). Pulling a Region just under
-// capacity is a gain, but not one the latency budget gives way to.
+// capacity is a gain, but not one the latency budget gives way to; evening out Regions that all stay
+// over capacity is no gain at all (it serves no one more, and the users moved pay the latency).
 
 import { describe, expect, it } from 'vitest';
 import type { Trial } from '../../src/planner/dial-evaluator.js';
@@ -13,6 +14,8 @@ const policy = makePolicy();
 const NAMES = ['eu-central-1', 'eu-west-1', 'eu-north-1'];
 const model = { totalDemandAhead: 300 } as unknown as TrafficModel;
 const trial = (...routed: number[]): Trial => ({ routed: Float64Array.from(routed), rttTotal: 0, dials: Float64Array.from(routed, () => 1), rerouted: undefined as never });
+/** A trial whose users pay `meanMs` on average (the model's total demand is 300). */
+const costing = (meanMs: number, t: Trial): Trial => ({ ...t, rttTotal: meanMs * 300 });
 const objectiveAt = (...heading: number[]): Objective =>
   new Objective(policy, model, new Map(heading.map((_, i) => [NAMES[i] as string, basis(NAMES[i] as string, i)])), trial(...heading));
 
@@ -46,6 +49,18 @@ describe('load above capacity, contained', () => {
     const cleared = objective.score(trial(98, 153, 200), dials);
     expect(cleared.moreOverloadThanUnchanged).toBe(1);
     expect(objective.compare(cleared, unchanged)).toBeGreaterThan(0);
+  });
+
+  it('does not move load between two Regions that both stay over capacity: no user more is served, and the users moved pay the latency', () => {
+    // 150 % and 120 %: 270 points for two Regions of 100 whatever the dials; evening them out serves no one more.
+    const objective = objectiveAt(150, 120, 0);
+    const unchanged = objective.score(costing(20, trial(150, 120, 0)), dials);
+    const evened = objective.score(costing(45, trial(135, 135, 0)), dials);
+    expect(evened.worstOverCapacity).toBeLessThan(unchanged.worstOverCapacity);
+    expect(evened.totalOverCapacity).toBeCloseTo(unchanged.totalOverCapacity, 9);
+    expect(objective.compare(unchanged, evened)).toBeLessThan(0);
+    expect(objective.tier(unchanged, evened)).not.toBe('capacity');
+    expect(objective.relievesOverload(evened, unchanged)).toBe(false);
   });
 
   it('prefers a Region pulled just under capacity, but that is no relief the latency budget yields to', () => {
