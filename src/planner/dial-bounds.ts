@@ -2,9 +2,7 @@
 // largest reduction and largest increase per cycle, and groups that must stay (frozen, or without a
 // healthy endpoint: GA fails their users over whatever the dial says). Values lie on a 0.5-point grid.
 // Increases come in steps of at least half the restore step (or straight to 100): a restore that
-// creeps up a point per cycle would be many changes for little latency. Reductions come in steps of at
-// least 2.5 points (or straight to the lowest dial allowed): cuts of 0.5-2.5 points were a third of the
-// group changes in two busy random worlds (94 of 279), each well within the model's error.
+// creeps up a point per cycle would be many changes for little latency.
 
 import { roundDial } from '../domain/traffic.js';
 import type { Policy } from '../policy/schema.js';
@@ -14,8 +12,6 @@ import type { GovernedGroup } from './governed-topology.js';
 import type { DialVariable } from './traffic-model.js';
 
 export const DIAL_GRID_PERCENT = 0.5;
-/** Reductions come in steps of at least this (or straight to the lowest dial allowed). */
-const MIN_CUT_PERCENT = 2.5;
 
 export type StayReason = FrozenGroup['reason'] | 'NoHealthyEndpoints';
 
@@ -103,8 +99,7 @@ function groupBoundsOf(g: Policy['guardrails'], current: number, floor: number, 
   const base = { floorPercent: floor, stay, startPercent: current, coolingDown: false, onlyForCapacity: new Set<'up' | 'down'>() };
   if (stay === 'CoolingDown' && g.overloadSkipsCooldown && current > floor + 1e-9) {
     const low = Math.max(floor, current - g.maxStepPercent);
-    const minCut = Math.min(MIN_CUT_PERCENT, current - low);
-    const candidates = [...gridBetween(low, current).filter((d) => d < current - 1e-9 && d <= current - minCut + 1e-9), current];
+    const candidates = [...gridBetween(low, current).filter((d) => d < current - 1e-9), current];
     return { ...base, lowPercent: low, highPercent: current, candidates, onlyForCapacity: new Set(['down']), coolingDown: true };
   }
   if (stay !== undefined) return { ...base, lowPercent: current, highPercent: current, candidates: [current] };
@@ -119,8 +114,7 @@ function groupBoundsOf(g: Policy['guardrails'], current: number, floor: number, 
   const low = Math.max(floor, current - g.maxStepPercent);
   const high = Math.min(100, current + g.restoreStepPercent);
   const minRaise = Math.min(g.restoreStepPercent / 2, 100 - current);
-  const minCut = Math.min(MIN_CUT_PERCENT, current - low);
-  const down = gridBetween(low, current).filter((d) => d < current - 1e-9 && d <= current - minCut + 1e-9);
+  const down = gridBetween(low, current).filter((d) => d < current - 1e-9);
   const up = gridBetween(current + minRaise, high).filter((d) => d > current + 1e-9);
   return { ...base, lowPercent: low, highPercent: high, candidates: [...down, current, ...up], onlyForCapacity: reverse };
 }
