@@ -2,7 +2,10 @@
 // largest reduction and largest increase per cycle, and groups that must stay (frozen, or without a
 // healthy endpoint: GA fails their users over whatever the dial says). Values lie on a 0.5-point grid.
 // Increases come in steps of at least half the restore step (or straight to 100): a restore that
-// creeps up a point per cycle would be many changes for little latency.
+// creeps up a point per cycle would be many changes for little latency. A dial raised within the
+// reversal window comes back down by at least as much, or not at all: a cut of a point or two minutes
+// after a restore turns it around for less than the model's error (a random world: 92.5 -> 97.5, then
+// 97.5 -> 95.5 two minutes later).
 
 import { roundDial } from '../domain/traffic.js';
 import type { Policy } from '../policy/schema.js';
@@ -114,7 +117,9 @@ function groupBoundsOf(g: Policy['guardrails'], current: number, floor: number, 
   const low = Math.max(floor, current - g.maxStepPercent);
   const high = Math.min(100, current + g.restoreStepPercent);
   const minRaise = Math.min(g.restoreStepPercent / 2, 100 - current);
-  const down = gridBetween(low, current).filter((d) => d < current - 1e-9);
+  // A dial raised within the reversal window comes back down by as much as a restore goes up, or not at all.
+  const minCut = back === 'down' ? Math.min(g.restoreStepPercent / 2, current - low) : 0;
+  const down = gridBetween(low, current).filter((d) => d < current - 1e-9 && d <= current - minCut + 1e-9);
   const up = gridBetween(current + minRaise, high).filter((d) => d > current + 1e-9);
   return { ...base, lowPercent: low, highPercent: high, candidates: [...down, current, ...up], onlyForCapacity: reverse };
 }

@@ -1,6 +1,7 @@
 // The guardrails as the search's limits: the dials a group may move to this cycle.
 
 import { describe, expect, it } from 'vitest';
+import type { GroupState } from '../../src/planner/controller-state.js';
 import { boundGroups } from '../../src/planner/dial-bounds.js';
 import type { GovernedGroup } from '../../src/planner/governed-topology.js';
 import { makePolicy } from '../support/planner-fixtures.js';
@@ -18,9 +19,12 @@ function groupAt(dialPercent: number): GovernedGroup {
   } as unknown as GovernedGroup;
 }
 
-function candidatesAt(dialPercent: number): readonly number[] {
+/** The group's candidates; `last`: its last change, that many minutes ago, in that direction. */
+function candidatesAt(dialPercent: number, last?: { minutesAgo: number; direction: 'up' | 'down' }): readonly number[] {
   const g = groupAt(dialPercent);
-  const bounds = boundGroups(policy, [g], new Map(), {}, NOW).get(g.address.endpointGroupArn);
+  const states: Record<string, GroupState> =
+    last === undefined ? {} : { [g.address.endpointGroupArn]: { lastChangeAt: new Date(NOW.getTime() - last.minutesAgo * 60_000).toISOString(), lastDirection: last.direction } };
+  const bounds = boundGroups(policy, [g], new Map(), states, NOW).get(g.address.endpointGroupArn);
   if (bounds === undefined) throw new Error('no bounds');
   return bounds.candidates;
 }
@@ -39,5 +43,15 @@ describe('dial bounds', () => {
     expect(Math.max(...c)).toBe(70);
     expect(Math.max(...candidatesAt(97))).toBe(100);
     expect(candidatesAt(97).filter((d) => d > 97 && d < 100)).toEqual([]);
+  });
+
+  it('brings a dial raised within the reversal window back down by half a restore step or more, or not at all', () => {
+    const c = candidatesAt(85, { minutesAgo: 10, direction: 'up' });
+    expect(c.filter((d) => d < 85 && d > 80)).toEqual([]);
+    expect(c).toContain(80);
+    expect(Math.min(...c)).toBe(65);
+    // Outside the window, or after a cut, any step.
+    expect(candidatesAt(85, { minutesAgo: 40, direction: 'up' })).toContain(84.5);
+    expect(candidatesAt(85, { minutesAgo: 10, direction: 'down' })).toContain(84.5);
   });
 });
