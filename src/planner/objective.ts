@@ -6,7 +6,7 @@
 //     it to share a hot Region's excess, which would leave two Regions over capacity where there was
 //     one. The worst Region's excess alone is no gain: moving users from one Region over capacity to
 //     another that stays over serves no one more, and it once sent Europe's users to Mexico (mean
-//     latency 24 -> 60 ms) to even three Regions out at 120-160 %. It only breaks ties after latency;
+//     latency 60 ms, GA alone 24 ms) to even three Regions out at 120-160 %. It only breaks ties after latency;
 //  2. predicted load within the capacity margin (above 95 %, lower for a Region the setting fills: a
 //     quarter of a point per point it adds): a prediction is minutes ahead and a few points off, more
 //     so the more load it moves, so a Region left just under capacity is over it half of the time;
