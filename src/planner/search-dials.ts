@@ -388,8 +388,8 @@ export class DialSearch {
   }
 
   /**
-   * The budget gives way only to relief of load above capacity (a lower worst Region, or less in total:
-   * not a Region pulled just under capacity at any cost in latency), when the
+   * The budget gives way only to relief of load above capacity (less in total, Objective.relievesOverload:
+   * not a Region pulled just under capacity, nor Regions over capacity evened out), when the
    * policy lets it, and only for dials of Regions over capacity by their own reading: a receiver near
    * capacity with a hot neighbour's spill keeps the budget, since where its own users would go (back
    * to the hot neighbour, often) is what the model knows least.
