@@ -2,9 +2,15 @@
 //  1. predicted load above 100 % of capacity: never more than at the current dials (a higher worst
 //     Region, or as high a worst and more in total); then the number of Regions over capacity and the
 //     total (in demand units: a user over capacity counts the same wherever he is). Counting Regions
-//     first contains an overload the Regions cannot absorb: a receiver is filled to capacity, not past
-//     it to share a hot Region's excess, which would leave two Regions over capacity where there was
-//     one. The worst Region's excess alone is no gain: moving users from one Region over capacity to
+//     first contains an overload the Regions cannot absorb: a receiver is not filled past capacity to
+//     share a hot Region's excess, which would leave two Regions over capacity where there was one.
+//     Where the Regions cannot absorb the overload (more users over capacity than room below the
+//     margin everywhere else), a receiver the setting fills into its capacity margin (tier 2) counts
+//     as over capacity here: the prediction is a few points off, so one filled to 100 % is over
+//     capacity half of the time, and with a Region over capacity anyway that is a second Region over
+//     for none relieved. Where the overload fits (the hot Region relieved over a few steps), filling
+//     receivers is how it is relieved, and the margin tier alone holds them back.
+//     The worst Region's excess alone is no gain: moving users from one Region over capacity to
 //     another that stays over serves no one more, and it once sent Europe's users to Mexico (mean
 //     latency 60 ms, GA alone 24 ms) to even three Regions out at 120-160 %. It only breaks ties after latency;
 //  2. predicted load within the capacity margin (above 95 %, lower for a Region the setting fills: a
@@ -36,7 +42,7 @@ export interface Score {
    * Region, or as high a worst and more in total), else 0: no count of Regions buys that.
    */
   readonly moreOverloadThanUnchanged: number;
-  /** Regions predicted over capacity. */
+  /** Regions predicted over capacity, and, where the overload exceeds the room (Objective.overloadExceedsRoom), Regions the setting fills into their capacity margin. */
   readonly regionsOverCapacity: number;
   /** Utilization points. */
   readonly worstOverCapacity: number;
@@ -104,6 +110,13 @@ export class Objective {
   private readonly tolerance: number;
   /** Load above capacity at the current dials: worst (points) and total (demand units). */
   private readonly unchanged: { readonly worst: number; readonly total: number };
+  /**
+   * Whether the Regions cannot absorb the load above capacity heading their way: more users over
+   * capacity at the current dials than there is room below the capacity margin in every other Region.
+   * Then some Region stays over capacity whatever the dials, and a receiver filled into its margin
+   * counts as over capacity (tier 1).
+   */
+  readonly overloadExceedsRoom: boolean;
 
   constructor(
     policy: Policy,
@@ -133,6 +146,14 @@ export class Objective {
     }
     this.regions = regions.sort((a, b) => a.index - b.index);
     this.tolerance = this.demandTolerance();
+    let excess = 0;
+    let room = 0;
+    for (const r of this.regions) {
+      const perPoint = 1 / Math.max(1e-12, r.coef);
+      excess += Math.max(0, r.aheadPercent - 100) * perPoint;
+      room += Math.max(0, CAPACITY_MARGIN_PERCENT - r.aheadPercent) * perPoint;
+    }
+    this.overloadExceedsRoom = excess > room;
     // The current dials are scored like any setting; only their flag against themselves (unused) reads this placeholder.
     this.unchanged = { worst: 0, total: 0 };
     const now = this.score(current, current.dials);
@@ -167,12 +188,15 @@ export class Objective {
       const uCap = this.capacityView(r, u);
       // Points over a line, in demand units (divided by coef): how many users those points are.
       const perPoint = 1 / Math.max(1e-12, r.coef);
+      const marginLine = CAPACITY_MARGIN_PERCENT - MARGIN_PER_POINT_FILLED * Math.max(0, u - r.aheadPercent);
       if (uCap > 100) {
         count += 1;
         worst = Math.max(worst, uCap - 100);
         total += (uCap - 100) * perPoint;
+      } else if (this.overloadExceedsRoom && u > r.aheadPercent + TOLERANCE.regionPoints && uCap > marginLine) {
+        // Filled into its margin: over capacity as often as not when the load lands (see tier 1).
+        count += 1;
       }
-      const marginLine = CAPACITY_MARGIN_PERCENT - MARGIN_PER_POINT_FILLED * Math.max(0, u - r.aheadPercent);
       if (uCap > marginLine) margin += (Math.min(uCap, 100) - marginLine) * perPoint;
       if (!r.hot && u > r.drainAbovePercent) pastDrain += (u - r.drainAbovePercent) * perPoint;
       if (u > r.thresholdPercent) {

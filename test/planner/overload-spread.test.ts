@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { Trial } from '../../src/planner/dial-evaluator.js';
 import { Objective } from '../../src/planner/objective.js';
 import type { TrafficModel } from '../../src/planner/traffic-model.js';
-import { makePolicy, unitBasis as basis } from '../support/planner-fixtures.js';
+import { DEFAULT_REGIONS, makePolicy, unitBasis as basis } from '../support/planner-fixtures.js';
 
 const policy = makePolicy();
 const NAMES = ['eu-central-1', 'eu-west-1', 'eu-north-1'];
@@ -18,18 +18,46 @@ const trial = (...routed: number[]): Trial => ({ routed: Float64Array.from(route
 const costing = (meanMs: number, t: Trial): Trial => ({ ...t, rttTotal: meanMs * 300 });
 const objectiveAt = (...heading: number[]): Objective =>
   new Objective(policy, model, new Map(heading.map((_, i) => [NAMES[i] as string, basis(NAMES[i] as string, i)])), trial(...heading));
+/** The same with a third Region in the policy. */
+const threeRegions = makePolicy({}, [...DEFAULT_REGIONS, { region: 'eu-north-1', full: 1000, load: 0 }]);
+const objectiveOfThreeAt = (...heading: number[]): Objective =>
+  new Objective(threeRegions, model, new Map(heading.map((_, i) => [NAMES[i] as string, basis(NAMES[i] as string, i)])), trial(...heading));
 
 describe('load above capacity, contained', () => {
   const dials = Float64Array.of(1, 1, 1);
 
-  it('fills a receiver to capacity, not past it, when the hot Region cannot be relieved in full', () => {
-    // 150 % and 60 %: 210 points for two Regions of 100.
-    const objective = objectiveAt(150, 60, 0);
-    const contained = objective.score(trial(110, 100, 0), dials);
-    const spread = objective.score(trial(105, 105, 0), dials);
-    expect(spread.worstOverCapacity).toBeLessThan(contained.worstOverCapacity);
+  it('fills a receiver to its capacity margin, not to capacity, when the overload exceeds the room', () => {
+    // 150 % and 60 %: 210 points for two Regions of 100. Filled by 25 points, the receiver's margin
+    // line is 95 - 25 / 4 = 88.75 %: at 85 % it is clear of it; at 100 % it is over capacity half of the time.
+    const objective = objectiveAt(150, 60);
+    expect(objective.overloadExceedsRoom).toBe(true);
+    const contained = objective.score(trial(125, 85), dials);
+    const toCapacity = objective.score(trial(110, 100), dials);
+    const spread = objective.score(trial(105, 105), dials);
+    expect(contained.regionsOverCapacity).toBe(1);
+    expect(toCapacity.regionsOverCapacity).toBe(2);
+    expect(toCapacity.totalOverCapacity).toBeLessThan(contained.totalOverCapacity);
+    expect(objective.compare(contained, toCapacity)).toBeLessThan(0);
+    expect(objective.tier(contained, toCapacity)).toBe('capacity');
     expect(objective.compare(contained, spread)).toBeLessThan(0);
     expect(objective.tier(contained, spread)).toBe('capacity');
+  });
+
+  it('fills receivers as far as capacity where the overload fits elsewhere (relief over several steps goes through them)', () => {
+    // The same two Regions, and a third one empty: room for the 50 points over capacity.
+    const objective = objectiveOfThreeAt(150, 60, 0);
+    expect(objective.overloadExceedsRoom).toBe(false);
+    const toCapacity = objective.score(trial(110, 100, 0), dials);
+    const contained = objective.score(trial(125, 85, 0), dials);
+    expect(toCapacity.regionsOverCapacity).toBe(1);
+    expect(objective.compare(toCapacity, contained)).toBeLessThan(0);
+    expect(objective.tier(toCapacity, contained)).toBe('capacity');
+    // 130 % and 60 %: 99 % and 91 % relieves the hot Region in full, the receiver in its margin.
+    const fits = objectiveAt(130, 60);
+    expect(fits.overloadExceedsRoom).toBe(false);
+    const relieved = fits.score(trial(99, 91), dials);
+    expect(relieved.regionsOverCapacity).toBe(0);
+    expect(fits.compare(relieved, fits.score(trial(110, 80), dials))).toBeLessThan(0);
   });
 
   it('never buys fewer Regions over capacity with a worse worst Region than doing nothing', () => {
