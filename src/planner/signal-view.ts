@@ -8,6 +8,7 @@ import type { Hold } from '../plan/types.js';
 import type { Policy } from '../policy/schema.js';
 import { ageSeconds, isFresh, parseTime } from '../signals/freshness.js';
 import type { LoadSample, Snapshot } from '../snapshot/schema.js';
+import { regionList, RegionValues, type RegionList } from './region-values.js';
 
 export interface LoadReading {
   readonly value: number;
@@ -183,21 +184,27 @@ function readLatency(
   policy: Policy,
   snapshot: Snapshot,
   now: Date,
-): { rtt: Map<string, Map<RegionCode, number>>; spreads: Map<string, number[]>; nearest: Map<string, NearestVantages>; staleLatency: number } {
+): { rtt: Map<string, RegionValues>; spreads: Map<string, number[]>; nearest: Map<string, NearestVantages>; staleLatency: number } {
   const maxAge = policy.guardrails.maxSignalAgeSeconds;
   const statistic = policy.latency.statistic;
-  const rtt = new Map<string, Map<RegionCode, number>>();
+  // Each group's values are rows over the policy's Regions (see region-values.ts).
+  const regions = regionList(Object.keys(policy.regions));
+  const rtt = new Map<string, RegionValues>();
   const spreads = new Map<string, number[]>();
   // Nearest shares per group and source: one source's vantage points are compared with each other only.
-  const nearestBySource = new Map<string, Map<string, { shares: Map<RegionCode, number>; vantages: number }>>();
+  const nearestBySource = new Map<string, Map<string, { shares: RegionValues; vantages: number }>>();
   let staleLatency = 0;
   // Measurements come in runs with one timestamp: each run's age is judged once.
   let judgedAt: string | undefined;
   let fresh = false;
   // ...and in runs of one client group: its entries are looked up once per run (no key built per measurement).
   let group: GroupLatency | undefined;
-  for (const m of snapshot.latency) {
-    if (!(m.region in policy.regions)) continue;
+  // Indexed, not for-of: an iterator result per measurement until V8 optimises the loop.
+  const measurements = snapshot.latency;
+  for (let k = 0; k < measurements.length; k += 1) {
+    const m = measurements[k] as Snapshot['latency'][number];
+    const ri = regions.index.get(m.region);
+    if (ri === undefined) continue;
     if (m.observedAt !== judgedAt) {
       judgedAt = m.observedAt;
       fresh = isFresh(m.observedAt, now, maxAge.latency);
@@ -208,11 +215,11 @@ function readLatency(
     }
     if (m.sampleCount < policy.latency.minSamples) continue;
     const value = statistic === 'p50' ? m.p50Ms : statistic === 'p90' ? m.p90Ms : m.p95Ms;
-    if (group === undefined || group.id !== m.clientGroup) group = groupLatency(m.clientGroup, rtt, spreads, nearestBySource);
+    if (group === undefined || group.id !== m.clientGroup) group = groupLatency(m.clientGroup, regions, rtt, spreads, nearestBySource);
     const byRegion = group.rtt;
-    const previous = byRegion.get(m.region);
+    const previous = byRegion.at(ri);
     // Two sources for one pair (RIPE Atlas and synthetic): keep the lower, the less congested path.
-    byRegion.set(m.region, previous === undefined ? value : Math.min(previous, value));
+    byRegion.setAt(ri, previous === undefined ? value : Math.min(previous, value));
     if (m.nearestShare !== undefined) {
       let bySource = group.nearest;
       if (bySource === undefined) {
@@ -222,10 +229,10 @@ function readLatency(
       }
       let n = bySource.get(m.source);
       if (n === undefined) {
-        n = { shares: new Map(), vantages: m.vantageCount };
+        n = { shares: new RegionValues(regions), vantages: m.vantageCount };
         bySource.set(m.source, n);
       }
-      n.shares.set(m.region, m.nearestShare);
+      n.shares.setAt(ri, m.nearestShare);
       n.vantages = Math.min(n.vantages, m.vantageCount);
     }
     if (m.vantageCount > 1) {
@@ -250,20 +257,21 @@ function readLatency(
 /** One client group's entries in readLatency's maps. */
 interface GroupLatency {
   readonly id: string;
-  readonly rtt: Map<RegionCode, number>;
+  readonly rtt: RegionValues;
   spreads: number[] | undefined;
-  nearest: Map<string, { shares: Map<RegionCode, number>; vantages: number }> | undefined;
+  nearest: Map<string, { shares: RegionValues; vantages: number }> | undefined;
 }
 
 function groupLatency(
   id: string,
-  rtt: Map<string, Map<RegionCode, number>>,
+  regions: RegionList,
+  rtt: Map<string, RegionValues>,
   spreads: ReadonlyMap<string, number[]>,
-  nearestBySource: ReadonlyMap<string, Map<string, { shares: Map<RegionCode, number>; vantages: number }>>,
+  nearestBySource: ReadonlyMap<string, Map<string, { shares: RegionValues; vantages: number }>>,
 ): GroupLatency {
   let byRegion = rtt.get(id);
   if (byRegion === undefined) {
-    byRegion = new Map<RegionCode, number>();
+    byRegion = new RegionValues(regions);
     rtt.set(id, byRegion);
   }
   return { id, rtt: byRegion, spreads: spreads.get(id), nearest: nearestBySource.get(id) };

@@ -246,9 +246,15 @@ export function withDemandScale(model: TrafficModel, demandScale: Float64Array, 
       unknownRtt: c.unknownRtt,
     };
   });
+  // Written out, not spread, in buildTrafficModel's order: one shape for every model. A spread's copy
+  // changes shape once V8 has seen it a few times (in the tenth decision or so), and every optimised
+  // function that reads a model is thrown away with it.
   return {
-    ...model,
+    regions: model.regions,
+    regionIndex: model.regionIndex,
     classes,
+    listeners: model.listeners,
+    variables: model.variables,
     totalDemandNow: classes.reduce((a, c) => a + c.demandNow, 0),
     totalDemandAhead: classes.reduce((a, c) => a + c.demandAhead, 0),
   };
