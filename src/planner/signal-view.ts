@@ -73,9 +73,17 @@ export function readSignals(policy: Policy, snapshot: Snapshot, now: Date): Sign
 
   const regions = new Map<RegionCode, RegionSignals>();
   for (const [region, rp] of Object.entries(policy.regions)) {
-    const samples = snapshot.load.filter((s) => s.region === region && s.signal === rp.capacity.signal);
-    const regionWide = samples.filter((s) => s.endpointId === undefined);
-    const perEndpoint = latestPerEndpoint(samples.filter((s) => s.endpointId !== undefined));
+    // The Region's readings of its signal, Region-wide and per endpoint, in snapshot order. Filled in a
+    // loop, not by filter: the arrays filter returns (empty ones above all) can change shape once V8
+    // optimises readSignals, and the optimised code that reads them is thrown away.
+    const regionWide: LoadSample[] = [];
+    const endpointSamples: LoadSample[] = [];
+    for (const s of snapshot.load) {
+      if (s.region !== region || s.signal !== rp.capacity.signal) continue;
+      if (s.endpointId === undefined) regionWide.push(s);
+      else endpointSamples.push(s);
+    }
+    const perEndpoint = latestPerEndpoint(endpointSamples);
     const endpointValues = new Map([...perEndpoint].map(([id, s]) => [id, s.value]));
     const newestWide = newest(regionWide);
     // Without a Region-wide reading, the Region is the sum of its endpoints' readings: of every one of
@@ -151,19 +159,22 @@ export function readSignals(policy: Policy, snapshot: Snapshot, now: Date): Sign
 
   if (holds.length > 0) return { ok: false, holds, regions };
   const meta = new Map(snapshot.clientGroups.map((g) => [g.id, g]));
-  const clientGroups: ClientGroupSignals[] = [...rtt.keys()]
-    .sort()
-    .map((id) => ({
+  // The groups with demand, by id. A loop, not map and filter: see the load readings above.
+  const clientGroups: ClientGroupSignals[] = [];
+  for (const id of [...rtt.keys()].sort()) {
+    const groupDemand = demand.ok ? (demand.weights.get(id) ?? 0) : 0;
+    if (!(groupDemand > 0)) continue;
+    clientGroups.push({
       id,
-      demand: demand.ok ? (demand.weights.get(id) ?? 0) : 0,
+      demand: groupDemand,
       rttMs: rtt.get(id) ?? new Map(),
       spreadMs: median(spreads.get(id)),
       landing: landing.get(id),
       nearest: nearest.get(id),
       latitude: meta.get(id)?.latitude,
       longitude: meta.get(id)?.longitude,
-    }))
-    .filter((g) => g.demand > 0);
+    });
+  }
   if (clientGroups.length === 0) {
     return {
       ok: false,
@@ -294,7 +305,9 @@ function readDemand(policy: Policy, snapshot: Snapshot, now: Date, rtt: Readonly
     for (const m of snapshot.latency) weights.set(m.clientGroup, Math.max(weights.get(m.clientGroup) ?? 0, m.vantageCount));
     return { ok: true, weights, observedAt: undefined, notes: ['demand weighed by vantage points per client group (policy: vantage-count)'] };
   }
-  const fresh = snapshot.demand.filter((d) => isFresh(d.observedAt, now, maxAge));
+  // A loop, not filter: see readSignals.
+  const fresh: Snapshot['demand'][number][] = [];
+  for (const d of snapshot.demand) if (isFresh(d.observedAt, now, maxAge)) fresh.push(d);
   if (fresh.length === 0) {
     const stale = snapshot.demand.length > 0;
     return {

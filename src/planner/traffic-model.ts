@@ -114,7 +114,7 @@ export function buildTrafficModel(
       id: g.id,
       demandNow,
       demandAhead,
-      pref: { ...measured, first },
+      pref: withStarts(measured, first),
       measuredFirst: copyFloatRow(measured.first),
       measuredDemand: g.demand,
       rttMs: rtt,
@@ -258,6 +258,12 @@ export function withDemandScale(model: TrafficModel, demandScale: Float64Array, 
     totalDemandNow: classes.reduce((a, c) => a + c.demandNow, 0),
     totalDemandAhead: classes.reduce((a, c) => a + c.demandAhead, 0),
   };
+}
+
+/** derivePreference's preference with other starts: { ...pref, first }, written out (a spread's copy costs more, for every client group). */
+function withStarts(pref: GroupPreference, first: ArrayLike<number>): GroupPreference {
+  const { prefer, order, spillFrom } = pref;
+  return 'spillFrom' in pref ? { first, prefer, order, spillFrom } : { first, prefer, order };
 }
 
 /** A preference with other starts and spill mix: { ...pref, first, spillMix }, with the keys in that order. */
