@@ -72,67 +72,8 @@ export function readSignals(policy: Policy, snapshot: Snapshot, now: Date): Sign
   const notes: string[] = [];
 
   const regions = new Map<RegionCode, RegionSignals>();
-  for (const [region, rp] of Object.entries(policy.regions)) {
-    // The Region's readings of its signal, Region-wide and per endpoint, in snapshot order. Filled in a
-    // loop, not by filter: the arrays filter returns (empty ones above all) can change shape once V8
-    // optimises readSignals, and the optimised code that reads them is thrown away.
-    const regionWide: LoadSample[] = [];
-    const endpointSamples: LoadSample[] = [];
-    for (const s of snapshot.load) {
-      if (s.region !== region || s.signal !== rp.capacity.signal) continue;
-      if (s.endpointId === undefined) regionWide.push(s);
-      else endpointSamples.push(s);
-    }
-    const perEndpoint = latestPerEndpoint(endpointSamples);
-    const endpointValues = new Map([...perEndpoint].map(([id, s]) => [id, s.value]));
-    const newestWide = newest(regionWide);
-    // Without a Region-wide reading, the Region is the sum of its endpoints' readings: of every one of
-    // them, or the sum would read low (one endpoint's gap is not an idle endpoint).
-    const endpointsHere = endpointIdsOf(snapshot, policy.accelerator.arn, region);
-    const unread = endpointsHere.filter((id) => !perEndpoint.has(id));
-    const load: LoadReading | undefined =
-      newestWide !== undefined
-        ? { value: newestWide.value, observedAt: newestWide.observedAt }
-        : perEndpoint.size > 0 && unread.length === 0
-          ? { value: sum([...perEndpoint.values()].map((s) => s.value)), observedAt: oldestOf([...perEndpoint.values()].map((s) => s.observedAt)) }
-          : undefined;
-    const loadProblem =
-      load === undefined
-        ? dataHold('NoData', region, `no "${rp.capacity.signal}" load reading for ${region}${perEndpoint.size > 0 ? ` (and none for its endpoint${unread.length > 1 ? 's' : ''} ${unread.join(', ')}, so its endpoints' readings cannot stand for it)` : ''}`, { signal: rp.capacity.signal })
-        : isFresh(load.observedAt, now, maxAge.load)
-          ? undefined
-          : staleHold(region, rp.capacity.signal, load.observedAt, now, maxAge.load);
-
-    let capacity: number | undefined = rp.capacity.full;
-    let capacityProblem: Hold | undefined;
-    const fullSignal = rp.capacity.fullSignal;
-    if (fullSignal !== undefined) {
-      const reading = newest(snapshot.load.filter((s) => s.region === region && s.signal === fullSignal && s.endpointId === undefined));
-      if (reading === undefined) {
-        capacity = undefined;
-        capacityProblem = dataHold('NoData', region, `no "${fullSignal}" capacity reading for ${region}`, { signal: fullSignal });
-      } else if (!isFresh(reading.observedAt, now, maxAge.load)) {
-        capacity = undefined;
-        capacityProblem = staleHold(region, fullSignal, reading.observedAt, now, maxAge.load);
-      } else {
-        capacity = reading.value;
-      }
-    }
-    const loadHistory = regionWide
-      .filter((s) => isFresh(s.observedAt, now, maxAge.load))
-      .sort((a, b) => Date.parse(a.observedAt) - Date.parse(b.observedAt))
-      .map((s) => ({ value: s.value, observedAt: s.observedAt }));
-    regions.set(region, {
-      region,
-      load,
-      loadProblem,
-      loadHistory,
-      capacity,
-      capacityProblem,
-      utilizationPercent: load !== undefined && loadProblem === undefined && capacity !== undefined ? utilization(load.value, capacity) : undefined,
-      endpointValues,
-    });
-  }
+  // One function per Region: readSignals stays small, so V8 optimises it at less cost.
+  for (const [region, rp] of Object.entries(policy.regions)) regions.set(region, readRegion(policy, snapshot, now, region, rp));
 
   const { rtt, spreads, nearest, staleLatency } = readLatency(policy, snapshot, now);
   if (rtt.size === 0) {
@@ -159,7 +100,7 @@ export function readSignals(policy: Policy, snapshot: Snapshot, now: Date): Sign
 
   if (holds.length > 0) return { ok: false, holds, regions };
   const meta = new Map(snapshot.clientGroups.map((g) => [g.id, g]));
-  // The groups with demand, by id. A loop, not map and filter: see the load readings above.
+  // The groups with demand, by id. A loop, not map and filter: see readRegion.
   const clientGroups: ClientGroupSignals[] = [];
   for (const id of [...rtt.keys()].sort()) {
     const groupDemand = demand.ok ? (demand.weights.get(id) ?? 0) : 0;
@@ -184,6 +125,70 @@ export function readSignals(policy: Policy, snapshot: Snapshot, now: Date): Sign
   }
   if (demand.ok) notes.push(...demand.notes);
   return { ok: true, view: { regions, clientGroups, demandObservedAt: demand.ok ? demand.observedAt : undefined, notes } };
+}
+
+/** One Region's load and capacity readings. */
+function readRegion(policy: Policy, snapshot: Snapshot, now: Date, region: RegionCode, rp: Policy['regions'][string]): RegionSignals {
+  const maxAge = policy.guardrails.maxSignalAgeSeconds;
+  // The Region's readings of its signal, Region-wide and per endpoint, in snapshot order. Filled in a
+  // loop, not by filter: the arrays filter returns (empty ones above all) can change shape once V8
+  // optimises this function, and the optimised code that reads them is thrown away.
+  const regionWide: LoadSample[] = [];
+  const endpointSamples: LoadSample[] = [];
+  for (const s of snapshot.load) {
+    if (s.region !== region || s.signal !== rp.capacity.signal) continue;
+    if (s.endpointId === undefined) regionWide.push(s);
+    else endpointSamples.push(s);
+  }
+  const perEndpoint = latestPerEndpoint(endpointSamples);
+  const endpointValues = new Map([...perEndpoint].map(([id, s]) => [id, s.value]));
+  const newestWide = newest(regionWide);
+  // Without a Region-wide reading, the Region is the sum of its endpoints' readings: of every one of
+  // them, or the sum would read low (one endpoint's gap is not an idle endpoint).
+  const endpointsHere = endpointIdsOf(snapshot, policy.accelerator.arn, region);
+  const unread = endpointsHere.filter((id) => !perEndpoint.has(id));
+  const load: LoadReading | undefined =
+    newestWide !== undefined
+      ? { value: newestWide.value, observedAt: newestWide.observedAt }
+      : perEndpoint.size > 0 && unread.length === 0
+        ? { value: sum([...perEndpoint.values()].map((s) => s.value)), observedAt: oldestOf([...perEndpoint.values()].map((s) => s.observedAt)) }
+        : undefined;
+  const loadProblem =
+    load === undefined
+      ? dataHold('NoData', region, `no "${rp.capacity.signal}" load reading for ${region}${perEndpoint.size > 0 ? ` (and none for its endpoint${unread.length > 1 ? 's' : ''} ${unread.join(', ')}, so its endpoints' readings cannot stand for it)` : ''}`, { signal: rp.capacity.signal })
+      : isFresh(load.observedAt, now, maxAge.load)
+        ? undefined
+        : staleHold(region, rp.capacity.signal, load.observedAt, now, maxAge.load);
+
+  let capacity: number | undefined = rp.capacity.full;
+  let capacityProblem: Hold | undefined;
+  const fullSignal = rp.capacity.fullSignal;
+  if (fullSignal !== undefined) {
+    const reading = newest(snapshot.load.filter((s) => s.region === region && s.signal === fullSignal && s.endpointId === undefined));
+    if (reading === undefined) {
+      capacity = undefined;
+      capacityProblem = dataHold('NoData', region, `no "${fullSignal}" capacity reading for ${region}`, { signal: fullSignal });
+    } else if (!isFresh(reading.observedAt, now, maxAge.load)) {
+      capacity = undefined;
+      capacityProblem = staleHold(region, fullSignal, reading.observedAt, now, maxAge.load);
+    } else {
+      capacity = reading.value;
+    }
+  }
+  const loadHistory = regionWide
+    .filter((s) => isFresh(s.observedAt, now, maxAge.load))
+    .sort((a, b) => Date.parse(a.observedAt) - Date.parse(b.observedAt))
+    .map((s) => ({ value: s.value, observedAt: s.observedAt }));
+  return {
+    region,
+    load,
+    loadProblem,
+    loadHistory,
+    capacity,
+    capacityProblem,
+    utilizationPercent: load !== undefined && loadProblem === undefined && capacity !== undefined ? utilization(load.value, capacity) : undefined,
+    endpointValues,
+  };
 }
 
 /**
@@ -305,7 +310,7 @@ function readDemand(policy: Policy, snapshot: Snapshot, now: Date, rtt: Readonly
     for (const m of snapshot.latency) weights.set(m.clientGroup, Math.max(weights.get(m.clientGroup) ?? 0, m.vantageCount));
     return { ok: true, weights, observedAt: undefined, notes: ['demand weighed by vantage points per client group (policy: vantage-count)'] };
   }
-  // A loop, not filter: see readSignals.
+  // A loop, not filter: see readRegion.
   const fresh: Snapshot['demand'][number][] = [];
   for (const d of snapshot.demand) if (isFresh(d.observedAt, now, maxAge)) fresh.push(d);
   if (fresh.length === 0) {
