@@ -4,6 +4,7 @@
 // Two figures: warm decisions (a long-running controller or a warm Lambda container, after a few
 // untimed ones: V8 has compiled the planner by then) and the cold first decision of a fresh process
 // (the planner's code still interpreted), each process building the case before its first decision.
+// Beside them, labelled apart, a steady-state figure: the same process after 300 decisions.
 // `node --import tsx bench/decision.ts [--cold]`: the result, or (--cold) one fresh process's first decision.
 
 import { execFileSync } from 'node:child_process';
@@ -27,6 +28,15 @@ export interface DecisionBenchResult extends Omit<DecisionCase, 'policy' | 'snap
   readonly changes: number;
   readonly runs: number;
   readonly warmupRuns: number;
+  /**
+   * Steady state, beside the warm figures: `runs` decisions timed in the same process after
+   * `steadyAfterRuns` earlier ones (the warm ones included), by when V8 has optimised nearly all the
+   * planner's code: what a controller that has run for a while spends.
+   */
+  readonly steadyMedianMs: number;
+  readonly steadyP95Ms: number;
+  readonly steadyMaxMs: number;
+  readonly steadyAfterRuns: number;
   /** A fresh process's first decision, over `coldProcesses` processes. */
   readonly coldFirstMedianMs: number;
   readonly coldFirstMaxMs: number;
@@ -140,19 +150,25 @@ export function buildDecisionCase(size: DecisionCaseSize = BENCH_DECISION_SIZE):
   };
 }
 
-export function benchDecision(runs = 40, warmupRuns = 5, coldProcesses = 5): DecisionBenchResult {
+export function benchDecision(runs = 40, warmupRuns = 5, coldProcesses = 5, steadyAfterRuns = 300): DecisionBenchResult {
   const { policy, snapshot, now, ...sizes } = buildDecisionCase();
   for (let i = 0; i < warmupRuns; i += 1) evaluate(policy, snapshot, emptyControllerState(), now);
-  const times: number[] = [];
   let changes = 0;
-  for (let i = 0; i < runs; i += 1) {
-    const s = performance.now();
-    const { plan } = evaluate(policy, snapshot, emptyControllerState(), now);
-    times.push(performance.now() - s);
-    changes = plan.changes.length;
-  }
-  times.sort((a, b) => a - b);
-  const q = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))] ?? 0;
+  const timed = (): number[] => {
+    const times: number[] = [];
+    for (let i = 0; i < runs; i += 1) {
+      const s = performance.now();
+      const { plan } = evaluate(policy, snapshot, emptyControllerState(), now);
+      times.push(performance.now() - s);
+      changes = plan.changes.length;
+    }
+    return times.sort((a, b) => a - b);
+  };
+  const times = timed();
+  const quantile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
+  const q = (p: number) => quantile(times, p);
+  for (let i = warmupRuns + runs; i < steadyAfterRuns; i += 1) evaluate(policy, snapshot, emptyControllerState(), now);
+  const steady = timed();
   // Each in a process of its own: this one has run the planner already.
   const cold = Array.from({ length: coldProcesses }, () => {
     const out = execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--cold'], { encoding: 'utf8' });
@@ -166,6 +182,10 @@ export function benchDecision(runs = 40, warmupRuns = 5, coldProcesses = 5): Dec
     changes,
     runs,
     warmupRuns,
+    steadyMedianMs: quantile(steady, 0.5),
+    steadyP95Ms: quantile(steady, 0.95),
+    steadyMaxMs: steady.at(-1) ?? 0,
+    steadyAfterRuns: Math.max(steadyAfterRuns, warmupRuns + runs),
     coldFirstMedianMs: cold[Math.floor(cold.length / 2)] ?? Number.NaN,
     coldFirstMaxMs: cold.at(-1) ?? Number.NaN,
     coldProcesses,

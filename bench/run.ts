@@ -30,9 +30,10 @@ console.log(
     ['case', 'client groups', 'measurements', 'decisions', 'median ms', 'p95 ms', 'max ms', 'target', 'met'],
     [decisionCase, decision.clientGroups, decision.latencyMeasurements, `warm: ${decision.runs} after ${decision.warmupRuns} untimed`, decision.evaluateMedianMs.toFixed(1), decision.evaluateP95Ms.toFixed(1), decision.evaluateMaxMs.toFixed(1), 'p95 < 20 ms', decision.evaluateP95Ms < 20 ? 'yes' : 'NO'],
     [decisionCase, decision.clientGroups, decision.latencyMeasurements, `cold: first of ${decision.coldProcesses} fresh processes`, decision.coldFirstMedianMs.toFixed(1), '-', decision.coldFirstMaxMs.toFixed(1), '', ''],
+    [decisionCase, decision.clientGroups, decision.latencyMeasurements, `steady: ${decision.runs} after ${decision.steadyAfterRuns} earlier`, decision.steadyMedianMs.toFixed(1), decision.steadyP95Ms.toFixed(1), decision.steadyMaxMs.toFixed(1), '', ''],
   ]),
 );
-console.log('(warm: in one process, as in a long-running controller or a warm Lambda container; cold: a fresh process\'s first decision, the planner\'s code not yet compiled by V8)');
+console.log('(warm: in one process, as in a long-running controller or a warm Lambda container; cold: a fresh process\'s first decision, the planner\'s code not yet compiled by V8; steady: the warm process further on, its code optimised, for reference)');
 console.log(`(summarising the ${decision.probes * decision.regions} probe samples into measurements, done by the collector before the decision: ${decision.summarizeMs.toFixed(0)} ms)`);
 
 const results = quick ? 100_000 : 1_000_000;

@@ -75,37 +75,41 @@ let rowScratch = { mu: new Float64Array(0), measured: new Uint8Array(0) };
 
 /** deriveProximity as indices into `regions` (the order derivePreference keeps, without finding each code again); `mu`, `measured` from rttRow. */
 function proximityOrder(regions: readonly RegionCode[], mu: Float64Array, isMeasured: Uint8Array, input: Pick<ProximityInput, 'latitude' | 'longitude'>): Int32Array {
-  // The measured Regions' indices sorted with their RTTs in an array of numbers beside them: the
-  // comparator reads numbers, not the map nor objects whose fields V8 may re-type as it sees more groups.
-  const measured: number[] = [];
-  const rest: number[] = [];
-  for (let i = 0; i < regions.length; i += 1) {
-    if (isMeasured[i] === 1) measured.push(i);
-    else rest.push(i);
-  }
-  sortByRtt(measured, mu, regions);
-  rest.sort((a, b) => distanceKm(input, regions[a] as RegionCode) - distanceKm(input, regions[b] as RegionCode) || (regions[a] as RegionCode).localeCompare(regions[b] as RegionCode));
+  // The measured Regions' indices go first, sorted by RTT straight into the order (the comparator
+  // reads numbers, not the map nor objects whose fields V8 may re-type as it sees more groups); the
+  // rest, usually none, follow in a list of their own.
   const order = takeIntRow(regions.length);
-  let k = 0;
-  for (let m = 0; m < measured.length; m += 1) order[k++] = measured[m] as number;
-  for (let m = 0; m < rest.length; m += 1) order[k++] = rest[m] as number;
+  let measured = 0;
+  let rest: number[] | undefined;
+  for (let i = 0; i < regions.length; i += 1) {
+    if (isMeasured[i] === 1) order[measured++] = i;
+    else (rest ??= []).push(i);
+  }
+  sortByRtt(order, measured, mu, regions);
+  if (rest !== undefined) {
+    rest.sort((a, b) => distanceKm(input, regions[a] as RegionCode) - distanceKm(input, regions[b] as RegionCode) || (regions[a] as RegionCode).localeCompare(regions[b] as RegionCode));
+    for (let m = 0; m < rest.length; m += 1) order[measured + m] = rest[m] as number;
+  }
   return order;
 }
 
 /**
- * Region indices sorted as sort((a, b) => mu[a] - mu[b] || regions[a].localeCompare(regions[b])) sorts
- * them: by insertion, which for a few dozen indices costs less than the built-in sort (its comparator
+ * The first `count` Region indices sorted as sort((a, b) => mu[a] - mu[b] || regions[a].localeCompare(regions[b]))
+ * sorts them: by insertion, which for a few dozen indices costs less than the built-in sort (its comparator
  * calls and work array, for every client group in every decision). That comparator is a strict order
- * (the codes differ), so both give the same order; with a NaN RTT it is not, and the built-in sort decides.
+ * (the codes differ), so both give the same order; with a NaN RTT it is not, and the built-in sort
+ * of an array decides.
  */
-function sortByRtt(indices: number[], mu: Float64Array, regions: readonly RegionCode[]): void {
-  for (let k = 0; k < indices.length; k += 1) {
+function sortByRtt(indices: Int32Array, count: number, mu: Float64Array, regions: readonly RegionCode[]): void {
+  for (let k = 0; k < count; k += 1) {
     if (Number.isNaN(mu[indices[k] as number] as number)) {
-      indices.sort((a, b) => (mu[a] as number) - (mu[b] as number) || (regions[a] as RegionCode).localeCompare(regions[b] as RegionCode));
+      const list = Array.from(indices.subarray(0, count));
+      list.sort((a, b) => (mu[a] as number) - (mu[b] as number) || (regions[a] as RegionCode).localeCompare(regions[b] as RegionCode));
+      indices.set(list);
       return;
     }
   }
-  for (let i = 1; i < indices.length; i += 1) {
+  for (let i = 1; i < count; i += 1) {
     const v = indices[i] as number;
     let j = i - 1;
     while (j >= 0 && rttAfter(indices[j] as number, v, mu, regions)) {

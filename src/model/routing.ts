@@ -100,7 +100,11 @@ export function landGroup(
   support?: PreferenceSupport,
 ): number {
   const R = out.length;
-  const sink: CostSink = { matrix: cost, total: 0 };
+  // One sink for every call (landGroup never runs inside itself): an object per call is garbage the
+  // dial search makes thousands of times per decision.
+  const sink = SINK;
+  sink.matrix = cost;
+  sink.total = 0;
   const starts = support?.first ?? everyRegion(R);
   let firstTotal = 0;
   for (let k = 0; k < starts.length; k += 1) {
@@ -110,7 +114,7 @@ export function landGroup(
   if (firstTotal <= 0) {
     const nearest = firstPresent(pref.order, present);
     if (nearest >= 0) place(out, sink, nearest, nearest, 1);
-    return sink.total;
+    return drain(sink);
   }
   for (let k = 0; k < starts.length; k += 1) {
     const s = starts[k] as number;
@@ -126,12 +130,20 @@ export function landGroup(
     const spill = f - keep;
     if (spill > 0 && !spread(pref, s, spill, present, healthy, dialFraction, out, sink, support)) place(out, sink, s, s, spill);
   }
-  return sink.total;
+  return drain(sink);
 }
 
 interface CostSink {
-  readonly matrix: ArrayLike<number> | undefined;
+  matrix: ArrayLike<number> | undefined;
   total: number;
+}
+
+const SINK: CostSink = { matrix: undefined, total: 0 };
+
+/** The sink's total; it lets go of the matrix (a decision's costs are not kept alive until the next). */
+function drain(sink: CostSink): number {
+  sink.matrix = undefined;
+  return sink.total;
 }
 
 /** 0..R-1: the Regions landGroup visits without a support. */

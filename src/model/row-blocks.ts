@@ -35,8 +35,15 @@ export function takeIntRow(length: number): Int32Array {
 /** A new row holding the first `length` numbers of `source` (all of them by default). */
 export function copyFloatRow(source: ArrayLike<number>, length = source.length): Float64Array {
   const row = takeFloatRow(length);
+  // Part of a source copied number by number: a subarray to set from would be one more object.
   if (length === source.length) row.set(source);
-  else if (source instanceof Float64Array) row.set(source.subarray(0, length));
   else for (let i = 0; i < length; i += 1) row[i] = source[i] as number;
+  return row;
+}
+
+/** A new row holding the first `length` numbers of `source`. */
+export function copyIntRow(source: Int32Array, length: number): Int32Array {
+  const row = takeIntRow(length);
+  for (let i = 0; i < length; i += 1) row[i] = source[i] as number;
   return row;
 }

@@ -4,7 +4,7 @@
 // from where they would land with every dial at 100 (for the latency budget).
 
 import { landGroup, preferenceSupport, type PreferenceSupport } from '../model/routing.js';
-import { copyFloatRow, takeFloatRow } from '../model/row-blocks.js';
+import { copyFloatRow, copyIntRow, takeFloatRow } from '../model/row-blocks.js';
 import type { TrafficModel } from './traffic-model.js';
 
 /**
@@ -298,15 +298,16 @@ export class DialEvaluator {
     const r = this.readable(trial);
     if (r.scratchOf === undefined) return trial;
     const R = this.R;
+    // Copied into rows cut from shared blocks, not sliced: a slice is a new buffer each, and the search keeps hundreds of trials per decision.
     const rerouted: Rerouted = {
-      landingKeys: r.landingKeys.slice(0, r.landingCount),
+      landingKeys: copyIntRow(r.landingKeys, r.landingCount),
       landingCount: r.landingCount,
       landings: copyFloatRow(r.landings, r.landingCount * R),
-      aggregateClasses: r.aggregateClasses.slice(0, r.aggregateCount),
+      aggregateClasses: copyIntRow(r.aggregateClasses, r.aggregateCount),
       aggregateCount: r.aggregateCount,
       aggregates: copyFloatRow(r.aggregates, r.aggregateCount * R),
-      costKeys: r.costKeys.slice(0, r.costCount),
-      costValues: r.costValues.slice(0, r.costCount),
+      costKeys: copyIntRow(r.costKeys, r.costCount),
+      costValues: copyFloatRow(r.costValues, r.costCount),
       costCount: r.costCount,
       scratchOf: undefined,
       stamp: 0,
@@ -536,10 +537,10 @@ export class DialEvaluator {
       copyRow(aggregates, k * R, this.aggregate, ci * R, R);
       this.moves[ci] = this.moveOf(ci, this.aggregate, ci * R);
     }
-    trial.dials.forEach((fraction, v) => {
+    for (let v = 0; v < trial.dials.length; v += 1) {
       const variable = this.model.variables[v];
-      if (variable !== undefined) (this.dialByListener[variable.listener] as Float64Array)[variable.region] = fraction;
-    });
+      if (variable !== undefined) (this.dialByListener[variable.listener] as Float64Array)[variable.region] = trial.dials[v] as number;
+    }
     this.routedNow = copyFloatRow(trial.routed);
     this.rttNow = trial.rttTotal;
     this.dialsNow = copyFloatRow(trial.dials);

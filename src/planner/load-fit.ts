@@ -114,8 +114,8 @@ export function fitLoadModel(
   const observed = cycles.filter((c) => c.target.some((x) => !Number.isNaN(x)));
   // Each observed cycle's mix, per lifetime and spill mix, worked out once: the chosen lifetime's is
   // asked for again for the residuals (read only, never written).
-  const mixes = new Map<string, Float64Array[]>();
-  const mixedOf = (m: number, tauSeconds: number): Float64Array[] => {
+  const mixes = new Map<string, Float64Array>();
+  const mixedOf = (m: number, tauSeconds: number): Float64Array => {
     const key = `${m}|${tauSeconds}|${mix}`;
     let X = mixes.get(key);
     if (X === undefined) {
@@ -126,57 +126,23 @@ export function fitLoadModel(
   };
   const nowMs = newest.atMs;
   const evaluateLifetime = (tauSeconds: number): { scale: Float64Array; error: number; fittedNewest: Float64Array } => {
-    // X[m][r][s]: demand of classes nearest s landing in r, mixed for cycle m's readings.
-    const X = observed.map((_, m) => mixedOf(m, tauSeconds));
-    const weight = observed.map((cycle) => Math.pow(0.5, (nowMs - cycle.atMs) / 1000 / RECENCY_HALF_LIFE_SECONDS));
+    // X[m]: demand of classes nearest s landing in r (at r * R + s), mixed for cycle m's readings.
+    const X: Float64Array[] = [];
+    for (let m = 0; m < observed.length; m += 1) X.push(mixedOf(m, tauSeconds));
+    const weight = Float64Array.from(observed, (cycle) => Math.pow(0.5, (nowMs - cycle.atMs) / 1000 / RECENCY_HALF_LIFE_SECONDS));
     const scale = Float64Array.from(startScale);
-    const predict = (m: number, r: number): number => {
-      let p = 0;
-      const row = X[m]?.[r] as Float64Array;
-      for (let s = 0; s < R; s += 1) p += (scale[s] as number) * (row[s] as number);
-      return p;
-    };
-    // Reused by every iteration (zeroed at its start): a new pair each would be two allocations outside the heap.
-    const num = new Float64Array(R);
-    const den = new Float64Array(R);
-    for (let it = 0; it < FIT_ITERATIONS; it += 1) {
-      num.fill(0);
-      den.fill(0);
-      observed.forEach((cycle, m) => {
-        for (let r = 0; r < R; r += 1) {
-          const b = cycle.target[r] as number;
-          if (Number.isNaN(b)) continue;
-          const w = (weight[m] as number) / Math.max(b, 1e-9) ** 2;
-          const p = predict(m, r);
-          const row = X[m]?.[r] as Float64Array;
-          for (let s = 0; s < R; s += 1) {
-            const x = row[s] as number;
-            if (x === 0) continue;
-            num[s] = (num[s] as number) + w * x * b;
-            den[s] = (den[s] as number) + w * x * p;
-          }
-        }
-      });
-      let moved = false;
-      for (let s = 0; s < R; s += 1) {
-        if ((den[s] as number) <= 1e-12) continue;
-        const next = Math.min(MAX_SCALE, Math.max(MIN_SCALE, (scale[s] as number) * ((num[s] as number) / (den[s] as number))));
-        if (next !== scale[s]) moved = true;
-        scale[s] = next;
-      }
-      // Scales that did not move by a bit give the same update again: every later iteration would too.
-      if (!moved) break;
-    }
+    fitScales(observed, X, weight, scale, R);
     let error = 0;
-    observed.forEach((cycle, m) => {
+    for (let m = 0; m < observed.length; m += 1) {
+      const target = (observed[m] as FitCycle).target;
       for (let r = 0; r < R; r += 1) {
-        const b = cycle.target[r] as number;
+        const b = target[r] as number;
         if (Number.isNaN(b)) continue;
-        error += ((weight[m] as number) * (b - predict(m, r)) ** 2) / Math.max(b, 1e-9) ** 2;
+        error += ((weight[m] as number) * (b - predicted(X[m] as Float64Array, r, scale, R)) ** 2) / Math.max(b, 1e-9) ** 2;
       }
-    });
+    }
     const m = observed.indexOf(newest);
-    const fittedNewest = Float64Array.from({ length: R }, (_, r) => (m >= 0 ? predict(m, r) : Number.NaN));
+    const fittedNewest = Float64Array.from({ length: R }, (_, r) => (m >= 0 ? predicted(X[m] as Float64Array, r, scale, R) : Number.NaN));
     return { scale, error, fittedNewest };
   };
 
@@ -185,7 +151,7 @@ export function fitLoadModel(
   // Each Region's latest reading as a scale predicts it, at the chosen lifetime and mix: from the newest
   // cycle that has one (a reading left out of the newest, across a health change, leaves an older one).
   const latestFitted = (scale: Float64Array): { predicted: Float64Array; reading: Float64Array; demand: Float64Array } => {
-    const predicted = new Float64Array(R).fill(Number.NaN);
+    const predictedAt = new Float64Array(R).fill(Number.NaN);
     const reading = new Float64Array(R).fill(Number.NaN);
     const demand = new Float64Array(R).fill(Number.NaN);
     for (let m = observed.length - 1; m >= 0; m -= 1) {
@@ -196,15 +162,12 @@ export function fitLoadModel(
       const total = cycle.classDemand.reduce((a, d) => a + d, 0);
       for (let r = 0; r < R; r += 1) {
         if (!open[r]) continue;
-        let p = 0;
-        const row = X[r] as Float64Array;
-        for (let s2 = 0; s2 < R; s2 += 1) p += (scale[s2] as number) * (row[s2] as number);
-        predicted[r] = p;
+        predictedAt[r] = predicted(X, r, scale, R);
         reading[r] = cycle.target[r] as number;
         demand[r] = total;
       }
     }
-    return { predicted, reading, demand };
+    return { predicted: predictedAt, reading, demand };
   };
   const atPrevious = evaluateLifetime(previous);
   let best = { tau: previous, ...atPrevious };
@@ -252,7 +215,57 @@ export function fitLoadModel(
 }
 
 /**
- * X[r][s] for one cycle's readings: demand starting at s (that cycle's demand) landing in r, mixed over
+ * The multiplicative updates of the scales (in place), from the observed cycles' readings and their
+ * mixes X[m] (see evaluateLifetime). A function of its own, on flat arrays: it loops FIT_ITERATIONS
+ * times over every Region pair, in every decision, first in V8's slower tiers.
+ */
+function fitScales(observed: readonly FitCycle[], X: readonly Float64Array[], weight: Float64Array, scale: Float64Array, R: number): void {
+  // Reused by every iteration (zeroed at its start): a new pair each would be two allocations outside the heap.
+  const num = new Float64Array(R);
+  const den = new Float64Array(R);
+  for (let it = 0; it < FIT_ITERATIONS; it += 1) {
+    num.fill(0);
+    den.fill(0);
+    for (let m = 0; m < observed.length; m += 1) {
+      const target = (observed[m] as FitCycle).target;
+      const mixed = X[m] as Float64Array;
+      const wm = weight[m] as number;
+      for (let r = 0; r < R; r += 1) {
+        const b = target[r] as number;
+        if (Number.isNaN(b)) continue;
+        const w = wm / Math.max(b, 1e-9) ** 2;
+        const p = predicted(mixed, r, scale, R);
+        const row = r * R;
+        for (let s = 0; s < R; s += 1) {
+          const x = mixed[row + s] as number;
+          if (x === 0) continue;
+          num[s] = (num[s] as number) + w * x * b;
+          den[s] = (den[s] as number) + w * x * p;
+        }
+      }
+    }
+    let moved = false;
+    for (let s = 0; s < R; s += 1) {
+      if ((den[s] as number) <= 1e-12) continue;
+      const next = Math.min(MAX_SCALE, Math.max(MIN_SCALE, (scale[s] as number) * ((num[s] as number) / (den[s] as number))));
+      if (next !== scale[s]) moved = true;
+      scale[s] = next;
+    }
+    // Scales that did not move by a bit give the same update again: every later iteration would too.
+    if (!moved) break;
+  }
+}
+
+/** The load the scales predict for Region r from a cycle's mix (flat, row r at r * R). */
+function predicted(mixed: Float64Array, r: number, scale: Float64Array, R: number): number {
+  let p = 0;
+  const row = r * R;
+  for (let s = 0; s < R; s += 1) p += (scale[s] as number) * (mixed[row + s] as number);
+  return p;
+}
+
+/**
+ * X[r * R + s] for one cycle's readings: demand starting at s (that cycle's demand) landing in r, mixed over
  * the settings live before. The flows alive at a reading started under the settings of their time:
  * each window's arrivals replace the flows that ended in it and add what demand grew by (demand counts
  * the flows alive, so a rise arrives all at once, under the dials of its window), and they end at the
@@ -265,8 +278,8 @@ function mixedRouting(
   routeOf: (dials: Float64Array, healthy: Uint8Array) => SourceRoute[][],
   R: number,
   C: number,
-): Float64Array[] {
-  const X = Array.from({ length: R }, () => new Float64Array(R));
+): Float64Array {
+  const X = new Float64Array(R * R);
   // Per cycle in the mix, its routing with the health at this cycle's readings: the same for every
   // Region read, so looked up once (the lookup builds a key of every dial).
   const routedFor: (SourceRoute[][] | undefined)[] = [];
@@ -298,15 +311,17 @@ function mixedRouting(
     }
     windows.reverse();
     const W = windows.length;
-    const routed = windows.map((w) => {
+    // A loop, not map: an array map makes changes shape once V8 optimises its caller, and the code reading it is thrown away.
+    const routed: SourceRoute[][][] = [];
+    for (const w of windows) {
       let known = routedFor[w.k];
       if (known === undefined) {
         // Flows on a Region that is down when the reading is taken were cut at its failure.
         known = routeOf(w.cycle.dials, Uint8Array.from(w.cycle.healthy, (h, i) => (h === 1 && cycle.healthy[i] === 1 ? 1 : 0)));
         routedFor[w.k] = known;
       }
-      return known;
-    });
+      routed.push(known);
+    }
     // Per window, the share of the flows alive at its start still alive at its end.
     const survive = Float64Array.from(windows, (w, j) => (j === 0 ? 1 : Math.exp(-(w.endMs - (windows[j - 1] as (typeof windows)[number]).endMs) / 1000 / tauSeconds)));
     const alive = new Float64Array(W);
@@ -336,10 +351,10 @@ function mixedRouting(
         if (routes === undefined) continue;
         for (let m = 0; m < sameTime.length; m += 1) {
           const read = sameTime[m] as number;
-          const row = X[read] as Float64Array;
+          const row = read * R;
           for (let k = 0; k < routes.length; k += 1) {
             const src = routes[k] as SourceRoute;
-            row[src.source] = (row[src.source] as number) + w * d * src.share * (src.landing[read] as number);
+            X[row + src.source] = (X[row + src.source] as number) + w * d * src.share * (src.landing[read] as number);
           }
         }
       }

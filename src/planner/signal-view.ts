@@ -8,6 +8,7 @@ import type { Hold } from '../plan/types.js';
 import type { Policy } from '../policy/schema.js';
 import { ageSeconds, isFresh, parseTime } from '../signals/freshness.js';
 import type { LoadSample, Snapshot } from '../snapshot/schema.js';
+import { regionList, RegionValues, type RegionList } from './region-values.js';
 
 export interface LoadReading {
   readonly value: number;
@@ -71,59 +72,8 @@ export function readSignals(policy: Policy, snapshot: Snapshot, now: Date): Sign
   const notes: string[] = [];
 
   const regions = new Map<RegionCode, RegionSignals>();
-  for (const [region, rp] of Object.entries(policy.regions)) {
-    const samples = snapshot.load.filter((s) => s.region === region && s.signal === rp.capacity.signal);
-    const regionWide = samples.filter((s) => s.endpointId === undefined);
-    const perEndpoint = latestPerEndpoint(samples.filter((s) => s.endpointId !== undefined));
-    const endpointValues = new Map([...perEndpoint].map(([id, s]) => [id, s.value]));
-    const newestWide = newest(regionWide);
-    // Without a Region-wide reading, the Region is the sum of its endpoints' readings: of every one of
-    // them, or the sum would read low (one endpoint's gap is not an idle endpoint).
-    const endpointsHere = endpointIdsOf(snapshot, policy.accelerator.arn, region);
-    const unread = endpointsHere.filter((id) => !perEndpoint.has(id));
-    const load: LoadReading | undefined =
-      newestWide !== undefined
-        ? { value: newestWide.value, observedAt: newestWide.observedAt }
-        : perEndpoint.size > 0 && unread.length === 0
-          ? { value: sum([...perEndpoint.values()].map((s) => s.value)), observedAt: oldestOf([...perEndpoint.values()].map((s) => s.observedAt)) }
-          : undefined;
-    const loadProblem =
-      load === undefined
-        ? dataHold('NoData', region, `no "${rp.capacity.signal}" load reading for ${region}${perEndpoint.size > 0 ? ` (and none for its endpoint${unread.length > 1 ? 's' : ''} ${unread.join(', ')}, so its endpoints' readings cannot stand for it)` : ''}`, { signal: rp.capacity.signal })
-        : isFresh(load.observedAt, now, maxAge.load)
-          ? undefined
-          : staleHold(region, rp.capacity.signal, load.observedAt, now, maxAge.load);
-
-    let capacity: number | undefined = rp.capacity.full;
-    let capacityProblem: Hold | undefined;
-    const fullSignal = rp.capacity.fullSignal;
-    if (fullSignal !== undefined) {
-      const reading = newest(snapshot.load.filter((s) => s.region === region && s.signal === fullSignal && s.endpointId === undefined));
-      if (reading === undefined) {
-        capacity = undefined;
-        capacityProblem = dataHold('NoData', region, `no "${fullSignal}" capacity reading for ${region}`, { signal: fullSignal });
-      } else if (!isFresh(reading.observedAt, now, maxAge.load)) {
-        capacity = undefined;
-        capacityProblem = staleHold(region, fullSignal, reading.observedAt, now, maxAge.load);
-      } else {
-        capacity = reading.value;
-      }
-    }
-    const loadHistory = regionWide
-      .filter((s) => isFresh(s.observedAt, now, maxAge.load))
-      .sort((a, b) => Date.parse(a.observedAt) - Date.parse(b.observedAt))
-      .map((s) => ({ value: s.value, observedAt: s.observedAt }));
-    regions.set(region, {
-      region,
-      load,
-      loadProblem,
-      loadHistory,
-      capacity,
-      capacityProblem,
-      utilizationPercent: load !== undefined && loadProblem === undefined && capacity !== undefined ? utilization(load.value, capacity) : undefined,
-      endpointValues,
-    });
-  }
+  // One function per Region: readSignals stays small, so V8 optimises it at less cost.
+  for (const [region, rp] of Object.entries(policy.regions)) regions.set(region, readRegion(policy, snapshot, now, region, rp));
 
   const { rtt, spreads, nearest, staleLatency } = readLatency(policy, snapshot, now);
   if (rtt.size === 0) {
@@ -150,19 +100,22 @@ export function readSignals(policy: Policy, snapshot: Snapshot, now: Date): Sign
 
   if (holds.length > 0) return { ok: false, holds, regions };
   const meta = new Map(snapshot.clientGroups.map((g) => [g.id, g]));
-  const clientGroups: ClientGroupSignals[] = [...rtt.keys()]
-    .sort()
-    .map((id) => ({
+  // The groups with demand, by id. A loop, not map and filter: see readRegion.
+  const clientGroups: ClientGroupSignals[] = [];
+  for (const id of [...rtt.keys()].sort()) {
+    const groupDemand = demand.ok ? (demand.weights.get(id) ?? 0) : 0;
+    if (!(groupDemand > 0)) continue;
+    clientGroups.push({
       id,
-      demand: demand.ok ? (demand.weights.get(id) ?? 0) : 0,
+      demand: groupDemand,
       rttMs: rtt.get(id) ?? new Map(),
       spreadMs: median(spreads.get(id)),
       landing: landing.get(id),
       nearest: nearest.get(id),
       latitude: meta.get(id)?.latitude,
       longitude: meta.get(id)?.longitude,
-    }))
-    .filter((g) => g.demand > 0);
+    });
+  }
   if (clientGroups.length === 0) {
     return {
       ok: false,
@@ -174,6 +127,70 @@ export function readSignals(policy: Policy, snapshot: Snapshot, now: Date): Sign
   return { ok: true, view: { regions, clientGroups, demandObservedAt: demand.ok ? demand.observedAt : undefined, notes } };
 }
 
+/** One Region's load and capacity readings. */
+function readRegion(policy: Policy, snapshot: Snapshot, now: Date, region: RegionCode, rp: Policy['regions'][string]): RegionSignals {
+  const maxAge = policy.guardrails.maxSignalAgeSeconds;
+  // The Region's readings of its signal, Region-wide and per endpoint, in snapshot order. Filled in a
+  // loop, not by filter: the arrays filter returns (empty ones above all) can change shape once V8
+  // optimises this function, and the optimised code that reads them is thrown away.
+  const regionWide: LoadSample[] = [];
+  const endpointSamples: LoadSample[] = [];
+  for (const s of snapshot.load) {
+    if (s.region !== region || s.signal !== rp.capacity.signal) continue;
+    if (s.endpointId === undefined) regionWide.push(s);
+    else endpointSamples.push(s);
+  }
+  const perEndpoint = latestPerEndpoint(endpointSamples);
+  const endpointValues = new Map([...perEndpoint].map(([id, s]) => [id, s.value]));
+  const newestWide = newest(regionWide);
+  // Without a Region-wide reading, the Region is the sum of its endpoints' readings: of every one of
+  // them, or the sum would read low (one endpoint's gap is not an idle endpoint).
+  const endpointsHere = endpointIdsOf(snapshot, policy.accelerator.arn, region);
+  const unread = endpointsHere.filter((id) => !perEndpoint.has(id));
+  const load: LoadReading | undefined =
+    newestWide !== undefined
+      ? { value: newestWide.value, observedAt: newestWide.observedAt }
+      : perEndpoint.size > 0 && unread.length === 0
+        ? { value: sum([...perEndpoint.values()].map((s) => s.value)), observedAt: oldestOf([...perEndpoint.values()].map((s) => s.observedAt)) }
+        : undefined;
+  const loadProblem =
+    load === undefined
+      ? dataHold('NoData', region, `no "${rp.capacity.signal}" load reading for ${region}${perEndpoint.size > 0 ? ` (and none for its endpoint${unread.length > 1 ? 's' : ''} ${unread.join(', ')}, so its endpoints' readings cannot stand for it)` : ''}`, { signal: rp.capacity.signal })
+      : isFresh(load.observedAt, now, maxAge.load)
+        ? undefined
+        : staleHold(region, rp.capacity.signal, load.observedAt, now, maxAge.load);
+
+  let capacity: number | undefined = rp.capacity.full;
+  let capacityProblem: Hold | undefined;
+  const fullSignal = rp.capacity.fullSignal;
+  if (fullSignal !== undefined) {
+    const reading = newest(snapshot.load.filter((s) => s.region === region && s.signal === fullSignal && s.endpointId === undefined));
+    if (reading === undefined) {
+      capacity = undefined;
+      capacityProblem = dataHold('NoData', region, `no "${fullSignal}" capacity reading for ${region}`, { signal: fullSignal });
+    } else if (!isFresh(reading.observedAt, now, maxAge.load)) {
+      capacity = undefined;
+      capacityProblem = staleHold(region, fullSignal, reading.observedAt, now, maxAge.load);
+    } else {
+      capacity = reading.value;
+    }
+  }
+  const loadHistory = regionWide
+    .filter((s) => isFresh(s.observedAt, now, maxAge.load))
+    .sort((a, b) => Date.parse(a.observedAt) - Date.parse(b.observedAt))
+    .map((s) => ({ value: s.value, observedAt: s.observedAt }));
+  return {
+    region,
+    load,
+    loadProblem,
+    loadHistory,
+    capacity,
+    capacityProblem,
+    utilizationPercent: load !== undefined && loadProblem === undefined && capacity !== undefined ? utilization(load.value, capacity) : undefined,
+    endpointValues,
+  };
+}
+
 /**
  * RTT per client group and Region by the policy's statistic, and each group's spreads (p90 - p50),
  * from the fresh measurements with enough samples. A function of its own: a snapshot holds thousands
@@ -183,21 +200,27 @@ function readLatency(
   policy: Policy,
   snapshot: Snapshot,
   now: Date,
-): { rtt: Map<string, Map<RegionCode, number>>; spreads: Map<string, number[]>; nearest: Map<string, NearestVantages>; staleLatency: number } {
+): { rtt: Map<string, RegionValues>; spreads: Map<string, number[]>; nearest: Map<string, NearestVantages>; staleLatency: number } {
   const maxAge = policy.guardrails.maxSignalAgeSeconds;
   const statistic = policy.latency.statistic;
-  const rtt = new Map<string, Map<RegionCode, number>>();
+  // Each group's values are rows over the policy's Regions (see region-values.ts).
+  const regions = regionList(Object.keys(policy.regions));
+  const rtt = new Map<string, RegionValues>();
   const spreads = new Map<string, number[]>();
   // Nearest shares per group and source: one source's vantage points are compared with each other only.
-  const nearestBySource = new Map<string, Map<string, { shares: Map<RegionCode, number>; vantages: number }>>();
+  const nearestBySource = new Map<string, Map<string, { shares: RegionValues; vantages: number }>>();
   let staleLatency = 0;
   // Measurements come in runs with one timestamp: each run's age is judged once.
   let judgedAt: string | undefined;
   let fresh = false;
   // ...and in runs of one client group: its entries are looked up once per run (no key built per measurement).
   let group: GroupLatency | undefined;
-  for (const m of snapshot.latency) {
-    if (!(m.region in policy.regions)) continue;
+  // Indexed, not for-of: an iterator result per measurement until V8 optimises the loop.
+  const measurements = snapshot.latency;
+  for (let k = 0; k < measurements.length; k += 1) {
+    const m = measurements[k] as Snapshot['latency'][number];
+    const ri = regions.index.get(m.region);
+    if (ri === undefined) continue;
     if (m.observedAt !== judgedAt) {
       judgedAt = m.observedAt;
       fresh = isFresh(m.observedAt, now, maxAge.latency);
@@ -208,11 +231,11 @@ function readLatency(
     }
     if (m.sampleCount < policy.latency.minSamples) continue;
     const value = statistic === 'p50' ? m.p50Ms : statistic === 'p90' ? m.p90Ms : m.p95Ms;
-    if (group === undefined || group.id !== m.clientGroup) group = groupLatency(m.clientGroup, rtt, spreads, nearestBySource);
+    if (group === undefined || group.id !== m.clientGroup) group = groupLatency(m.clientGroup, regions, rtt, spreads, nearestBySource);
     const byRegion = group.rtt;
-    const previous = byRegion.get(m.region);
+    const previous = byRegion.at(ri);
     // Two sources for one pair (RIPE Atlas and synthetic): keep the lower, the less congested path.
-    byRegion.set(m.region, previous === undefined ? value : Math.min(previous, value));
+    byRegion.setAt(ri, previous === undefined ? value : Math.min(previous, value));
     if (m.nearestShare !== undefined) {
       let bySource = group.nearest;
       if (bySource === undefined) {
@@ -222,10 +245,10 @@ function readLatency(
       }
       let n = bySource.get(m.source);
       if (n === undefined) {
-        n = { shares: new Map(), vantages: m.vantageCount };
+        n = { shares: new RegionValues(regions), vantages: m.vantageCount };
         bySource.set(m.source, n);
       }
-      n.shares.set(m.region, m.nearestShare);
+      n.shares.setAt(ri, m.nearestShare);
       n.vantages = Math.min(n.vantages, m.vantageCount);
     }
     if (m.vantageCount > 1) {
@@ -250,20 +273,21 @@ function readLatency(
 /** One client group's entries in readLatency's maps. */
 interface GroupLatency {
   readonly id: string;
-  readonly rtt: Map<RegionCode, number>;
+  readonly rtt: RegionValues;
   spreads: number[] | undefined;
-  nearest: Map<string, { shares: Map<RegionCode, number>; vantages: number }> | undefined;
+  nearest: Map<string, { shares: RegionValues; vantages: number }> | undefined;
 }
 
 function groupLatency(
   id: string,
-  rtt: Map<string, Map<RegionCode, number>>,
+  regions: RegionList,
+  rtt: Map<string, RegionValues>,
   spreads: ReadonlyMap<string, number[]>,
-  nearestBySource: ReadonlyMap<string, Map<string, { shares: Map<RegionCode, number>; vantages: number }>>,
+  nearestBySource: ReadonlyMap<string, Map<string, { shares: RegionValues; vantages: number }>>,
 ): GroupLatency {
   let byRegion = rtt.get(id);
   if (byRegion === undefined) {
-    byRegion = new Map<RegionCode, number>();
+    byRegion = new RegionValues(regions);
     rtt.set(id, byRegion);
   }
   return { id, rtt: byRegion, spreads: spreads.get(id), nearest: nearestBySource.get(id) };
@@ -286,7 +310,9 @@ function readDemand(policy: Policy, snapshot: Snapshot, now: Date, rtt: Readonly
     for (const m of snapshot.latency) weights.set(m.clientGroup, Math.max(weights.get(m.clientGroup) ?? 0, m.vantageCount));
     return { ok: true, weights, observedAt: undefined, notes: ['demand weighed by vantage points per client group (policy: vantage-count)'] };
   }
-  const fresh = snapshot.demand.filter((d) => isFresh(d.observedAt, now, maxAge));
+  // A loop, not filter: see readRegion.
+  const fresh: Snapshot['demand'][number][] = [];
+  for (const d of snapshot.demand) if (isFresh(d.observedAt, now, maxAge)) fresh.push(d);
   if (fresh.length === 0) {
     const stale = snapshot.demand.length > 0;
     return {

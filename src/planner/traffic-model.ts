@@ -114,7 +114,7 @@ export function buildTrafficModel(
       id: g.id,
       demandNow,
       demandAhead,
-      pref: { ...measured, first },
+      pref: withStarts(measured, first),
       measuredFirst: copyFloatRow(measured.first),
       measuredDemand: g.demand,
       rttMs: rtt,
@@ -246,12 +246,24 @@ export function withDemandScale(model: TrafficModel, demandScale: Float64Array, 
       unknownRtt: c.unknownRtt,
     };
   });
+  // Written out, not spread, in buildTrafficModel's order: one shape for every model. A spread's copy
+  // changes shape once V8 has seen it a few times (in the tenth decision or so), and every optimised
+  // function that reads a model is thrown away with it.
   return {
-    ...model,
+    regions: model.regions,
+    regionIndex: model.regionIndex,
     classes,
+    listeners: model.listeners,
+    variables: model.variables,
     totalDemandNow: classes.reduce((a, c) => a + c.demandNow, 0),
     totalDemandAhead: classes.reduce((a, c) => a + c.demandAhead, 0),
   };
+}
+
+/** derivePreference's preference with other starts: { ...pref, first }, written out (a spread's copy costs more, for every client group). */
+function withStarts(pref: GroupPreference, first: ArrayLike<number>): GroupPreference {
+  const { prefer, order, spillFrom } = pref;
+  return 'spillFrom' in pref ? { first, prefer, order, spillFrom } : { first, prefer, order };
 }
 
 /** A preference with other starts and spill mix: { ...pref, first, spillMix }, with the keys in that order. */
