@@ -49,7 +49,8 @@ export interface VariableBounds extends GroupBounds {
 export function boundsKey(b: GroupBounds): string {
   let key = keyOf.get(b);
   if (key === undefined) {
-    key = [b.floorPercent, b.stay ?? '', b.lowPercent, b.highPercent, b.startPercent, [...b.onlyForCapacity].sort().join('+'), b.coolingDown].join('|');
+    // A template, not an array of mixed values joined: that array's shape changed once this was optimised.
+    key = `${b.floorPercent}|${b.stay ?? ''}|${b.lowPercent}|${b.highPercent}|${b.startPercent}|${[...b.onlyForCapacity].sort().join('+')}|${b.coolingDown}`;
     keyOf.set(b, key);
   }
   return key;

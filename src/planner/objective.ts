@@ -257,15 +257,27 @@ export class Objective {
    * next cannot drift away from it (pairwise comparison with a tolerance is not transitive).
    */
   pick(scores: readonly Score[]): number {
-    let keep = scores.map((_, i) => i);
+    if (scores.length === 0) return -1;
+    // The indices still in the running, first `count` of them, in order (a typed array: arrays built by
+    // map and filter changed shape once this was optimised, and V8 threw the code away).
+    const keep = Int32Array.from(scores, (_, i) => i);
+    let count = keep.length;
     for (let k = 0; k < TIER_NAMES.length; k += 1) {
       const tolerance = tierTolerance(k, this.tolerance);
       let best = Number.POSITIVE_INFINITY;
-      for (const i of keep) best = Math.min(best, tierValue(scores[i] as Score, k));
-      keep = keep.filter((i) => tierValue(scores[i] as Score, k) <= best + tolerance);
-      if (keep.length === 1) break;
+      for (let j = 0; j < count; j += 1) best = Math.min(best, tierValue(scores[keep[j] as number] as Score, k));
+      let kept = 0;
+      for (let j = 0; j < count; j += 1) {
+        const i = keep[j] as number;
+        if (tierValue(scores[i] as Score, k) <= best + tolerance) {
+          keep[kept] = i;
+          kept += 1;
+        }
+      }
+      count = kept;
+      if (count === 1) break;
     }
-    return keep[0] ?? -1;
+    return keep[0] as number;
   }
 
   /** Half a utilization point of the smallest Region, in users: below that, a move changes nothing anyone would see. */
