@@ -229,7 +229,7 @@ export class Objective {
     return compareScores(a, b, this.tolerance);
   }
 
-  /** Whether `a` relieves as much as `b`: no worse, beyond the tolerances, in any tier above latency. */
+  /** Whether `a` relieves as much as `b`: no worse, beyond the tolerances, in any tier but latency and the change's size (the worst Region's tie-break included). */
   reliefNoWorse(a: Score, b: Score): boolean {
     const tol = this.tolerance;
     return tiers(a, b, tol).every(([name, x, y, t]) => name === 'latency' || name === 'change' || x <= y + t);
@@ -288,7 +288,7 @@ export class Objective {
   }
 }
 
-export type TierName = 'capacity' | 'margin' | 'threshold' | 'latency' | 'change';
+export type TierName = 'capacity' | 'margin' | 'threshold' | 'latency' | 'worst' | 'change';
 
 function tiers(a: Score, b: Score, demandTolerance: number): [TierName, number, number, number][] {
   return TIER_NAMES.map((name, k) => [name, tierValue(a, k), tierValue(b, k), tierTolerance(k, demandTolerance)]);
@@ -319,7 +319,7 @@ function decisiveTier(a: Score, b: Score, demandTolerance: number): TierName | u
  * over capacity, load in the margin, receivers pushed past their drain threshold and load over
  * thresholds, latency, the worst Region over capacity (a tie-break), change (see tierValue).
  */
-const TIER_NAMES: readonly TierName[] = ['capacity', 'capacity', 'capacity', 'margin', 'threshold', 'threshold', 'latency', 'capacity', 'change'];
+const TIER_NAMES: readonly TierName[] = ['capacity', 'capacity', 'capacity', 'margin', 'threshold', 'threshold', 'latency', 'worst', 'change'];
 const WORSE = -1;
 const EVEN = -2;
 
