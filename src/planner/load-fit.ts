@@ -311,7 +311,7 @@ function mixedRouting(
     }
     windows.reverse();
     const W = windows.length;
-    // A loop, not map: an array map makes changes shape once V8 optimises its caller, and the code reading it is thrown away.
+    // A loop, not map: an array built by map changed shape once V8 optimised its caller, and the code reading it was thrown away.
     const routed: SourceRoute[][][] = [];
     for (const w of windows) {
       let known = routedFor[w.k];

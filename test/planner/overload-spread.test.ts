@@ -91,6 +91,17 @@ describe('load above capacity, contained', () => {
     expect(objective.relievesOverload(evened, unchanged)).toBe(false);
   });
 
+  it('breaks ties on the worst Region in a tier of its own, after latency, not as capacity relief', () => {
+    const objective = objectiveAt(150, 120);
+    const base = objective.score(costing(20, trial(150, 120)), dials);
+    const lowerWorst = { ...base, worstOverCapacity: base.worstOverCapacity - 10 };
+    expect(objective.compare(lowerWorst, base)).toBeLessThan(0);
+    expect(objective.tier(lowerWorst, base)).toBe('worst');
+    // Latency comes first.
+    const slower = objective.score(costing(25, trial(150, 120)), dials);
+    expect(objective.compare({ ...slower, worstOverCapacity: base.worstOverCapacity - 10 }, base)).toBeGreaterThan(0);
+  });
+
   it('prefers a Region pulled just under capacity, but that is no relief the latency budget yields to', () => {
     const objective = objectiveAt(100.4, 60, 0);
     const unchanged = objective.score(trial(100.4, 60, 0), dials);
