@@ -9,8 +9,9 @@
 //    that group's dial (failover ignores dials);
 //  - when every other healthy group has dial 0, turned-away flows stay (GA has nowhere to send them);
 //  - when nothing is healthy, GA fails open to the nearest group.
-// The planner instead passes spill down every receiver's dial; the two agree whenever at most one
-// group in a metro's path has a dial below 100, and differ (deliberately) when several do.
+// The planner's model (src/model/routing.ts) makes the same assumptions for one user; for a client
+// group it spreads the spill over weighted receivers (a country's users sit behind several edges),
+// where the truth sends each metro's spill to its one next Region.
 
 import type { RegionCode } from '../../domain/traffic.js';
 
