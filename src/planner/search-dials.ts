@@ -41,6 +41,8 @@ export interface SearchInput {
   readonly bounds: readonly VariableBounds[];
   readonly objective: Objective;
   readonly budget: LatencyBudget;
+  /** An evaluator of `model` (at its current dials): the search's evaluators start from its routing of the model. */
+  readonly current: DialEvaluator;
   /** Relief of load above capacity may break the latency budget (policy `latency.budgetYieldsToCapacity`). */
   readonly budgetYieldsToCapacity: boolean;
 }
@@ -122,7 +124,7 @@ export class DialSearch {
     const starts = this.starts();
     const first = starts[0] as ReadonlyMap<number, number>;
     if (this.movable.length === 0) {
-      const evaluator = new DialEvaluator(this.input.model);
+      const evaluator = new DialEvaluator(this.input.model, this.input.current);
       const trial = evaluator.trial(first);
       evaluator.commit(trial);
       return { evaluator, trial: evaluator.current(), score: this.score(evaluator.current()), method: 'nothing-to-move', evaluations: 0 };
@@ -145,14 +147,14 @@ export class DialSearch {
     if (method === 'exhaustive') consider(this.exhaustive(first));
     else {
       for (const start of starts) {
-        const evaluator = new DialEvaluator(this.input.model);
+        const evaluator = new DialEvaluator(this.input.model, this.input.current);
         evaluator.commit(evaluator.trial(start));
         consider(evaluator);
       }
     }
     if (best === undefined) {
       // Nothing inside the limits improved on the start: stay there.
-      const evaluator = new DialEvaluator(this.input.model);
+      const evaluator = new DialEvaluator(this.input.model, this.input.current);
       evaluator.commit(evaluator.trial(first));
       best = { evaluator, score: this.score(evaluator.current()) };
     }
@@ -215,7 +217,7 @@ export class DialSearch {
   }
 
   private exhaustive(start: ReadonlyMap<number, number>): DialEvaluator {
-    const evaluator = new DialEvaluator(this.input.model);
+    const evaluator = new DialEvaluator(this.input.model, this.input.current);
     evaluator.commit(evaluator.trial(start));
     const startScore = this.score(evaluator.current());
     let bestScore = startScore;
@@ -412,7 +414,7 @@ export class DialSearch {
   }
 
   private startTrial(start: ReadonlyMap<number, number>): Trial {
-    const evaluator = new DialEvaluator(this.input.model);
+    const evaluator = new DialEvaluator(this.input.model, this.input.current);
     evaluator.commit(evaluator.trial(start));
     return evaluator.current();
   }
