@@ -208,17 +208,12 @@ function bucketListeners(
   return [...buckets.values()];
 }
 
-// The model is built twice per decision (before and after the load fit) from the same client groups;
-// their preferences (the costly part) are worked out once.
-const preferenceCache = new WeakMap<readonly ClientGroupSignals[], { key: string; byGroup: GroupPreference[]; spillFrom: readonly (Float64Array | undefined)[] }>();
-
+// Worked out afresh for each model: a decision builds one from its client groups (withDemandScale
+// reuses its preferences). No cache keyed by the client groups: V8's scavenges hold a WeakMap's values
+// alive whatever their keys, so every decision's preferences were copied and promoted to the old generation.
 function preferencesOf(regions: readonly RegionCode[], clientGroups: readonly ClientGroupSignals[], allFull: boolean): { byGroup: readonly GroupPreference[]; spillFrom: readonly (Float64Array | undefined)[] } {
-  const key = `${regions.join(',')}|${allFull ? 1 : 0}`;
-  const cached = preferenceCache.get(clientGroups);
-  if (cached !== undefined && cached.key === key) return cached;
   const spillFrom = backboneSpill(regions);
   const byGroup = clientGroups.map((g) => derivePreference(regions, g, allFull, spillFrom));
-  preferenceCache.set(clientGroups, { key, byGroup, spillFrom });
   return { byGroup, spillFrom };
 }
 
