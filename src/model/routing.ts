@@ -66,8 +66,13 @@ export interface PreferenceSupport {
 export function preferenceSupport(pref: GroupPreference, R: number): PreferenceSupport {
   const first = nonZero(pref.first, R);
   const prefer = nonZero(pref.prefer, R);
-  const spillFrom: (Int32Array | undefined)[] = [];
-  const spillTo: (Int32Array | undefined)[] = [];
+  // Lists of R entries from the start, and the support an instance of a class, not a literal: V8
+  // allocates a literal's objects (and the stores of an empty list written at scattered indices) straight
+  // in the old generation once enough of them outlived a scavenge, as every decision's supports do in
+  // the first decisions. Each decision's supports then stayed there until a full GC, and kept the rows
+  // they point to alive through every scavenge in between.
+  const spillFrom = new Array<Int32Array | undefined>(R).fill(undefined);
+  const spillTo = new Array<Int32Array | undefined>(R).fill(undefined);
   for (let k = 0; k < first.length; k += 1) {
     const s = first[k] as number;
     const row = pref.spillFrom?.[s];
@@ -80,7 +85,16 @@ export function preferenceSupport(pref: GroupPreference, R: number): PreferenceS
     for (let r = 0; r < R; r += 1) if (spillsTo(row, pref.prefer, r)) toRow[n++] = r;
     spillTo[s] = toRow;
   }
-  return { first, prefer, spillFrom, spillTo };
+  return new Support(first, prefer, spillFrom, spillTo);
+}
+
+class Support implements PreferenceSupport {
+  constructor(
+    readonly first: Int32Array,
+    readonly prefer: Int32Array,
+    readonly spillFrom: readonly (Int32Array | undefined)[],
+    readonly spillTo: readonly (Int32Array | undefined)[],
+  ) {}
 }
 
 /**

@@ -86,9 +86,6 @@ interface InitialRouting {
   readonly starters: readonly Int32Array[];
 }
 
-// A decision starts several evaluators from one model (the current dials, each search start): the
-// model is routed once.
-const initialRouting = new WeakMap<TrafficModel, InitialRouting>();
 
 // Rows of one number per Region live packed in flat arrays (row k at k * R): a Float64Array of its own
 // per row costs an allocation outside the JavaScript heap, and a trial keeps a few dozen rows.
@@ -159,8 +156,17 @@ export class DialEvaluator {
   private queues = 0;
   /** current(), until the next commit. */
   private committed: Trial | undefined;
+  /** The model's routing before any commit: what an evaluator started from this one copies. */
+  private readonly initial: InitialRouting;
 
-  constructor(readonly model: TrafficModel) {
+  /**
+   * An evaluator at the model's own dials. A decision starts several from one model (the current dials,
+   * each search start): `startFrom`, an evaluator of the same model, lends its routing of the model
+   * (worked out when it was made), which is then not routed again. Handed over, not kept in a
+   * module-level WeakMap keyed by the model: V8's scavenges hold a WeakMap's values alive whatever
+   * their keys, so every decision's routing was copied and promoted to the old generation.
+   */
+  constructor(readonly model: TrafficModel, startFrom?: DialEvaluator) {
     const R = model.regions.length;
     const C = model.classes.length;
     const L = model.listeners.length;
@@ -187,8 +193,10 @@ export class DialEvaluator {
     this.startsMovedIn = new Int32Array(C);
     this.averagedIn = new Int32Array(C);
     this.averagedAt = new Int32Array(C);
-    const initial = initialRouting.get(model);
+    if (startFrom !== undefined && startFrom.model !== model) throw new Error('a dial evaluator starts from an evaluator of another model');
+    const initial = startFrom?.initial;
     if (initial !== undefined) {
+      this.initial = initial;
       // What commits write in place is copied; the rest is replaced on commit, never written: shared.
       this.dialByListener = initial.dialByListener.map((d) => d.slice());
       this.dialsNow = initial.dialsNow;
@@ -229,7 +237,7 @@ export class DialEvaluator {
     const { routed, rtt } = this.totals();
     this.routedNow = routed;
     this.rttNow = rtt;
-    initialRouting.set(model, {
+    this.initial = {
       dialByListener: this.dialByListener.map((d) => d.slice()),
       dialsNow: this.dialsNow,
       cost: this.cost.slice(),
@@ -242,7 +250,7 @@ export class DialEvaluator {
       supports: this.supports,
       starterAt: this.starterAt,
       starters: this.starters,
-    });
+    };
   }
 
   /** The committed setting. */

@@ -110,7 +110,7 @@ export function evaluate(policy: Policy, snapshot: Snapshot, stateInput: Control
     new Map(objective.regions.map((r) => [r.index, objective.capacityView(r, r.aheadPercent)])),
   );
   const budget = new LatencyBudget(model, current, policy.latency.budgetMs);
-  const search = new DialSearch({ policy, model, bounds, objective, budget, budgetYieldsToCapacity: policy.latency.budgetYieldsToCapacity });
+  const search = new DialSearch({ policy, model, bounds, objective, budget, current, budgetYieldsToCapacity: policy.latency.budgetYieldsToCapacity });
   const result = search.run();
   const trendNote = trend.overallGrowth > 0.005 ? [`demand rising: planned for ${round1(trend.overallGrowth * 100)} % more in ${Math.round(horizon / 60)} min`] : [];
   const explained = explainDials({ policy, model, bounds, objective, basis, budget, search, result, current, notes: [...trendNote, ...basis.notes, ...view.notes] });

@@ -13,7 +13,7 @@ import type { RegionCode } from '../domain/traffic.js';
 import type { Hold } from '../plan/types.js';
 import type { Policy } from '../policy/schema.js';
 import type { ControllerState, CyclePoint, RegionState } from './controller-state.js';
-import { DEFAULT_SPILL_MIX, fitLoadModel, routeBySource, routedDemand, type FitCycle, type LoadFit } from './load-fit.js';
+import { DEFAULT_SPILL_MIX, fitLoadModel, routeBySource, routedDemand, type FitCycle, type LoadFit, type RoutedSettings } from './load-fit.js';
 import type { RegionSignals } from './signal-view.js';
 import type { TrafficModel } from './traffic-model.js';
 
@@ -94,10 +94,12 @@ export function buildLoadBasis(input: LoadBasisInput): LoadBasis {
     if (s.loadProblem !== undefined) holds.push(s.loadProblem);
   }
 
-  const fitted = fitCycles(input, usable);
+  // The cycles and the fit ask for some settings alike (this cycle's, at least): each is routed once.
+  const routed: RoutedSettings = new Map();
+  const fitted = fitCycles(input, usable, routed);
   const cycles = fitted.map((c) => c.cycle);
   const startScale = Float64Array.from(regions, (r) => input.state.regions[r]?.demandScale ?? 1);
-  const fit: LoadFit = fitLoadModel(model, cycles, startScale, input.state.flowLifetimeSeconds, input.state.spillMix);
+  const fit: LoadFit = fitLoadModel(model, cycles, startScale, input.state.flowLifetimeSeconds, input.state.spillMix, routed);
   if (fit.lifetimeLearnt) notes.push(`the last readings show flows lasting about ${Math.round(fit.flowLifetimeSeconds / 60)} min and ${Math.round(fit.spillMix * 100)} % of spill following the backbone`);
 
   // Load units per demand unit, per signal: from the newest cycle whose readings the fit kept, where
@@ -143,7 +145,11 @@ export function buildLoadBasis(input: LoadBasisInput): LoadBasis {
 }
 
 /** The state's recent cycles and this one, as the fit reads them (readings turned into demand units). */
-function fitCycles(input: LoadBasisInput, usable: ReadonlyMap<RegionCode, { value: number; observedAt: string }>): { cycle: FitCycle; k: ReadonlyMap<string, number> }[] {
+function fitCycles(
+  input: LoadBasisInput,
+  usable: ReadonlyMap<RegionCode, { value: number; observedAt: string }>,
+  routed: RoutedSettings,
+): { cycle: FitCycle; k: ReadonlyMap<string, number> }[] {
   const { model, policy, now } = input;
   const R = model.regions.length;
   const nowMs = now.getTime();
@@ -174,8 +180,8 @@ function fitCycles(input: LoadBasisInput, usable: ReadonlyMap<RegionCode, { valu
   raw.reverse();
   dropReadingsAcrossHealthChanges(raw);
   return raw.map((c) => {
-    const routed = routedDemand(routeBySource(model, c.dials, c.healthy, input.state.spillMix ?? DEFAULT_SPILL_MIX), c.demand, R);
-    const k = signalFactors(policy, model.regions, new Map([...c.load].map(([i, l]) => [model.regions[i] ?? '', { value: l.value }])), routed);
+    const demand = routedDemand(routeBySource(model, c.dials, c.healthy, input.state.spillMix ?? DEFAULT_SPILL_MIX, routed), c.demand, R);
+    const k = signalFactors(policy, model.regions, new Map([...c.load].map(([i, l]) => [model.regions[i] ?? '', { value: l.value }])), demand);
     const target = new Float64Array(R).fill(Number.NaN);
     const readingAtMs = new Float64Array(R).fill(Number.NaN);
     for (const [i, l] of c.load) {

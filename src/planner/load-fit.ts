@@ -73,6 +73,7 @@ export interface LoadFit {
 
 /**
  * `cycles`: oldest first; the last one is the current cycle. `startScale`: the scales remembered.
+ * `known`: the settings this decision has routed already (routeBySource).
  */
 export function fitLoadModel(
   model: TrafficModel,
@@ -80,6 +81,7 @@ export function fitLoadModel(
   startScale: Float64Array,
   previousLifetimeSeconds: number | undefined,
   previousSpillMix: number | undefined,
+  known: RoutedSettings = new Map(),
 ): LoadFit {
   const R = model.regions.length;
   const C = model.classes.length;
@@ -104,7 +106,7 @@ export function fitLoadModel(
     const key = `${mix}|${Array.from(dials).join(',')}|${Array.from(healthy).join('')}`;
     let r = routes.get(key);
     if (r === undefined) {
-      r = routeBySource(model, dials, healthy, mix);
+      r = routeBySource(model, dials, healthy, mix, known);
       routes.set(key, r);
     }
     return r;
@@ -390,18 +392,17 @@ export interface SourceRoute {
   readonly landing: Float64Array;
 }
 
-// A decision asks for the same setting several times (the load basis's cycles, the fit, the factors
-// now): per model, each setting is routed once.
-const routedSettings = new WeakMap<TrafficModel, Map<string, SourceRoute[][]>>();
+/**
+ * The settings of one model routed so far, by setting: a decision asks for the same setting several
+ * times (the load basis's cycles, the fit), and routes each once. The decision holds it and drops it
+ * with the model: a module-level WeakMap keyed by the model kept every decision's routes alive through
+ * V8's scavenges (they hold a WeakMap's values whatever their keys) and promoted them.
+ */
+export type RoutedSettings = Map<string, SourceRoute[][]>;
 
 /** Per class, its users by the Region they start at, and where each part lands for a setting of the variables and Region health. */
-export function routeBySource(model: TrafficModel, dials: Float64Array, healthyRegion: Uint8Array, spillMix: number): SourceRoute[][] {
+export function routeBySource(model: TrafficModel, dials: Float64Array, healthyRegion: Uint8Array, spillMix: number, known: RoutedSettings): SourceRoute[][] {
   const key = `${spillMix}|${dials.join(',')}|${healthyRegion.join('')}`;
-  let known = routedSettings.get(model);
-  if (known === undefined) {
-    known = new Map();
-    routedSettings.set(model, known);
-  }
   const routed = known.get(key) ?? routeSetting(model, dials, healthyRegion, spillMix);
   known.set(key, routed);
   return routed;

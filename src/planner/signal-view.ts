@@ -48,6 +48,25 @@ export interface ClientGroupSignals {
   readonly longitude: number | undefined;
 }
 
+/**
+ * A client group's signals: an instance of a class, not a literal. V8 allocates a literal's objects
+ * straight in the old generation once enough of them outlived a scavenge (every decision's groups do,
+ * in the first decisions); each decision's groups then stayed there until a full GC, and kept their
+ * rows alive through every scavenge in between.
+ */
+class GroupSignals implements ClientGroupSignals {
+  constructor(
+    readonly id: string,
+    readonly demand: number,
+    readonly rttMs: ReadonlyMap<RegionCode, number>,
+    readonly spreadMs: number | undefined,
+    readonly landing: Readonly<Record<RegionCode, number>> | undefined,
+    readonly nearest: NearestVantages | undefined,
+    readonly latitude: number | undefined,
+    readonly longitude: number | undefined,
+  ) {}
+}
+
 export interface NearestVantages {
   readonly shares: ReadonlyMap<RegionCode, number>;
   readonly vantages: number;
@@ -105,16 +124,8 @@ export function readSignals(policy: Policy, snapshot: Snapshot, now: Date): Sign
   for (const id of [...rtt.keys()].sort()) {
     const groupDemand = demand.ok ? (demand.weights.get(id) ?? 0) : 0;
     if (!(groupDemand > 0)) continue;
-    clientGroups.push({
-      id,
-      demand: groupDemand,
-      rttMs: rtt.get(id) ?? new Map(),
-      spreadMs: median(spreads.get(id)),
-      landing: landing.get(id),
-      nearest: nearest.get(id),
-      latitude: meta.get(id)?.latitude,
-      longitude: meta.get(id)?.longitude,
-    });
+    const m = meta.get(id);
+    clientGroups.push(new GroupSignals(id, groupDemand, rtt.get(id) ?? new Map(), median(spreads.get(id)), landing.get(id), nearest.get(id), m?.latitude, m?.longitude));
   }
   if (clientGroups.length === 0) {
     return {

@@ -32,6 +32,26 @@ export interface DemandClass {
 }
 
 /**
+ * A demand class as the model holds it: an instance of a class, not a literal. V8 allocates a
+ * literal's objects straight in the old generation once enough of them outlived a scavenge (every
+ * decision's classes do, in the first decisions); each decision's classes then stayed there until a
+ * full GC, and kept their rows alive through every scavenge in between.
+ */
+class ModelClass implements DemandClass {
+  constructor(
+    readonly id: string,
+    readonly demandNow: number,
+    readonly demandAhead: number,
+    readonly pref: GroupPreference,
+    readonly measuredFirst: Float64Array,
+    readonly measuredDemand: number,
+    readonly rttMs: Float64Array,
+    readonly landingCost: Float64Array,
+    readonly unknownRtt: boolean,
+  ) {}
+}
+
+/**
  * Listeners that route alike (same groups, dials and health, and governed groups with the same limits
  * this cycle) are one bucket: the planner moves their groups of a Region together, from the same dial.
  * Most accelerators' listeners all route alike, so the search works per Region; listeners whose dials
@@ -110,17 +130,8 @@ export function buildTrafficModel(
     });
     const demandNow = g.demand * scale;
     const demandAhead = demandNow * (1 + (growth.get(g.id) ?? 0));
-    return {
-      id: g.id,
-      demandNow,
-      demandAhead,
-      pref: withStarts(measured, first),
-      measuredFirst: copyFloatRow(measured.first),
-      measuredDemand: g.demand,
-      rttMs: rtt,
-      landingCost: landingCostMatrix(rtt, userSigmaMs(g.spreadMs), measured.first, costs.subarray(gi * R * R, (gi + 1) * R * R)),
-      unknownRtt: hasNaN(rtt),
-    };
+    const landingCost = landingCostMatrix(rtt, userSigmaMs(g.spreadMs), measured.first, costs.subarray(gi * R * R, (gi + 1) * R * R));
+    return new ModelClass(g.id, demandNow, demandAhead, withStarts(measured, first), copyFloatRow(measured.first), g.demand, rtt, landingCost, hasNaN(rtt));
   });
 
   // Per class, the Regions whose dial can change where it lands (before the fallback order).
@@ -208,17 +219,12 @@ function bucketListeners(
   return [...buckets.values()];
 }
 
-// The model is built twice per decision (before and after the load fit) from the same client groups;
-// their preferences (the costly part) are worked out once.
-const preferenceCache = new WeakMap<readonly ClientGroupSignals[], { key: string; byGroup: GroupPreference[]; spillFrom: readonly (Float64Array | undefined)[] }>();
-
+// Worked out afresh for each model: a decision builds one from its client groups (withDemandScale
+// reuses its preferences). No cache keyed by the client groups: V8's scavenges hold a WeakMap's values
+// alive whatever their keys, so every decision's preferences were copied and promoted to the old generation.
 function preferencesOf(regions: readonly RegionCode[], clientGroups: readonly ClientGroupSignals[], allFull: boolean): { byGroup: readonly GroupPreference[]; spillFrom: readonly (Float64Array | undefined)[] } {
-  const key = `${regions.join(',')}|${allFull ? 1 : 0}`;
-  const cached = preferenceCache.get(clientGroups);
-  if (cached !== undefined && cached.key === key) return cached;
   const spillFrom = backboneSpill(regions);
   const byGroup = clientGroups.map((g) => derivePreference(regions, g, allFull, spillFrom));
-  preferenceCache.set(clientGroups, { key, byGroup, spillFrom });
   return { byGroup, spillFrom };
 }
 
@@ -234,17 +240,7 @@ export function withDemandScale(model: TrafficModel, demandScale: Float64Array, 
     const demandNow = c.measuredDemand * scale;
     const demandAhead = demandNow * (1 + (growth.get(c.id) ?? 0));
     // Written out, not spread: a class is copied for every client group in every decision.
-    return {
-      id: c.id,
-      demandNow,
-      demandAhead,
-      pref: withFirst(c.pref, first, spillMix),
-      measuredFirst: c.measuredFirst,
-      measuredDemand: c.measuredDemand,
-      rttMs: c.rttMs,
-      landingCost: c.landingCost,
-      unknownRtt: c.unknownRtt,
-    };
+    return new ModelClass(c.id, demandNow, demandAhead, withFirst(c.pref, first, spillMix), c.measuredFirst, c.measuredDemand, c.rttMs, c.landingCost, c.unknownRtt);
   });
   // Written out, not spread, in buildTrafficModel's order: one shape for every model. A spread's copy
   // changes shape once V8 has seen it a few times (in the tenth decision or so), and every optimised
