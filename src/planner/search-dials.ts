@@ -527,8 +527,7 @@ function markedOptions(marked: Uint8Array, n: number, into: Int32Array): number 
 function nearestCandidate(b: VariableBounds, target: number): number {
   let best = b.startPercent;
   let gap = Number.POSITIVE_INFINITY;
-  // Indexed, not for-of: a line is every shift against every candidate (some 40 x 40 per Region),
-  // and an iterator result each until V8 optimises the loop.
+  // A line is every shift against every candidate (some 40 x 40 per Region): a plain indexed loop.
   const candidates = b.candidates;
   for (let k = 0; k < candidates.length; k += 1) {
     const d = candidates[k] as number;
