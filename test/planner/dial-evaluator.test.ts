@@ -96,15 +96,22 @@ describe('DialEvaluator', () => {
     const model = modelOf(new Random(7));
     const dials = Float64Array.from(model.variables, (v) => v.currentPercent / 100);
     const start = routeAfresh(model, dials);
-    // The first evaluator routes the model; the next ones start from that routing: each moves on its own.
-    const evaluators = [new DialEvaluator(model), new DialEvaluator(model)];
+    // The first evaluator routes the model; the next ones start from its routing (handed over), and
+    // each moves on its own: commits to any of them, the first included, do not show in a later one.
+    const first = new DialEvaluator(model);
+    const evaluators = [first, new DialEvaluator(model, first), new DialEvaluator(model, first)];
     for (const e of evaluators) e.commit(e.trial(new Map([[0, 0.3], [2, 0.5]])));
-    const fresh = new DialEvaluator(model);
+    const fresh = new DialEvaluator(model, first);
     expect(Array.from(fresh.current().dials)).toEqual(Array.from(dials));
     expect(gap(fresh.current().routed, start.routed)).toBeLessThan(1e-9);
     expect(landingGap(model, fresh, fresh.current(), start.landing)).toBeLessThan(1e-9);
     const moved = fresh.trial(new Map([[1, 0.6]]));
     expect(gap(moved.routed, routeAfresh(model, moved.dials).routed)).toBeLessThan(1e-9);
+  });
+
+  it('refuses to start from an evaluator of another model', () => {
+    const a = new DialEvaluator(modelOf(new Random(7)));
+    expect(() => new DialEvaluator(modelOf(new Random(7)), a)).toThrow(/another model/);
   });
 
   it('lets a trial be read after a later one only if it was kept, and the kept one reads as it did', () => {
