@@ -86,7 +86,6 @@ interface InitialRouting {
   readonly starters: readonly Int32Array[];
 }
 
-
 // Rows of one number per Region live packed in flat arrays (row k at k * R): a Float64Array of its own
 // per row costs an allocation outside the JavaScript heap, and a trial keeps a few dozen rows.
 export class DialEvaluator {

@@ -99,18 +99,9 @@ export function fitLoadModel(
     };
   }
 
-  // Each distinct setting, routed once: landing per class averaged over listeners.
-  const routes = new Map<string, SourceRoute[][]>();
+  // Each distinct setting, routed once (`known` keeps them): landing per class averaged over listeners.
   let mix = previousSpillMix ?? DEFAULT_SPILL_MIX;
-  const routeOf = (dials: Float64Array, healthy: Uint8Array): SourceRoute[][] => {
-    const key = `${mix}|${Array.from(dials).join(',')}|${Array.from(healthy).join('')}`;
-    let r = routes.get(key);
-    if (r === undefined) {
-      r = routeBySource(model, dials, healthy, mix, known);
-      routes.set(key, r);
-    }
-    return r;
-  };
+  const routeOf = (dials: Float64Array, healthy: Uint8Array): SourceRoute[][] => routeBySource(model, dials, healthy, mix, known);
 
   // Per observed cycle: the settings in its mix and their (a, b] windows.
   const observed = cycles.filter((c) => c.target.some((x) => !Number.isNaN(x)));
