@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const num = z.string().trim().min(1).transform(Number).pipe(z.number());
 const optionalNum = z.string().trim().transform((s) => (s === '' ? undefined : Number(s))).pipe(z.number().optional());

@@ -2,7 +2,7 @@
 // a capacity loss, a Region failure with recovery, a RIPE Atlas outage. Each starts after the
 // controllers have settled and ends (or, a capacity loss, may last) before the run does.
 
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { RegionCode } from '../../src/domain/traffic.js';
 import type { scenarioEventSchema } from '../../src/sim/scenario/scenario-schema.js';
 import type { Draw } from './draw.js';

@@ -1,7 +1,7 @@
 // What the campaign's parent and its worker processes say to each other over the IPC channel, parsed
 // on arrival (a worker's message is input like any other).
 
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RunFigures } from '../../src/sim/figures.js';
 import type { WorldResult } from './run-world.js';
 

@@ -3,7 +3,7 @@
 // already posted and when to remind. Keys and titles name scopes, reasons, stages and error names only,
 // never an error's text: nothing a secret could hide in is stored.
 
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const ALERT_MEMORY_VERSION = 1;
 /** More open alerts than this are not remembered (the oldest go first): the stored state stays small. */

@@ -4,7 +4,7 @@
 // yet (once per setting), and per endpoint group the baseline `ga-steer restore` returns to, recorded
 // the first time ga-steer changed that group.
 
-import { z } from 'zod';
+import * as z from 'zod';
 
 const isoTime = z.iso.datetime({ offset: true, message: 'must be an ISO-8601 time such as 2026-11-30T12:00:00Z' });
 

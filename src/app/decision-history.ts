@@ -2,7 +2,7 @@
 // decided (changes with before and after, holds with their reasons) and what became of it. Bounded by
 // a retention (entries, age, and serialized size, so a DynamoDB item stays far below its 400 KB).
 
-import { z } from 'zod';
+import * as z from 'zod';
 import { describeAddress, describeChangeValues, describeHoldScope } from '../plan/describe.js';
 import type { Plan } from '../plan/types.js';
 import type { ApplyReport } from '../ports/accelerator-gateway.js';

@@ -19,7 +19,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { sdkConfig } from '../adapters/aws/client-config.js';
 import { CycleDeadline } from '../adapters/deadline/cycle-deadline.js';
 import { CycleDeadlineError, DeadlineExceededError } from '../adapters/deadline/errors.js';

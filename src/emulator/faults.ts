@@ -8,7 +8,7 @@
 // concurrent-edit: a human's change made right after the call, whatever became of it (so after a
 // write that failed it lands during the caller's back-off).
 
-import { z } from 'zod';
+import * as z from 'zod';
 
 const humanEdit = z.strictObject({
   endpointGroupArn: z.string().min(1),

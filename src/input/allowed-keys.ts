@@ -1,6 +1,6 @@
 // The keys a zod schema allows at a path of the data, for "did you mean" on unknown keys.
 
-import { z } from 'zod';
+import * as z from 'zod';
 
 export function allowedKeysAt(schema: z.ZodType, path: readonly PropertyKey[]): readonly string[] {
   let node: z.ZodType | undefined = unwrap(schema);

@@ -1,6 +1,6 @@
 // Data against a zod schema: the typed value, or findings worded for people (zod-findings.ts).
 
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { Finding } from './places.js';
 import { zodIssuesToFindings } from './zod-findings.js';
 

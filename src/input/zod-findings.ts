@@ -3,7 +3,7 @@
 // key itself as the place of a bad key. The schema's own messages are kept; only zod's defaults are
 // rewritten.
 
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { allowedKeysAt } from './allowed-keys.js';
 import { describeExpected, describeValue, quote } from './describe-value.js';
 import { didYouMean } from './did-you-mean.js';

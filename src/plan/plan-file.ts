@@ -4,7 +4,7 @@
 // that `before` in any of them, when it is older than a limit, or when it is for another accelerator.
 // The zod schema is the parser and the published JSON Schema (schemas/plan.schema.json).
 
-import { z } from 'zod';
+import * as z from 'zod';
 import { PLAN_FORMAT_VERSION, type Plan } from './types.js';
 
 export const PLAN_FILE_VERSION = 1;

@@ -3,7 +3,7 @@
 // and since when, the routing model's per-Region correction, the flows' lifetime as measured, and what
 // the last cycles saw (dials, health, load, demand) for the fit and the demand trend. Version 1 documents are read and upgraded.
 
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const CONTROLLER_STATE_VERSION = 2;
 

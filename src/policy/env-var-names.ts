@@ -2,7 +2,7 @@
 // sends that variable's value to a third party, so it must never be one of the AWS variables: a policy
 // naming AWS_SECRET_ACCESS_KEY would post AWS credentials to RIPE Atlas or Slack.
 
-import { z } from 'zod';
+import * as z from 'zod';
 
 export function secretEnvVarName(what: { holds: string; sentTo: string; example: string }) {
   return z

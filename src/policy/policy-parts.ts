@@ -4,7 +4,7 @@
 // the fields of each section and of each Region, each Region's load-query list, and the Region names
 // as written (so a reference to a Region whose settings are broken is not also "not listed").
 
-import { z } from 'zod';
+import * as z from 'zod';
 import { policySchema, type LoadQuerySpec, type Policy, type RegionPolicy } from './schema.js';
 
 /** A section whole (lists, values, `regions`) or the fields of it that parsed (the other mappings). */

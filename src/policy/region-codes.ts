@@ -1,7 +1,7 @@
 // The schema's check of an AWS Region code: known, or "unknown AWS Region 'eu-central1' (did you mean
 // eu-central-1?)".
 
-import { z } from 'zod';
+import * as z from 'zod';
 import { describeValue, quote } from '../input/describe-value.js';
 import { didYouMean } from '../input/did-you-mean.js';
 import { AWS_COMMERCIAL_REGIONS } from './aws-regions.js';

@@ -1,7 +1,7 @@
 // The steering policy, as network engineers write it in YAML. This zod schema is the single source of
 // the Policy type, of the documented defaults and of schemas/policy.schema.json.
 
-import { z } from 'zod';
+import * as z from 'zod';
 import { secretEnvVarName } from './env-var-names.js';
 import { regionCodeSchema } from './region-codes.js';
 

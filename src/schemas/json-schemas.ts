@@ -1,6 +1,6 @@
 // JSON Schemas for editors and other tools, generated from the same zod schemas the code parses with.
 
-import { z } from 'zod';
+import * as z from 'zod';
 import { planFileSchema } from '../plan/plan-file.js';
 import { policySchema } from '../policy/schema.js';
 import { scenarioSchema } from '../sim/scenario/scenario-schema.js';

@@ -1,7 +1,7 @@
 // The snapshot: everything one decision reads, as one versioned JSON document.
 // This zod schema is the single source of the TypeScript types and of schemas/snapshot.schema.json.
 
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const SNAPSHOT_VERSION = 1;
 

@@ -2,7 +2,7 @@
 // the deployment's secrets (SSM parameter names, never values) and alarm recipients. A policy may be
 // read from S3 on every invocation (`location`), so it changes without a redeploy.
 
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** EventBridge Scheduler rates ga-steer accepts: `rate(2 minutes)`, `rate(1 hour)`. */
 export const SCHEDULE_RATE = /^rate\((\d{1,4}) (minute|minutes|hour|hours)\)$/;

@@ -3,7 +3,7 @@
 // cycle) and one retry on 429/5xx or a connection failure. A 429 is retried after its Retry-After when
 // that fits in the notification's time; a longer wait gives up at once (the next cycle posts again).
 
-import { request } from 'undici';
+import { request } from '../http/undici-request.js';
 import type { Alert, Notifier } from '../../ports/notifier.js';
 import { openCallScope, type CallScope } from '../deadline/call-deadline.js';
 import { DeadlineExceededError } from '../deadline/errors.js';

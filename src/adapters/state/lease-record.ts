@@ -2,7 +2,7 @@
 // write the record with a compare-and-swap (memory, file, S3) decide with these functions; DynamoDB
 // states the same rules as condition expressions.
 
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Lease, LeaseCheck, LeaseHolder } from '../../ports/lease.js';
 
 export const leaseRecordSchema = z.strictObject({

@@ -5,7 +5,7 @@
 // reads) it reads the optional control record, decision history and alert memory (src/app/alert-memory.ts,
 // what the alerts already said); state written without them loads.
 
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { alertMemorySchema } from '../../app/alert-memory.js';
 import { controlRecordSchema } from '../../app/control-record.js';
 import { decisionHistorySchema } from '../../app/decision-history.js';

@@ -2,7 +2,7 @@
 // (If-Match on the ETag just read) changes both or neither. An object written before leases existed
 // (the bare state) reads as a state with no lease. Read through the one guarded state parser.
 
-import { z } from 'zod';
+import * as z from 'zod';
 import { emptyControllerState } from '../../planner/controller-state.js';
 import type { StoredState } from '../../ports/state-store.js';
 import { leaseRecordSchema, type LeaseRecord } from './lease-record.js';

@@ -2,7 +2,7 @@
 // applies too), a size cap, and no redirects (a redirect is answered as a non-2xx status). undici's
 // own errors can quote the URL, so only their codes are kept.
 
-import { request } from 'undici';
+import { request } from '../http/undici-request.js';
 import { openCallScope } from '../deadline/call-deadline.js';
 import { FeedFetchError, type FeedFetchFailure } from './feed-fetch-error.js';
 import { guardBody } from './guard-body.js';

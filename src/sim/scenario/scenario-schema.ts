@@ -2,7 +2,7 @@
 // the controller's measurements differ from the truth, and the events that stress the controller.
 // `at` and durations are minutes from the scenario's start.
 
-import { z } from 'zod';
+import * as z from 'zod';
 import { regionCodeSchema } from '../../policy/region-codes.js';
 
 export const SCENARIO_API_VERSION = 'ga-steer.io/v1';

@@ -1,7 +1,7 @@
 // The simulated world: client metros with RTT to every AWS Region, demand weights, Regions, edges.
 // This zod schema is the single source of the types; `world.json` is produced by scripts/derive-world.ts.
 
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const WORLD_VERSION = 1;
 

@@ -1,7 +1,7 @@
 // Reads the documented error body: {"error": {"status", "code", "detail", "title", "errors": [...]}}.
 // Anything else (HTML from a proxy, plain text) yields undefined and the raw excerpt is kept instead.
 
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AtlasApiErrorBody } from './errors.js';
 import { redactSecret } from './secret.js';
 

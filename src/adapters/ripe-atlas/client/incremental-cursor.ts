@@ -6,7 +6,7 @@
 // The state is a small JSON document; every function here is pure. Dedupe compares against the
 // cursor as it was when the run began, because one run's results are not globally time-ordered.
 
-import { z } from 'zod';
+import * as z from 'zod';
 import { AtlasCursorStateError } from './errors.js';
 
 export interface MeasurementCursor {

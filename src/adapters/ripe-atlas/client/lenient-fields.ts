@@ -1,7 +1,7 @@
 // Field readers for API documents whose shapes drift between API versions and record dates:
 // numbers that arrive as strings, times as UNIX seconds or ISO-8601 text, nulls for unknowns.
 
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** An integer, or a string of digits; anything else reads as null. */
 export const lenientInt = z

@@ -2,7 +2,7 @@
 // also from the deprecated v1 shape ({msm_id, type: {id, name, af}, dst_name, dst_addr}) that
 // older recordings hold.
 
-import { z } from 'zod';
+import * as z from 'zod';
 import { lenientBool, lenientInt, lenientString, lenientUnixSeconds, statusSchema } from './lenient-fields.js';
 
 export interface AtlasMeasurement {

@@ -1,6 +1,6 @@
 // Probe documents from /api/v2/probes/, normalised. Coordinates come as GeoJSON, longitude first.
 
-import { z } from 'zod';
+import * as z from 'zod';
 import { lenientBool, lenientInt, lenientString, lenientUnixSeconds, statusSchema } from './lenient-fields.js';
 
 export interface AtlasProbe {

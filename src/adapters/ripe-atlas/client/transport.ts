@@ -2,7 +2,8 @@
 // the response size cap, and error mapping. undici's own errors are never rethrown, because they
 // can carry request details; only their code survives into the typed errors.
 
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { request } from '../../http/undici-request.js';
 import { parseApiErrorBody } from './api-error-body.js';
 import type { ResolvedAtlasConfig } from './config.js';
 import {
