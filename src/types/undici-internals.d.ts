@@ -11,8 +11,8 @@ declare module 'undici/lib/api/index.js' {
 
 declare module 'undici/lib/global.js' {
   import type { Dispatcher } from 'undici';
-  const global: {
+  const undiciGlobal: {
     getGlobalDispatcher(): Dispatcher;
   };
-  export default global;
+  export default undiciGlobal;
 }

@@ -6,7 +6,7 @@
 
 import type { Dispatcher } from 'undici';
 import api from 'undici/lib/api/index.js';
-import global from 'undici/lib/global.js';
+import undiciGlobal from 'undici/lib/global.js';
 
 export type RequestOptions = Omit<Dispatcher.RequestOptions, 'origin' | 'path' | 'method'> &
   Partial<Pick<Dispatcher.RequestOptions, 'method'>> & {
@@ -17,7 +17,7 @@ export type RequestOptions = Omit<Dispatcher.RequestOptions, 'origin' | 'path' |
 export function request(url: string | URL, options: RequestOptions): Promise<Dispatcher.ResponseData> {
   const { dispatcher, ...rest } = options;
   const target = new URL(url);
-  return api.request.call(dispatcher ?? global.getGlobalDispatcher(), {
+  return api.request.call(dispatcher ?? undiciGlobal.getGlobalDispatcher(), {
     ...rest,
     origin: target.origin,
     path: `${target.pathname}${target.search}`,
