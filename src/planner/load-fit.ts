@@ -394,8 +394,11 @@ export type RoutedSettings = Map<string, SourceRoute[][]>;
 /** Per class, its users by the Region they start at, and where each part lands for a setting of the variables and Region health. */
 export function routeBySource(model: TrafficModel, dials: Float64Array, healthyRegion: Uint8Array, spillMix: number, known: RoutedSettings): SourceRoute[][] {
   const key = `${spillMix}|${dials.join(',')}|${healthyRegion.join('')}`;
-  const routed = known.get(key) ?? routeSetting(model, dials, healthyRegion, spillMix);
-  known.set(key, routed);
+  let routed = known.get(key);
+  if (routed === undefined) {
+    routed = routeSetting(model, dials, healthyRegion, spillMix);
+    known.set(key, routed);
+  }
   return routed;
 }
 
