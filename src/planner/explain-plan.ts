@@ -133,6 +133,13 @@ function whyNotes(
   const u = (r: RegionCode | undefined): string => (r === undefined ? 'n/a' : `${round1(before.get(r) ?? 0)} % -> ${round1(after.get(r) ?? 0)} %`);
   const overCapacity = [...before].filter(([, x]) => x > 100).map(([r]) => r);
   if (reason === 'DialRestored') {
+    if (tier === 'capacity' && name !== undefined && (after.get(name) ?? 0) > 100) {
+      // A lowered dial given back where the overload cannot be absorbed (Objective, tier 1).
+      const relieved = overCapacity.filter((r) => r !== name && (after.get(r) ?? 0) < (before.get(r) ?? 0));
+      return [
+        `gives ${name} its own users back (${u(name)}): the other Regions cannot take the load above capacity, so it stays in one Region rather than two${relieved.length > 0 ? ` (${relieved.map((r) => `${r} ${u(r)}`).join(', ')})` : ''}`,
+      ];
+    }
     return tier === 'latency' || tier === undefined
       ? [`restores users to a nearer Region: every Region stays within its threshold (${name ?? 'this Region'} ${u(name)})`]
       : [`raising it relieves ${overCapacity.length > 0 ? overCapacity.join(', ') : 'the Regions that spill here'} (${name ?? ''} ${u(name)})`];

@@ -1,7 +1,8 @@
 // What the planner minimises, in this order (issue: "one joint decision"):
 //  1. predicted load above 100 % of capacity: never more than at the current dials (a higher worst
-//     Region, or as high a worst and more in total); then the number of Regions over capacity and the
-//     total (in demand units: a user over capacity counts the same wherever he is). Counting Regions
+//     Region, or as high a worst and more in total; see below for the one exception); then the number
+//     of Regions over capacity, the Region least over capacity (see below) and the total (in demand
+//     units: a user over capacity counts the same wherever he is). Counting Regions
 //     first contains an overload the Regions cannot absorb: a receiver is not filled past capacity to
 //     share a hot Region's excess, which would leave two Regions over capacity where there was one.
 //     Where the Regions cannot absorb the overload (more users over capacity than room below the
@@ -12,7 +13,15 @@
 //     receivers is how it is relieved, and the margin tier alone holds them back.
 //     The worst Region's excess alone is no gain: moving users from one Region over capacity to
 //     another that stays over serves no one more, and it once sent Europe's users to Mexico (mean
-//     latency 60 ms, GA alone 24 ms) to even three Regions out at 120-160 %. It only breaks ties after latency;
+//     latency 60 ms, GA alone 24 ms) to even three Regions out at 120-160 %. It only breaks ties after latency.
+//     Where the overload cannot be absorbed and two or more Regions are over capacity, the users over
+//     capacity in the Region least over it count next: fewer there is the way, step by step, to one
+//     Region fewer over capacity (a step rarely clears a Region at once, and the count alone gives the
+//     search no direction). The same holds the exception to the first rule: a lowered dial may be given
+//     back (no dial lowered) though the worst Region rises, when no more Regions are over capacity and
+//     fewer users are in the one least over. Cuts made while there was room otherwise trap the overload
+//     in two Regions once the room is gone (a Region fails, demand spikes): the Region they relieved
+//     cannot take its own users back, as it is the worst, and its receiver stays over capacity too;
 //  2. predicted load within the capacity margin (above 95 %, lower for a Region the setting fills: a
 //     quarter of a point per point it adds): a prediction is minutes ahead and a few points off, more
 //     so the more load it moves, so a Region left just under capacity is over it half of the time;
@@ -46,6 +55,11 @@ export interface Score {
   readonly regionsOverCapacity: number;
   /** Utilization points. */
   readonly worstOverCapacity: number;
+  /**
+   * Where the overload exceeds the room (Objective.overloadExceedsRoom) and two or more Regions are
+   * over capacity: the demand units over capacity in the Region least over it; 0 otherwise.
+   */
+  readonly leastOverCapacity: number;
   /** Demand units. */
   readonly totalOverCapacity: number;
   readonly totalInMargin: number;
@@ -109,7 +123,7 @@ export class Objective {
   /** demandTolerance(), fixed once the regions are: the search compares scores thousands of times. */
   private readonly tolerance: number;
   /** Load above capacity at the current dials: worst (points) and total (demand units). */
-  private readonly unchanged: { readonly worst: number; readonly total: number };
+  private readonly unchanged: { readonly worst: number; readonly total: number; readonly count: number; readonly least: number };
   /**
    * Whether the Regions cannot absorb the load above capacity heading their way: more users over
    * capacity at the current dials than there is room below the capacity margin in every other Region.
@@ -155,9 +169,9 @@ export class Objective {
     }
     this.overloadExceedsRoom = excess > room;
     // The current dials are scored like any setting; only their flag against themselves (unused) reads this placeholder.
-    this.unchanged = { worst: 0, total: 0 };
+    this.unchanged = { worst: 0, total: 0, count: 0, least: 0 };
     const now = this.score(current, current.dials);
-    this.unchanged = { worst: now.worstOverCapacity, total: now.totalOverCapacity };
+    this.unchanged = { worst: now.worstOverCapacity, total: now.totalOverCapacity, count: now.regionsOverCapacity, least: now.leastOverCapacity };
   }
 
   utilization(trial: Trial, region: ObjectiveRegion): number {
@@ -179,6 +193,7 @@ export class Objective {
     let worst = 0;
     let total = 0;
     let count = 0;
+    let least = Number.POSITIVE_INFINITY;
     let margin = 0;
     let overThreshold = 0;
     let demandOverThreshold = 0;
@@ -193,6 +208,7 @@ export class Objective {
         count += 1;
         worst = Math.max(worst, uCap - 100);
         total += (uCap - 100) * perPoint;
+        least = Math.min(least, (uCap - 100) * perPoint);
       } else if (this.overloadExceedsRoom && u > r.aheadPercent + TOLERANCE.regionPoints && uCap > marginLine) {
         // Filled into its margin: over capacity as often as not when the load lands (see tier 1).
         count += 1;
@@ -205,14 +221,23 @@ export class Objective {
         overThreshold += r.hot ? users : RECEIVER_WEIGHT * users;
       }
     }
+    const leastOver = this.overloadExceedsRoom && count >= 2 && Number.isFinite(least) ? least : 0;
     let change = 0;
-    for (let v = 0; v < trial.dials.length; v += 1) change += Math.abs((trial.dials[v] as number) - (currentDials[v] as number)) * 100;
+    let lowered = false;
+    for (let v = 0; v < trial.dials.length; v += 1) {
+      const d = (trial.dials[v] as number) - (currentDials[v] as number);
+      change += Math.abs(d) * 100;
+      if (d < -1e-12) lowered = true;
+    }
     const demand = this.model.totalDemandAhead;
     const was = this.unchanged;
-    const worse = worst > was.worst + EPSILON * Math.max(1, was.worst) || (worst >= was.worst - TOLERANCE.worstPoints && total > was.total + EPSILON * Math.max(1, was.total));
+    // A lowered dial given back where the overload cannot be absorbed (tier 1): no user is sent away.
+    const givesBack = this.overloadExceedsRoom && !lowered && count <= was.count && leastOver < was.least - this.tolerance;
+    const worse = !givesBack && (worst > was.worst + EPSILON * Math.max(1, was.worst) || (worst >= was.worst - TOLERANCE.worstPoints && total > was.total + EPSILON * Math.max(1, was.total)));
     return {
       moreOverloadThanUnchanged: worse ? 1 : 0,
       regionsOverCapacity: count,
+      leastOverCapacity: leastOver,
       worstOverCapacity: worst,
       totalOverCapacity: total,
       totalInMargin: margin,
@@ -315,11 +340,11 @@ function decisiveTier(a: Score, b: Score, demandTolerance: number): TierName | u
 }
 
 /**
- * The rows the tiers are compared by, in order: more load over capacity than unchanged, Regions and total
- * over capacity, load in the margin, receivers pushed past their drain threshold and load over
+ * The rows the tiers are compared by, in order: more load over capacity than unchanged, Regions over
+ * capacity, the Region least over it (where the overload cannot be absorbed), total over capacity, load in the margin, receivers pushed past their drain threshold and load over
  * thresholds, latency, the worst Region over capacity (a tie-break), change (see tierValue).
  */
-const TIER_NAMES: readonly TierName[] = ['capacity', 'capacity', 'capacity', 'margin', 'threshold', 'threshold', 'latency', 'worst', 'change'];
+const TIER_NAMES: readonly TierName[] = ['capacity', 'capacity', 'capacity', 'capacity', 'margin', 'threshold', 'threshold', 'latency', 'worst', 'change'];
 const WORSE = -1;
 const EVEN = -2;
 
@@ -339,7 +364,7 @@ function decisiveIndex(a: Score, b: Score, demandTolerance: number): number {
 }
 
 function tierTolerance(k: number, demandTolerance: number): number {
-  return k <= 1 ? TOLERANCE.count : k === 7 ? TOLERANCE.worstPoints : k === 6 ? TOLERANCE.rttMs : k === 8 ? TOLERANCE.change : demandTolerance;
+  return k <= 1 ? TOLERANCE.count : k === 8 ? TOLERANCE.worstPoints : k === 7 ? TOLERANCE.rttMs : k === 9 ? TOLERANCE.change : demandTolerance;
 }
 
 function tierValue(s: Score, k: number): number {
@@ -349,16 +374,18 @@ function tierValue(s: Score, k: number): number {
     case 1:
       return s.regionsOverCapacity;
     case 2:
-      return s.totalOverCapacity;
+      return s.leastOverCapacity;
     case 3:
-      return s.totalInMargin;
+      return s.totalOverCapacity;
     case 4:
-      return s.receiversPastDrain;
+      return s.totalInMargin;
     case 5:
-      return s.totalOverThreshold;
+      return s.receiversPastDrain;
     case 6:
-      return s.meanRttMs;
+      return s.totalOverThreshold;
     case 7:
+      return s.meanRttMs;
+    case 8:
       return s.worstOverCapacity;
     default:
       return s.changePoints;

@@ -136,6 +136,29 @@ describe('evaluate: offloading a hot Region', () => {
   });
 });
 
+describe('evaluate: load above capacity that no dial setting clears', () => {
+  it('gives a lowered dial back so that the overload stays in one Region, not two', () => {
+    // A cut made while there was room: eu-central-1 at dial 70 passes 30 % of DE's users to eu-west-1.
+    // Demand is now 2,550 flows for 2,000 of capacity, both Regions over it (143 % and 112 %). Raising
+    // eu-central-1's dial takes its own users home: it rises, and eu-west-1 comes back under capacity.
+    const groups = { DE: { rtt: { 'eu-central-1': 10, 'eu-west-1': 30 }, demand: 80 }, IE: { rtt: { 'eu-central-1': 30, 'eu-west-1': 8 }, demand: 20 } };
+    const regions: RegionSpec[] = [
+      { region: 'eu-central-1', full: 1000, load: 1428, dial: 70 },
+      { region: 'eu-west-1', full: 1000, load: 1122 },
+    ];
+    const { plan } = evaluate(makePolicy(), makeSnapshot({ groups, regions }), emptyControllerState(), NOW);
+    expect(plan.changes.map((c) => c.reason)).toEqual(['DialRestored']);
+    expect(dialOf(plan, 'eu-central-1')).toBeGreaterThan(70);
+    const central = plan.regions.find((r) => r.region === 'eu-central-1');
+    const west = plan.regions.find((r) => r.region === 'eu-west-1');
+    expect(central?.predictedUtilizationPercent).toBeGreaterThan(central?.predictedIfUnchangedPercent ?? Number.POSITIVE_INFINITY);
+    expect(west?.predictedUtilizationPercent).toBeLessThan(100);
+    expect(plan.decision?.after.worstOverCapacityPoints).toBeGreaterThan(plan.decision?.before.worstOverCapacityPoints ?? Number.POSITIVE_INFINITY);
+    const change = plan.changes[0];
+    expect(change?.evidence.notes.join(' ')).toMatch(/gives eu-central-1 its own users back/);
+  });
+});
+
 describe('evaluate: restoring', () => {
   it('restores a cool Region gradually, by restoreStepPercent', () => {
     const snapshot = makeSnapshot({ regions: [{ region: 'eu-central-1', full: 1000, load: 300, dial: 50 }, { region: 'eu-west-1', full: 1000, load: 500 }] });

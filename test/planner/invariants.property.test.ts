@@ -184,14 +184,23 @@ describe('planner invariants (property-based)', () => {
     );
   });
 
-  it('never predicts more load above capacity than doing nothing', () => {
+  it('never predicts more load above capacity than doing nothing, except where it only gives lowered dials back', () => {
     fc.assert(
       fc.property(scenario, (c) => {
-        const d = planOf(c).decision;
+        const plan = planOf(c);
+        const d = plan.decision;
         if (d === undefined) return;
-        expect(d.after.worstOverCapacityPoints).toBeLessThanOrEqual(d.before.worstOverCapacityPoints + 0.1);
-        if (d.after.worstOverCapacityPoints > d.before.worstOverCapacityPoints - 0.1) {
-          expect(d.after.overCapacityDemandPercent).toBeLessThanOrEqual(d.before.overCapacityDemandPercent + 0.1);
+        const higherWorst = d.after.worstOverCapacityPoints > d.before.worstOverCapacityPoints + 0.1;
+        const moreAtSameWorst = d.after.worstOverCapacityPoints > d.before.worstOverCapacityPoints - 0.1 && d.after.overCapacityDemandPercent > d.before.overCapacityDemandPercent + 0.1;
+        if (!higherWorst && !moreAtSameWorst) return;
+        // The one exception (Objective, tier 1): where the overload cannot be absorbed, a lowered dial is
+        // given back so that fewer users are over capacity in the Region least over it. No user is sent away.
+        const dials = plan.changes.filter((ch) => ch.kind === 'dial');
+        expect(dials.length).toBeGreaterThan(0);
+        for (const ch of dials) {
+          if (ch.kind !== 'dial') continue;
+          expect(ch.reason).toBe('DialRestored');
+          expect(ch.after.trafficDialPercent).toBeGreaterThan(ch.before.trafficDialPercent);
         }
       }),
       RUNS,

@@ -1,8 +1,11 @@
 // When demand is more than the Regions can take, load above capacity is contained, not spread: a setting
 // that leaves fewer Regions over capacity wins, as long as it predicts no more overload than the current
-// dials (no higher worst Region, and no more in total at the same worst). Pulling a Region just under
-// capacity is a gain, but not one the latency budget gives way to; evening out Regions that all stay
-// over capacity is no gain at all (it serves no one more, and the users moved pay the latency).
+// dials (no higher worst Region, and no more in total at the same worst). The one exception is a lowered
+// dial given back (none lowered) when the other Regions cannot take the overload: the worst Region takes
+// its own users home, and no more Regions, and fewer users in the one least over capacity, are over it.
+// Pulling a Region just under capacity is a gain, but not one the latency budget gives way to; evening
+// out Regions that all stay over capacity is no gain at all (it serves no one more, and the users moved
+// pay the latency).
 
 import { describe, expect, it } from 'vitest';
 import type { Trial } from '../../src/planner/dial-evaluator.js';
@@ -22,6 +25,11 @@ const objectiveAt = (...heading: number[]): Objective =>
 const threeRegions = makePolicy({}, [...DEFAULT_REGIONS, { region: 'eu-north-1', full: 1000, load: 0 }]);
 const objectiveOfThreeAt = (...heading: number[]): Objective =>
   new Objective(threeRegions, model, new Map(heading.map((_, i) => [NAMES[i] as string, basis(NAMES[i] as string, i)])), trial(...heading));
+/** A trial at the given dials (fractions). */
+const at = (dials: readonly number[], ...routed: number[]): Trial => ({ ...trial(...routed), dials: Float64Array.from(dials) });
+/** Three Regions heading for `heading` at the current `dials`. */
+const objectiveOfThreeWith = (dials: readonly number[], ...heading: number[]): Objective =>
+  new Objective(threeRegions, model, new Map(heading.map((_, i) => [NAMES[i] as string, basis(NAMES[i] as string, i)])), at(dials, ...heading));
 
 describe('load above capacity, contained', () => {
   const dials = Float64Array.of(1, 1, 1);
@@ -61,10 +69,11 @@ describe('load above capacity, contained', () => {
   });
 
   it('never buys fewer Regions over capacity with a worse worst Region than doing nothing', () => {
-    // 101 % and 150 %: moving the first one's excess onto the second clears one Region.
+    // 101 % and 150 %: lowering the first one's dial moves its excess onto the second and clears one
+    // Region, but sends users away to a Region over capacity (giving back is below).
     const objective = objectiveAt(101, 150, 0);
     const unchanged = objective.score(trial(101, 150, 0), dials);
-    const cleared = objective.score(trial(99, 152, 0), dials);
+    const cleared = objective.score(at([0.95, 1, 1], 99, 152, 0), dials);
     expect(cleared.regionsOverCapacity).toBeLessThan(unchanged.regionsOverCapacity);
     expect(cleared.moreOverloadThanUnchanged).toBe(1);
     expect(objective.compare(cleared, unchanged)).toBeGreaterThan(0);
@@ -74,9 +83,62 @@ describe('load above capacity, contained', () => {
     // The worst (200 %) stays; 101 % moved onto 150 % adds to the total.
     const objective = objectiveAt(101, 150, 200);
     const unchanged = objective.score(trial(101, 150, 200), dials);
-    const cleared = objective.score(trial(98, 153, 200), dials);
+    const cleared = objective.score(at([0.9, 1, 1], 98, 153, 200), dials);
     expect(cleared.moreOverloadThanUnchanged).toBe(1);
     expect(objective.compare(cleared, unchanged)).toBeGreaterThan(0);
+  });
+
+  it('gives a lowered dial back to the Region most over capacity when no setting can relieve it, so that another Region comes back under capacity', () => {
+    // A third Region down (0 %, no room): 140 % and 117 %, each dial lowered to 70 % and passing spill to
+    // the other. Raising the first dial takes its own users home: it rises to 150 %, the second comes
+    // back under capacity at 99 %.
+    const current = [0.7, 0.7, 1];
+    const objective = new Objective(
+      policy,
+      model,
+      new Map([NAMES[0], NAMES[1]].map((n, i) => [n as string, basis(n as string, i)])),
+      at(current.slice(0, 2), 140, 117),
+    );
+    expect(objective.overloadExceedsRoom).toBe(true);
+    const cur = Float64Array.from(current.slice(0, 2));
+    const unchanged = objective.score(at(current.slice(0, 2), 140, 117), cur);
+    const givenBack = objective.score(at([1, 0.7], 150, 99), cur);
+    expect(givenBack.worstOverCapacity).toBeGreaterThan(unchanged.worstOverCapacity);
+    expect(givenBack.moreOverloadThanUnchanged).toBe(0);
+    expect(givenBack.regionsOverCapacity).toBe(1);
+    expect(objective.compare(givenBack, unchanged)).toBeLessThan(0);
+    expect(objective.tier(givenBack, unchanged)).toBe('capacity');
+    // The same levels reached by lowering the second Region's dial send its users away to a Region over
+    // capacity: no gain buys that.
+    const sentAway = objective.score(at([0.7, 0.5], 150, 99), cur);
+    expect(sentAway.moreOverloadThanUnchanged).toBe(1);
+    expect(objective.compare(sentAway, unchanged)).toBeGreaterThan(0);
+  });
+
+  it('gives back step by step: less load over capacity in the Region least over it counts before the total', () => {
+    // 150 %, 115 % and 82 %: 65 points over capacity, 13 of room. A step that brings the worst Region's
+    // users home takes 5 points off the second Region, and 3 points from the third (which had room):
+    // more in total over capacity, but the second Region is nearer to coming back under capacity.
+    const current = [0.2, 0.65, 1];
+    const objective = objectiveOfThreeWith(current, 150, 115, 82);
+    expect(objective.overloadExceedsRoom).toBe(true);
+    const cur = Float64Array.from(current);
+    const unchanged = objective.score(at(current, 150, 115, 82), cur);
+    const step = objective.score(at([0.3, 0.65, 1], 158, 110, 79), cur);
+    expect(step.totalOverCapacity).toBeGreaterThan(unchanged.totalOverCapacity);
+    expect(step.moreOverloadThanUnchanged).toBe(0);
+    expect(objective.compare(step, unchanged)).toBeLessThan(0);
+    expect(step.leastOverCapacity).toBeLessThan(unchanged.leastOverCapacity);
+    // Raising the worst Region for none relieved elsewhere is still more overload.
+    const forNothing = objective.score(at([0.3, 0.65, 1], 158, 115, 74), cur);
+    expect(forNothing.moreOverloadThanUnchanged).toBe(1);
+  });
+
+  it('gives nothing back past the worst Region where the overload fits in the other Regions', () => {
+    const objective = objectiveOfThreeWith([0.5, 1, 1], 130, 60, 40);
+    expect(objective.overloadExceedsRoom).toBe(false);
+    const cur = Float64Array.of(0.5, 1, 1);
+    expect(objective.score(at([0.6, 1, 1], 140, 55, 35), cur).moreOverloadThanUnchanged).toBe(1);
   });
 
   it('does not move load between two Regions that both stay over capacity: no user more is served, and the users moved pay the latency', () => {
@@ -87,7 +149,8 @@ describe('load above capacity, contained', () => {
     expect(evened.worstOverCapacity).toBeLessThan(unchanged.worstOverCapacity);
     expect(evened.totalOverCapacity).toBeCloseTo(unchanged.totalOverCapacity, 9);
     expect(objective.compare(unchanged, evened)).toBeLessThan(0);
-    expect(objective.tier(unchanged, evened)).not.toBe('capacity');
+    // Evening out wins in no tier before the worst Region's: it moves away from one Region fewer over capacity.
+    expect(objective.tier(evened, unchanged)).toBeUndefined();
     expect(objective.relievesOverload(evened, unchanged)).toBe(false);
   });
 
