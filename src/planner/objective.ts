@@ -232,7 +232,8 @@ export class Objective {
     const demand = this.model.totalDemandAhead;
     const was = this.unchanged;
     // A lowered dial given back where the overload cannot be absorbed (tier 1): no user is sent away.
-    const givesBack = this.overloadExceedsRoom && !lowered && count <= was.count && leastOver < was.least - this.tolerance;
+    // Where it can, leastOver is 0 at every setting, so nothing is given back.
+    const givesBack = !lowered && count <= was.count && leastOver < was.least - this.tolerance;
     const worse = !givesBack && (worst > was.worst + EPSILON * Math.max(1, was.worst) || (worst >= was.worst - TOLERANCE.worstPoints && total > was.total + EPSILON * Math.max(1, was.total)));
     return {
       moreOverloadThanUnchanged: worse ? 1 : 0,

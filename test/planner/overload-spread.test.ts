@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import type { Trial } from '../../src/planner/dial-evaluator.js';
 import { Objective } from '../../src/planner/objective.js';
 import type { TrafficModel } from '../../src/planner/traffic-model.js';
+import type { Policy } from '../../src/policy/schema.js';
 import { DEFAULT_REGIONS, makePolicy, unitBasis as basis } from '../support/planner-fixtures.js';
 
 const policy = makePolicy();
@@ -19,17 +20,17 @@ const model = { totalDemandAhead: 300 } as unknown as TrafficModel;
 const trial = (...routed: number[]): Trial => ({ routed: Float64Array.from(routed), rttTotal: 0, dials: Float64Array.from(routed, () => 1), rerouted: undefined as never });
 /** A trial whose users pay `meanMs` on average (the model's total demand is 300). */
 const costing = (meanMs: number, t: Trial): Trial => ({ ...t, rttTotal: meanMs * 300 });
-const objectiveAt = (...heading: number[]): Objective =>
-  new Objective(policy, model, new Map(heading.map((_, i) => [NAMES[i] as string, basis(NAMES[i] as string, i)])), trial(...heading));
-/** The same with a third Region in the policy. */
-const threeRegions = makePolicy({}, [...DEFAULT_REGIONS, { region: 'eu-north-1', full: 1000, load: 0 }]);
-const objectiveOfThreeAt = (...heading: number[]): Objective =>
-  new Objective(threeRegions, model, new Map(heading.map((_, i) => [NAMES[i] as string, basis(NAMES[i] as string, i)])), trial(...heading));
 /** A trial at the given dials (fractions). */
 const at = (dials: readonly number[], ...routed: number[]): Trial => ({ ...trial(...routed), dials: Float64Array.from(dials) });
+/** The objective of the policy's Regions (the first of NAMES onwards, one per routed value) at the `current` trial. */
+const objectiveOf = (p: Policy, current: Trial): Objective =>
+  new Objective(p, model, new Map(Array.from(current.routed, (_, i) => [NAMES[i] as string, basis(NAMES[i] as string, i)])), current);
+const objectiveAt = (...heading: number[]): Objective => objectiveOf(policy, trial(...heading));
+/** The same with a third Region in the policy. */
+const threeRegions = makePolicy({}, [...DEFAULT_REGIONS, { region: 'eu-north-1', full: 1000, load: 0 }]);
+const objectiveOfThreeAt = (...heading: number[]): Objective => objectiveOf(threeRegions, trial(...heading));
 /** Three Regions heading for `heading` at the current `dials`. */
-const objectiveOfThreeWith = (dials: readonly number[], ...heading: number[]): Objective =>
-  new Objective(threeRegions, model, new Map(heading.map((_, i) => [NAMES[i] as string, basis(NAMES[i] as string, i)])), at(dials, ...heading));
+const objectiveOfThreeWith = (dials: readonly number[], ...heading: number[]): Objective => objectiveOf(threeRegions, at(dials, ...heading));
 
 describe('load above capacity, contained', () => {
   const dials = Float64Array.of(1, 1, 1);
@@ -89,19 +90,14 @@ describe('load above capacity, contained', () => {
   });
 
   it('gives a lowered dial back to the Region most over capacity when no setting can relieve it, so that another Region comes back under capacity', () => {
-    // A third Region down (0 %, no room): 140 % and 117 %, each dial lowered to 70 % and passing spill to
-    // the other. Raising the first dial takes its own users home: it rises to 150 %, the second comes
-    // back under capacity at 99 %.
-    const current = [0.7, 0.7, 1];
-    const objective = new Objective(
-      policy,
-      model,
-      new Map([NAMES[0], NAMES[1]].map((n, i) => [n as string, basis(n as string, i)])),
-      at(current.slice(0, 2), 140, 117),
-    );
+    // Two Regions and no room (a third one down): 140 % and 117 %, each dial lowered to 70 % and passing
+    // spill to the other. Raising the first dial takes its own users home: it rises to 150 %, the second
+    // comes back under capacity at 99 %.
+    const current = [0.7, 0.7];
+    const objective = objectiveOf(policy, at(current, 140, 117));
     expect(objective.overloadExceedsRoom).toBe(true);
-    const cur = Float64Array.from(current.slice(0, 2));
-    const unchanged = objective.score(at(current.slice(0, 2), 140, 117), cur);
+    const cur = Float64Array.from(current);
+    const unchanged = objective.score(at(current, 140, 117), cur);
     const givenBack = objective.score(at([1, 0.7], 150, 99), cur);
     expect(givenBack.worstOverCapacity).toBeGreaterThan(unchanged.worstOverCapacity);
     expect(givenBack.moreOverloadThanUnchanged).toBe(0);
@@ -135,10 +131,15 @@ describe('load above capacity, contained', () => {
   });
 
   it('gives nothing back past the worst Region where the overload fits in the other Regions', () => {
-    const objective = objectiveOfThreeWith([0.5, 1, 1], 130, 60, 40);
+    // 130 % and 110 %, with room for both excesses in the third Region (20 %): raising the first dial
+    // would bring the second nearer to capacity, but the overload can be relieved instead.
+    const objective = objectiveOfThreeWith([0.5, 1, 1], 130, 110, 20);
     expect(objective.overloadExceedsRoom).toBe(false);
     const cur = Float64Array.of(0.5, 1, 1);
-    expect(objective.score(at([0.6, 1, 1], 140, 55, 35), cur).moreOverloadThanUnchanged).toBe(1);
+    const raised = objective.score(at([0.6, 1, 1], 135, 104, 21), cur);
+    expect(raised.regionsOverCapacity).toBe(2);
+    expect(raised.leastOverCapacity).toBe(0);
+    expect(raised.moreOverloadThanUnchanged).toBe(1);
   });
 
   it('does not move load between two Regions that both stay over capacity: no user more is served, and the users moved pay the latency', () => {
