@@ -272,6 +272,22 @@ export class Objective {
     return a.worstOverCapacity <= b.worstOverCapacity + EPSILON * Math.max(1, b.worstOverCapacity) && a.totalOverCapacity < b.totalOverCapacity - this.tolerance;
   }
 
+  /**
+   * Whether a setting predicts less load above capacity than the current dials in the given Regions
+   * (Region indices), in demand units and beyond the tolerance, each Region as the capacity tiers judge it.
+   */
+  relievesOverloadIn(trial: Trial, regions: ReadonlySet<number>): boolean {
+    let before = 0;
+    let after = 0;
+    for (const r of this.regions) {
+      if (!regions.has(r.index)) continue;
+      const perPoint = 1 / Math.max(1e-12, r.coef);
+      before += Math.max(0, this.capacityView(r, r.aheadPercent) - 100) * perPoint;
+      after += Math.max(0, this.capacityView(r, this.utilization(trial, r)) - 100) * perPoint;
+    }
+    return after < before - this.tolerance;
+  }
+
   /** The tier in which `a` beats `b`. */
   tier(a: Score, b: Score): TierName | undefined {
     return decisiveTier(a, b, this.tolerance);

@@ -75,6 +75,13 @@ export class DialSearch {
   private readonly regionCoordinates: readonly RegionCoordinate[];
   /** Regions over capacity by their reading (by the prediction, for one without a reading that stands for its load now). */
   private readonly overCapacityByReading: ReadonlySet<number>;
+  /** Regions over capacity by a reading that stands for their load now (not a prediction). */
+  private readonly overCapacityMeasured: ReadonlySet<number>;
+  /**
+   * Regions more than SENDS_BACK_SHARE of whose users have, as their next Region, one over capacity by
+   * its reading or one with a lowered dial: lowering them only moves users onto load being taken off.
+   */
+  private readonly sendsUsersBack: ReadonlySet<number>;
   /** Regions over capacity at the current dials, by their reading or by the prediction (as the capacity tiers judge it). */
   private readonly overloadedRegions: ReadonlySet<number>;
   /** Per variable, the directions in which a move must relieve load above capacity. */
@@ -95,6 +102,17 @@ export class DialSearch {
       input.objective.regions.filter((r) => (r.measuredPercent ?? 0) > 100 || input.objective.capacityView(r, r.aheadPercent) > 100).map((r) => r.index),
     );
     this.overCapacityByReading = new Set(input.objective.regions.filter((r) => (r.measuredPercent ?? r.aheadPercent) > 100).map((r) => r.index));
+    this.overCapacityMeasured = new Set(input.objective.regions.filter((r) => r.measuredPercent !== undefined && r.measuredPercent > 100).map((r) => r.index));
+    // Where a receiver's users must not go: a Region over capacity, or one whose dials are lowered
+    // (taking load off it). Only read when some Region is over capacity by its reading.
+    this.sendsUsersBack =
+      this.overCapacityMeasured.size === 0
+        ? new Set()
+        : sendingUsersTo(
+            input.model,
+            new Set(input.objective.regions.map((r) => r.index)),
+            new Set([...this.overCapacityMeasured, ...input.model.variables.filter((v) => v.currentPercent < 100).map((v) => v.region)]),
+          );
     this.guarded = new Map(input.bounds.filter((b) => b.onlyForCapacity.size > 0).map((b) => [b.variable.index, b.onlyForCapacity]));
     const byRegion = new Map<number, VariableBounds[]>();
     for (const b of this.movable) byRegion.set(b.variable.region, [...(byRegion.get(b.variable.region) ?? []), b]);
@@ -391,16 +409,37 @@ export class DialSearch {
 
   /**
    * The budget gives way only to relief of load above capacity (less in total, Objective.relievesOverload:
-   * not a Region pulled just under capacity, nor Regions over capacity evened out), when the
-   * policy lets it, and only for dials of Regions over capacity by their own reading: a receiver near
-   * capacity with a hot neighbour's spill keeps the budget, since where its own users would go (back
-   * to the hot neighbour, often) is what the model knows least.
+   * not a Region pulled just under capacity, nor Regions over capacity evened out), when the policy lets
+   * it, and through two kinds of dials:
+   *  - any dial, where the Regions have room for the overload (Objective.overloadExceedsRoom is false)
+   *    and the setting relieves a Region over capacity by a reading that stands for its load now (not a
+   *    Region just down or back, read by the prediction): a receiver near capacity passes the hot
+   *    Region's spill on to a far Region with room, the only way the hot Region comes under capacity
+   *    (world-2014: Stockholm at 106-110 % for 40 minutes, its spill filling Oregon, whose own users
+   *    could only go on to Asia). Not a receiver more than a quarter of whose users have a Region over
+   *    capacity, or a Region whose dial is lowered, as their next one: GA does not turn spill away
+   *    twice, so they go straight to it (the Tokyo crowd, seed 412: Singapore's users, two thirds of
+   *    them next to Tokyo, went there, and Tokyo stayed over capacity 24 minutes instead of 6; in
+   *    world-3016 Oregon was lowered to send Canada's users +160 ms to an Ireland at dial 10, to make
+   *    room in Oregon for Europe's spill). Relief of a prediction alone does not count: a
+   *    Region read at 93 % and predicted at 101 % once sent Taiwan's users +204 ms to Europe, and a
+   *    Region just back from a failure, predicted at 108-132 % while it filled to 41-59 %, sent the
+   *    US's +130 ms;
+   *  - otherwise only dials of Regions over capacity by their own reading: where there is no room,
+   *    passing spill on only moves the overload, and where a receiver's own users go (back to the hot
+   *    neighbour, often) is what the model knows least (world-2012: two Regions at 130-200 % chased
+   *    each other, reversals 15 -> 32, latency from 4 % under the best-dial bound to 69 % over it).
    */
   budgetYields(trial: Trial, score: Score, baseline: Score): boolean {
-    if (!this.input.budgetYieldsToCapacity || !this.input.objective.relievesOverload(score, baseline)) return false;
+    const { objective } = this.input;
+    if (!this.input.budgetYieldsToCapacity || !objective.relievesOverload(score, baseline)) return false;
+    let passesOn: boolean | undefined;
     for (const b of this.movable) {
       const v = b.variable.index;
-      if ((trial.dials[v] as number) < (this.currentDials[v] as number) - 1e-12 && !this.overCapacityByReading.has(b.variable.region)) return false;
+      const r = b.variable.region;
+      if ((trial.dials[v] as number) >= (this.currentDials[v] as number) - 1e-12 || this.overCapacityByReading.has(r)) continue;
+      passesOn ??= !objective.overloadExceedsRoom && objective.relievesOverloadIn(trial, this.overCapacityMeasured);
+      if (!passesOn || this.sendsUsersBack.has(r)) return false;
     }
     return true;
   }
@@ -551,4 +590,35 @@ function sameMoves(a: ReadonlyMap<number, number>, b: ReadonlyMap<number, number
   if (a.size !== b.size) return false;
   for (const [v, d] of a) if (Math.abs((b.get(v) ?? Number.NaN) - d) > 1e-12) return false;
   return true;
+}
+
+/** A receiver is not lowered past the latency budget when more than this share of its users would go straight to a Region over capacity. */
+const SENDS_BACK_SHARE = 0.25;
+
+/**
+ * Regions more than SENDS_BACK_SHARE of whose users (as their nearest Region, by demand) have one of
+ * `to` as the next healthy Region in their strict RTT order: lowering such a Region sends its users
+ * there, since GA does not turn spill away twice.
+ */
+function sendingUsersTo(model: TrafficModel, healthy: ReadonlySet<number>, to: ReadonlySet<number>): Set<number> {
+  const out = new Set<number>();
+  const R = model.regions.length;
+  const own = new Float64Array(R);
+  const back = new Float64Array(R);
+  for (const c of model.classes) {
+    const { first, order } = c.pref;
+    for (let r = 0; r < R; r += 1) {
+      const users = (first[r] as number) * c.demandAhead;
+      if (!(users > 0)) continue;
+      own[r] = (own[r] as number) + users;
+      for (let k = 0; k < order.length; k += 1) {
+        const next = order[k] as number;
+        if (next === r || !healthy.has(next)) continue;
+        if (to.has(next)) back[r] = (back[r] as number) + users;
+        break;
+      }
+    }
+  }
+  for (let r = 0; r < R; r += 1) if ((own[r] as number) > 0 && (back[r] as number) > SENDS_BACK_SHARE * (own[r] as number)) out.add(r);
+  return out;
 }

@@ -136,6 +136,71 @@ describe('evaluate: offloading a hot Region', () => {
   });
 });
 
+describe('evaluate: a receiver passing a hot Region\'s spill on past the latency budget', () => {
+  // eu-central-1 is over capacity; its users' next Region, eu-west-1, is near its own capacity margin,
+  // and eu-west-1's users' next Region, us-east-1, is 82 ms further: over the 60 ms budget.
+  const chain = {
+    DE: { rtt: { 'eu-central-1': 10, 'eu-west-1': 25, 'us-east-1': 100 }, demand: 40 },
+    IE: { rtt: { 'eu-west-1': 8, 'us-east-1': 90, 'eu-central-1': 95 }, demand: 40 },
+    US: { rtt: { 'us-east-1': 10, 'eu-central-1': 90, 'eu-west-1': 85 }, demand: 20 },
+  };
+  const withReceiverRoom = (usEast: RegionSpec): RegionSpec[] => [
+    { region: 'eu-central-1', full: 1000, load: 1150 },
+    { region: 'eu-west-1', full: 1000, load: 900 },
+    usEast,
+  ];
+
+  it('lowers the receiver past the budget where the Regions can absorb the overload, and says so', () => {
+    const regions = withReceiverRoom({ region: 'us-east-1', full: 5000, load: 500 });
+    const { plan } = evaluate(makePolicy({ latency: { budgetMs: 60 } }, regions), makeSnapshot({ regions, groups: chain }), emptyControllerState(), NOW);
+    expect(dialOf(plan, 'eu-central-1')).toBeLessThan(100);
+    expect(dialOf(plan, 'eu-west-1')).toBeLessThan(100);
+    const receiver = plan.changes.find((c) => c.kind === 'dial' && c.address.region === 'eu-west-1');
+    expect(receiver?.evidence.notes.join(' ')).toContain('IE +85.4 ms, over the 60 ms latency budget: relief of load above capacity comes first');
+    expect(plan.regions.find((r) => r.region === 'us-east-1')?.predictedUtilizationPercent).toBeGreaterThan(10);
+  });
+
+  it('keeps the budget for a receiver whose users would go straight to the Region over capacity', () => {
+    // IE's next Region is eu-central-1 itself: GA does not turn spill away twice, so lowering eu-west-1
+    // sends its users to the Region it is meant to relieve.
+    const back = { ...chain, IE: { rtt: { 'eu-west-1': 8, 'eu-central-1': 80, 'us-east-1': 90 }, demand: 40 } };
+    const regions = withReceiverRoom({ region: 'us-east-1', full: 5000, load: 500 });
+    const { plan } = evaluate(makePolicy({ latency: { budgetMs: 60 } }, regions), makeSnapshot({ regions, groups: back }), emptyControllerState(), NOW);
+    expect(dialOf(plan, 'eu-west-1')).toBeUndefined();
+  });
+
+  it('keeps the budget for a receiver whose users would go to a Region whose own dial is lowered', () => {
+    // us-east-1 has room but is shedding its own users (dial 90): IE's users would land on load being taken off.
+    const regions = withReceiverRoom({ region: 'us-east-1', full: 5000, load: 500, dial: 90 });
+    const { plan } = evaluate(makePolicy({ latency: { budgetMs: 60 } }, regions), makeSnapshot({ regions, groups: chain }), emptyControllerState(), NOW);
+    expect(dialOf(plan, 'eu-west-1')).toBeUndefined();
+  });
+
+  it('keeps the budget for the receiver where the overload is only predicted: no Region reads over capacity', () => {
+    // eu-central-1 reads 96 %; DE's demand has risen 6 % a minute, and the plan looks ahead to where it leads.
+    const regions = withReceiverRoom({ region: 'us-east-1', full: 5000, load: 500 }).map((r) => (r.region === 'eu-central-1' ? { ...r, load: 960 } : r));
+    const history = [4, 3, 2, 1].map((k) => ({
+      at: new Date(NOW.getTime() - k * 60_000).toISOString(),
+      dials: Object.fromEntries(regions.map((r) => [groupArn(r.region), 100])),
+      healthy: Object.fromEntries(regions.map((r) => [r.region, true])),
+      load: {},
+      demandAt: new Date(NOW.getTime() - (k + 1) * 60_000).toISOString(),
+      demand: { DE: 40 * (1 - 0.06 * k), IE: 40, US: 20 },
+    }));
+    const { plan } = evaluate(makePolicy({ latency: { budgetMs: 60 } }, regions), makeSnapshot({ regions, groups: chain }), { ...emptyControllerState(), history }, NOW);
+    expect(Math.max(...plan.regions.map((r) => r.utilizationPercent ?? 0))).toBeLessThanOrEqual(100);
+    expect(Math.max(...plan.regions.map((r) => r.predictedIfUnchangedPercent ?? 0))).toBeGreaterThan(100);
+    expect(dialOf(plan, 'eu-west-1')).toBeUndefined();
+  });
+
+  it('keeps the budget for the receiver where they cannot: the overload would only move', () => {
+    // us-east-1 has room for about 70 users below its margin, eu-west-1 for 50: eu-central-1 is 150 over.
+    const regions = withReceiverRoom({ region: 'us-east-1', full: 600, load: 500 });
+    const { plan } = evaluate(makePolicy({ latency: { budgetMs: 60 } }, regions), makeSnapshot({ regions, groups: chain }), emptyControllerState(), NOW);
+    expect(dialOf(plan, 'eu-west-1')).toBeUndefined();
+  });
+});
+
 describe('evaluate: load above capacity that no dial setting clears', () => {
   it('gives a lowered dial back so that the overload stays in one Region, not two', () => {
     // A cut made while there was room: eu-central-1 at dial 70 passes 30 % of DE's users to eu-west-1.

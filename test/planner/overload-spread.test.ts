@@ -177,3 +177,22 @@ describe('load above capacity, contained', () => {
     expect(hot.relievesOverload(hot.score(trial(105, 75, 0), dials), hot.score(trial(120, 60, 0), dials))).toBe(true);
   });
 });
+
+describe('relief of load above capacity in chosen Regions', () => {
+  // The latency budget gives way to a receiver passing spill on only where this relieves the Regions
+  // read over capacity: relief elsewhere, or within the tolerance, does not count.
+  const objective = objectiveOfThreeAt(150, 90, 0);
+  const overByReading = new Set([0]);
+
+  it('counts load taken off the Regions named, in users over capacity', () => {
+    expect(objective.relievesOverloadIn(trial(120, 100, 20), overByReading)).toBe(true);
+    expect(objective.relievesOverloadIn(trial(150, 60, 30), overByReading)).toBe(false);
+  });
+
+  it('counts nothing within the tolerance, nor relief of a Region not named', () => {
+    expect(objective.relievesOverloadIn(trial(149.8, 90, 0.2), overByReading)).toBe(false);
+    const receiverOver = objectiveOfThreeAt(150, 110, 0);
+    expect(receiverOver.relievesOverloadIn(trial(150, 95, 15), overByReading)).toBe(false);
+    expect(receiverOver.relievesOverloadIn(trial(150, 95, 15), new Set([1]))).toBe(true);
+  });
+});
