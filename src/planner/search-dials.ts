@@ -104,9 +104,9 @@ export class DialSearch {
     this.overCapacityByReading = new Set(input.objective.regions.filter((r) => (r.measuredPercent ?? r.aheadPercent) > 100).map((r) => r.index));
     this.overCapacityMeasured = new Set(input.objective.regions.filter((r) => r.measuredPercent !== undefined && r.measuredPercent > 100).map((r) => r.index));
     // Where a receiver's users must not go: a Region over capacity, or one whose dials are lowered
-    // (taking load off it). Only read when some Region is over capacity by its reading.
+    // (taking load off it). Read only where a receiver may pay the budget (budgetYields).
     this.sendsUsersBack =
-      this.overCapacityMeasured.size === 0
+      this.overCapacityMeasured.size === 0 || input.objective.overloadExceedsRoom
         ? new Set()
         : sendingUsersTo(
             input.model,
@@ -410,25 +410,16 @@ export class DialSearch {
   /**
    * The budget gives way only to relief of load above capacity (less in total, Objective.relievesOverload:
    * not a Region pulled just under capacity, nor Regions over capacity evened out), when the policy lets
-   * it, and through two kinds of dials:
-   *  - any dial, where the Regions have room for the overload (Objective.overloadExceedsRoom is false)
-   *    and the setting relieves a Region over capacity by a reading that stands for its load now (not a
-   *    Region just down or back, read by the prediction): a receiver near capacity passes the hot
-   *    Region's spill on to a far Region with room, the only way the hot Region comes under capacity
-   *    (world-2014: Stockholm at 106-110 % for 40 minutes, its spill filling Oregon, whose own users
-   *    could only go on to Asia). Not a receiver more than a quarter of whose users have a Region over
-   *    capacity, or a Region whose dial is lowered, as their next one: GA does not turn spill away
-   *    twice, so they go straight to it (the Tokyo crowd, seed 412: Singapore's users, two thirds of
-   *    them next to Tokyo, went there, and Tokyo stayed over capacity 24 minutes instead of 6; in
-   *    world-3016 Oregon was lowered to send Canada's users +160 ms to an Ireland at dial 10, to make
-   *    room in Oregon for Europe's spill). Relief of a prediction alone does not count: a
-   *    Region read at 93 % and predicted at 101 % once sent Taiwan's users +204 ms to Europe, and a
-   *    Region just back from a failure, predicted at 108-132 % while it filled to 41-59 %, sent the
-   *    US's +130 ms;
-   *  - otherwise only dials of Regions over capacity by their own reading: where there is no room,
-   *    passing spill on only moves the overload, and where a receiver's own users go (back to the hot
-   *    neighbour, often) is what the model knows least (world-2012: two Regions at 130-200 % chased
-   *    each other, reversals 15 -> 32, latency from 4 % under the best-dial bound to 69 % over it).
+   * it, and through two kinds of dials (README, "How ga-steer decides"; the cases below are from the
+   * random worlds):
+   *  - those of Regions over capacity by their own reading;
+   *  - a receiver's, passing a hot Region's spill on (world-1012: Hong Kong, filled by Tokyo's spill,
+   *    sending China's users on to Singapore), only where the Regions have room for the overload
+   *    (else passing spill on only moves it: world-2012's two Regions at 130-200 % chased each other),
+   *    the setting relieves a Region over capacity by a reading that stands for its load now (relief
+   *    of a prediction alone sent Taiwan's users +204 ms for a Region read at 93 %), and the receiver
+   *    is not in sendsUsersBack (GA does not turn spill away twice: Singapore's users, lowered in the
+   *    Tokyo crowd, went straight to Tokyo).
    */
   budgetYields(trial: Trial, score: Score, baseline: Score): boolean {
     const { objective } = this.input;
@@ -592,7 +583,7 @@ function sameMoves(a: ReadonlyMap<number, number>, b: ReadonlyMap<number, number
   return true;
 }
 
-/** A receiver is not lowered past the latency budget when more than this share of its users would go straight to a Region over capacity. */
+/** A receiver is not lowered past the latency budget when more than this share of its users would go straight onto load being taken off. */
 const SENDS_BACK_SHARE = 0.25;
 
 /**
