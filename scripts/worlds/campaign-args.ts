@@ -1,18 +1,22 @@
 // The campaign's command line: --count N (default 20), --seed S (default 1), --out DIR (default
-// out/worlds), --jobs N (default 2, the machine's cores). Bad input is an error naming the option.
+// out/worlds), --jobs N (default 2, the machine's cores), --interval SECONDS (every world's controller
+// interval, in place of the 60 or 120 s each world draws: the same worlds on another schedule). Bad
+// input is an error naming the option.
 
 export interface CampaignArgs {
   readonly count: number;
   readonly seed: number;
   readonly out: string;
   readonly jobs: number;
+  /** Every world's controller interval, when set: the worlds are otherwise the same. */
+  readonly intervalSeconds?: number;
 }
 
 export class CampaignArgsError extends Error {
   override readonly name = 'CampaignArgsError';
 }
 
-const USAGE = 'usage: npm run worlds -- [--count N] [--seed S] [--out DIR] [--jobs N]';
+const USAGE = 'usage: npm run worlds -- [--count N] [--seed S] [--out DIR] [--jobs N] [--interval SECONDS]';
 
 export function parseCampaignArgs(argv: readonly string[]): CampaignArgs {
   const values: Record<string, string> = {};
@@ -20,7 +24,7 @@ export function parseCampaignArgs(argv: readonly string[]): CampaignArgs {
     const arg = argv[i] ?? '';
     const eq = arg.indexOf('=');
     const name = eq >= 0 ? arg.slice(0, eq) : arg;
-    if (!['--count', '--seed', '--out', '--jobs'].includes(name)) throw new CampaignArgsError(`unknown option '${arg}' (${USAGE})`);
+    if (!['--count', '--seed', '--out', '--jobs', '--interval'].includes(name)) throw new CampaignArgsError(`unknown option '${arg}' (${USAGE})`);
     const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
     if (value === undefined || value === '') throw new CampaignArgsError(`${name} needs a value (${USAGE})`);
     values[name] = value;
@@ -32,5 +36,10 @@ export function parseCampaignArgs(argv: readonly string[]): CampaignArgs {
     return Number(raw);
   };
   // World seeds are SEED * 1000 + 1 .. + count: up to 999 worlds per campaign seed.
-  return { count: whole('--count', 20, 1, 999), seed: whole('--seed', 1, 0, 2_000_000), out: values['--out'] ?? 'out/worlds', jobs: whole('--jobs', 2, 1, 16) };
+  const args = { count: whole('--count', 20, 1, 999), seed: whole('--seed', 1, 0, 2_000_000), out: values['--out'] ?? 'out/worlds', jobs: whole('--jobs', 2, 1, 16) };
+  if (values['--interval'] === undefined) return args;
+  // The simulator steps a minute at a time: an interval is whole minutes.
+  const interval = whole('--interval', 120, 60, 3600);
+  if (interval % 60 !== 0) throw new CampaignArgsError(`--interval must be a whole number of minutes in seconds (60, 120, 300...), got '${interval}'`);
+  return { ...args, intervalSeconds: interval };
 }

@@ -47,7 +47,8 @@ export function worldName(seed: number): string {
 }
 
 /** @param schemasDir the schemas/ folder relative to where the YAML will be written (for editors' completion). */
-export function generateWorld(seed: number, world: World = loadWorld(), schemasDir = SCHEMAS_FROM_WORLD_DIR): GeneratedWorld {
+/** `intervalSeconds`: the controller interval in place of the drawn one (the world is otherwise the same). */
+export function generateWorld(seed: number, world: World = loadWorld(), schemasDir = SCHEMAS_FROM_WORLD_DIR, intervalSeconds?: number): GeneratedWorld {
   const draw = new Draw(seed);
   const name = worldName(seed);
   const pick = pickRegions(world, draw.fork('regions'));
@@ -56,12 +57,15 @@ export function generateWorld(seed: number, world: World = loadWorld(), schemasD
   const listeners = shape.chance(0.35) ? 2 : 1;
   const initialDials = listeners === 2 && shape.chance(0.6) ? drawInitialDials(shape, regions) : [];
   const durationMinutes = shape.round(shape.uniform(120, 180), 10);
+  const start = new Date(FIRST_DAY_MS + shape.int(0, 47) * 30 * 60_000).toISOString().replace('.000Z', 'Z');
+  // Drawn whatever the override: the draws after it, and so the world, stay the same.
+  const drawnInterval = shape.chance(0.5) ? 60 : 120;
   const base = {
     name,
     seed,
-    start: new Date(FIRST_DAY_MS + shape.int(0, 47) * 30 * 60_000).toISOString().replace('.000Z', 'Z'),
+    start,
     durationMinutes,
-    controllerIntervalSeconds: shape.chance(0.5) ? 60 : 120,
+    controllerIntervalSeconds: intervalSeconds ?? drawnInterval,
     service: {
       clients: { maxRttMs: shape.round(shape.uniform(35, 80), 5) },
       peakFlows: shape.round(shape.uniform(20_000, 200_000), 1000),

@@ -31,7 +31,9 @@ const seeds = Array.from({ length: args.count }, (_, i) => args.seed * 1000 + i 
 const started = performance.now();
 const clock = (): string => `${Math.round((performance.now() - started) / 1000)} s`;
 let finished = 0;
-process.stderr.write(`worlds: ${args.count} worlds from seed ${args.seed} in ${Math.min(args.jobs, args.count)} worker processes\n`);
+process.stderr.write(
+  `worlds: ${args.count} worlds from seed ${args.seed}${args.intervalSeconds !== undefined ? `, every controller deciding every ${args.intervalSeconds} s` : ''} in ${Math.min(args.jobs, args.count)} worker processes\n`,
+);
 
 const outcomes = await runWorldsInPool(seeds, args.jobs, {
   onStart: (seed) => process.stderr.write(`[${clock()}] world-${seed}: started\n`),
@@ -41,7 +43,7 @@ const outcomes = await runWorldsInPool(seeds, args.jobs, {
     const what = o.ok ? `done in ${o.result.seconds} s` : `FAILED: ${o.error}`;
     process.stderr.write(`[${clock()}] world-${o.seed}: ${what} (${finished}/${args.count})\n`);
   },
-});
+}, args.intervalSeconds);
 const wallSeconds = (performance.now() - started) / 1000;
 
 const judged: JudgedWorld[] = outcomes.flatMap((o) => (o.ok ? [{ result: o.result, flags: judgeWorld(o.result) }] : []));
@@ -54,7 +56,7 @@ const flaggedDirs: Record<string, string> = {};
 for (const w of judged.filter((j) => j.flags.length > 0)) {
   const dir = join(outDir, w.result.name);
   mkdirSync(dir, { recursive: true });
-  const files = generateWorld(w.result.seed, world, relative(dir, join(REPO_ROOT, 'schemas'))).files;
+  const files = generateWorld(w.result.seed, world, relative(dir, join(REPO_ROOT, 'schemas')), args.intervalSeconds).files;
   writeFileSync(join(dir, SCENARIO_FILE_NAME), files.scenario);
   writeFileSync(join(dir, POLICY_FILE_NAME), files.policy);
   flaggedDirs[w.result.name] = relative(process.cwd(), dir) || '.';
@@ -67,6 +69,7 @@ writeFileSync(
     {
       seed: args.seed,
       count: args.count,
+      ...(args.intervalSeconds !== undefined ? { controllerIntervalSeconds: args.intervalSeconds } : {}),
       wallSeconds: Math.round(wallSeconds),
       feasibility: 'best-dial bound at capacity (5-point grid, ground-truth routing), every 10 simulated minutes, held in between',
       flags: FLAG_MEANINGS,

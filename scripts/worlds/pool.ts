@@ -19,7 +19,8 @@ export interface PoolEvents {
   readonly onDone?: (outcome: WorldOutcome) => void;
 }
 
-export async function runWorldsInPool(seeds: readonly number[], jobs: number, events: PoolEvents = {}): Promise<WorldOutcome[]> {
+/** `intervalSeconds`: every world's controller interval, in place of the drawn one. */
+export async function runWorldsInPool(seeds: readonly number[], jobs: number, events: PoolEvents = {}, intervalSeconds?: number): Promise<WorldOutcome[]> {
   const queue = [...seeds];
   const outcomes: WorldOutcome[] = [];
   const finish = (outcome: WorldOutcome): void => {
@@ -35,7 +36,7 @@ export async function runWorldsInPool(seeds: readonly number[], jobs: number, ev
       let killTimer: NodeJS.Timeout | undefined;
       const next = (): void => {
         current = queue.shift();
-        const message: ToWorker = current === undefined ? { kind: 'stop' } : { kind: 'run', seed: current };
+        const message: ToWorker = current === undefined ? { kind: 'stop' } : { kind: 'run', seed: current, ...(intervalSeconds !== undefined ? { intervalSeconds } : {}) };
         if (current !== undefined) events.onStart?.(current);
         child.send(message);
         if (current === undefined) killTimer = setTimeout(() => child.kill('SIGKILL'), EXIT_GRACE_MS);

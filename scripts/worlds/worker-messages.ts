@@ -44,7 +44,7 @@ export const worldResultSchema = z.object({
   overCauses: z.record(z.string(), z.number()),
 }) satisfies z.ZodType<WorldResult>;
 
-export const toWorkerSchema = z.discriminatedUnion('kind', [z.object({ kind: z.literal('run'), seed: z.int() }), z.object({ kind: z.literal('stop') })]);
+export const toWorkerSchema = z.discriminatedUnion('kind', [z.object({ kind: z.literal('run'), seed: z.int(), intervalSeconds: z.int().optional() }), z.object({ kind: z.literal('stop') })]);
 export type ToWorker = z.output<typeof toWorkerSchema>;
 
 export const fromWorkerSchema = z.discriminatedUnion('kind', [

@@ -22,8 +22,8 @@ process.on('message', (raw: unknown) => {
     process.disconnect();
     return;
   }
-  const { seed } = message;
-  runWorld(world, generateWorld(seed, world), (controller) => send({ kind: 'progress', seed, controller }))
+  const { seed, intervalSeconds } = message;
+  runWorld(world, generateWorld(seed, world, undefined, intervalSeconds), (controller) => send({ kind: 'progress', seed, controller }))
     .then((result) => send({ kind: 'done', seed, result }))
     .catch((err: unknown) => send({ kind: 'failed', seed, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err) }));
 });

@@ -55,6 +55,16 @@ describe('generated worlds', () => {
     expect(new Set(worlds.map((w) => w.files.scenario)).size).toBe(worlds.length);
   });
 
+  it('take another controller interval and stay the same worlds otherwise', () => {
+    for (const [i, w] of worlds.slice(0, 4).entries()) {
+      const every5 = generateWorld(SEEDS[i] as number, world, undefined, 300);
+      expect(every5.scenario.controllerIntervalSeconds).toBe(300);
+      expect({ ...every5.scenario, controllerIntervalSeconds: w.scenario.controllerIntervalSeconds }).toEqual(w.scenario);
+      expect(every5.policy).toEqual(w.policy);
+      expect(every5.files.scenario.replace(/^controllerIntervalSeconds: .*$/m, '')).toBe(w.files.scenario.replace(/^controllerIntervalSeconds: .*$/m, ''));
+    }
+  });
+
   it('parse cleanly as a scenario and a documented-default policy with positive capacities', () => {
     const defaults = parsePolicyText('apiVersion: ga-steer.io/v1\nname: d\naccelerator: { arn: "arn:aws:globalaccelerator::123456789012:accelerator/d" }\nregions: { eu-west-1: { capacity: { signal: s, full: 1 } } }\n', 'd.yaml');
     if (!defaults.ok) throw new Error('the minimal policy does not parse');

@@ -70,6 +70,7 @@ describe('the campaign command line', () => {
   it('has defaults and reads both --name value and --name=value', () => {
     expect(parseCampaignArgs([])).toEqual({ count: 20, seed: 1, out: 'out/worlds', jobs: 2 });
     expect(parseCampaignArgs(['--count', '3', '--seed=2', '--out', 'x', '--jobs=1'])).toEqual({ count: 3, seed: 2, out: 'x', jobs: 1 });
+    expect(parseCampaignArgs(['--interval', '300'])).toEqual({ count: 20, seed: 1, out: 'out/worlds', jobs: 2, intervalSeconds: 300 });
   });
 
   it('rejects bad input naming the option', () => {
@@ -77,5 +78,7 @@ describe('the campaign command line', () => {
     expect(() => parseCampaignArgs(['--count', '0'])).toThrow('--count must be a whole number from 1 to 999');
     expect(() => parseCampaignArgs(['--seed'])).toThrow('--seed needs a value');
     expect(() => parseCampaignArgs(['--cuont', '3'])).toThrow("unknown option '--cuont'");
+    expect(() => parseCampaignArgs(['--interval', '30'])).toThrow("--interval must be a whole number from 60 to 3600, got '30'");
+    expect(() => parseCampaignArgs(['--interval=90'])).toThrow("--interval must be a whole number of minutes in seconds (60, 120, 300...), got '90'");
   });
 });
