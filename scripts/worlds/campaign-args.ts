@@ -38,8 +38,7 @@ export function parseCampaignArgs(argv: readonly string[]): CampaignArgs {
   // World seeds are SEED * 1000 + 1 .. + count: up to 999 worlds per campaign seed.
   const args = { count: whole('--count', 20, 1, 999), seed: whole('--seed', 1, 0, 2_000_000), out: values['--out'] ?? 'out/worlds', jobs: whole('--jobs', 2, 1, 16) };
   if (values['--interval'] === undefined) return args;
-  // The simulator steps a minute at a time: an interval is whole minutes.
   const interval = whole('--interval', 120, 60, 3600);
-  if (interval % 60 !== 0) throw new CampaignArgsError(`--interval must be a whole number of minutes in seconds (60, 120, 300...), got '${interval}'`);
+  if (interval % 60 !== 0) throw new CampaignArgsError(`--interval must be a multiple of 60 (the simulator steps a minute at a time), got '${interval}'`);
   return { ...args, intervalSeconds: interval };
 }

@@ -46,8 +46,10 @@ export function worldName(seed: number): string {
   return `world-${seed}`;
 }
 
-/** @param schemasDir the schemas/ folder relative to where the YAML will be written (for editors' completion). */
-/** `intervalSeconds`: the controller interval in place of the drawn one (the world is otherwise the same). */
+/**
+ * @param schemasDir the schemas/ folder relative to where the YAML will be written (for editors' completion).
+ * @param intervalSeconds the controller interval in place of the drawn one (the world is otherwise the same).
+ */
 export function generateWorld(seed: number, world: World = loadWorld(), schemasDir = SCHEMAS_FROM_WORLD_DIR, intervalSeconds?: number): GeneratedWorld {
   const draw = new Draw(seed);
   const name = worldName(seed);

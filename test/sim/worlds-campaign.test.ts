@@ -79,6 +79,6 @@ describe('the campaign command line', () => {
     expect(() => parseCampaignArgs(['--seed'])).toThrow('--seed needs a value');
     expect(() => parseCampaignArgs(['--cuont', '3'])).toThrow("unknown option '--cuont'");
     expect(() => parseCampaignArgs(['--interval', '30'])).toThrow("--interval must be a whole number from 60 to 3600, got '30'");
-    expect(() => parseCampaignArgs(['--interval=90'])).toThrow("--interval must be a whole number of minutes in seconds (60, 120, 300...), got '90'");
+    expect(() => parseCampaignArgs(['--interval=90'])).toThrow("--interval must be a multiple of 60 (the simulator steps a minute at a time), got '90'");
   });
 });
