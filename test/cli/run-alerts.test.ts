@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator } from '../../src/emulator/emulator.js';
 import { startAtlasApiServer, type AtlasApiServer } from '../support/atlas-api-server.js';
-import { startDroppingServer } from '../support/dropping-server.js';
 import { exampleSnapshot } from '../support/emulator.js';
 import { runGaSteer, type CliRun } from '../support/run-cli-in-process.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/slack-webhook-receiver.js';
@@ -33,16 +32,17 @@ afterAll(async () => {
 
 describe('ga-steer run alerts', () => {
   it('a failure that lasts many cycles posts once, then "resolved" when a cycle succeeds', async () => {
-    // An accelerator API that drops every connection: every cycle fails while reading it. Its port is
-    // held until the emulator comes back on it (another test's server given a closed port would answer).
-    const dropping = await startDroppingServer();
-    const port = dropping.port;
+    // An accelerator API that drops every connection (the emulator's disconnect fault, on every call):
+    // every cycle fails while reading it. The emulator keeps its port, so no other test's server can be
+    // given it and answer.
+    const api = await startEmulator({ topology: exampleSnapshot('crazycall-hot.json').accelerators, deployDelayMs: 10 });
+    api.faults.add({ operation: '*', kind: 'disconnect', times: 0 });
     const stop = new AbortController();
     let out = '';
     const env = { GA_STEER_ATLAS_URL: atlas.url, SLACK_WEBHOOK_URL: hook.url };
     const state = join(dir, 'state.json');
     const done: Promise<CliRun> = runGaSteer(
-      ['run', '--cycle-timeout', '20', '--schedule', '*/1 * * * * *', '--policy', POLICY, '--state', state, '--endpoint-url', `http://127.0.0.1:${port}`],
+      ['run', '--cycle-timeout', '20', '--schedule', '*/1 * * * * *', '--policy', POLICY, '--state', state, '--endpoint-url', api.url],
       env,
       stop.signal,
       (text) => void (out += text),
@@ -55,8 +55,7 @@ describe('ga-steer run alerts', () => {
     // Recorded beside the state, with no controller state yet.
     expect(JSON.parse(readFileSync(state, 'utf8'))).toMatchObject({ groups: {}, alerts: { open: {} } });
 
-    await dropping.close();
-    const back = await startEmulator({ topology: exampleSnapshot('crazycall-hot.json').accelerators, deployDelayMs: 10, port });
+    api.faults.clear();
     try {
       await until(() => outcomes().includes('ok'), 20_000);
       const result = await (async () => {
@@ -69,7 +68,7 @@ describe('ga-steer run alerts', () => {
       expect(titles().filter((t) => t.startsWith('🚨'))).toHaveLength(1);
       for (const text of [out, result.stderr, JSON.stringify(hook.received.map((m) => m.body))]) expect(text).not.toContain('localsecret');
     } finally {
-      await back.close();
+      await api.close();
     }
   }, 60_000);
 });

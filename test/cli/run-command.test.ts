@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator } from '../../src/emulator/emulator.js';
 import { startAtlasApiServer, type AtlasApiServer } from '../support/atlas-api-server.js';
-import { startDroppingServer } from '../support/dropping-server.js';
 import { exampleSnapshot, startTestEmulator, type TestEmulator } from '../support/emulator.js';
 import { runGaSteer, type CliRun } from '../support/run-cli-in-process.js';
 import { until } from '../support/until.js';
@@ -215,21 +214,19 @@ describe.concurrent('ga-steer run', () => {
   it('a cycle that throws is logged and the loop goes on to the next tick', async () => {
     const own = await startEmulator({ topology: exampleSnapshot('crazycall-hot.json').accelerators, deployDelayMs: 10 });
     const url = own.url;
-    const port = own.port;
     const health = join(dir, 'throw-health.json');
     const run = startRun([...LONG_CYCLES, '--schedule', EVERY_SECOND, '--policy', POLICY, '--state', join(dir, 'throw-state.json'), '--endpoint-url', url, '--health-file', health]);
     await run.waitFor((l) => l.some((x) => x.outcome === 'ok'));
-    await own.close();
-    // Down, on a port held for the emulator to come back on (another test's server could take a closed one).
-    const dropping = await startDroppingServer(port);
+    // Down: the emulator drops every connection (its disconnect fault, on every call) and keeps its
+    // port, which no other test's server can then be given.
+    own.faults.add({ operation: '*', kind: 'disconnect', times: 0 });
     await run.waitFor((l) => l.some((x) => x.outcome === 'error'));
     const failed = run.lines.find((x) => x.outcome === 'error');
     expect(failed).toMatchObject({ policy: 'crazycall-voip', verdict: null });
     expect(failed?.error).toMatch(/ECONNRESET|socket hang up/);
     expect(JSON.parse(readFileSync(health, 'utf8'))).toMatchObject({ lastOutcome: 'error', consecutiveFailures: 1 });
     // The accelerator's API comes back: the next cycle succeeds without a restart.
-    await dropping.close();
-    const back = await startEmulator({ topology: exampleSnapshot('crazycall-hot.json').accelerators, deployDelayMs: 10, port });
+    own.faults.clear();
     try {
       const failedAt = run.lines.indexOf(failed as CycleLine);
       await run.waitFor((l) => l.slice(failedAt).some((x) => x.outcome === 'ok'));
@@ -238,7 +235,7 @@ describe.concurrent('ga-steer run', () => {
       expect(result.stderr).toMatch(/cycle failed: .*(ECONNRESET|socket hang up)/);
       expect(JSON.parse(readFileSync(health, 'utf8'))).toMatchObject({ lastOutcome: 'ok', consecutiveFailures: 0 });
     } finally {
-      await back.close();
+      await own.close();
     }
   });
 });
