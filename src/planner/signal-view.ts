@@ -77,7 +77,18 @@ export interface SignalView {
   readonly clientGroups: readonly ClientGroupSignals[];
   /** When the demand figures were observed (the newest demand reading used). */
   readonly demandObservedAt: string | undefined;
+  /** How much of the measured demand the client groups with latency carry: the users the model can route. */
+  readonly demandCoverage: DemandCoverage;
   readonly notes: readonly string[];
+}
+
+export interface DemandCoverage {
+  /** Share (percent) of all measured demand carried by client groups that have latency measurements. */
+  readonly percent: number;
+  readonly coveredGroups: number;
+  readonly demandGroups: number;
+  /** The client groups with demand and no latency, most demand first. */
+  readonly uncovered: readonly { readonly clientGroup: string; readonly percent: number }[];
 }
 
 export type SignalViewResult =
@@ -135,7 +146,9 @@ export function readSignals(policy: Policy, snapshot: Snapshot, now: Date): Sign
     };
   }
   if (demand.ok) notes.push(...demand.notes);
-  return { ok: true, view: { regions, clientGroups, demandObservedAt: demand.ok ? demand.observedAt : undefined, notes } };
+  const demandCoverage = coverageOf(demand.ok ? demand.weights : new Map(), rtt);
+  if (demandCoverage.uncovered.length > 0) notes.push(coverageNote(demandCoverage));
+  return { ok: true, view: { regions, clientGroups, demandObservedAt: demand.ok ? demand.observedAt : undefined, demandCoverage, notes } };
 }
 
 /** One Region's load and capacity readings. */
@@ -366,6 +379,42 @@ function readDemand(policy: Policy, snapshot: Snapshot, now: Date, rtt: Readonly
     for (const id of members) weights.set(id, total / members.length);
   }
   return { ok: true, weights, observedAt, notes };
+}
+
+/** The share of demand carried by client groups the routing model has latency for. */
+function coverageOf(weights: ReadonlyMap<string, number>, rtt: ReadonlyMap<string, unknown>): DemandCoverage {
+  let total = 0;
+  let covered = 0;
+  let coveredGroups = 0;
+  let demandGroups = 0;
+  const uncovered: { clientGroup: string; value: number }[] = [];
+  for (const [id, value] of weights) {
+    if (!(value > 0)) continue;
+    total += value;
+    demandGroups += 1;
+    if (rtt.has(id)) {
+      covered += value;
+      coveredGroups += 1;
+    } else uncovered.push({ clientGroup: id, value });
+  }
+  uncovered.sort((a, b) => b.value - a.value || a.clientGroup.localeCompare(b.clientGroup));
+  return {
+    percent: total > 0 ? (covered / total) * 100 : 100,
+    coveredGroups,
+    demandGroups,
+    uncovered: uncovered.map((u) => ({ clientGroup: u.clientGroup, percent: (u.value / total) * 100 })),
+  };
+}
+
+/**
+ * Client groups with demand and no latency are left out of the routing model (their load is spread
+ * over the groups it has, by the load factor): said in the plan, as right after a start, when RIPE
+ * Atlas results are still coming in, the model may stand for a quarter of the users.
+ */
+function coverageNote(coverage: DemandCoverage): string {
+  const named = coverage.uncovered.slice(0, 5).map((u) => `${u.clientGroup} ${u.percent.toFixed(1)} %`);
+  const more = coverage.uncovered.length > named.length ? ` and ${coverage.uncovered.length - named.length} more` : '';
+  return `latency is measured for client groups carrying ${coverage.percent.toFixed(1)} % of the demand (${coverage.coveredGroups} of ${coverage.demandGroups}): the routing model leaves out ${named.join(', ')}${more}`;
 }
 
 function dataHold(reason: 'NoData' | 'StaleData', region: RegionCode, message: string, evidence: Hold['evidence']): Hold {

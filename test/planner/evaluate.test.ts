@@ -304,6 +304,22 @@ describe('evaluate: holds', () => {
     expect(plan.changes).toHaveLength(0);
   });
 
+  it('says in a change\'s notes which client groups with demand the routing model leaves out for want of latency', () => {
+    // FR and ES have demand and no latency yet (results still coming in after a start).
+    const groups = {
+      DE: { rtt: { 'eu-central-1': 10, 'eu-west-1': 30 }, demand: 30 },
+      IE: { rtt: { 'eu-central-1': 30, 'eu-west-1': 8 }, demand: 10 },
+      FR: { rtt: {}, demand: 45 },
+      ES: { rtt: {}, demand: 15 },
+    };
+    const { plan } = evaluate(makePolicy(), makeSnapshot({ regions: HOT, groups }), emptyControllerState(), NOW);
+    const change = plan.changes.find((c) => c.kind === 'dial');
+    expect(change?.evidence.notes).toContain('latency is measured for client groups carrying 40.0 % of the demand (2 of 4): the routing model leaves out FR 45.0 %, ES 15.0 %');
+    // With every group measured, nothing is said.
+    const whole = evaluate(makePolicy(), makeSnapshot({ regions: HOT }), emptyControllerState(), NOW);
+    for (const c of whole.plan.changes) expect(c.evidence.notes.join('\n')).not.toContain('latency is measured for');
+  });
+
   it('respects a pin, and an expired pin no longer holds', () => {
     const pinned = makePolicy({ pins: [{ region: 'eu-central-1', reason: 'carrier maintenance', until: '2026-11-22T13:00:00Z' }] });
     const { plan } = evaluate(pinned, makeSnapshot({ regions: HOT }), emptyControllerState(), NOW);
