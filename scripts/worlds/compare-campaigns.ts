@@ -5,6 +5,7 @@
 // than a minute, and the sign test's chance of a split at least that lopsided were the change neutral.
 
 import { z } from 'zod';
+import { renderTextTable } from '../../src/sim/text-table.js';
 
 const figuresSchema = z.object({
   overCapacityAfterThirdCycleMinutes: z.number(),
@@ -29,6 +30,8 @@ interface Figures {
   readonly meanMs: number;
 }
 
+type Totals = Omit<Figures, 'meanMs'>;
+
 export interface WorldComparison {
   readonly name: string;
   readonly gaAloneLate: number;
@@ -40,13 +43,14 @@ export interface CampaignComparison {
   readonly worlds: readonly WorldComparison[];
   /** Worlds in A with no counterpart in B, and the reverse (not compared). */
   readonly unmatched: readonly string[];
-  readonly totals: { readonly gaAloneLate: number; readonly a: Figures; readonly b: Figures };
+  /** Summed over the worlds (mean latencies are not: a sum of means means nothing). */
+  readonly totals: { readonly gaAloneLate: number; readonly a: Totals; readonly b: Totals };
   /** Worlds whose Region-minutes over capacity after the third cycle fell (better) or rose (worse) by more than BETTER_BY_MORE_THAN. */
   readonly better: number;
   readonly worse: number;
   /** Two-sided sign test on better against worse (ties left out): the chance of a split this lopsided from a neutral change. */
   readonly signTestP: number;
-  /** Worlds B leaves over GA alone's figure, and how many of them A did too. */
+  /** Worlds each run leaves over GA alone's Region-minutes over capacity after the third cycle. */
   readonly overGaAlone: { readonly a: number; readonly b: number };
 }
 
@@ -63,11 +67,11 @@ function figuresOf(run: z.output<typeof runSchema>): Figures {
   };
 }
 
-function add(x: Figures, y: Figures): Figures {
-  return { late: x.late + y.late, feasible: x.feasible + y.feasible, changes: x.changes + y.changes, reversals: x.reversals + y.reversals, meanMs: x.meanMs + y.meanMs };
+function add(x: Totals, y: Figures): Totals {
+  return { late: x.late + y.late, feasible: x.feasible + y.feasible, changes: x.changes + y.changes, reversals: x.reversals + y.reversals };
 }
 
-const ZERO: Figures = { late: 0, feasible: 0, changes: 0, reversals: 0, meanMs: 0 };
+const ZERO: Totals = { late: 0, feasible: 0, changes: 0, reversals: 0 };
 
 /** `pairs`: (A, B) summaries of the same campaign seed, one pair per seed. */
 export function compareCampaigns(pairs: readonly (readonly [CampaignSummary, CampaignSummary])[]): CampaignComparison {
@@ -131,11 +135,8 @@ export function renderComparison(c: CampaignComparison): string {
   const rows = c.worlds.map((w) => [w.name, num(w.gaAloneLate), num(w.a.late), num(w.b.late), delta(w.a.late, w.b.late), num(w.a.feasible), num(w.b.feasible), num(w.a.reversals), num(w.b.reversals), w.a.meanMs.toFixed(1), w.b.meanMs.toFixed(1)]);
   const t = c.totals;
   rows.push(['total', num(t.gaAloneLate), num(t.a.late), num(t.b.late), delta(t.a.late, t.b.late), num(t.a.feasible), num(t.b.feasible), num(t.a.reversals), num(t.b.reversals), '', '']);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]): string => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ');
   return [
-    line(header),
-    ...rows.map(line),
+    renderTextTable(header, rows),
     '',
     `Region-minutes over capacity after the third cycle (late; at feasible instants in "feasible"), ga-steer as A and as B; changes ${num(t.a.changes)} -> ${num(t.b.changes)}.`,
     `B better in ${c.better} worlds, worse in ${c.worse} (by more than ${BETTER_BY_MORE_THAN} Region-minute); sign test p = ${c.signTestP < 0.001 ? c.signTestP.toExponential(1) : c.signTestP.toFixed(3)} (the chance of a split at least this lopsided from a change that does nothing).`,

@@ -1,5 +1,6 @@
 // The campaign's table (one row per world) and summary (how many worlds meet each criterion), as text.
 
+import { renderTextTable } from '../../src/sim/text-table.js';
 import { FLAG_MEANINGS, FLAGS, type Flag } from './judge-world.js';
 import type { WorldResult } from './run-world.js';
 
@@ -45,9 +46,7 @@ export function renderTable(worlds: readonly JudgedWorld[]): string {
       flags.join(' ') || 'ok',
     ];
   });
-  const widths = HEADER.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
-  const line = (cells: readonly string[]): string => cells.map((c, i) => (LEFT_ALIGNED.has(HEADER[i] ?? '') ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ').trimEnd();
-  return [line(HEADER), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+  return renderTextTable(HEADER, rows, { leftAligned: (i) => LEFT_ALIGNED.has(HEADER[i] ?? ''), rule: true, trimEnd: true });
 }
 
 export const TABLE_LEGEND = [

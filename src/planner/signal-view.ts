@@ -77,12 +77,11 @@ export interface SignalView {
   readonly clientGroups: readonly ClientGroupSignals[];
   /** When the demand figures were observed (the newest demand reading used). */
   readonly demandObservedAt: string | undefined;
-  /** How much of the measured demand the client groups with latency carry: the users the model can route. */
-  readonly demandCoverage: DemandCoverage;
   readonly notes: readonly string[];
 }
 
-export interface DemandCoverage {
+/** How much of the measured demand the client groups with latency carry: the users the model can route. */
+interface DemandCoverage {
   /** Share (percent) of all measured demand carried by client groups that have latency measurements. */
   readonly percent: number;
   readonly coveredGroups: number;
@@ -146,9 +145,9 @@ export function readSignals(policy: Policy, snapshot: Snapshot, now: Date): Sign
     };
   }
   if (demand.ok) notes.push(...demand.notes);
-  const demandCoverage = coverageOf(demand.ok ? demand.weights : new Map(), rtt);
-  if (demandCoverage.uncovered.length > 0) notes.push(coverageNote(demandCoverage));
-  return { ok: true, view: { regions, clientGroups, demandObservedAt: demand.ok ? demand.observedAt : undefined, demandCoverage, notes } };
+  const coverage = coverageOf(demand.ok ? demand.weights : new Map(), rtt);
+  if (coverage.uncovered.length > 0) notes.push(coverageNote(coverage));
+  return { ok: true, view: { regions, clientGroups, demandObservedAt: demand.ok ? demand.observedAt : undefined, notes } };
 }
 
 /** One Region's load and capacity readings. */

@@ -9,6 +9,7 @@ import type { Scenario } from './scenario/scenario-schema.js';
 import { buildServiceModel } from './service-model.js';
 import { ScenarioTimeline } from './truth/scenario-timeline.js';
 import type { World } from './world/world-schema.js';
+import { renderTextTable } from './text-table.js';
 
 export interface ComparisonInput {
   readonly world: World;
@@ -93,7 +94,5 @@ export function renderComparisonTable(runs: readonly SimulationRun[]): string {
     fmt(r.figures.timeToRelieveMinutes, 0),
     String(r.figures.oscillations),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
-  const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n') + '\n';
+  return `${renderTextTable(header, rows, { rule: true })}\n`;
 }
