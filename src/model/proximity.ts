@@ -17,7 +17,7 @@ import type { RegionCode } from '../domain/traffic.js';
 import { greatCircleKm } from './geo-distance.js';
 import { REGION_COORDINATES } from './region-coordinates.js';
 import { BACKBONE_RTT_MS } from './backbone-rtt.js';
-import type { GroupPreference } from './routing.js';
+import { Preference, type GroupPreference } from './routing.js';
 import { takeFloatRow, takeIntRow } from './row-blocks.js';
 
 export interface ProximityInput {
@@ -194,7 +194,7 @@ export function derivePreference(
     if (order[0] !== undefined) first[order[0]] = 1;
   }
   normalize(first);
-  return spillFrom !== undefined ? { first, prefer, order, spillFrom } : { first, prefer, order };
+  return new Preference(first, prefer, order, spillFrom, undefined);
 }
 
 /**

@@ -49,6 +49,22 @@ export interface GroupPreference {
 }
 
 /**
+ * A GroupPreference as a class instance, one shape whatever it holds: V8 may allocate an object
+ * literal's site straight in the old generation once enough of its objects outlive a scavenge (every
+ * decision's preferences do, in the first decisions), and an old preference then keeps its young rows
+ * alive through every scavenge until a full collection. A class has no such site.
+ */
+export class Preference implements GroupPreference {
+  constructor(
+    readonly first: ArrayLike<number>,
+    readonly prefer: ArrayLike<number>,
+    readonly order: ArrayLike<number>,
+    readonly spillFrom: readonly (ArrayLike<number> | undefined)[] | undefined,
+    readonly spillMix: number | undefined,
+  ) {}
+}
+
+/**
  * Where a group's weights are not 0, ascending (preferenceSupport): with it, landGroup visits only
  * those Regions. A weight of 0 adds nothing to a sum and places nothing, so the result is the same to
  * the last bit; the dial search routes a group thousands of times and most weights are 0.

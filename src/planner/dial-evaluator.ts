@@ -4,7 +4,7 @@
 // from where they would land with every dial at 100 (for the latency budget).
 
 import { landGroup, preferenceSupport, type PreferenceSupport } from '../model/routing.js';
-import { copyFloatRow, copyIntRow, takeFloatRow } from '../model/row-blocks.js';
+import { copyFloatRow, copyIntRow, takeFloatRow, takeIntRow } from '../model/row-blocks.js';
 import type { TrafficModel } from './traffic-model.js';
 
 /**
@@ -61,6 +61,37 @@ const NOTHING_REROUTED: Rerouted = {
   scratchOf: undefined,
   stamp: 0,
 };
+
+/**
+ * Trials and their re-routed rows are class instances, not object literals: V8 may allocate a literal
+ * site's objects straight in the old generation once enough of them outlive a scavenge (the search
+ * keeps some trials), and an old trial then keeps its young rows alive through every scavenge until a
+ * full collection. A class has no such site.
+ */
+class TrialOf implements Trial {
+  constructor(
+    readonly routed: Float64Array,
+    readonly rttTotal: number,
+    readonly dials: Float64Array,
+    readonly rerouted: Rerouted,
+  ) {}
+}
+
+class ReroutedRows implements Rerouted {
+  constructor(
+    readonly landingKeys: Int32Array,
+    readonly landingCount: number,
+    readonly landings: Float64Array,
+    readonly aggregateClasses: Int32Array,
+    readonly aggregateCount: number,
+    readonly aggregates: Float64Array,
+    readonly costKeys: Int32Array,
+    readonly costValues: Float64Array,
+    readonly costCount: number,
+    readonly scratchOf: DialEvaluator | undefined,
+    readonly stamp: number,
+  ) {}
+}
 
 /** How a class sits relative to where it would land with every governed dial at 100. */
 export interface MoveFromNatural {
@@ -171,37 +202,37 @@ export class DialEvaluator {
     const L = model.listeners.length;
     this.R = R;
     this.C = C;
-    this.scratch = new Float64Array(R);
-    this.dialScratch = new Float64Array(R);
-    this.landingScratch = new Float64Array(L * C * R);
-    this.aggregateScratch = new Float64Array(C * R);
-    this.landingKeysScratch = new Int32Array(L * C);
-    this.aggregateClassesScratch = new Int32Array(C);
-    this.costKeysScratch = new Int32Array(L * C);
-    this.costValuesScratch = new Float64Array(L * C);
-    this.queue = new Int32Array(C);
-    this.queuedIn = new Int32Array(C);
-    this.moveVars = new Int32Array(model.variables.length);
-    this.moveFractions = new Float64Array(model.variables.length);
-    this.listenersMoved = new Int32Array(L);
-    this.listenerMovedIn = new Int32Array(L);
-    this.regionsMoved = new Int32Array(R);
-    this.blockedStarts = new Int32Array(L * C);
-    this.rowIndexedIn = new Int32Array(C);
-    this.rowIndex = new Int32Array(C);
-    this.startsMovedIn = new Int32Array(C);
-    this.averagedIn = new Int32Array(C);
-    this.averagedAt = new Int32Array(C);
+    this.scratch = takeFloatRow(R);
+    this.dialScratch = takeFloatRow(R);
+    this.landingScratch = takeFloatRow(L * C * R);
+    this.aggregateScratch = takeFloatRow(C * R);
+    this.landingKeysScratch = takeIntRow(L * C);
+    this.aggregateClassesScratch = takeIntRow(C);
+    this.costKeysScratch = takeIntRow(L * C);
+    this.costValuesScratch = takeFloatRow(L * C);
+    this.queue = takeIntRow(C);
+    this.queuedIn = takeIntRow(C);
+    this.moveVars = takeIntRow(model.variables.length);
+    this.moveFractions = takeFloatRow(model.variables.length);
+    this.listenersMoved = takeIntRow(L);
+    this.listenerMovedIn = takeIntRow(L);
+    this.regionsMoved = takeIntRow(R);
+    this.blockedStarts = takeIntRow(L * C);
+    this.rowIndexedIn = takeIntRow(C);
+    this.rowIndex = takeIntRow(C);
+    this.startsMovedIn = takeIntRow(C);
+    this.averagedIn = takeIntRow(C);
+    this.averagedAt = takeIntRow(C);
     if (startFrom !== undefined && startFrom.model !== model) throw new Error('a dial evaluator starts from an evaluator of another model');
     const initial = startFrom?.initial;
     if (initial !== undefined) {
       this.initial = initial;
       // What commits write in place is copied; the rest is replaced on commit, never written: shared.
-      this.dialByListener = initial.dialByListener.map((d) => d.slice());
+      this.dialByListener = initial.dialByListener.map((d) => copyFloatRow(d));
       this.dialsNow = initial.dialsNow;
-      this.cost = initial.cost.slice();
-      this.landing = initial.landing.slice();
-      this.aggregate = initial.aggregate.slice();
+      this.cost = copyFloatRow(initial.cost);
+      this.landing = copyFloatRow(initial.landing);
+      this.aggregate = copyFloatRow(initial.aggregate);
       this.naturalAggregate = initial.naturalAggregate;
       this.moves = [...initial.moves];
       this.routedNow = initial.routedNow;
@@ -217,15 +248,15 @@ export class DialEvaluator {
     this.starters = starts.map((s) => s.classes);
     this.dialByListener = model.listeners.map((l) => Float64Array.from(l.dialNow));
     this.dialsNow = Float64Array.from(model.variables.map((v) => v.currentPercent / 100));
-    this.cost = new Float64Array(L * C);
-    this.landing = new Float64Array(L * C * R);
+    this.cost = takeFloatRow(L * C);
+    this.landing = takeFloatRow(L * C * R);
     model.listeners.forEach((_, li) => {
       for (let ci = 0; ci < C; ci += 1) this.cost[li * C + ci] = this.route(li, ci, this.dialByListener[li] as Float64Array, this.landing, (li * C + ci) * R);
     });
     this.aggregate = this.aggregateOf(this.landing);
     // Where each class would land with every governed dial at 100 and today's health: the reference
     // the latency budget is measured from.
-    const natural = new Float64Array(L * C * R);
+    const natural = takeFloatRow(L * C * R);
     model.listeners.forEach((l, li) => {
       const dial = Float64Array.from(this.dialByListener[li] as Float64Array);
       for (let r = 0; r < R; r += 1) if ((l.variableOf[r] as number) >= 0) dial[r] = 1;
@@ -237,11 +268,11 @@ export class DialEvaluator {
     this.routedNow = routed;
     this.rttNow = rtt;
     this.initial = {
-      dialByListener: this.dialByListener.map((d) => d.slice()),
+      dialByListener: this.dialByListener.map((d) => copyFloatRow(d)),
       dialsNow: this.dialsNow,
-      cost: this.cost.slice(),
-      landing: this.landing.slice(),
-      aggregate: this.aggregate.slice(),
+      cost: copyFloatRow(this.cost),
+      landing: copyFloatRow(this.landing),
+      aggregate: copyFloatRow(this.aggregate),
       naturalAggregate: this.naturalAggregate,
       moves: [...this.moves],
       routedNow: this.routedNow,
@@ -306,20 +337,20 @@ export class DialEvaluator {
     if (r.scratchOf === undefined) return trial;
     const R = this.R;
     // Copied into rows cut from shared blocks, not sliced: a slice is a new buffer each, and the search keeps hundreds of trials per decision.
-    const rerouted: Rerouted = {
-      landingKeys: copyIntRow(r.landingKeys, r.landingCount),
-      landingCount: r.landingCount,
-      landings: copyFloatRow(r.landings, r.landingCount * R),
-      aggregateClasses: copyIntRow(r.aggregateClasses, r.aggregateCount),
-      aggregateCount: r.aggregateCount,
-      aggregates: copyFloatRow(r.aggregates, r.aggregateCount * R),
-      costKeys: copyIntRow(r.costKeys, r.costCount),
-      costValues: copyFloatRow(r.costValues, r.costCount),
-      costCount: r.costCount,
-      scratchOf: undefined,
-      stamp: 0,
-    };
-    return { routed: trial.routed, rttTotal: trial.rttTotal, dials: trial.dials, rerouted };
+    const rerouted = new ReroutedRows(
+      copyIntRow(r.landingKeys, r.landingCount),
+      r.landingCount,
+      copyFloatRow(r.landings, r.landingCount * R),
+      copyIntRow(r.aggregateClasses, r.aggregateCount),
+      r.aggregateCount,
+      copyFloatRow(r.aggregates, r.aggregateCount * R),
+      copyIntRow(r.costKeys, r.costCount),
+      copyFloatRow(r.costValues, r.costCount),
+      r.costCount,
+      undefined,
+      0,
+    );
+    return new TrialOf(trial.routed, trial.rttTotal, trial.dials, rerouted);
   }
 
   /** A trial's re-routed rows, if they can still be read: packed, or this evaluator's last trial. */
@@ -334,8 +365,8 @@ export class DialEvaluator {
   /** Evaluates the committed setting with some variables set to new dial fractions. */
   trial(moves: ReadonlyMap<number, number>): Trial {
     if (moves.size > this.moveVars.length) {
-      this.moveVars = new Int32Array(moves.size);
-      this.moveFractions = new Float64Array(moves.size);
+      this.moveVars = takeIntRow(moves.size);
+      this.moveFractions = takeFloatRow(moves.size);
     }
     let n = 0;
     for (const [v, fraction] of moves) {
@@ -448,20 +479,8 @@ export class DialEvaluator {
         }
       }
     }
-    const rerouted: Rerouted = {
-      landingKeys,
-      landingCount,
-      landings: this.landingScratch,
-      aggregateClasses,
-      aggregateCount,
-      aggregates: this.aggregateScratch,
-      costKeys,
-      costValues,
-      costCount,
-      scratchOf: this,
-      stamp,
-    };
-    return { routed, rttTotal, dials, rerouted };
+    const rerouted = new ReroutedRows(landingKeys, landingCount, this.landingScratch, aggregateClasses, aggregateCount, this.aggregateScratch, costKeys, costValues, costCount, this, stamp);
+    return new TrialOf(routed, rttTotal, dials, rerouted);
   }
 
   /**
@@ -577,7 +596,7 @@ export class DialEvaluator {
   /** Per class, its landing rows (listener * C + class) averaged over listeners. */
   private aggregateOf(landing: Float64Array): Float64Array {
     const R = this.R;
-    const out = new Float64Array(this.C * R);
+    const out = takeFloatRow(this.C * R);
     for (let ci = 0; ci < this.C; ci += 1) {
       this.model.listeners.forEach((l, li) => {
         const land = (li * this.C + ci) * R;
@@ -599,7 +618,7 @@ export class DialEvaluator {
 
   private totals(): { routed: Float64Array; rtt: number } {
     const R = this.R;
-    const routed = new Float64Array(R);
+    const routed = takeFloatRow(R);
     let rtt = 0;
     this.model.classes.forEach((c, ci) => {
       for (let r = 0; r < R; r += 1) {
@@ -627,7 +646,7 @@ function copyRow(from: Float64Array, at: number, to: Float64Array, into: number,
 /** Per Region present on a listener, the classes whose users start there (first above 0), packed: Region r's at at[r] to at[r + 1] of classes. */
 function startersOf(model: TrafficModel, supports: readonly PreferenceSupport[], present: Uint8Array): { at: Int32Array; classes: Int32Array } {
   const R = model.regions.length;
-  const at = new Int32Array(R + 1);
+  const at = takeIntRow(R + 1);
   const starting = (ci: number, s: number): boolean => ((model.classes[ci] as (typeof model.classes)[number]).pref.first[s] as number) > 0 && present[s] === 1;
   supports.forEach((support, ci) => {
     for (let k = 0; k < support.first.length; k += 1) {
@@ -636,7 +655,7 @@ function startersOf(model: TrafficModel, supports: readonly PreferenceSupport[],
     }
   });
   for (let r = 0; r < R; r += 1) at[r + 1] = (at[r + 1] as number) + (at[r] as number);
-  const classes = new Int32Array(at[R] as number);
+  const classes = takeIntRow(at[R] as number);
   const filled = at.slice(0, R);
   supports.forEach((support, ci) => {
     for (let k = 0; k < support.first.length; k += 1) {

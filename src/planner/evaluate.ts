@@ -3,6 +3,7 @@
 // of steps a decision takes; each step lives in its own file.
 
 import type { RegionCode } from '../domain/traffic.js';
+import { withRowScope } from '../model/row-blocks.js';
 import { PLAN_FORMAT_VERSION, type Hold, type Plan, type PlannedChange, type RegionAssessment, type WeightsChange } from '../plan/types.js';
 import { summarizePlan } from '../plan/summarize-plan.js';
 import type { Policy } from '../policy/schema.js';
@@ -37,6 +38,12 @@ const TREND_LEAD_SECONDS = 180;
 const MAX_TREND_HORIZON_SECONDS = 600;
 
 export function evaluate(policy: Policy, snapshot: Snapshot, stateInput: ControllerStateInput, now: Date): Evaluation {
+  // The decision's typed rows come from blocks the last decision handed back (model/row-blocks.ts):
+  // its plan and state are plain data, so none of them outlives it.
+  return withRowScope(() => decide(policy, snapshot, stateInput, now));
+}
+
+function decide(policy: Policy, snapshot: Snapshot, stateInput: ControllerStateInput, now: Date): Evaluation {
   const state = normalizeControllerState(stateInput);
   const header = {
     formatVersion: PLAN_FORMAT_VERSION,

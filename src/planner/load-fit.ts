@@ -383,6 +383,15 @@ export interface SourceRoute {
   readonly landing: Float64Array;
 }
 
+/** A SourceRoute as a class instance, not a literal: see TrialOf in dial-evaluator.ts. */
+class Route implements SourceRoute {
+  constructor(
+    readonly source: number,
+    readonly share: number,
+    readonly landing: Float64Array,
+  ) {}
+}
+
 /**
  * The settings of one model routed so far, by setting: a decision asks for the same setting several
  * times (the load basis's cycles, the fit), and routes each once. The decision holds it and drops it
@@ -439,7 +448,7 @@ function routeSetting(model: TrafficModel, dials: Float64Array, healthyRegion: U
         landGroup(pref, l.present, dial, healthy, scratch);
         for (let r = 0; r < R; r += 1) landing[r] = (landing[r] as number) + l.weight * (scratch[r] as number);
       }
-      routes.push({ source: s, share, landing });
+      routes.push(new Route(s, share, landing));
     }
     return routes;
   });

@@ -374,7 +374,7 @@ export class DialSearch {
       // probes' RTT is no licence to move users away from where GA sends them.
       if (lowers && !RELIEF_TIERS.has(tier)) continue;
       if (!this.guardedMovesAllowed(trial, committed, tier)) continue;
-      better.push({ trial: evaluator.keep(trial), score });
+      better.push(new Candidate(evaluator.keep(trial), score));
     }
     return this.pickWithinBudget(better, evaluator, incumbent);
   }
@@ -612,4 +612,12 @@ function sendingUsersTo(model: TrafficModel, healthy: ReadonlySet<number>, to: R
   }
   for (let r = 0; r < R; r += 1) if ((own[r] as number) > 0 && (back[r] as number) > SENDS_BACK_SHARE * (own[r] as number)) out.add(r);
   return out;
+}
+
+/** A trial the search holds and its score: a class instance, not a literal (see TrialOf in dial-evaluator.ts). */
+class Candidate {
+  constructor(
+    readonly trial: Trial,
+    readonly score: Score,
+  ) {}
 }

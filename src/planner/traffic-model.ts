@@ -8,7 +8,7 @@
 import { dialsEqual, type RegionCode } from '../domain/traffic.js';
 import { landingCostMatrix } from '../model/landing-cost.js';
 import { backboneSpill, derivePreference, userSigmaMs } from '../model/proximity.js';
-import type { GroupPreference } from '../model/routing.js';
+import { Preference, type GroupPreference } from '../model/routing.js';
 import { copyFloatRow, takeFloatRow } from '../model/row-blocks.js';
 import type { GovernedGroup, GovernedTopology } from './governed-topology.js';
 import type { ClientGroupSignals } from './signal-view.js';
@@ -118,7 +118,7 @@ export function buildTrafficModel(
   const preferences = preferencesOf(regions, clientGroups, allFull);
   const spillFrom = preferences.spillFrom;
   // Every class's landing costs in one block (an R x R array per class would be an allocation each).
-  const costs = new Float64Array(clientGroups.length * R * R);
+  const costs = takeFloatRow(clientGroups.length * R * R);
   const classes: DemandClass[] = clientGroups.map((g, gi) => {
     const measured = preferences.byGroup[gi] as GroupPreference;
     const first = scaledFirst(measured.first, demandScale);
@@ -256,16 +256,14 @@ export function withDemandScale(model: TrafficModel, demandScale: Float64Array, 
   };
 }
 
-/** derivePreference's preference with other starts: { ...pref, first }, written out (a spread's copy costs more, for every client group). */
+/** derivePreference's preference with other starts (its spill weights shared, not copied). */
 function withStarts(pref: GroupPreference, first: ArrayLike<number>): GroupPreference {
-  const { prefer, order, spillFrom } = pref;
-  return 'spillFrom' in pref ? { first, prefer, order, spillFrom } : { first, prefer, order };
+  return new Preference(first, pref.prefer, pref.order, pref.spillFrom, undefined);
 }
 
-/** A preference with other starts and spill mix: { ...pref, first, spillMix }, with the keys in that order. */
+/** A preference with other starts and spill mix (the rest shared). */
 export function withFirst(pref: GroupPreference, first: ArrayLike<number>, spillMix: number): GroupPreference {
-  const { prefer, order, spillFrom } = pref;
-  return 'spillFrom' in pref ? { first, prefer, order, spillFrom, spillMix } : { first, prefer, order, spillMix };
+  return new Preference(first, pref.prefer, pref.order, pref.spillFrom, spillMix);
 }
 
 /** A group's users by nearest Region, each Region's share times its learnt correction (1 without one). */
