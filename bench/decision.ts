@@ -6,6 +6,7 @@
 // (the planner's code still interpreted), each process building the case before its first decision.
 // Beside them, labelled apart, a steady-state figure: the same process after 300 decisions.
 // `node --import tsx bench/decision.ts [--cold]`: the result, or (--cold) one fresh process's first decision.
+// benchDecisionScaling: the same decision at other sizes, each in a fresh process (`--scaling JSON` runs one).
 
 import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
@@ -192,6 +193,57 @@ export function benchDecision(runs = 40, warmupRuns = 5, coldProcesses = 5, stea
   };
 }
 
+/** One size of the scaling table: its case's sizes, what the search tried, and the decision time once warm. */
+export interface DecisionScalingRow {
+  readonly regions: number;
+  readonly listeners: number;
+  readonly probes: number;
+  readonly clientGroups: number;
+  readonly latencyMeasurements: number;
+  /** Dial settings the search tried (the plan's decision.evaluations). */
+  readonly settingsTried: number;
+  readonly medianMs: number;
+  readonly p95Ms: number;
+}
+
+/** The sizes of the scaling table: the benchmark's case, then each dimension alone down and up. */
+export const SCALING_SIZES: readonly DecisionCaseSize[] = [
+  BENCH_DECISION_SIZE,
+  { regions: 10, listeners: 5, probes: 10_000 },
+  { regions: 32, listeners: 5, probes: 10_000 },
+  { regions: 20, listeners: 1, probes: 10_000 },
+  { regions: 20, listeners: 10, probes: 10_000 },
+  { regions: 20, listeners: 5, probes: 2_500 },
+  { regions: 20, listeners: 5, probes: 40_000 },
+];
+
+/**
+ * How the decision time scales: each size in a fresh process, `runs` decisions timed after `warmupRuns`
+ * untimed ones (past V8's warm-up, so the figures compare the work each size takes, not how soon V8
+ * optimises it).
+ */
+export function benchDecisionScaling(sizes: readonly DecisionCaseSize[] = SCALING_SIZES, runs = 60, warmupRuns = 150): DecisionScalingRow[] {
+  return sizes.map((size) => {
+    const out = execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--scaling', JSON.stringify({ size, runs, warmupRuns })], { encoding: 'utf8' });
+    return JSON.parse(out.slice(out.indexOf('{'))) as DecisionScalingRow;
+  });
+}
+
+function timeSize(size: DecisionCaseSize, runs: number, warmupRuns: number): DecisionScalingRow {
+  const { policy, snapshot, now, regions, listeners, probes, clientGroups, latencyMeasurements } = buildDecisionCase(size);
+  let settingsTried = 0;
+  for (let i = 0; i < warmupRuns; i += 1) settingsTried = evaluate(policy, snapshot, emptyControllerState(), now).plan.decision?.evaluations ?? 0;
+  const times: number[] = [];
+  for (let i = 0; i < runs; i += 1) {
+    const s = performance.now();
+    evaluate(policy, snapshot, emptyControllerState(), now);
+    times.push(performance.now() - s);
+  }
+  times.sort((a, b) => a - b);
+  const at = (p: number): number => times[Math.min(times.length - 1, Math.floor(p * times.length))] ?? Number.NaN;
+  return { regions, listeners, probes, clientGroups, latencyMeasurements, settingsTried, medianMs: at(0.5), p95Ms: at(0.95) };
+}
+
 /** This process's first decision (call it before any other evaluate). */
 export function timeFirstDecision(): number {
   const { policy, snapshot, now } = buildDecisionCase();
@@ -201,5 +253,9 @@ export function timeFirstDecision(): number {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  console.log(process.argv.includes('--cold') ? JSON.stringify({ coldFirstMs: timeFirstDecision() }) : benchDecision());
+  const scaling = process.argv.indexOf('--scaling');
+  if (scaling >= 0) {
+    const { size, runs, warmupRuns } = JSON.parse(process.argv[scaling + 1] ?? '{}') as { size: DecisionCaseSize; runs: number; warmupRuns: number };
+    console.log(JSON.stringify(timeSize(size, runs, warmupRuns)));
+  } else console.log(process.argv.includes('--cold') ? JSON.stringify({ coldFirstMs: timeFirstDecision() }) : benchDecision());
 }

@@ -1,24 +1,25 @@
-// `npm run bench`: decision time at scale, RIPE Atlas stream parsing (throughput and peak memory), the
+// `npm run bench`: decision time at scale (and by size), RIPE Atlas stream parsing (throughput and peak memory), the
 // Lambda package (zipped size, cold init), and the simulated comparison of ga-steer with the baselines and bounds. Prints tables; writes
 // out/bench.json. Options: --quick (100,000 Atlas results, no 24-hour scenario), --only NAME (scenarios).
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import type { AtlasStreamBenchResult } from './atlas-stream.js';
-import { benchDecision } from './decision.js';
+import { benchDecision, benchDecisionScaling } from './decision.js';
 import { benchLambda } from './lambda.js';
 import { benchSimulations } from './simulations.js';
 import { renderComparisonTable } from '../src/sim/compare-controllers.js';
+import { renderTextTable } from '../src/sim/text-table.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const only = args.flatMap((a, i) => (args[i - 1] === '--only' ? [a] : []));
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
+/** A table with a rule under its header (first row): the simulator's renderer, cells as text. */
 function table(rows: (string | number)[][]): string {
-  const cells = rows.map((r) => r.map(String));
-  const widths = cells[0]?.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length))) ?? [];
-  return cells.map((r, n) => `${r.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ')}${n === 0 ? `\n${widths.map((w) => '-'.repeat(w)).join('  ')}` : ''}`).join('\n');
+  const [header = [], ...body] = rows.map((r) => r.map(String));
+  return renderTextTable(header, body, { rule: true });
 }
 
 log('decision benchmark...');
@@ -35,6 +36,16 @@ console.log(
 );
 console.log('(warm: in one process, as in a long-running controller or a warm Lambda container; cold: a fresh process\'s first decision, the planner\'s code not yet compiled by V8; steady: the warm process further on, its code optimised, for reference)');
 console.log(`(summarising the ${decision.probes * decision.regions} probe samples into measurements, done by the collector before the decision: ${decision.summarizeMs.toFixed(0)} ms)`);
+
+log('decision scaling (each size in a fresh process)...');
+const scaling = benchDecisionScaling();
+console.log('\n## Decision time by size (evaluate, once warm: 60 decisions after 150 in a fresh process per size)\n');
+console.log(
+  table([
+    ['Regions', 'listeners', 'probes', 'client groups', 'measurements', 'settings tried', 'median ms', 'p95 ms'],
+    ...scaling.map((r) => [r.regions, r.listeners, r.probes, r.clientGroups, r.latencyMeasurements, r.settingsTried, r.medianMs.toFixed(1), r.p95Ms.toFixed(1)]),
+  ]),
+);
 
 const results = quick ? 100_000 : 1_000_000;
 log(`RIPE Atlas stream benchmark (${results} results)...`);
@@ -69,6 +80,6 @@ for (const s of scenarios) {
   console.log(renderComparisonTable(s.runs));
 }
 mkdirSync('out', { recursive: true });
-writeFileSync('out/bench.json', `${JSON.stringify({ decision, atlas, lambda, scenarios: scenarios.map((s) => ({ ...s, runs: s.runs.map((r) => ({ controller: r.controller, figures: r.figures, holds: r.holds })) })) }, null, 2)}\n`);
+writeFileSync('out/bench.json', `${JSON.stringify({ decision, scaling, atlas, lambda, scenarios: scenarios.map((s) => ({ ...s, runs: s.runs.map((r) => ({ controller: r.controller, figures: r.figures, holds: r.holds })) })) }, null, 2)}\n`);
 log('wrote out/bench.json');
 process.exit(0);
