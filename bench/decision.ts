@@ -13,7 +13,9 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { summarizeLanding, summarizeLatency } from '../src/signals/summarize-samples.js';
 import type { LandingSample, LatencySample } from '../src/domain/samples.js';
+import * as z from 'zod';
 import { emptyControllerState } from '../src/planner/controller-state.js';
+import type { Plan } from '../src/plan/types.js';
 import { evaluate } from '../src/planner/evaluate.js';
 import { policySchema, type Policy } from '../src/policy/schema.js';
 import { snapshotSchema, type Snapshot } from '../src/snapshot/schema.js';
@@ -152,45 +154,52 @@ export function buildDecisionCase(size: DecisionCaseSize = BENCH_DECISION_SIZE):
 }
 
 export function benchDecision(runs = 40, warmupRuns = 5, coldProcesses = 5, steadyAfterRuns = 300): DecisionBenchResult {
-  const { policy, snapshot, now, ...sizes } = buildDecisionCase();
+  const decisionCase = buildDecisionCase();
+  const { policy, snapshot, now, ...sizes } = decisionCase;
   for (let i = 0; i < warmupRuns; i += 1) evaluate(policy, snapshot, emptyControllerState(), now);
-  let changes = 0;
-  const timed = (): number[] => {
-    const times: number[] = [];
-    for (let i = 0; i < runs; i += 1) {
-      const s = performance.now();
-      const { plan } = evaluate(policy, snapshot, emptyControllerState(), now);
-      times.push(performance.now() - s);
-      changes = plan.changes.length;
-    }
-    return times.sort((a, b) => a - b);
-  };
-  const times = timed();
-  const quantile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
-  const q = (p: number) => quantile(times, p);
+  const warm = timeDecisions(decisionCase, runs);
   for (let i = warmupRuns + runs; i < steadyAfterRuns; i += 1) evaluate(policy, snapshot, emptyControllerState(), now);
-  const steady = timed();
+  const steady = timeDecisions(decisionCase, runs);
   // Each in a process of its own: this one has run the planner already.
-  const cold = Array.from({ length: coldProcesses }, () => {
-    const out = execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--cold'], { encoding: 'utf8' });
-    return (JSON.parse(out.slice(out.indexOf('{'))) as { coldFirstMs: number }).coldFirstMs;
-  }).sort((a, b) => a - b);
+  const cold = Array.from({ length: coldProcesses }, () => runInFreshProcess<{ coldFirstMs: number }>(['--cold']).coldFirstMs).sort((a, b) => a - b);
   return {
     ...sizes,
-    evaluateMedianMs: q(0.5),
-    evaluateP95Ms: q(0.95),
-    evaluateMaxMs: times.at(-1) ?? 0,
-    changes,
+    evaluateMedianMs: quantile(warm.sortedMs, 0.5),
+    evaluateP95Ms: quantile(warm.sortedMs, 0.95),
+    evaluateMaxMs: warm.sortedMs.at(-1) ?? 0,
+    changes: warm.lastPlan?.changes.length ?? 0,
     runs,
     warmupRuns,
-    steadyMedianMs: quantile(steady, 0.5),
-    steadyP95Ms: quantile(steady, 0.95),
-    steadyMaxMs: steady.at(-1) ?? 0,
+    steadyMedianMs: quantile(steady.sortedMs, 0.5),
+    steadyP95Ms: quantile(steady.sortedMs, 0.95),
+    steadyMaxMs: steady.sortedMs.at(-1) ?? 0,
     steadyAfterRuns: Math.max(steadyAfterRuns, warmupRuns + runs),
     coldFirstMedianMs: cold[Math.floor(cold.length / 2)] ?? Number.NaN,
     coldFirstMaxMs: cold.at(-1) ?? Number.NaN,
     coldProcesses,
   };
+}
+
+/** `runs` decisions on the case, each timed: the times sorted (ms), and the last decision's plan. */
+function timeDecisions({ policy, snapshot, now }: DecisionCase, runs: number): { sortedMs: number[]; lastPlan: Plan | undefined } {
+  const times: number[] = [];
+  let lastPlan: Plan | undefined;
+  for (let i = 0; i < runs; i += 1) {
+    const s = performance.now();
+    lastPlan = evaluate(policy, snapshot, emptyControllerState(), now).plan;
+    times.push(performance.now() - s);
+  }
+  return { sortedMs: times.sort((a, b) => a - b), lastPlan };
+}
+
+function quantile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
+}
+
+/** This file run in a fresh Node process with `args`; its output's JSON object. */
+function runInFreshProcess<T>(args: readonly string[]): T {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), ...args], { encoding: 'utf8' });
+  return JSON.parse(out.slice(out.indexOf('{'))) as T;
 }
 
 /** One size of the scaling table: its case's sizes, what the search tried, and the decision time once warm. */
@@ -223,25 +232,16 @@ export const SCALING_SIZES: readonly DecisionCaseSize[] = [
  * optimises it).
  */
 export function benchDecisionScaling(sizes: readonly DecisionCaseSize[] = SCALING_SIZES, runs = 60, warmupRuns = 150): DecisionScalingRow[] {
-  return sizes.map((size) => {
-    const out = execFileSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--scaling', JSON.stringify({ size, runs, warmupRuns })], { encoding: 'utf8' });
-    return JSON.parse(out.slice(out.indexOf('{'))) as DecisionScalingRow;
-  });
+  return sizes.map((size) => runInFreshProcess<DecisionScalingRow>(['--scaling', JSON.stringify({ size, runs, warmupRuns })]));
 }
 
 function timeSize(size: DecisionCaseSize, runs: number, warmupRuns: number): DecisionScalingRow {
-  const { policy, snapshot, now, regions, listeners, probes, clientGroups, latencyMeasurements } = buildDecisionCase(size);
-  let settingsTried = 0;
-  for (let i = 0; i < warmupRuns; i += 1) settingsTried = evaluate(policy, snapshot, emptyControllerState(), now).plan.decision?.evaluations ?? 0;
-  const times: number[] = [];
-  for (let i = 0; i < runs; i += 1) {
-    const s = performance.now();
-    evaluate(policy, snapshot, emptyControllerState(), now);
-    times.push(performance.now() - s);
-  }
-  times.sort((a, b) => a - b);
-  const at = (p: number): number => times[Math.min(times.length - 1, Math.floor(p * times.length))] ?? Number.NaN;
-  return { regions, listeners, probes, clientGroups, latencyMeasurements, settingsTried, medianMs: at(0.5), p95Ms: at(0.95) };
+  const decisionCase = buildDecisionCase(size);
+  const { policy, snapshot, now, regions, listeners, probes, clientGroups, latencyMeasurements } = decisionCase;
+  for (let i = 0; i < warmupRuns; i += 1) evaluate(policy, snapshot, emptyControllerState(), now);
+  const { sortedMs, lastPlan } = timeDecisions(decisionCase, runs);
+  const settingsTried = lastPlan?.decision?.evaluations ?? 0;
+  return { regions, listeners, probes, clientGroups, latencyMeasurements, settingsTried, medianMs: quantile(sortedMs, 0.5), p95Ms: quantile(sortedMs, 0.95) };
 }
 
 /** This process's first decision (call it before any other evaluate). */
@@ -255,7 +255,17 @@ export function timeFirstDecision(): number {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const scaling = process.argv.indexOf('--scaling');
   if (scaling >= 0) {
-    const { size, runs, warmupRuns } = JSON.parse(process.argv[scaling + 1] ?? '{}') as { size: DecisionCaseSize; runs: number; warmupRuns: number };
+    const { size, runs, warmupRuns } = scalingArgs(process.argv[scaling + 1]);
     console.log(JSON.stringify(timeSize(size, runs, warmupRuns)));
   } else console.log(process.argv.includes('--cold') ? JSON.stringify({ coldFirstMs: timeFirstDecision() }) : benchDecision());
+}
+
+/** `--scaling`'s argument, as benchDecisionScaling writes it: anything else is an error, not a silent default. */
+function scalingArgs(text: string | undefined): { size: DecisionCaseSize; runs: number; warmupRuns: number } {
+  const count = z.number().int().positive();
+  const parsed = z
+    .object({ size: z.object({ regions: count, listeners: count, probes: count }), runs: count, warmupRuns: z.number().int().min(0) })
+    .safeParse(JSON.parse(text ?? 'null'));
+  if (!parsed.success) throw new TypeError(`--scaling: expected {"size":{"regions","listeners","probes"},"runs","warmupRuns"}, got ${text ?? 'nothing'}`);
+  return parsed.data;
 }

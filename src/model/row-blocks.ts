@@ -6,7 +6,7 @@
 // Inside a row scope (withRowScope: evaluate opens one per decision) blocks come from a free list and
 // go back to it when the scope ends, to serve the next decision. Fresh memory is what costs: on the
 // virtual machines measured here a new 64 KiB block took 150-230 us to allocate and more to touch
-// (README, "Decision time"), and a decision took a dozen. So a row taken inside a scope must not
+// (README, "Benchmark results"), and a decision took a dozen. So a row taken inside a scope must not
 // outlive it: evaluate's plan and state are plain data (test/planner/decision-rows.test.ts).
 
 /** Bytes per block: 64 KiB holds about 800 rows of 20 Regions. */
