@@ -31,11 +31,21 @@ export const DEFAULT_FLOW_LIFETIME_SECONDS = 300;
 export const DEFAULT_SPILL_MIX = 0.5;
 const SPILL_MIX_GRID = [0, 0.5, 1] as const;
 const LIFETIME_GRID_SECONDS = [60, 120, 180, 300, 480, 720, 1200, 1800] as const;
+/** Past the grid's end: never an estimate, only where the fit is asked whether it keeps improving (turnsWithinGrid). */
+const LONGER_THAN_GRID_SECONDS = 3600;
 /**
  * A lifetime or spill mix must explain the readings this much better than the last estimate to
  * replace it: predictions that jump with every cycle's noise would move dials for nothing.
  */
 const LIFETIME_EVIDENCE = 0.2;
+/**
+ * A longer lifetime must explain them this much better: what the fit gets wrong mostly reads as flows
+ * slow to leave (load the model gives to users a dial does not move stays put, and a longer lifetime
+ * explains that), and the two errors cost differently. A lifetime too long makes the planner wait for
+ * relief that does not come (it reads the load still there as old flows about to leave); one too short
+ * makes it cut deeper than needed and give back later.
+ */
+const LONGER_LIFETIME_EVIDENCE = 0.5;
 /** Scales move only part of the way to each cycle's fit, for the same reason. */
 const SCALE_LEARNING_RATE = 0.5;
 const RECENCY_HALF_LIFE_SECONDS = 600;
@@ -182,14 +192,21 @@ export function fitLoadModel(
     const atMix = best;
     // One grid step at a time: a lifetime is confounded with everything else the fit gets wrong in a
     // single window (a ramp, a misattributed country), so an estimate moves only as the evidence keeps
-    // pointing the same way, never from one end of the grid to the other in a cycle.
+    // pointing the same way, never from one end of the grid to the other in a cycle; longer only on
+    // stronger evidence, and only towards a lifetime the readings single out (turnsWithinGrid).
     const at = nearestGridIndex(previous);
-    for (const tau of [LIFETIME_GRID_SECONDS[at - 1], LIFETIME_GRID_SECONDS[at + 1]]) {
+    let step = 0;
+    for (const direction of [-1, 1]) {
+      const tau = LIFETIME_GRID_SECONDS[at + direction];
       if (tau === undefined || tau === previous) continue;
       const e = evaluateLifetime(tau);
-      if (e.error < best.error) best = { tau, ...e };
+      const evidence = direction > 0 ? LONGER_LIFETIME_EVIDENCE : LIFETIME_EVIDENCE;
+      if (e.error < best.error && e.error <= atMix.error * (1 - evidence)) {
+        best = { tau, ...e };
+        step = direction;
+      }
     }
-    if (best.tau !== previous && best.error > atMix.error * (1 - LIFETIME_EVIDENCE)) best = atMix;
+    if (step > 0 && !turnsWithinGrid(at + step, best.error, evaluateLifetime)) best = atMix;
     learnt = best.tau !== previous || mix !== previousMix;
   }
   // Move the scales part of the way from where they were; the residual then covers what is left.
@@ -354,6 +371,25 @@ function mixedRouting(
     }
   }
   return X;
+}
+
+/**
+ * Whether the readings single out a longer lifetime from grid index `from` on: one from there to the
+ * end of the grid explains them clearly better than one past its end. Where the fit keeps improving
+ * all the way past the end, it is absorbing something other than the flows' lifetime (load the model
+ * gives to users a dial does not move stays put, and the longest lifetime explains that best), and
+ * the estimate stays where it was. Worked out from the nearest lifetime on, stopping at the first that
+ * beats the one past the end (`errorAtFrom`: the error at `from`). Shorter lifetimes are not asked
+ * this: below a cycle's length, flows have renewed by the next reading whatever the lifetime.
+ */
+function turnsWithinGrid(from: number, errorAtFrom: number, evaluate: (tauSeconds: number) => { error: number }): boolean {
+  // Clearly better, as a new estimate must be: a plateau out to the end is no turn.
+  const beyond = evaluate(LONGER_THAN_GRID_SECONDS).error * (1 - LIFETIME_EVIDENCE);
+  if (errorAtFrom < beyond) return true;
+  for (let i = from + 1; i < LIFETIME_GRID_SECONDS.length; i += 1) {
+    if (evaluate(LIFETIME_GRID_SECONDS[i] as number).error < beyond) return true;
+  }
+  return false;
 }
 
 function nearestGridIndex(tauSeconds: number): number {
