@@ -3,7 +3,9 @@
 // "resolved" once an invocation succeeds. The webhook URL shows in no message and no log line.
 
 import { execFileSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -18,6 +20,7 @@ let db: LocalDynamoDb;
 let atlas: AtlasApiServer;
 let hook: WebhookReceiver;
 let handler: (event: unknown) => Promise<{ verdict: string; lease: string }>;
+let bundleDir: string | undefined;
 const TABLE = 'ga-steer-alerts';
 const ARN = 'arn:aws:globalaccelerator::123456789012:accelerator/4f6d1c2a-7b3e-4c19-9a55-0e8d2b7c1f30';
 const envBefore = { ...process.env };
@@ -28,7 +31,10 @@ function restoreEnv(to: Record<string, string | undefined>): void {
 }
 
 beforeAll(async () => {
-  execFileSync(process.execPath, ['--import', 'tsx', 'scripts/build-lambda.ts'], { cwd: REPO_ROOT, stdio: 'pipe' });
+  // A bundle of its own: control-cycle-lambda.test.ts rebuilds dist/lambda (removing it first) in the
+  // same run, and a file read while that runs is not there.
+  bundleDir = mkdtempSync(join(tmpdir(), 'ga-steer-alerts-bundle-'));
+  execFileSync(process.execPath, ['--import', 'tsx', 'scripts/build-lambda.ts', '--outdir', bundleDir], { cwd: REPO_ROOT, stdio: 'pipe' });
   t = await startTestEmulator('crazycall-hot.json');
   db = await startLocalDynamoDb();
   await db.createTable(TABLE);
@@ -46,7 +52,7 @@ beforeAll(async () => {
     GA_STEER_ATLAS_URL: atlas.url,
     SLACK_WEBHOOK_URL: hook.url,
   });
-  const mod = (await import(`${pathToFileURL(resolve(REPO_ROOT, 'dist/lambda/control-cycle.mjs')).href}?alerts`)) as { handler: typeof handler };
+  const mod = (await import(`${pathToFileURL(join(bundleDir, 'control-cycle.mjs')).href}?alerts`)) as { handler: typeof handler };
   handler = mod.handler;
 });
 
@@ -56,6 +62,7 @@ afterAll(async () => {
   await atlas?.close();
   await hook?.close();
   restoreEnv(envBefore);
+  if (bundleDir !== undefined) rmSync(bundleDir, { recursive: true, force: true });
 });
 
 describe('control-cycle Lambda alerts (bundled)', () => {
