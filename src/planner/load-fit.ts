@@ -34,8 +34,8 @@ const LIFETIME_GRID_SECONDS = [60, 120, 180, 300, 480, 720, 1200, 1800] as const
 /** Past the grid's end: never an estimate, only where the fit is asked whether it keeps improving (turnsWithinGrid). */
 const LONGER_THAN_GRID_SECONDS = 3600;
 /**
- * A lifetime or spill mix must explain the readings this much better than the last estimate to
- * replace it: predictions that jump with every cycle's noise would move dials for nothing.
+ * A shorter lifetime or another spill mix must explain the readings this much better than the last
+ * estimate to replace it: predictions that jump with every cycle's noise would move dials for nothing.
  */
 const LIFETIME_EVIDENCE = 0.2;
 /**
@@ -380,7 +380,8 @@ function mixedRouting(
  * gives to users a dial does not move stays put, and the longest lifetime explains that best), and
  * the estimate stays where it was. Worked out from the nearest lifetime on, stopping at the first that
  * beats the one past the end (`errorAtFrom`: the error at `from`). Shorter lifetimes are not asked
- * this: below a cycle's length, flows have renewed by the next reading whatever the lifetime.
+ * this: a fit that keeps improving towards the grid's short end is also what flows shorter than a
+ * cycle look like, and the test would hold those at the default.
  */
 function turnsWithinGrid(from: number, errorAtFrom: number, evaluate: (tauSeconds: number) => { error: number }): boolean {
   // Clearly better, as a new estimate must be: a plateau out to the end is no turn.
