@@ -224,6 +224,33 @@ describe('evaluate: load above capacity that no dial setting clears', () => {
   });
 });
 
+describe('evaluate: relief worth the users it moves', () => {
+  // eu-central-1 at 150 % and eu-west-1 just under its margin: the Regions cannot absorb the overload.
+  // Lowering both dials trades their users (DE's to eu-west-1, IE's to eu-central-1, the spill of one
+  // not turned away by the other's dial) for a point of relief in eu-central-1, within the error of a
+  // prediction that moves 15 % of the demand.
+  const groups = { DE: { rtt: { 'eu-central-1': 10, 'eu-west-1': 30 }, demand: 60 }, IE: { rtt: { 'eu-central-1': 30, 'eu-west-1': 8 }, demand: 40 } };
+  const regionsAt = (west: number): RegionSpec[] => [
+    { region: 'eu-central-1', full: 1000, load: 1500 },
+    { region: 'eu-west-1', full: 1000, load: west },
+  ];
+
+  it('does not trade users between two Regions for relief smaller than a tenth of the users moved', () => {
+    const regions = regionsAt(936);
+    const { plan } = evaluate(makePolicy({}, regions), makeSnapshot({ groups, regions }), emptyControllerState(), NOW);
+    expect(plan.changes).toEqual([]);
+    expect(holdReasons(plan)).toContain('ReceiverAtCapacity');
+  });
+
+  it('still moves them where the relief is larger', () => {
+    const regions = regionsAt(900);
+    const { plan } = evaluate(makePolicy({}, regions), makeSnapshot({ groups, regions }), emptyControllerState(), NOW);
+    expect(dialOf(plan, 'eu-central-1')).toBeLessThan(100);
+    const central = plan.regions.find((r) => r.region === 'eu-central-1');
+    expect((central?.predictedIfUnchangedPercent ?? 0) - (central?.predictedUtilizationPercent ?? 0)).toBeGreaterThan(3);
+  });
+});
+
 describe('evaluate: restoring', () => {
   it('restores a cool Region gradually, by restoreStepPercent', () => {
     const snapshot = makeSnapshot({ regions: [{ region: 'eu-central-1', full: 1000, load: 300, dial: 50 }, { region: 'eu-west-1', full: 1000, load: 500 }] });
