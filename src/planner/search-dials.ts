@@ -25,7 +25,7 @@ const EXHAUSTIVE_LIMIT = 20_000;
 const MAX_PASSES = 12;
 /** A line search looks at every this-many-th shift first. */
 const COARSE_EVERY = 4;
-/** Users over capacity a setting that lowers dials for that alone must take off, per user it moves (see reliefWorthItsMoves). */
+/** Users over capacity a setting that lowers two or more Regions' dials for that alone must take off, per user it moves (see reliefWorthItsMoves). */
 const RELIEF_PER_USER_MOVED = 0.1;
 const RELIEF_TIERS = new Set<TierName | undefined>(['capacity', 'margin', 'threshold']);
 
@@ -188,8 +188,8 @@ export class DialSearch {
   }
 
   /**
-   * Whether a setting that lowers dials for less load above capacity alone (tier 1, no Region fewer
-   * over it) relieves at least RELIEF_PER_USER_MOVED of the users it moves. The prediction's error
+   * Whether a setting that lowers the dials of two or more Regions for less load above capacity alone
+   * (tier 1, no Region fewer over it) relieves at least RELIEF_PER_USER_MOVED of the users it moves. The prediction's error
    * grows with the load a setting moves; relief smaller than that is none the model can vouch for.
    * Without this, two Regions, one over capacity and one at its margin, traded users through both
    * dials (each one's users sent to the other) for a point of relief in the one over capacity: 15 %
@@ -197,9 +197,11 @@ export class DialSearch {
    */
   private reliefWorthItsMoves(chosen: { evaluator: DialEvaluator; score: Score }): boolean {
     const dials = chosen.evaluator.current().dials;
-    let lowered = false;
-    for (let v = 0; v < dials.length; v += 1) if ((dials[v] as number) < (this.currentDials[v] as number) - 1e-12) lowered = true;
-    if (!lowered) return true;
+    const lowered = new Set<number>();
+    for (let v = 0; v < dials.length; v += 1) if ((dials[v] as number) < (this.currentDials[v] as number) - 1e-12) lowered.add(this.input.model.variables[v]?.region ?? -1);
+    // One Region's cut alone trades no users, and it is how a chain of relief starts (its users land in
+    // a Region over capacity, a later cut passes them on): held, mx-central-1 at 130 % waited 100 minutes.
+    if (lowered.size < 2) return true;
     const before = this.score(this.input.current.current());
     if (this.input.objective.tier(chosen.score, before) !== 'capacity') return true;
     if (chosen.score.regionsOverCapacity < before.regionsOverCapacity) return true;
