@@ -172,25 +172,25 @@ export class DialSearch {
         consider(evaluator);
       }
     }
-    if (best === undefined) {
-      // Nothing inside the limits improved on the start: stay there.
-      const evaluator = new DialEvaluator(this.input.model, this.input.current);
-      evaluator.commit(evaluator.trial(first));
-      best = { evaluator, score: this.score(evaluator.current()) };
-    }
-    let chosen = this.withoutLatencyOnlyLowering(this.withoutNeedlessGuardedMoves(best as { evaluator: DialEvaluator; score: Score }));
-    if (!this.reliefWorthItsMoves(chosen)) {
-      const evaluator = new DialEvaluator(this.input.model, this.input.current);
-      evaluator.commit(evaluator.trial(first));
-      chosen = { evaluator, score: this.score(evaluator.current()) };
-    }
+    // Nothing inside the limits improved on the start: stay there.
+    best ??= this.stayAt(first);
+    let chosen = this.withoutLatencyOnlyLowering(this.withoutNeedlessGuardedMoves(best));
+    if (!this.reliefWorthItsMoves(chosen)) chosen = this.stayAt(first);
     return { evaluator: chosen.evaluator, trial: chosen.evaluator.current(), score: chosen.score, method, evaluations: this.evaluations };
+  }
+
+  /** The start's setting, scored: what the search returns when it moves nothing. */
+  private stayAt(start: ReadonlyMap<number, number>): { evaluator: DialEvaluator; score: Score } {
+    const evaluator = new DialEvaluator(this.input.model, this.input.current);
+    evaluator.commit(evaluator.trial(start));
+    return { evaluator, score: this.score(evaluator.current()) };
   }
 
   /**
    * Whether a setting that lowers the dials of two or more Regions for less load above capacity alone
-   * (tier 1, no Region fewer over it) relieves at least RELIEF_PER_USER_MOVED of the users it moves. The prediction's error
-   * grows with the load a setting moves; relief smaller than that is none the model can vouch for.
+   * (tier 1, no Region fewer over it) relieves at least RELIEF_PER_USER_MOVED of the users it moves.
+   * The prediction's error grows with the load a setting moves; relief smaller than that is none the
+   * model can vouch for.
    * Without this, two Regions, one over capacity and one at its margin, traded users through both
    * dials (each one's users sent to the other) for a point of relief in the one over capacity: 15 %
    * of the demand moved, and its latency paid, for nothing that lasts.
