@@ -144,14 +144,12 @@ export class DialSearch {
     const starts = this.starts();
     const first = starts[0] as ReadonlyMap<number, number>;
     if (this.movable.length === 0) {
-      const evaluator = new DialEvaluator(this.input.model, this.input.current);
-      const trial = evaluator.trial(first);
-      evaluator.commit(trial);
-      return { evaluator, trial: evaluator.current(), score: this.score(evaluator.current()), method: 'nothing-to-move', evaluations: 0 };
+      const { evaluator, score } = this.stayAt(first);
+      return { evaluator, trial: evaluator.current(), score, method: 'nothing-to-move', evaluations: 0 };
     }
     // What the budget's exception is judged against, scored only if some result breaks the budget.
     let startScore: Score | undefined;
-    const baseline = (): Score => (startScore ??= this.score(this.startTrial(first)));
+    const baseline = (): Score => (startScore ??= this.stayAt(first).score);
     let best: { evaluator: DialEvaluator; score: Score } | undefined;
     const consider = (evaluator: DialEvaluator): void => {
       this.descend(evaluator);
@@ -202,11 +200,12 @@ export class DialSearch {
     // One Region's cut alone trades no users, and it is how a chain of relief starts (its users land in
     // a Region over capacity, a later cut passes them on): held, mx-central-1 at 130 % waited 100 minutes.
     if (lowered.size < 2) return true;
-    const before = this.score(this.input.current.current());
+    const now = this.input.current.current();
+    const before = this.score(now);
     if (this.input.objective.tier(chosen.score, before) !== 'capacity') return true;
     if (chosen.score.regionsOverCapacity < before.regionsOverCapacity) return true;
     const relief = before.totalOverCapacity - chosen.score.totalOverCapacity;
-    const moved = this.input.budget.movedCost(this.input.current.current(), this.input.current, chosen.evaluator.current(), chosen.evaluator).movedShare * this.input.model.totalDemandAhead;
+    const moved = this.input.budget.movedCost(now, this.input.current, chosen.evaluator.current(), chosen.evaluator).movedShare * this.input.model.totalDemandAhead;
     return relief >= RELIEF_PER_USER_MOVED * moved;
   }
 
@@ -471,12 +470,6 @@ export class DialSearch {
     if (after === undefined) return true;
     const now = this.input.budget.check(evaluator.current(), evaluator);
     return now !== undefined && after.addedMs - after.allowedMs <= now.addedMs - now.allowedMs + 1e-6;
-  }
-
-  private startTrial(start: ReadonlyMap<number, number>): Trial {
-    const evaluator = new DialEvaluator(this.input.model, this.input.current);
-    evaluator.commit(evaluator.trial(start));
-    return evaluator.current();
   }
 
   /** Whether a Region's predicted utilization in a trial stays below its restore threshold. */
