@@ -21,11 +21,13 @@ const LEFT_ALIGNED = new Set(['world', 'kind', 'events', 'why (ga-steer plans)',
 
 export function renderTable(worlds: readonly JudgedWorld[]): string {
   const rows = worlds.map(({ result: r, flags }) => {
-    // After the 3rd cycle; in brackets, when it differs, only at instants where some dial setting avoids overload.
+    // After the 3rd cycle; in brackets, when it differs, only at instants where some dial setting avoids
+    // overload, and after a slash, when that differs, only where one also keeps every Region within the margin.
     const over = (c: keyof WorldResult['runs']): string => {
-      const { figures, overLateFeasibleMinutes } = r.runs[c];
+      const { figures, overLateFeasibleMinutes, overLateMarginFeasibleMinutes } = r.runs[c];
       const all = fmt(figures.overCapacityAfterThirdCycleMinutes);
-      return overLateFeasibleMinutes === figures.overCapacityAfterThirdCycleMinutes ? all : `${all} (${fmt(overLateFeasibleMinutes)})`;
+      const margin = overLateMarginFeasibleMinutes === overLateFeasibleMinutes ? '' : ` / ${fmt(overLateMarginFeasibleMinutes)}`;
+      return overLateFeasibleMinutes === figures.overCapacityAfterThirdCycleMinutes && margin === '' ? all : `${all} (${fmt(overLateFeasibleMinutes)}${margin})`;
     };
     const steer = r.runs['ga-steer'];
     return [
@@ -34,7 +36,7 @@ export function renderTable(worlds: readonly JudgedWorld[]): string {
       `${r.regions.length}${r.listeners > 1 ? ` x${r.listeners}L` : ''}`,
       String(r.hot.length),
       r.events.length === 0 ? '-' : r.events.map(shortEvent).join('+'),
-      `${r.dialFeasibleInstants}/${r.instants}`,
+      `${r.dialFeasibleInstants}/${r.instants}${r.marginFeasibleInstants === r.dialFeasibleInstants ? '' : ` (${r.marginFeasibleInstants})`}`,
       over('ga-steer'),
       whyOver(r.overCauses),
       over('ga-alone'),
@@ -51,10 +53,12 @@ export function renderTable(worlds: readonly JudgedWorld[]): string {
 
 export const TABLE_LEGEND = [
   'Region-minutes over capacity after the 3rd cycle after a stress (scenario event, or a Region rising above its drain threshold), per controller;',
-  'in brackets when it differs: only the instants where some dial setting avoids overload (what OVER judges for ga-steer; the oracle, steering flows only as they renew, is not always there either).',
+  'in brackets when it differs: only the instants where some dial setting avoids overload (what OVER judges for ga-steer; the oracle, steering flows only as they renew, is not always there either);',
+  'after a slash when that differs: only the instants where some dial setting keeps every Region within 95 % of capacity (the planner\'s margin).',
   'why: those (bracketed) minutes by what ga-steer\'s latest plan said of the Region: budget = held on LatencyBudgetExceeded (the policy forbids the offload; the bounds ignore the budget),',
   'nodata = NoData/StaleData (e.g. before the first probe results), receiver = ReceiverAtCapacity, cooling = CoolingDown, acted = no hold there (it moved dials or predicted the Region under capacity).',
-  'feasible: bound instants (every 10 simulated minutes) where the best-dial bound at capacity (5-point grid, the truth\'s routing) finds a setting with no Region over capacity.',
+  'feasible: bound instants (every 10 simulated minutes) where the best-dial bound at capacity (5-point grid, the truth\'s routing) finds a setting with no Region over capacity;',
+  'in brackets when fewer: those where a setting keeps every Region within 95 %.',
   'changes: ga-steer / waterfall oracle. reversals: dial reversals within 30 minutes (figures.ts). lat vs best: ga-steer\'s (GA alone\'s) mean latency against the best-dial bound at capacity.',
   'WORSE compares the after-3rd-cycle figures with GA alone\'s.',
 ];
@@ -69,9 +73,10 @@ export function renderSummary(worlds: readonly JudgedWorld[], failed: readonly F
       const met = worlds.filter((w) => !w.flags.includes(f)).length;
       const overWorlds = worlds.filter((w) => w.flags.includes('OVER'));
       const only = (cause: string): number => overWorlds.filter((w) => Object.keys(w.result.overCauses).every((c) => c === cause)).length;
+      const steer = (key: 'overLateFeasibleMinutes' | 'overLateMarginFeasibleMinutes'): number => worlds.reduce((sum, w) => sum + w.result.runs['ga-steer'][key], 0);
       const extra =
         f === 'OVER'
-          ? ` (${judged} with a feasible instant, ${n - judged} with none; of the ${overWorlds.length} flagged, ${only('LatencyBudgetExceeded')} only where ga-steer held on the latency budget, ${only('NoData')} only where it held for no data)`
+          ? ` (${judged} with a feasible instant, ${n - judged} with none; of the ${overWorlds.length} flagged, ${only('LatencyBudgetExceeded')} only where ga-steer held on the latency budget, ${only('NoData')} only where it held for no data; ${fmt(steer('overLateFeasibleMinutes'))} Region-minutes, ${fmt(steer('overLateMarginFeasibleMinutes'))} of them where a setting keeps every Region within 95 %)`
           : '';
       return `  ${f.padEnd(5)} met in ${String(met).padStart(3)} of ${n}${extra}; flagged when: ${FLAG_MEANINGS[f]}`;
     }),

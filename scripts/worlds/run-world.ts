@@ -19,6 +19,8 @@ export interface ControllerResult {
   readonly figures: RunFigures;
   /** Region-minutes over capacity after the third cycle of a stress, counted only at instants where some dial setting avoids overload. */
   readonly overLateFeasibleMinutes: number;
+  /** Of those, the minutes at instants where some dial setting also keeps every Region within the 95 % margin. */
+  readonly overLateMarginFeasibleMinutes: number;
 }
 
 export interface WorldResult {
@@ -34,6 +36,8 @@ export interface WorldResult {
   readonly instants: number;
   readonly dialFeasibleInstants: number;
   readonly lpFeasibleInstants: number;
+  /** Bound instants where a dial setting keeps every Region within the 95 % margin (feasibility-bounds.ts). */
+  readonly marginFeasibleInstants: number;
   readonly runs: Readonly<Record<CampaignController, ControllerResult>>;
   /** ga-steer: holds by reason over the run. */
   readonly holds: Readonly<Record<string, number>>;
@@ -52,6 +56,7 @@ export async function runWorld(world: World, generated: GeneratedWorld, onProgre
   const cache = new FeasibilityBoundsCache(Math.max(1, Math.round(BOUND_EVERY_SECONDS / scenario.stepSeconds)));
   const stepMs = scenario.stepSeconds * 1000;
   const feasibleAt = (index: number): boolean => cache.at(index)?.dialFeasible ?? true;
+  const marginFeasibleAt = (index: number): boolean => cache.at(index)?.marginFeasible ?? true;
   const runs: Partial<Record<CampaignController, ControllerResult>> = {};
   let trace: readonly string[] = [];
   let overCauses: Readonly<Record<string, number>> = {};
@@ -62,7 +67,11 @@ export async function runWorld(world: World, generated: GeneratedWorld, onProgre
     const run = await runSimulation({ world, scenario, policy, controller, bounds: cache.fn(), onPlan: (p) => plans.push(tracePlan(p)) });
     const late = overCapacityInstants(run.series, service, scenario).filter((o) => o.late);
     const lateFeasible = late.filter((o) => feasibleAt(o.index));
-    runs[controller] = { figures: run.figures, overLateFeasibleMinutes: (lateFeasible.length * stepMs) / 60_000 };
+    runs[controller] = {
+      figures: run.figures,
+      overLateFeasibleMinutes: (lateFeasible.length * stepMs) / 60_000,
+      overLateMarginFeasibleMinutes: (lateFeasible.filter((o) => marginFeasibleAt(o.index)).length * stepMs) / 60_000,
+    };
     if (controller === 'ga-steer') {
       holds = run.holds;
       ({ lines: trace, causes: overCauses } = traceOverload(run.series, late, plans, scenario.stepSeconds / 60, feasibleAt));
@@ -81,6 +90,7 @@ export async function runWorld(world: World, generated: GeneratedWorld, onProgre
     instants: instants.length,
     dialFeasibleInstants: instants.filter((b) => b.dialFeasible).length,
     lpFeasibleInstants: instants.filter((b) => b.lpFeasible).length,
+    marginFeasibleInstants: instants.filter((b) => b.marginFeasible).length,
     runs: { 'ga-alone': ranAs(runs, 'ga-alone'), threshold: ranAs(runs, 'threshold'), 'waterfall-oracle': ranAs(runs, 'waterfall-oracle'), 'ga-steer': ranAs(runs, 'ga-steer') },
     holds,
     trace,

@@ -24,7 +24,7 @@ const runFiguresSchema = z.object({
   oscillations: z.number(),
 }) satisfies z.ZodType<RunFigures>;
 
-const controllerResultSchema = z.object({ figures: runFiguresSchema, overLateFeasibleMinutes: z.number() });
+const controllerResultSchema = z.object({ figures: runFiguresSchema, overLateFeasibleMinutes: z.number(), overLateMarginFeasibleMinutes: z.number() });
 
 export const worldResultSchema = z.object({
   seed: z.int(),
@@ -38,6 +38,7 @@ export const worldResultSchema = z.object({
   instants: z.int(),
   dialFeasibleInstants: z.int(),
   lpFeasibleInstants: z.int(),
+  marginFeasibleInstants: z.int(),
   runs: z.object({ 'ga-alone': controllerResultSchema, threshold: controllerResultSchema, 'waterfall-oracle': controllerResultSchema, 'ga-steer': controllerResultSchema }),
   holds: z.record(z.string(), z.number()),
   trace: z.array(z.string()),

@@ -1,8 +1,12 @@
-// The random-worlds campaign's judgement (issue 9's criteria on one world's figures) and its command line.
+// The random-worlds campaign's judgement (issue 9's criteria on one world's figures), its feasibility
+// within the capacity margin, and its command line.
 
 import { describe, expect, it } from 'vitest';
 import type { RunFigures } from '../../src/sim/figures.js';
+import { searchBestDials } from '../../src/sim/bounds/best-dial-bound.js';
+import type { AssignmentProblem } from '../../src/sim/types.js';
 import { parseCampaignArgs } from '../../scripts/worlds/campaign-args.js';
+import { marginFeasible } from '../../scripts/worlds/feasibility-bounds.js';
 import { judgeWorld } from '../../scripts/worlds/judge-world.js';
 import type { ControllerResult, WorldResult } from '../../scripts/worlds/run-world.js';
 
@@ -24,7 +28,11 @@ const figures = (over: Partial<RunFigures> = {}): RunFigures => ({
   ...over,
 });
 
-const run = (f: Partial<RunFigures> = {}, overLateFeasibleMinutes = f.overCapacityAfterThirdCycleMinutes ?? 0): ControllerResult => ({ figures: figures(f), overLateFeasibleMinutes });
+const run = (f: Partial<RunFigures> = {}, overLateFeasibleMinutes = f.overCapacityAfterThirdCycleMinutes ?? 0): ControllerResult => ({
+  figures: figures(f),
+  overLateFeasibleMinutes,
+  overLateMarginFeasibleMinutes: overLateFeasibleMinutes,
+});
 
 function world(steer: ControllerResult, others: { gaAlone?: ControllerResult; oracle?: ControllerResult } = {}): WorldResult {
   return {
@@ -39,6 +47,7 @@ function world(steer: ControllerResult, others: { gaAlone?: ControllerResult; or
     instants: 13,
     dialFeasibleInstants: 13,
     lpFeasibleInstants: 13,
+    marginFeasibleInstants: 13,
     runs: { 'ga-alone': others.gaAlone ?? run({ overCapacityAfterThirdCycleMinutes: 50 }), threshold: run(), 'waterfall-oracle': others.oracle ?? run({ changes: 10 }), 'ga-steer': steer },
     holds: {},
     trace: [],
@@ -63,6 +72,38 @@ describe('judging a world', () => {
     expect(judgeWorld(world(run({ changes: 10 })))).toEqual([]);
     expect(judgeWorld(world(run({ gapToBestDialPercent: 1.01 })))).toEqual(['LAT']);
     expect(judgeWorld(world(run({ gapToBestDialPercent: null })))).toEqual([]);
+  });
+});
+
+describe('feasible instants within the capacity margin', () => {
+  // Two Regions of 100 flows; m1's users start at A, m2's at B, and A's dial sends m1's spill to B.
+  const twoRegions = (demandA: number): AssignmentProblem => ({
+    regions: [
+      { code: 'a-1', capacity: 100 },
+      { code: 'b-1', capacity: 100 },
+    ],
+    metros: [
+      { id: 'm1', countryCode: 'ZZ', clientGroup: 'ZZ', demandShare: 0.5, utcOffsetHours: 0, rttMs: { 'a-1': 10, 'b-1': 30 }, proximity: ['a-1', 'b-1'] },
+      { id: 'm2', countryCode: 'ZZ', clientGroup: 'ZZ', demandShare: 0.5, utcOffsetHours: 0, rttMs: { 'a-1': 30, 'b-1': 10 }, proximity: ['b-1', 'a-1'] },
+    ],
+    demand: [demandA, 40],
+    capacityFraction: 1,
+    unhealthy: new Set(),
+  });
+
+  it('counts an instant only where some dial setting keeps every Region within 95 %', () => {
+    // 140 + 40: A's dial at 65 puts A at 91 % and B at 89 %.
+    const roomy = twoRegions(140);
+    expect(marginFeasible(roomy, searchBestDials(roomy, { stepPercent: 5 }))).toBe(true);
+    // 152 + 40 = 192 flows: A's dial at 65 puts A at 98.8 % and B at 93.2 %, but no setting keeps both
+    // within 95 % (together they take 190 at most there): feasible, only past the margin.
+    const thin = twoRegions(152);
+    const atCapacity = searchBestDials(thin, { stepPercent: 5 });
+    expect(atCapacity.feasible).toBe(true);
+    expect(marginFeasible(thin, atCapacity)).toBe(false);
+    // Past capacity whatever the dials: not within the margin either.
+    const over = twoRegions(170);
+    expect(marginFeasible(over, searchBestDials(over, { stepPercent: 5 }))).toBe(false);
   });
 });
 
