@@ -13,7 +13,8 @@ const figuresSchema = z.object({
   changes: z.number(),
   oscillations: z.number(),
 });
-const runSchema = z.object({ figures: figuresSchema, overLateFeasibleMinutes: z.number() });
+// overLateMarginFeasibleMinutes: absent from summaries written before the campaign counted it.
+const runSchema = z.object({ figures: figuresSchema, overLateFeasibleMinutes: z.number(), overLateMarginFeasibleMinutes: z.number().optional() });
 const worldSchema = z.object({
   name: z.string(),
   runs: z.object({ 'ga-alone': runSchema, 'ga-steer': runSchema }),
@@ -25,6 +26,8 @@ export type CampaignSummary = z.output<typeof campaignSummarySchema>;
 interface Figures {
   readonly late: number;
   readonly feasible: number;
+  /** Of `feasible`, at instants where a setting keeps every Region within the 95 % margin; undefined in older summaries. */
+  readonly margin: number | undefined;
   readonly changes: number;
   readonly reversals: number;
   readonly meanMs: number;
@@ -61,6 +64,7 @@ function figuresOf(run: z.output<typeof runSchema>): Figures {
   return {
     late: run.figures.overCapacityAfterThirdCycleMinutes,
     feasible: run.overLateFeasibleMinutes,
+    margin: run.overLateMarginFeasibleMinutes,
     changes: run.figures.changes,
     reversals: run.figures.oscillations,
     meanMs: run.figures.meanLatencyMs,
@@ -68,10 +72,11 @@ function figuresOf(run: z.output<typeof runSchema>): Figures {
 }
 
 function add(x: Totals, y: Figures): Totals {
-  return { late: x.late + y.late, feasible: x.feasible + y.feasible, changes: x.changes + y.changes, reversals: x.reversals + y.reversals };
+  const margin = x.margin === undefined || y.margin === undefined ? undefined : x.margin + y.margin;
+  return { late: x.late + y.late, feasible: x.feasible + y.feasible, margin, changes: x.changes + y.changes, reversals: x.reversals + y.reversals };
 }
 
-const ZERO: Totals = { late: 0, feasible: 0, changes: 0, reversals: 0 };
+const ZERO: Totals = { late: 0, feasible: 0, margin: 0, changes: 0, reversals: 0 };
 
 /** `pairs`: (A, B) summaries of the same campaign seed, one pair per seed. */
 export function compareCampaigns(pairs: readonly (readonly [CampaignSummary, CampaignSummary])[]): CampaignComparison {
@@ -141,6 +146,9 @@ export function renderComparison(c: CampaignComparison): string {
     `Region-minutes over capacity after the third cycle (late; at feasible instants in "feasible"), ga-steer as A and as B; changes ${num(t.a.changes)} -> ${num(t.b.changes)}.`,
     `B better in ${c.better} worlds, worse in ${c.worse} (by more than ${BETTER_BY_MORE_THAN} Region-minute); sign test p = ${c.signTestP < 0.001 ? c.signTestP.toExponential(1) : c.signTestP.toFixed(3)} (the chance of a split at least this lopsided from a change that does nothing).`,
     `Worlds over GA alone: A ${c.overGaAlone.a}, B ${c.overGaAlone.b}.`,
+    ...(t.a.margin !== undefined && t.b.margin !== undefined
+      ? [`Of the minutes at feasible instants, where a setting also keeps every Region within 95 % of capacity: A ${num(t.a.margin)}, B ${num(t.b.margin)}.`]
+      : []),
     ...(c.unmatched.length > 0 ? [`Not in both runs, not compared: ${c.unmatched.join(', ')}.`] : []),
   ].join('\n');
 }

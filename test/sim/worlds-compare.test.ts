@@ -3,18 +3,23 @@
 import { describe, expect, it } from 'vitest';
 import { campaignSummarySchema, compareCampaigns, renderComparison, signTest, type CampaignSummary } from '../../scripts/worlds/compare-campaigns.js';
 
-const run = (late: number, extra: { feasible?: number; reversals?: number; changes?: number } = {}) => ({
+const run = (late: number, extra: { feasible?: number; margin?: number; reversals?: number; changes?: number } = {}) => ({
   figures: { overCapacityAfterThirdCycleMinutes: late, meanLatencyMs: 30, changes: extra.changes ?? 10, oscillations: extra.reversals ?? 0 },
   overLateFeasibleMinutes: extra.feasible ?? 0,
+  ...(extra.margin !== undefined ? { overLateMarginFeasibleMinutes: extra.margin } : {}),
 });
 
 /** A summary as `npm run worlds` writes it (the fields the comparison reads, and others it ignores). */
-function summary(seed: number, steerLate: readonly number[], gaLate = 100): CampaignSummary {
+function summary(seed: number, steerLate: readonly number[], gaLate = 100, withMargin = false): CampaignSummary {
   return campaignSummarySchema.parse({
     seed,
     count: steerLate.length,
     wallSeconds: 1,
-    worlds: steerLate.map((late, i) => ({ name: `world-${seed * 1000 + i + 1}`, flags: [], runs: { 'ga-alone': run(gaLate), threshold: run(0), 'ga-steer': run(late, { feasible: late / 2 }) } })),
+    worlds: steerLate.map((late, i) => ({
+      name: `world-${seed * 1000 + i + 1}`,
+      flags: [],
+      runs: { 'ga-alone': run(gaLate), threshold: run(0), 'ga-steer': run(late, { feasible: late / 2, ...(withMargin ? { margin: late / 4 } : {}) }) },
+    })),
   });
 }
 
@@ -46,6 +51,13 @@ describe('compareCampaigns', () => {
     expect(text).toMatch(/^world-1002\s+100\s+50\s+40\s+-10\s/m);
     expect(text).toMatch(/^total\s+200\s+60\s+50\s+-10\s/m);
     expect(text).toContain('B better in 1 worlds, worse in 0');
+  });
+
+  it('totals the minutes within the capacity margin only when both runs counted them', () => {
+    const margin = 'where a setting also keeps every Region within 95 % of capacity';
+    expect(renderComparison(compareCampaigns([[summary(1, [10, 50], 100, true), summary(1, [10, 40], 100, true)]]))).toContain(`${margin}: A 15, B 13.`);
+    // A summary written before the campaign counted them: no line rather than a wrong total.
+    expect(renderComparison(compareCampaigns([[summary(1, [10, 50]), summary(1, [10, 40], 100, true)]]))).not.toContain(margin);
   });
 });
 
