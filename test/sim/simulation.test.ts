@@ -14,6 +14,7 @@ import { ScenarioTimeline } from '../../src/sim/truth/scenario-timeline.js';
 import { TruthWorld } from '../../src/sim/truth/truth-world.js';
 import { loadWorld } from '../../src/sim/world/load-world.js';
 import { runGaSteer } from '../support/run-cli-in-process.js';
+import { flashCrowdScenario } from '../support/flash-crowd-scenario.js';
 import { REPO_ROOT } from '../support/repo-data.js';
 
 const world = loadWorld();
@@ -21,20 +22,7 @@ const policy = (await loadPolicyFile('policies/crazycall-voip.yaml', { use: 'sna
 const dir = mkdtempSync(join(tmpdir(), 'ga-steer-sim-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function flashCrowd(overrides: Partial<Scenario> = {}): Scenario {
-  return scenarioSchema.parse({
-    apiVersion: 'ga-steer.io/v1',
-    kind: 'Scenario',
-    name: 'short-flash-crowd',
-    policy: resolve(REPO_ROOT, 'policies/crazycall-voip.yaml'),
-    start: '2026-11-23T17:40:00Z',
-    durationMinutes: 100,
-    seed: 7,
-    service: { capacity: { 'eu-central-1': 24000, 'eu-west-1': 16000 }, clients: { maxRttMs: 40 }, peakFlows: 26000, flowLifetimeSeconds: 300 },
-    events: [{ kind: 'demand-spike', at: 15, durationMinutes: 70, countries: ['DE', 'PL', 'CZ', 'AT', 'CH', 'HU'], factor: 1.9, rampMinutes: 10 }],
-    ...overrides,
-  });
-}
+const flashCrowd = flashCrowdScenario;
 
 describe('scenario files', () => {
   it('reports every problem with file:line:col and path', () => {

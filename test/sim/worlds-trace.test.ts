@@ -1,14 +1,12 @@
 // npm run worlds:trace: one row per ga-steer decision of a simulated run, the truth beside the plan.
 
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Plan } from '../../src/plan/types.js';
 import { loadPolicyFile } from '../../src/app/input-files.js';
 import { runSimulation } from '../../src/sim/run-simulation.js';
-import { scenarioSchema } from '../../src/sim/scenario/scenario-schema.js';
 import { loadWorld } from '../../src/sim/world/load-world.js';
 import { shortRegion, traceRows } from '../../scripts/worlds/trace-world.js';
-import { REPO_ROOT } from '../support/repo-data.js';
+import { FLASH_CROWD_POLICY_FILE, flashCrowdScenario } from '../support/flash-crowd-scenario.js';
 
 describe('worlds:trace', () => {
   it('names Regions short', () => {
@@ -18,16 +16,10 @@ describe('worlds:trace', () => {
   });
 
   it('prints a row per decision with the truth, the plan\'s figures, its dials and holds, within the minutes asked', async () => {
-    const policy = (await loadPolicyFile(resolve(REPO_ROOT, 'policies/crazycall-voip.yaml'), { use: 'snapshot' })).policy;
-    const scenario = scenarioSchema.parse({
-      apiVersion: 'ga-steer.io/v1',
-      kind: 'Scenario',
+    const policy = (await loadPolicyFile(FLASH_CROWD_POLICY_FILE, { use: 'snapshot' })).policy;
+    const scenario = flashCrowdScenario({
       name: 'trace-flash-crowd',
-      policy: resolve(REPO_ROOT, 'policies/crazycall-voip.yaml'),
-      start: '2026-11-23T17:40:00Z',
       durationMinutes: 40,
-      seed: 7,
-      service: { capacity: { 'eu-central-1': 24000, 'eu-west-1': 16000 }, clients: { maxRttMs: 40 }, peakFlows: 26000, flowLifetimeSeconds: 300 },
       events: [{ kind: 'demand-spike', at: 5, durationMinutes: 35, countries: ['DE', 'PL', 'CZ', 'AT', 'CH', 'HU'], factor: 1.9, rampMinutes: 5 }],
     });
     const plans: Plan[] = [];
