@@ -9,7 +9,6 @@ import { loadPolicyFile } from '../../src/app/input-files.js';
 import { Random } from '../../src/sim/random.js';
 import { runSimulation } from '../../src/sim/run-simulation.js';
 import { parseScenarioText } from '../../src/sim/scenario/parse-scenario.js';
-import { scenarioSchema, type Scenario } from '../../src/sim/scenario/scenario-schema.js';
 import { ScenarioTimeline } from '../../src/sim/truth/scenario-timeline.js';
 import { TruthWorld } from '../../src/sim/truth/truth-world.js';
 import { loadWorld } from '../../src/sim/world/load-world.js';
@@ -22,7 +21,6 @@ const policy = (await loadPolicyFile('policies/crazycall-voip.yaml', { use: 'sna
 const dir = mkdtempSync(join(tmpdir(), 'ga-steer-sim-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const flashCrowd = flashCrowdScenario;
 
 describe('scenario files', () => {
   it('reports every problem with file:line:col and path', () => {
@@ -52,7 +50,7 @@ describe('scenario files', () => {
 
 describe('flow-level ground truth', () => {
   it('only new flows follow a dial change: load moves with the flow lifetime', () => {
-    const scenario = flashCrowd({ events: [], service: { clients: { countries: ['DE'] }, peakFlows: 10000, flowLifetimeSeconds: 600, demandNoisePercent: 0, initialDials: [] } });
+    const scenario = flashCrowdScenario({ events: [], service: { clients: { countries: ['DE'] }, peakFlows: 10000, flowLifetimeSeconds: 600, demandNoisePercent: 0, initialDials: [] } });
     const service = { regions: [{ code: 'eu-central-1', capacity: 1e6, policyCapacity: 1e6, targetPercent: 75, drainAbovePercent: 80 }, { code: 'eu-west-1', capacity: 1e6, policyCapacity: 1e6, targetPercent: 75, drainAbovePercent: 80 }], metros: [{ id: 'de-x', countryCode: 'DE', clientGroup: 'DE', demandShare: 1, utcOffsetHours: 1, rttMs: { 'eu-central-1': 5, 'eu-west-1': 25 }, proximity: ['eu-central-1', 'eu-west-1'] }] };
     const truth = new TruthWorld(service, scenario, new ScenarioTimeline(scenario), new Random(1));
     const t0 = Date.parse(scenario.start);
@@ -67,7 +65,7 @@ describe('flow-level ground truth', () => {
   });
 
   it('the same seed gives the same run', async () => {
-    const scenario = flashCrowd({ durationMinutes: 30 });
+    const scenario = flashCrowdScenario({ durationMinutes: 30 });
     const a = await runSimulation({ world, scenario, policy, controller: 'threshold' });
     const b = await runSimulation({ world, scenario, policy, controller: 'threshold' });
     expect(a.series).toEqual(b.series);
@@ -78,7 +76,7 @@ describe('flow-level ground truth', () => {
 
 describe('closed loop: ga-steer through the AWS SDK against the emulator', () => {
   it('relieves the flash crowd where GA alone overloads, without flapping', async () => {
-    const scenario = flashCrowd();
+    const scenario = flashCrowdScenario();
     const alone = await runSimulation({ world, scenario, policy, controller: 'ga-alone' });
     const steered = await runSimulation({ world, scenario, policy, controller: 'ga-steer' });
     expect(alone.figures.regionMinutesOverCapacity).toBeGreaterThan(10);
