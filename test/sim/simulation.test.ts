@@ -21,7 +21,6 @@ const policy = (await loadPolicyFile('policies/crazycall-voip.yaml', { use: 'sna
 const dir = mkdtempSync(join(tmpdir(), 'ga-steer-sim-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-
 describe('scenario files', () => {
   it('reports every problem with file:line:col and path', () => {
     const text = ['apiVersion: ga-steer.io/v1', 'kind: Scenario', 'name: Bad Name', 'policy: p.yaml', 'start: "2026-11-23T17:00:00Z"', 'durationMinutes: 60', 'service:', '  clients: {}', '  peakFlows: -5', '  surprise: 1', 'events:', '  - { kind: region-failure, at: 5, durationMinutes: 10, region: mars-1 }'].join('\n');
