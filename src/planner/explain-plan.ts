@@ -182,7 +182,9 @@ function limitHolds(input: ExplainInput, predictedAfter: ReadonlyMap<RegionCode,
     const u = predictedAfter.get(region.region) ?? 0;
     if (!(region.hot || u > 100) || u <= region.thresholdPercent + 0.05) continue;
     const vars = input.bounds.filter((b) => b.variable.region === region.index);
-    const movable = vars.filter((b) => b.stay === undefined);
+    // A group cooling down may still step down while its Region heads above capacity
+    // (overloadSkipsCooldown): if it did not, the cooldown is not why, and the hold says what is.
+    const movable = vars.filter((b) => b.stay === undefined || b.coolingDown);
     const evidence = { predictedUtilizationPercent: round1(u), targetPercent: region.targetPercent };
     if (movable.length === 0) continue; // frozen: its pin, cooldown or override hold says why
     if (objective.regions.every((r) => r.index === region.index)) {

@@ -368,6 +368,22 @@ describe('evaluate: holds', () => {
     expect(holdReasons(soon.plan)).toContain('CoolingDown');
   });
 
+  it('says why a Region still over capacity is not cut again within its cooldown, where the cooldown would allow it', () => {
+    const policy = makePolicy();
+    const hot: RegionSpec[] = [{ region: 'eu-central-1', full: 1000, load: 880 }, { region: 'eu-west-1', full: 1000, load: 330 }];
+    const first = evaluate(policy, makeSnapshot({ regions: hot }), emptyControllerState(), NOW);
+    const applied = dialOf(first.plan, 'eu-central-1') ?? 100;
+    // A minute on, Frankfurt reads 115 % and is still predicted over capacity (overloadSkipsCooldown
+    // lets its group step down again), but Ireland, where its spill goes, is at 98 %: the planner
+    // holds, and the plan says Ireland is why, not only that Frankfurt changed a minute ago.
+    const stillOver: RegionSpec[] = [{ region: 'eu-central-1', full: 1000, load: 1150, dial: applied }, { region: 'eu-west-1', full: 1000, load: 980 }];
+    const soon = evaluate(policy, makeSnapshot({ regions: stillOver }), first.state, new Date(NOW.getTime() + 60_000));
+    expect(soon.plan.changes).toHaveLength(0);
+    const frankfurt = soon.plan.holds.filter((h) => h.scope.kind === 'region' && h.scope.region === 'eu-central-1');
+    expect(frankfurt.map((h) => h.reason)).toEqual(['CoolingDown', 'ReceiverAtCapacity']);
+    expect(frankfurt[1]?.message).toContain('would push eu-west-1');
+  });
+
   it('backs off when someone else changed a dial, then adopts it after the backoff', () => {
     const policy = makePolicy({ guardrails: { humanOverrideBackoffSeconds: 600 } });
     const state: ControllerStateInput = { stateVersion: 2, groups: { [groupArn('eu-central-1')]: { expectedDialPercent: 100 } } };
