@@ -74,9 +74,10 @@ export function renderSummary(worlds: readonly JudgedWorld[], failed: readonly F
       const overWorlds = worlds.filter((w) => w.flags.includes('OVER'));
       const only = (cause: string): number => overWorlds.filter((w) => Object.keys(w.result.overCauses).every((c) => c === cause)).length;
       const steer = (key: 'overLateFeasibleMinutes' | 'overLateMarginFeasibleMinutes'): number => worlds.reduce((sum, w) => sum + w.result.runs['ga-steer'][key], 0);
+      const unabsorbable = worlds.reduce((sum, w) => sum + w.result.overUnabsorbableMinutes, 0);
       const extra =
         f === 'OVER'
-          ? ` (${judged} with a feasible instant, ${n - judged} with none; of the ${overWorlds.length} flagged, ${only('LatencyBudgetExceeded')} only where ga-steer held on the latency budget, ${only('NoData')} only where it held for no data; ${fmt(steer('overLateFeasibleMinutes'))} Region-minutes, ${fmt(steer('overLateMarginFeasibleMinutes'))} of them where a setting keeps every Region within 95 %)`
+          ? ` (${judged} with a feasible instant, ${n - judged} with none; of the ${overWorlds.length} flagged, ${only('LatencyBudgetExceeded')} only where ga-steer held on the latency budget, ${only('NoData')} only where it held for no data; ${fmt(steer('overLateFeasibleMinutes'))} Region-minutes, ${fmt(steer('overLateMarginFeasibleMinutes'))} of them where a setting keeps every Region within 95 %, ${fmt(unabsorbable)} where ga-steer's plan judged the overload not absorbable)`
           : '';
       return `  ${f.padEnd(5)} met in ${String(met).padStart(3)} of ${n}${extra}; flagged when: ${FLAG_MEANINGS[f]}`;
     }),

@@ -45,6 +45,8 @@ export interface WorldResult {
   readonly trace: readonly string[];
   /** ga-steer: its Region-minutes over capacity after the third cycle at feasible instants, by what its latest plan said of that Region (trace-overload.ts). */
   readonly overCauses: Readonly<Record<string, number>>;
+  /** ga-steer: of those, the Region-minutes where its latest plan judged the overload not absorbable. */
+  readonly overUnabsorbableMinutes: number;
 }
 
 const BOUND_EVERY_SECONDS = 600;
@@ -60,6 +62,7 @@ export async function runWorld(world: World, generated: GeneratedWorld, onProgre
   const runs: Partial<Record<CampaignController, ControllerResult>> = {};
   let trace: readonly string[] = [];
   let overCauses: Readonly<Record<string, number>> = {};
+  let overUnabsorbableMinutes = 0;
   let holds: Record<string, number> = {};
   for (const controller of CAMPAIGN_CONTROLLERS) {
     onProgress(controller);
@@ -74,7 +77,7 @@ export async function runWorld(world: World, generated: GeneratedWorld, onProgre
     };
     if (controller === 'ga-steer') {
       holds = run.holds;
-      ({ lines: trace, causes: overCauses } = traceOverload(run.series, late, plans, scenario.stepSeconds / 60, feasibleAt));
+      ({ lines: trace, causes: overCauses, unabsorbableMinutes: overUnabsorbableMinutes } = traceOverload(run.series, late, plans, scenario.stepSeconds / 60, feasibleAt));
     }
   }
   const instants = cache.instants();
@@ -95,6 +98,7 @@ export async function runWorld(world: World, generated: GeneratedWorld, onProgre
     holds,
     trace,
     overCauses,
+    overUnabsorbableMinutes,
   };
 }
 

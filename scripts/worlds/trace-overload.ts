@@ -11,6 +11,8 @@ export interface PlanTrace {
   readonly tMs: number;
   readonly regions: readonly { region: RegionCode; measured: number | null; ifUnchanged: number | null; predicted: number | null; dialBefore: number; dialAfter: number }[];
   readonly holds: readonly { reason: string; region: RegionCode | null; message: string }[];
+  /** Whether the plan judged the load heading over capacity absorbable by the other Regions (undefined: none heading over, or no search). */
+  readonly absorbable: boolean | undefined;
 }
 
 /** The parts of a plan the trace reads (plans themselves are large). */
@@ -30,6 +32,7 @@ export function tracePlan(plan: Plan): PlanTrace {
       region: h.scope.kind === 'region' ? h.scope.region : h.scope.kind === 'endpoint-group' ? h.scope.address.region : null,
       message: h.message,
     })),
+    absorbable: plan.decision?.overload?.absorbable,
   };
 }
 
@@ -43,6 +46,12 @@ export interface OverloadTrace {
    * held nothing there (it changed dials, or predicted the Region under capacity).
    */
   readonly causes: Readonly<Record<string, number>>;
+  /**
+   * Of those Region-minutes, the ones where the latest plan judged the overload not absorbable (more
+   * users over capacity than room below the margin elsewhere): at a feasible instant, the model's
+   * picture was wrong about the room, and the planner worked to contain rather than relieve.
+   */
+  readonly unabsorbableMinutes: number;
 }
 
 /** When a plan gives several holds for a Region, the one that explains it best (first in this list). */
@@ -71,9 +80,12 @@ export function traceOverload(
     return plans.findLast((p) => p.tMs <= t);
   };
   const causes: Record<string, number> = {};
+  let unabsorbableMinutes = 0;
   for (const l of late.filter((x) => feasible(x.index))) {
-    const cause = causeOf(latestPlan(l.index), l.region);
+    const plan = latestPlan(l.index);
+    const cause = causeOf(plan, l.region);
     causes[cause] = (causes[cause] ?? 0) + stepMinutes;
+    if (plan?.absorbable === false) unabsorbableMinutes += stepMinutes;
   }
   const byRegion = new Map<RegionCode, number[]>();
   for (const l of late) byRegion.set(l.region, [...(byRegion.get(l.region) ?? []), l.index]);
@@ -103,7 +115,7 @@ export function traceOverload(
     ];
     return parts.join('; ');
   });
-  return { lines, causes };
+  return { lines, causes, unabsorbableMinutes };
 }
 
 function range(xs: readonly (number | null)[]): string {

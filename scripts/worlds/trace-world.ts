@@ -13,7 +13,7 @@ import { loadScenarioFile } from '../../src/sim/scenario/load-scenario.js';
 import { loadWorld } from '../../src/sim/world/load-world.js';
 
 export const TRACE_LEGEND =
-  'per Region: t truth, m measured by the plan, u predicted with the dials unchanged, p predicted with the plan\'s setting (utilization %), d dial (before>after); then the plan\'s holds';
+  'per Region: t truth, m measured by the plan, u predicted with the dials unchanged, p predicted with the plan\'s setting (utilization %), d dial (before>after); NOROOM where the plan judged the overload not absorbable by the other Regions; then the plan\'s holds';
 
 /** A short name for a Region in the trace: eu-west-2 -> euw2, ap-southeast-1 -> aps1. */
 export function shortRegion(code: RegionCode): string {
@@ -34,7 +34,8 @@ export function traceRows(plans: readonly Plan[], series: readonly SeriesPoint[]
       return `${shortRegion(r.region)} t${pct(truth?.utilizationPercent[r.region])} m${pct(r.utilizationPercent)} u${pct(r.predictedIfUnchangedPercent)} p${pct(r.predictedUtilizationPercent)} d${dial}${r.healthy ? '' : ' DOWN'}`;
     });
     const holds = [...new Set(plan.holds.map((h) => h.reason))].join(',');
-    rows.push(`${minute.toFixed(0).padStart(4)} ${cells.join(' | ')}${holds === '' ? '' : ` ${holds}`}`);
+    const contained = plan.decision?.overload?.absorbable === false ? ' NOROOM' : '';
+    rows.push(`${minute.toFixed(0).padStart(4)} ${cells.join(' | ')}${contained}${holds === '' ? '' : ` ${holds}`}`);
   }
   return rows;
 }

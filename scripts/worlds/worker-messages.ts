@@ -43,6 +43,7 @@ export const worldResultSchema = z.object({
   holds: z.record(z.string(), z.number()),
   trace: z.array(z.string()),
   overCauses: z.record(z.string(), z.number()),
+  overUnabsorbableMinutes: z.number(),
 }) satisfies z.ZodType<WorldResult>;
 
 export const toWorkerSchema = z.discriminatedUnion('kind', [z.object({ kind: z.literal('run'), seed: z.int(), intervalSeconds: z.int().optional() }), z.object({ kind: z.literal('stop') })]);

@@ -1,6 +1,6 @@
 // Small phrases shared by the text and Markdown renderings.
 
-import type { ChangeAddress, Hold, PlannedChange } from './types.js';
+import type { ChangeAddress, Hold, OverloadRecord, PlannedChange } from './types.js';
 
 export function shortArnId(arn: string): string {
   return arn.slice(arn.lastIndexOf('/') + 1);
@@ -65,4 +65,16 @@ export function describeLatency(c: PlannedChange): string | undefined {
 function shortEndpoint(id: string): string {
   const parts = id.split('/');
   return parts.length > 2 ? parts.slice(-2).join('/') : id;
+}
+
+/**
+ * Whether the Regions can absorb the load heading over capacity, when some is: the one line that says
+ * which way the planner works this cycle (relieve into the others, or contain an overload that stays).
+ */
+export function describeOverload(o: OverloadRecord | undefined): string | undefined {
+  if (o === undefined) return undefined;
+  const sides = `${trim(o.overCapacityDemandPercent)} % of demand heading over capacity at the current dials, room for ${trim(o.roomDemandPercent)} % below the 95 % margin in the other Regions`;
+  return o.absorbable
+    ? `${sides}: the others can absorb it, so the Regions over capacity are relieved into them`
+    : `${sides}: it cannot be absorbed, so some Region stays over capacity whatever the dials; receivers are filled only below their margin and the overload is kept in as few Regions as possible`;
 }

@@ -108,7 +108,13 @@ export const planSchema = z.strictObject({
     headline: z.string(),
   }),
   decision: z
-    .strictObject({ method: z.enum(['exhaustive', 'coordinate-descent', 'nothing-to-move']), evaluations: z.int().min(0), before: objectiveFigures, after: objectiveFigures })
+    .strictObject({
+      method: z.enum(['exhaustive', 'coordinate-descent', 'nothing-to-move']),
+      evaluations: z.int().min(0),
+      before: objectiveFigures,
+      after: objectiveFigures,
+      overload: z.strictObject({ overCapacityDemandPercent: z.number().min(0), roomDemandPercent: z.number().min(0), absorbable: z.boolean() }).optional(),
+    })
     .optional(),
 });
 

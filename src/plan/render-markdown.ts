@@ -1,6 +1,6 @@
 // The plan as Markdown for a pull-request comment, made from the plan JSON only.
 
-import { describeAddress, describeChangeValues, describeHoldScope, describeLanding, describeLatency, describeWhy, formatPercent, shortArnId, trim } from './describe.js';
+import { describeAddress, describeChangeValues, describeHoldScope, describeLanding, describeLatency, describeOverload, describeWhy, formatPercent, shortArnId, trim } from './describe.js';
 import type { Plan } from './types.js';
 
 export function renderPlanMarkdown(plan: Plan): string {
@@ -25,6 +25,8 @@ export function renderPlanMarkdown(plan: Plan): string {
     }
     out.push('');
   }
+  const overload = describeOverload(plan.decision?.overload);
+  if (overload !== undefined) out.push(`**Overload:** ${escape(overload)}.`, '');
   if (plan.changes.length > 0) {
     out.push('#### Changes');
     out.push('');

@@ -1,6 +1,6 @@
 // The plan for a terminal, made from the plan JSON only.
 
-import { describeAddress, describeChangeValues, describeHoldScope, describeLanding, describeLatency, describeWhy, formatPercent, shortArnId, trim } from './describe.js';
+import { describeAddress, describeChangeValues, describeHoldScope, describeLanding, describeLatency, describeOverload, describeWhy, formatPercent, shortArnId, trim } from './describe.js';
 import type { Plan } from './types.js';
 
 export function renderPlanText(plan: Plan): string {
@@ -21,6 +21,8 @@ export function renderPlanText(plan: Plan): string {
     out.push(...table(['REGION', 'UTILIZATION', 'PREDICTED', 'TARGET', 'CONDITION', 'DIAL'], rows).map((l) => `  ${l}`));
     out.push('');
   }
+  const overload = describeOverload(plan.decision?.overload);
+  if (overload !== undefined) out.push(`Overload: ${overload}.`, '');
   const symbols = new Set<string>();
   if (plan.changes.length > 0) {
     out.push('ga-steer will make these changes:');

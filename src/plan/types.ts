@@ -146,6 +146,20 @@ export interface DecisionRecord {
   readonly evaluations: number;
   readonly before: ObjectiveFigures;
   readonly after: ObjectiveFigures;
+  /** When some Region is heading over capacity at the current dials: whether the others can absorb it. */
+  readonly overload?: OverloadRecord;
+}
+
+/**
+ * Users heading over capacity at the current dials beside the room below the capacity margin in the
+ * other Regions, as shares of all demand. Where the overload exceeds the room, some Region stays over
+ * capacity whatever the dials: the planner then fills receivers only below their margin and keeps the
+ * overload in as few Regions as it can (README, "How ga-steer decides").
+ */
+export interface OverloadRecord {
+  readonly overCapacityDemandPercent: number;
+  readonly roomDemandPercent: number;
+  readonly absorbable: boolean;
 }
 
 export interface ObjectiveFigures {

@@ -16,7 +16,7 @@ import { appendCycle } from './cycle-history.js';
 import { projectDemand } from './demand-trend.js';
 import { DialEvaluator } from './dial-evaluator.js';
 import { boundGroups, boundsKey, boundVariables, holdCoolingUnlessOverloaded } from './dial-bounds.js';
-import { explainDials, regionEvidence } from './explain-plan.js';
+import { explainDials, overloadRecord, regionEvidence } from './explain-plan.js';
 import { freezeGroups } from './freeze-groups.js';
 import { readGovernedTopology, type GovernedGroup, type GovernedTopology } from './governed-topology.js';
 import { LatencyBudget } from './latency-budget.js';
@@ -137,7 +137,7 @@ function decide(policy: Policy, snapshot: Snapshot, stateInput: ControllerStateI
     holds,
     regions,
     summary: summarizePlan(changes, holds, regions, moved),
-    decision: { method: result.method, evaluations: result.evaluations, before: explained.before, after: explained.after },
+    decision: { method: result.method, evaluations: result.evaluations, before: explained.before, after: explained.after, ...overloadRecord(objective, model.totalDemandAhead) },
   };
   const next = nextState({
     groupStates: freeze.groupStates,

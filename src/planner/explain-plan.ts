@@ -3,7 +3,7 @@
 // what they pay, and, for a hot Region the plan cannot fully relieve, which limit stopped it.
 
 import { dialsEqual, type RegionCode } from '../domain/traffic.js';
-import type { ChangeEvidence, DialChange, Hold, HoldReason, ObjectiveFigures } from '../plan/types.js';
+import type { ChangeEvidence, DialChange, Hold, HoldReason, ObjectiveFigures, OverloadRecord } from '../plan/types.js';
 import type { Policy } from '../policy/schema.js';
 import type { DialEvaluator, Trial } from './dial-evaluator.js';
 import type { VariableBounds } from './dial-bounds.js';
@@ -271,6 +271,13 @@ function blockingReason(input: ExplainInput, trial: Trial, region: ObjectiveRegi
 
 function regionHold(region: RegionCode, reason: HoldReason, message: string, evidence: Hold['evidence']): Hold {
   return { scope: { kind: 'region', region }, reason, message, evidence };
+}
+
+/** Whether the others can absorb the load heading over capacity (the decision's record), when any is. */
+export function overloadRecord(objective: Objective, totalDemand: number): { overload?: OverloadRecord } {
+  if (!(objective.overloadDemand > 0) || !(totalDemand > 0)) return {};
+  const share = (x: number): number => round1((100 * x) / totalDemand);
+  return { overload: { overCapacityDemandPercent: share(objective.overloadDemand), roomDemandPercent: share(objective.roomDemand), absorbable: !objective.overloadExceedsRoom } };
 }
 
 export function figures(s: Score, totalDemand: number): ObjectiveFigures {

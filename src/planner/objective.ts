@@ -131,6 +131,9 @@ export class Objective {
    * counts as over capacity (tier 1).
    */
   readonly overloadExceedsRoom: boolean;
+  /** The two sides of that comparison, in demand units: users over capacity at the current dials, and room below the margin elsewhere. */
+  readonly overloadDemand: number;
+  readonly roomDemand: number;
 
   constructor(
     policy: Policy,
@@ -168,6 +171,8 @@ export class Objective {
       room += Math.max(0, CAPACITY_MARGIN_PERCENT - r.aheadPercent) * perPoint;
     }
     this.overloadExceedsRoom = excess > room;
+    this.overloadDemand = excess;
+    this.roomDemand = room;
     // The current dials are scored like any setting; only their flag against themselves (unused) reads this placeholder.
     this.unchanged = { worst: 0, total: 0, count: 0, least: 0 };
     const now = this.score(current, current.dials);

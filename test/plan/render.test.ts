@@ -47,6 +47,23 @@ describe('plan renderings', () => {
     expect(renderPlanMarkdown(plan)).toContain('`Disabled`');
   });
 
+  it('says whether the overload can be absorbed, in both renderings, and nothing of it when there is none', () => {
+    const plan = (central: number, west: number) =>
+      evaluate(
+        makePolicy(),
+        makeSnapshot({ regions: [{ region: 'eu-central-1', full: 1000, load: central }, { region: 'eu-west-1', full: 1000, load: west }] }),
+        emptyControllerState(),
+        NOW,
+      ).plan;
+    const contained = plan(1600, 900);
+    expect(renderPlanText(contained)).toMatch(/^Overload: [\d.]+ % of demand heading over capacity at the current dials, room for [\d.]+ % below the 95 % margin in the other Regions: it cannot be absorbed, /m);
+    expect(renderPlanMarkdown(contained)).toContain('**Overload:** ');
+    expect(renderPlanText(plan(1100, 300))).toContain(': the others can absorb it, so the Regions over capacity are relieved into them.');
+    const calm = plan(700, 300);
+    expect(renderPlanText(calm)).not.toContain('Overload:');
+    expect(renderPlanMarkdown(calm)).not.toContain('Overload:');
+  });
+
   it('marks dry-run changes in both renderings', () => {
     const { plan } = evaluate(
       makePolicy({ dryRun: { all: true } }),

@@ -251,6 +251,35 @@ describe('evaluate: relief worth the users it moves', () => {
   });
 });
 
+describe('evaluate: whether the overload can be absorbed, in the decision record', () => {
+  const groups = { DE: { rtt: { 'eu-central-1': 10, 'eu-west-1': 30 }, demand: 60 }, IE: { rtt: { 'eu-central-1': 30, 'eu-west-1': 8 }, demand: 40 } };
+  const decide = (central: number, west: number) => {
+    const regions: RegionSpec[] = [
+      { region: 'eu-central-1', full: 1000, load: central },
+      { region: 'eu-west-1', full: 1000, load: west },
+    ];
+    return evaluate(makePolicy({}, regions), makeSnapshot({ groups, regions }), emptyControllerState(), NOW).plan;
+  };
+
+  it('records an overload the other Region cannot take as not absorbable, the two sides as shares of all demand', () => {
+    // 500 users over capacity in eu-central-1; eu-west-1 has 140 below its 95 % margin; 2,310 in all.
+    const o = decide(1500, 810).decision?.overload;
+    expect(o?.absorbable).toBe(false);
+    expect(o?.overCapacityDemandPercent).toBeCloseTo((100 * 500) / 2310, 0);
+    expect(o?.roomDemandPercent).toBeCloseTo((100 * 140) / 2310, 0);
+  });
+
+  it('records one the other Region has room for as absorbable', () => {
+    const o = decide(1100, 400).decision?.overload;
+    expect(o?.absorbable).toBe(true);
+    expect(o?.overCapacityDemandPercent).toBeLessThan(o?.roomDemandPercent ?? 0);
+  });
+
+  it('records nothing where no Region heads over capacity', () => {
+    expect(decide(700, 400).decision?.overload).toBeUndefined();
+  });
+});
+
 describe('evaluate: restoring', () => {
   it('restores a cool Region gradually, by restoreStepPercent', () => {
     const snapshot = makeSnapshot({ regions: [{ region: 'eu-central-1', full: 1000, load: 300, dial: 50 }, { region: 'eu-west-1', full: 1000, load: 500 }] });

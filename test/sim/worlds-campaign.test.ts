@@ -52,6 +52,7 @@ function world(steer: ControllerResult, others: { gaAlone?: ControllerResult; or
     holds: {},
     trace: [],
     overCauses: {},
+    overUnabsorbableMinutes: 0,
   };
 }
 
